@@ -1,0 +1,603 @@
+//! The shape of a network: a DAG of operations, checked as it is built.
+//!
+//! An [`Architecture`] holds no numbers, only structure: which node feeds which,
+//! layer widths, activations and the output head. It is what a graph document
+//! compiles to, and what [`crate::model`] runs with a [`ParameterSet`].
+
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::activations::Activation;
+use crate::float::Float;
+use crate::init::Initializer;
+use crate::losses::{Loss, OutputFunction, Reduction};
+use crate::rng::SplitMix64;
+
+/// The index of a node in an [`Architecture`]; every node has one output tensor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct NodeId(pub usize);
+
+/// The index of a parameter tensor in a [`ParameterSet`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ParameterId(pub usize);
+
+/// What one node computes. Tensors are batch-first: `[batch, width]`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Operation {
+    /// The model's input `x: [batch, width]`.
+    Input,
+    /// `y = f(x·W + b)` with `x: [batch, in]`, `W: [in, units]`, `b: [1, units]`,
+    /// `y: [batch, units]` (eq. 1.6 followed by an activation).
+    Dense(DenseLayer),
+    /// `y = x₁ + x₂ + …`, all `[batch, width]`.
+    Add {
+        /// The summed nodes, at least two, all of the same width.
+        inputs: Vec<NodeId>,
+    },
+    /// `y = [x₁ | x₂ | …]`, side by side: widths add up.
+    Concat {
+        /// The joined nodes, in column order.
+        inputs: Vec<NodeId>,
+    },
+    /// Inverted dropout: while training each element is zeroed with probability `rate`
+    /// and the survivors are scaled by `1/(1 − rate)`; at inference `y = x`.
+    Dropout {
+        /// The node dropped from.
+        input: NodeId,
+        /// The probability of zeroing an element, in `[0, 1)`.
+        rate: f64,
+    },
+}
+
+/// A dense (fully connected) layer and its parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DenseLayer {
+    /// The node it reads.
+    pub input: NodeId,
+    /// The activation `f` (identity for an output layer, whose head applies the output function).
+    pub activation: Activation,
+    /// How `W` starts.
+    pub initializer: Initializer,
+    /// `W: [in, units]`.
+    pub weights: ParameterId,
+    /// `b: [1, units]`, when the layer has a bias.
+    pub bias: Option<ParameterId>,
+    /// PReLU's learned slopes `α: [1, units]`.
+    pub slopes: Option<ParameterId>,
+}
+
+/// One node: a name for messages, its operation and its output width.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The document's id for this node, used in messages.
+    pub name: String,
+    /// What it computes.
+    pub operation: Operation,
+    /// The width of its output, `[batch, width]`.
+    pub width: usize,
+}
+
+/// What a parameter tensor is to its layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParameterRole {
+    /// The weight matrix `W: [in, units]` (the only role regularization applies to).
+    Weights,
+    /// The bias row `b: [1, units]`.
+    Bias,
+    /// PReLU's slopes `α: [1, units]`.
+    Slopes,
+}
+
+/// Where a parameter tensor belongs and its shape.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterInfo {
+    /// The dense node that owns it.
+    pub node: NodeId,
+    /// Its role in that node.
+    pub role: ParameterRole,
+    /// `(rows, columns)`.
+    pub shape: (usize, usize),
+}
+
+/// The output head: which node's values are the logits, and how they are scored.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Head {
+    /// The output layer (a dense node with identity activation) whose values are logits `z`.
+    pub logits: NodeId,
+    /// `ŷ = g(z)`.
+    pub output_function: OutputFunction,
+    /// The loss between `ŷ` and the targets.
+    pub loss: Loss,
+    /// How the loss combines examples.
+    pub reduction: Reduction,
+}
+
+/// A checked network structure: nodes in topological order (every node's inputs come
+/// before it), one input node and one output head.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Architecture {
+    nodes: Vec<Node>,
+    parameters: Vec<ParameterInfo>,
+    input: NodeId,
+    head: Head,
+}
+
+/// Settings of a hidden dense layer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DenseSpec {
+    /// The number of units (output width).
+    pub units: usize,
+    /// The activation after the affine map.
+    pub activation: Activation,
+    /// How the weights start.
+    pub initializer: Initializer,
+    /// Whether the layer adds a bias `b`.
+    pub use_bias: bool,
+}
+
+impl DenseSpec {
+    /// `units` units with `activation`, Glorot weights and a bias.
+    pub fn new(units: usize, activation: Activation) -> Self {
+        Self {
+            units,
+            activation,
+            initializer: Initializer::GlorotUniform,
+            use_bias: true,
+        }
+    }
+}
+
+/// Settings of the output layer: a dense layer without activation, plus the head.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OutputSpec {
+    /// The number of output units (1 for sigmoid or regression, the class count for softmax).
+    pub units: usize,
+    /// `ŷ = g(z)`.
+    pub output_function: OutputFunction,
+    /// The loss.
+    pub loss: Loss,
+    /// How the loss combines the batch.
+    pub reduction: Reduction,
+    /// How the weights start.
+    pub initializer: Initializer,
+    /// Whether the layer adds a bias.
+    pub use_bias: bool,
+}
+
+impl OutputSpec {
+    /// An output of `units` units with Glorot weights, a bias and mean reduction.
+    pub fn new(units: usize, output_function: OutputFunction, loss: Loss) -> Self {
+        Self {
+            units,
+            output_function,
+            loss,
+            reduction: Reduction::Mean,
+            initializer: Initializer::GlorotUniform,
+            use_bias: true,
+        }
+    }
+}
+
+/// Largest number of units in one layer.
+pub const MAX_UNITS: usize = 4096;
+
+/// What is wrong with a network being built; each names the node.
+#[derive(Clone, Debug, Error, PartialEq)]
+pub enum ArchitectureError {
+    /// A node refers to a node that does not exist (yet).
+    #[error("node '{node}': its input #{index} does not exist")]
+    UnknownInput {
+        /// The node being added.
+        node: String,
+        /// The missing node index.
+        index: usize,
+    },
+    /// A second input node.
+    #[error("node '{node}': the network already has an input ('{first}'); only one is supported")]
+    SecondInput {
+        /// The node being added.
+        node: String,
+        /// The existing input.
+        first: String,
+    },
+    /// An output was declared before any input.
+    #[error("node '{node}': the network has no input node")]
+    NoInput {
+        /// The output node.
+        node: String,
+    },
+    /// A width of zero or above [`MAX_UNITS`].
+    #[error("node '{node}': {width} units is outside 1..={MAX_UNITS}")]
+    BadWidth {
+        /// The node.
+        node: String,
+        /// The width asked for.
+        width: usize,
+    },
+    /// `add` with inputs of different widths.
+    #[error("node '{node}': add needs inputs of equal width, got {widths:?}")]
+    WidthMismatch {
+        /// The add node.
+        node: String,
+        /// The widths of its inputs.
+        widths: Vec<usize>,
+    },
+    /// `add` or `concat` with fewer than the inputs they need.
+    #[error("node '{node}': {operation} needs at least {needed} inputs, got {found}")]
+    TooFewInputs {
+        /// The node.
+        node: String,
+        /// `add` or `concat`.
+        operation: &'static str,
+        /// How many it needs.
+        needed: usize,
+        /// How many it has.
+        found: usize,
+    },
+    /// A dropout rate outside `[0, 1)`.
+    #[error("node '{node}': dropout rate must be at least 0 and below 1, got {rate}")]
+    BadDropoutRate {
+        /// The node.
+        node: String,
+        /// The rate given.
+        rate: f64,
+    },
+    /// An activation with bad parameters.
+    #[error("node '{node}': {problem}")]
+    BadActivation {
+        /// The node.
+        node: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A loss that does not fit the output function.
+    #[error(
+        "node '{node}': the {} loss does not fit a {} output (use {})",
+        loss.name(),
+        output.name(),
+        output.fitting_losses().iter().map(|l| l.name()).collect::<Vec<_>>().join(" or ")
+    )]
+    LossDoesNotFit {
+        /// The output node.
+        node: String,
+        /// The loss.
+        loss: Loss,
+        /// The output function.
+        output: OutputFunction,
+    },
+}
+
+/// Builds an [`Architecture`] node by node; each call checks what it adds.
+#[derive(Clone, Debug, Default)]
+pub struct ArchitectureBuilder {
+    nodes: Vec<Node>,
+    parameters: Vec<ParameterInfo>,
+    input: Option<NodeId>,
+}
+
+impl ArchitectureBuilder {
+    /// An empty network.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the input node, `x: [batch, width]`.
+    pub fn input(&mut self, name: &str, width: usize) -> Result<NodeId, ArchitectureError> {
+        if let Some(first) = self.input {
+            return Err(ArchitectureError::SecondInput {
+                node: name.to_owned(),
+                first: self.nodes[first.0].name.clone(),
+            });
+        }
+        check_width(name, width)?;
+        let id = self.push(name, Operation::Input, width);
+        self.input = Some(id);
+        Ok(id)
+    }
+
+    /// Adds a dense layer `y = f(x·W + b)` reading `input`.
+    pub fn dense(
+        &mut self,
+        name: &str,
+        input: NodeId,
+        spec: DenseSpec,
+    ) -> Result<NodeId, ArchitectureError> {
+        let fan_in = self.width_of(name, input)?;
+        check_width(name, spec.units)?;
+        if let Some(problem) = spec.activation.parameter_problem() {
+            return Err(ArchitectureError::BadActivation {
+                node: name.to_owned(),
+                problem,
+            });
+        }
+        let id = NodeId(self.nodes.len());
+        let weights = self.parameter(id, ParameterRole::Weights, (fan_in, spec.units));
+        let bias = spec
+            .use_bias
+            .then(|| self.parameter(id, ParameterRole::Bias, (1, spec.units)));
+        let slopes = matches!(spec.activation, Activation::Prelu { .. })
+            .then(|| self.parameter(id, ParameterRole::Slopes, (1, spec.units)));
+        let layer = DenseLayer {
+            input,
+            activation: spec.activation,
+            initializer: spec.initializer,
+            weights,
+            bias,
+            slopes,
+        };
+        Ok(self.push(name, Operation::Dense(layer), spec.units))
+    }
+
+    /// Adds `y = x₁ + x₂ + …` (all inputs of one width).
+    pub fn add(&mut self, name: &str, inputs: &[NodeId]) -> Result<NodeId, ArchitectureError> {
+        let widths = self.widths_of(name, inputs, "add", 2)?;
+        if widths.iter().any(|&w| w != widths[0]) {
+            return Err(ArchitectureError::WidthMismatch {
+                node: name.to_owned(),
+                widths,
+            });
+        }
+        let operation = Operation::Add {
+            inputs: inputs.to_vec(),
+        };
+        Ok(self.push(name, operation, widths[0]))
+    }
+
+    /// Adds `y = [x₁ | x₂ | …]`, joining columns.
+    pub fn concat(&mut self, name: &str, inputs: &[NodeId]) -> Result<NodeId, ArchitectureError> {
+        let widths = self.widths_of(name, inputs, "concat", 1)?;
+        let width = widths.iter().sum();
+        check_width(name, width)?;
+        let operation = Operation::Concat {
+            inputs: inputs.to_vec(),
+        };
+        Ok(self.push(name, operation, width))
+    }
+
+    /// Adds inverted dropout with probability `rate` of zeroing an element while training.
+    pub fn dropout(
+        &mut self,
+        name: &str,
+        input: NodeId,
+        rate: f64,
+    ) -> Result<NodeId, ArchitectureError> {
+        let width = self.width_of(name, input)?;
+        if !(0.0..1.0).contains(&rate) {
+            return Err(ArchitectureError::BadDropoutRate {
+                node: name.to_owned(),
+                rate,
+            });
+        }
+        Ok(self.push(name, Operation::Dropout { input, rate }, width))
+    }
+
+    /// Adds the output layer (`z = x·W + b`, then `ŷ = g(z)` and the loss) and finishes.
+    pub fn output(
+        mut self,
+        name: &str,
+        input: NodeId,
+        spec: OutputSpec,
+    ) -> Result<Architecture, ArchitectureError> {
+        let Some(input_node) = self.input else {
+            return Err(ArchitectureError::NoInput {
+                node: name.to_owned(),
+            });
+        };
+        if !spec.loss.fits(spec.output_function) {
+            return Err(ArchitectureError::LossDoesNotFit {
+                node: name.to_owned(),
+                loss: spec.loss,
+                output: spec.output_function,
+            });
+        }
+        let dense = DenseSpec {
+            units: spec.units,
+            activation: Activation::Identity,
+            initializer: spec.initializer,
+            use_bias: spec.use_bias,
+        };
+        let logits = self.dense(name, input, dense)?;
+        Ok(Architecture {
+            nodes: self.nodes,
+            parameters: self.parameters,
+            input: input_node,
+            head: Head {
+                logits,
+                output_function: spec.output_function,
+                loss: spec.loss,
+                reduction: spec.reduction,
+            },
+        })
+    }
+
+    fn push(&mut self, name: &str, operation: Operation, width: usize) -> NodeId {
+        self.nodes.push(Node {
+            name: name.to_owned(),
+            operation,
+            width,
+        });
+        NodeId(self.nodes.len() - 1)
+    }
+
+    fn parameter(
+        &mut self,
+        node: NodeId,
+        role: ParameterRole,
+        shape: (usize, usize),
+    ) -> ParameterId {
+        self.parameters.push(ParameterInfo { node, role, shape });
+        ParameterId(self.parameters.len() - 1)
+    }
+
+    fn width_of(&self, name: &str, input: NodeId) -> Result<usize, ArchitectureError> {
+        self.nodes
+            .get(input.0)
+            .map(|n| n.width)
+            .ok_or_else(|| ArchitectureError::UnknownInput {
+                node: name.to_owned(),
+                index: input.0,
+            })
+    }
+
+    fn widths_of(
+        &self,
+        name: &str,
+        inputs: &[NodeId],
+        operation: &'static str,
+        needed: usize,
+    ) -> Result<Vec<usize>, ArchitectureError> {
+        if inputs.len() < needed {
+            return Err(ArchitectureError::TooFewInputs {
+                node: name.to_owned(),
+                operation,
+                needed,
+                found: inputs.len(),
+            });
+        }
+        inputs.iter().map(|&i| self.width_of(name, i)).collect()
+    }
+}
+
+fn check_width(name: &str, width: usize) -> Result<(), ArchitectureError> {
+    if (1..=MAX_UNITS).contains(&width) {
+        Ok(())
+    } else {
+        Err(ArchitectureError::BadWidth {
+            node: name.to_owned(),
+            width,
+        })
+    }
+}
+
+impl Architecture {
+    /// The nodes in topological order.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// The parameter tensors, in the order their initial values are drawn.
+    pub fn parameters(&self) -> &[ParameterInfo] {
+        &self.parameters
+    }
+
+    /// The input node.
+    pub fn input(&self) -> NodeId {
+        self.input
+    }
+
+    /// The width of the input, `x: [batch, input_width]`.
+    pub fn input_width(&self) -> usize {
+        self.nodes[self.input.0].width
+    }
+
+    /// The width of the output, `z: [batch, output_width]`.
+    pub fn output_width(&self) -> usize {
+        self.nodes[self.head.logits.0].width
+    }
+
+    /// The output head.
+    pub fn head(&self) -> Head {
+        self.head
+    }
+
+    /// The node with this id.
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.0]
+    }
+
+    /// The number of trainable numbers.
+    pub fn parameter_count(&self) -> usize {
+        self.parameters.iter().map(|p| p.shape.0 * p.shape.1).sum()
+    }
+
+    /// Whether any node draws random numbers while training (dropout, RReLU).
+    pub fn is_stochastic(&self) -> bool {
+        self.nodes.iter().any(|n| match &n.operation {
+            Operation::Dropout { rate, .. } => *rate > 0.0,
+            Operation::Dense(layer) => matches!(layer.activation, Activation::Rrelu { .. }),
+            _ => false,
+        })
+    }
+
+    /// Initial parameters drawn from one [`SplitMix64`] seeded with `seed`: weights by each
+    /// layer's initializer (layer by layer, row-major), biases zero, PReLU slopes at their
+    /// initial α.
+    pub fn initial_parameters(&self, seed: u64) -> ParameterSet<f64> {
+        let mut rng = SplitMix64::new(seed);
+        let tensors = self
+            .parameters
+            .iter()
+            .map(|info| {
+                let Operation::Dense(layer) = &self.nodes[info.node.0].operation else {
+                    return Array2::zeros(info.shape);
+                };
+                match info.role {
+                    ParameterRole::Weights => {
+                        layer
+                            .initializer
+                            .weights(info.shape.0, info.shape.1, &mut rng)
+                    }
+                    ParameterRole::Bias => Array2::zeros(info.shape),
+                    ParameterRole::Slopes => Array2::from_elem(
+                        info.shape,
+                        layer.activation.inference_negative_slope().unwrap_or(0.25),
+                    ),
+                }
+            })
+            .collect();
+        ParameterSet { tensors }
+    }
+
+    /// Whether `parameters` has one tensor of the right shape for every parameter.
+    pub fn fits<F: Float>(&self, parameters: &ParameterSet<F>) -> bool {
+        parameters.tensors.len() == self.parameters.len()
+            && self
+                .parameters
+                .iter()
+                .zip(&parameters.tensors)
+                .all(|(info, t)| t.dim() == info.shape)
+    }
+}
+
+/// The numbers of a network: one matrix per [`ParameterInfo`] of its architecture.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterSet<F: Float> {
+    /// The tensors, indexed by [`ParameterId`].
+    pub tensors: Vec<Array2<F>>,
+}
+
+impl<F: Float> ParameterSet<F> {
+    /// The tensor with this id.
+    pub fn get(&self, id: ParameterId) -> &Array2<F> {
+        &self.tensors[id.0]
+    }
+
+    /// Converts every number to precision `G`.
+    pub fn cast<G: Float>(&self) -> ParameterSet<G> {
+        ParameterSet {
+            tensors: self
+                .tensors
+                .iter()
+                .map(|t| t.mapv(|v| G::cast(v.widen())))
+                .collect(),
+        }
+    }
+
+    /// Whether every number is finite.
+    pub fn all_finite(&self) -> bool {
+        self.tensors.iter().all(|t| t.iter().all(|v| v.is_finite()))
+    }
+
+    /// Zero tensors of the same shapes.
+    pub fn zeros_like(&self) -> Self {
+        Self {
+            tensors: self
+                .tensors
+                .iter()
+                .map(|t| Array2::zeros(t.dim()))
+                .collect(),
+        }
+    }
+}

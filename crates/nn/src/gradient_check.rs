@@ -1,0 +1,108 @@
+//! Back-propagation checked against central finite differences, in `f64`.
+
+use ndarray::ArrayView2;
+
+use crate::architecture::{Architecture, ParameterRole, ParameterSet};
+use crate::model::{Mode, Workspace, loss_and_gradients, loss_only};
+use crate::rng::SplitMix64;
+
+/// The finite-difference step `h` used by [`gradient_check`]: small enough for the
+/// `O(h²)` truncation error, large enough that rounding (`~ε/h`) stays far below it.
+pub const STEP: f64 = 1e-5;
+
+/// Gradients below this size are compared by absolute rather than relative error.
+pub const RELATIVE_FLOOR: f64 = 1e-6;
+
+/// How backprop and finite differences agree on one parameter tensor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterCheck {
+    /// The document id of the layer that owns the tensor.
+    pub node: String,
+    /// Its role (weights, bias, slopes).
+    pub role: ParameterRole,
+    /// The largest `|a − n| / max(|a|, |n|, RELATIVE_FLOOR)` over its elements,
+    /// with `a` from backprop and `n = (L(θ+h) − L(θ−h)) / 2h`.
+    pub max_relative_error: f64,
+}
+
+/// The result of [`gradient_check`]: one entry per parameter tensor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradientCheck {
+    /// Per parameter tensor, in the architecture's order.
+    pub parameters: Vec<ParameterCheck>,
+}
+
+impl GradientCheck {
+    /// The largest relative error over every parameter.
+    pub fn max_relative_error(&self) -> f64 {
+        self.parameters
+            .iter()
+            .map(|p| p.max_relative_error)
+            .fold(0.0, f64::max)
+    }
+}
+
+/// The relative error of `analytic` against `numeric`, floored at [`RELATIVE_FLOOR`].
+pub fn relative_error(analytic: f64, numeric: f64) -> f64 {
+    (analytic - numeric).abs() / analytic.abs().max(numeric.abs()).max(RELATIVE_FLOOR)
+}
+
+/// Compares `∂L/∂θ` from back-propagation with central differences for every parameter,
+/// on `inputs: [n, input_width]` and `targets: [n, output_width]`.
+///
+/// With `training_seed`, dropout masks and RReLU slopes are drawn in training mode from a
+/// generator seeded afresh for every evaluation, so every evaluation sees the same draws.
+pub fn gradient_check(
+    architecture: &Architecture,
+    parameters: &ParameterSet<f64>,
+    inputs: ArrayView2<f64>,
+    targets: ArrayView2<f64>,
+    training_seed: Option<u64>,
+) -> GradientCheck {
+    let mut workspace = Workspace::new(architecture, inputs.nrows());
+    let evaluate =
+        |parameters: &ParameterSet<f64>, workspace: &mut Workspace<f64>, backward: bool| {
+            let mut rng = SplitMix64::new(training_seed.unwrap_or(0));
+            let mode = if training_seed.is_some() {
+                Mode::Training(&mut rng)
+            } else {
+                Mode::Inference
+            };
+            if backward {
+                loss_and_gradients(architecture, parameters, inputs, targets, mode, workspace)
+            } else {
+                loss_only(architecture, parameters, inputs, targets, mode, workspace)
+            }
+        };
+    evaluate(parameters, &mut workspace, true);
+    let analytic = workspace.parameter_gradients().clone();
+    let mut probe = parameters.clone();
+    let checks = architecture
+        .parameters()
+        .iter()
+        .enumerate()
+        .map(|(index, info)| {
+            let mut worst: f64 = 0.0;
+            for flat in 0..probe.tensors[index].len() {
+                let (row, column) = (flat / info.shape.1, flat % info.shape.1);
+                let original = probe.tensors[index][[row, column]];
+                probe.tensors[index][[row, column]] = original + STEP;
+                let above = evaluate(&probe, &mut workspace, false);
+                probe.tensors[index][[row, column]] = original - STEP;
+                let below = evaluate(&probe, &mut workspace, false);
+                probe.tensors[index][[row, column]] = original;
+                let numeric = (above - below) / (2.0 * STEP);
+                worst = worst.max(relative_error(
+                    analytic.tensors[index][[row, column]],
+                    numeric,
+                ));
+            }
+            ParameterCheck {
+                node: architecture.node(info.node).name.clone(),
+                role: info.role,
+                max_relative_error: worst,
+            }
+        })
+        .collect();
+    GradientCheck { parameters: checks }
+}

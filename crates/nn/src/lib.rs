@@ -1,0 +1,33 @@
+//! The Layerwright engine: networks as graphs of layers, their losses, optimisers and
+//! training, with no user interface.
+//!
+//! Data flows one way: an [`architecture::Architecture`] (structure) with a
+//! [`architecture::ParameterSet`] (numbers) runs in [`model`] and learns in [`training`].
+//! Equation numbers in the docs refer to the course notes the app teaches.
+#![warn(missing_docs)]
+
+pub mod activations;
+pub mod architecture;
+pub mod float;
+pub mod gradient_check;
+pub mod init;
+pub mod losses;
+pub mod model;
+pub mod optimizers;
+pub mod rng;
+pub mod training;
+pub mod workloads;
+
+pub use activations::Activation;
+pub use architecture::{
+    Architecture, ArchitectureBuilder, ArchitectureError, DenseSpec, NodeId, OutputSpec,
+    ParameterSet,
+};
+pub use float::{Float, Precision};
+pub use init::Initializer;
+pub use losses::{Loss, OutputFunction, Reduction};
+pub use optimizers::{Optimizer, Regularization};
+pub use rng::SplitMix64;
+pub use training::{
+    Batching, Evaluation, Samples, Session, Shuffle, Trainer, TrainingConfig, TrainingError,
+};

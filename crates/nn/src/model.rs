@@ -1,0 +1,422 @@
+//! Running an [`Architecture`]: the forward pass in topological order and
+//! back-propagation in reverse, summing gradients where a tensor feeds several nodes.
+
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Slice, Zip};
+
+use crate::activations::{Activation, leaky_derivative, leaky_slope_derivative, leaky_value};
+use crate::architecture::{Architecture, DenseLayer, NodeId, Operation, ParameterSet};
+use crate::float::Float;
+use crate::losses::loss_and_gradient;
+use crate::rng::SplitMix64;
+
+/// Whether a pass is part of training (dropout and RReLU draw random numbers) or not.
+#[derive(Debug)]
+pub enum Mode<'a> {
+    /// Deterministic: dropout passes values through, RReLU uses its mean slope.
+    Inference,
+    /// Dropout masks and RReLU slopes are drawn from this generator.
+    Training(&'a mut SplitMix64),
+}
+
+/// The buffers of one forward and backward pass, reused from batch to batch.
+///
+/// Every buffer has room for `capacity` rows; a batch of `rows ≤ capacity` uses the
+/// first `rows`. A larger batch grows the buffers once.
+#[derive(Clone, Debug)]
+pub struct Workspace<F: Float> {
+    capacity: usize,
+    rows: usize,
+    training: bool,
+    /// Each node's output, `[capacity, width]`.
+    values: Vec<Array2<F>>,
+    /// Dense nodes' pre-activations `z`, `[capacity, units]` (empty elsewhere).
+    pre_activations: Vec<Array2<F>>,
+    /// Dropout masks (already scaled by `1/(1 − rate)`) and RReLU slopes, per element.
+    noise: Vec<Array2<F>>,
+    /// `∂L/∂(node output)`, `[capacity, width]`.
+    gradients: Vec<Array2<F>>,
+    /// Dense nodes' `∂L/∂z`.
+    pre_activation_gradients: Vec<Array2<F>>,
+    /// `∂L/∂θ` for every parameter tensor.
+    parameter_gradients: ParameterSet<F>,
+}
+
+impl<F: Float> Workspace<F> {
+    /// Buffers for `architecture` with room for `capacity` rows.
+    pub fn new(architecture: &Architecture, capacity: usize) -> Self {
+        let capacity = capacity.max(1);
+        let nodes = architecture.nodes();
+        let per_node = |used: &dyn Fn(&Operation) -> bool| -> Vec<Array2<F>> {
+            nodes
+                .iter()
+                .map(|n| {
+                    if used(&n.operation) {
+                        Array2::zeros((capacity, n.width))
+                    } else {
+                        Array2::zeros((0, n.width))
+                    }
+                })
+                .collect()
+        };
+        let is_dense = |op: &Operation| matches!(op, Operation::Dense(_));
+        let is_noisy = |op: &Operation| match op {
+            Operation::Dropout { .. } => true,
+            Operation::Dense(layer) => matches!(layer.activation, Activation::Rrelu { .. }),
+            _ => false,
+        };
+        Self {
+            capacity,
+            rows: 0,
+            training: false,
+            values: per_node(&|_| true),
+            pre_activations: per_node(&is_dense),
+            noise: per_node(&is_noisy),
+            gradients: per_node(&|_| true),
+            pre_activation_gradients: per_node(&is_dense),
+            parameter_gradients: ParameterSet {
+                tensors: architecture
+                    .parameters()
+                    .iter()
+                    .map(|p| Array2::zeros(p.shape))
+                    .collect(),
+            },
+        }
+    }
+
+    /// The number of rows of the last forward pass.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// A node's output from the last forward pass, `[rows, width]`.
+    pub fn value(&self, node: NodeId) -> ArrayView2<'_, F> {
+        self.values[node.0].slice_axis(Axis(0), Slice::from(..self.rows))
+    }
+
+    /// A dense node's pre-activation `z` from the last forward pass, `[rows, units]`.
+    pub fn pre_activation(&self, node: NodeId) -> ArrayView2<'_, F> {
+        let z = &self.pre_activations[node.0];
+        z.slice_axis(Axis(0), Slice::from(..self.rows.min(z.nrows())))
+    }
+
+    /// `∂L/∂(node output)` from the last backward pass, `[rows, width]`.
+    pub fn gradient(&self, node: NodeId) -> ArrayView2<'_, F> {
+        self.gradients[node.0].slice_axis(Axis(0), Slice::from(..self.rows))
+    }
+
+    /// `∂L/∂θ` for every parameter, from the last backward pass.
+    pub fn parameter_gradients(&self) -> &ParameterSet<F> {
+        &self.parameter_gradients
+    }
+
+    /// `∂L/∂θ`, for the optimizer to read (and regularization to add to).
+    pub(crate) fn parameter_gradients_mut(&mut self) -> &mut ParameterSet<F> {
+        &mut self.parameter_gradients
+    }
+
+    fn ensure_capacity(&mut self, architecture: &Architecture, rows: usize) {
+        if rows > self.capacity {
+            *self = Self::new(architecture, rows);
+        }
+    }
+}
+
+/// Runs the network on `inputs: [rows, input_width]`; the outputs stay in `workspace`
+/// (the logits are `workspace.value(architecture.head().logits)`).
+pub fn forward<F: Float>(
+    architecture: &Architecture,
+    parameters: &ParameterSet<F>,
+    inputs: ArrayView2<F>,
+    mut mode: Mode<'_>,
+    workspace: &mut Workspace<F>,
+) {
+    let rows = inputs.nrows();
+    workspace.ensure_capacity(architecture, rows);
+    workspace.rows = rows;
+    workspace.training = matches!(mode, Mode::Training(_));
+    for (index, node) in architecture.nodes().iter().enumerate() {
+        let (earlier, rest) = workspace.values.split_at_mut(index);
+        let mut out = rest[0].slice_axis_mut(Axis(0), Slice::from(..rows));
+        let read = |id: NodeId| earlier[id.0].slice_axis(Axis(0), Slice::from(..rows));
+        match &node.operation {
+            Operation::Input => out.assign(&inputs),
+            Operation::Dense(layer) => {
+                let mut z =
+                    workspace.pre_activations[index].slice_axis_mut(Axis(0), Slice::from(..rows));
+                affine(parameters, layer, read(layer.input), z.view_mut());
+                let noise_rows = rows.min(workspace.noise[index].nrows());
+                let noise =
+                    workspace.noise[index].slice_axis_mut(Axis(0), Slice::from(..noise_rows));
+                activate(parameters, layer, z.view(), out, noise, &mut mode);
+            }
+            Operation::Add { inputs } => {
+                out.assign(&read(inputs[0]));
+                for &other in &inputs[1..] {
+                    out += &read(other);
+                }
+            }
+            Operation::Concat { inputs } => {
+                let mut column = 0;
+                for &part in inputs {
+                    let part = read(part);
+                    let width = part.ncols();
+                    out.slice_axis_mut(Axis(1), Slice::from(column..column + width))
+                        .assign(&part);
+                    column += width;
+                }
+            }
+            Operation::Dropout { input, rate } => match &mut mode {
+                Mode::Training(rng) if *rate > 0.0 => {
+                    let keep_scale = F::cast(1.0 / (1.0 - rate));
+                    let mut mask =
+                        workspace.noise[index].slice_axis_mut(Axis(0), Slice::from(..rows));
+                    mask.map_inplace(|m| {
+                        *m = if rng.next_f64() < *rate {
+                            F::zero()
+                        } else {
+                            keep_scale
+                        };
+                    });
+                    Zip::from(out)
+                        .and(&read(*input))
+                        .and(&mask)
+                        .for_each(|y, &x, &m| *y = x * m);
+                }
+                _ => out.assign(&read(*input)),
+            },
+        }
+    }
+}
+
+/// `z = x·W + b` into `z`.
+fn affine<F: Float>(
+    parameters: &ParameterSet<F>,
+    layer: &DenseLayer,
+    x: ArrayView2<F>,
+    mut z: ArrayViewMut2<F>,
+) {
+    let weights = parameters.get(layer.weights);
+    ndarray::linalg::general_mat_mul(F::one(), &x, weights, F::zero(), &mut z);
+    if let Some(bias) = layer.bias {
+        z += &parameters.get(bias).row(0);
+    }
+}
+
+/// `y = f(z)`, drawing RReLU slopes into `noise` while training.
+fn activate<F: Float>(
+    parameters: &ParameterSet<F>,
+    layer: &DenseLayer,
+    z: ArrayView2<F>,
+    mut y: ArrayViewMut2<F>,
+    mut noise: ArrayViewMut2<F>,
+    mode: &mut Mode<'_>,
+) {
+    match (layer.activation, mode) {
+        (Activation::Identity, _) => y.assign(&z),
+        (Activation::Prelu { .. }, _) => {
+            let slopes = layer.slopes.map(|id| parameters.get(id).row(0));
+            if let Some(slopes) = slopes {
+                Zip::from(y.rows_mut())
+                    .and(z.rows())
+                    .for_each(|mut y_row, z_row| {
+                        Zip::from(&mut y_row)
+                            .and(&z_row)
+                            .and(&slopes)
+                            .for_each(|y, &z, &a| *y = leaky_value(z, a));
+                    });
+            }
+        }
+        (Activation::Rrelu { lower, upper }, Mode::Training(rng)) => {
+            Zip::from(&mut y)
+                .and(&z)
+                .and(&mut noise)
+                .for_each(|y, &z, slope| {
+                    *slope = F::cast(rng.uniform(lower, upper));
+                    *y = leaky_value(z, *slope);
+                });
+        }
+        (activation, _) => {
+            Zip::from(&mut y)
+                .and(&z)
+                .for_each(|y, &z| *y = activation.value(z));
+        }
+    }
+}
+
+/// Back-propagates `∂L/∂logits`, which the caller has written into
+/// `workspace.gradients[head.logits]`, to every node and parameter.
+fn backward<F: Float>(
+    architecture: &Architecture,
+    parameters: &ParameterSet<F>,
+    workspace: &mut Workspace<F>,
+) {
+    let rows = workspace.rows;
+    let logits = architecture.head().logits;
+    for (index, gradient) in workspace.gradients.iter_mut().enumerate() {
+        if index != logits.0 {
+            gradient
+                .slice_axis_mut(Axis(0), Slice::from(..rows))
+                .fill(F::zero());
+        }
+    }
+    for (index, node) in architecture.nodes().iter().enumerate().rev() {
+        let (earlier, rest) = workspace.gradients.split_at_mut(index);
+        let gradient = rest[0].slice_axis(Axis(0), Slice::from(..rows));
+        match &node.operation {
+            Operation::Input => {}
+            Operation::Dense(layer) => {
+                let x = workspace.values[layer.input.0].slice_axis(Axis(0), Slice::from(..rows));
+                let y = workspace.values[index].slice_axis(Axis(0), Slice::from(..rows));
+                let z = workspace.pre_activations[index].slice_axis(Axis(0), Slice::from(..rows));
+                let noise = &workspace.noise[index];
+                let mut dz = workspace.pre_activation_gradients[index]
+                    .slice_axis_mut(Axis(0), Slice::from(..rows));
+                let grads = &mut workspace.parameter_gradients.tensors;
+                // ∂L/∂z = ∂L/∂y ⊙ f'(z)
+                match layer.activation {
+                    Activation::Identity => dz.assign(&gradient),
+                    Activation::Prelu { .. } => {
+                        if let (Some(slopes), Some(slope_id)) = (
+                            layer.slopes.map(|id| parameters.get(id).row(0)),
+                            layer.slopes,
+                        ) {
+                            let mut d_slopes = grads[slope_id.0].row_mut(0);
+                            d_slopes.fill(F::zero());
+                            for ((mut dz_row, z_row), g_row) in
+                                dz.rows_mut().into_iter().zip(z.rows()).zip(gradient.rows())
+                            {
+                                Zip::from(&mut dz_row)
+                                    .and(&z_row)
+                                    .and(&g_row)
+                                    .and(&slopes)
+                                    .and(&mut d_slopes)
+                                    .for_each(|dz, &z, &g, &a, da| {
+                                        *dz = g * leaky_derivative(z, a);
+                                        *da += g * leaky_slope_derivative(z);
+                                    });
+                            }
+                        }
+                    }
+                    Activation::Rrelu { .. } if workspace.training => {
+                        Zip::from(&mut dz)
+                            .and(&z)
+                            .and(&gradient)
+                            .and(&noise.slice_axis(Axis(0), Slice::from(..rows)))
+                            .for_each(|dz, &z, &g, &s| *dz = g * leaky_derivative(z, s));
+                    }
+                    activation => {
+                        Zip::from(&mut dz)
+                            .and(&z)
+                            .and(&y)
+                            .and(&gradient)
+                            .for_each(|dz, &z, &y, &g| *dz = g * activation.derivative(z, y));
+                    }
+                }
+                // ∂L/∂W = xᵀ·∂L/∂z, ∂L/∂b = Σ_rows ∂L/∂z
+                ndarray::linalg::general_mat_mul(
+                    F::one(),
+                    &x.t(),
+                    &dz,
+                    F::zero(),
+                    &mut grads[layer.weights.0],
+                );
+                if let Some(bias) = layer.bias {
+                    grads[bias.0].row_mut(0).assign(&dz.sum_axis(Axis(0)));
+                }
+                // ∂L/∂x += ∂L/∂z·Wᵀ (the input node needs no gradient)
+                if !matches!(architecture.node(layer.input).operation, Operation::Input) {
+                    let weights = parameters.get(layer.weights);
+                    let mut dx = top_rows_mut(&mut earlier[layer.input.0], rows);
+                    ndarray::linalg::general_mat_mul(
+                        F::one(),
+                        &dz,
+                        &weights.t(),
+                        F::one(),
+                        &mut dx,
+                    );
+                }
+            }
+            Operation::Add { inputs } => {
+                for &input in inputs {
+                    let mut dx = top_rows_mut(&mut earlier[input.0], rows);
+                    dx += &gradient;
+                }
+            }
+            Operation::Concat { inputs } => {
+                let mut column = 0;
+                for &input in inputs {
+                    let mut dx = top_rows_mut(&mut earlier[input.0], rows);
+                    let width = dx.ncols();
+                    dx += &gradient.slice_axis(Axis(1), Slice::from(column..column + width));
+                    column += width;
+                }
+            }
+            Operation::Dropout { input, rate } => {
+                let mut dx = top_rows_mut(&mut earlier[input.0], rows);
+                if workspace.training && *rate > 0.0 {
+                    let mask = workspace.noise[index].slice_axis(Axis(0), Slice::from(..rows));
+                    Zip::from(&mut dx)
+                        .and(&gradient)
+                        .and(&mask)
+                        .for_each(|dx, &g, &m| *dx += g * m);
+                } else {
+                    dx += &gradient;
+                }
+            }
+        }
+    }
+}
+
+/// The first `rows` rows of a buffer.
+fn top_rows_mut<F: Float>(buffer: &mut Array2<F>, rows: usize) -> ArrayViewMut2<'_, F> {
+    buffer.slice_axis_mut(Axis(0), Slice::from(..rows))
+}
+
+/// One forward pass, the loss against `targets: [rows, output_width]`, and the
+/// backward pass: returns the loss; `∂L/∂θ` is left in `workspace.parameter_gradients()`.
+pub fn loss_and_gradients<F: Float>(
+    architecture: &Architecture,
+    parameters: &ParameterSet<F>,
+    inputs: ArrayView2<F>,
+    targets: ArrayView2<F>,
+    mode: Mode<'_>,
+    workspace: &mut Workspace<F>,
+) -> F {
+    forward(architecture, parameters, inputs, mode, workspace);
+    let head = architecture.head();
+    let rows = workspace.rows;
+    let (values, gradients) = (&workspace.values, &mut workspace.gradients);
+    let logits = values[head.logits.0].slice_axis(Axis(0), Slice::from(..rows));
+    let d_logits = gradients[head.logits.0].slice_axis_mut(Axis(0), Slice::from(..rows));
+    let loss = loss_and_gradient(
+        head.output_function,
+        head.loss,
+        head.reduction,
+        logits,
+        targets,
+        Some(d_logits),
+    );
+    backward(architecture, parameters, workspace);
+    loss
+}
+
+/// One forward pass and the loss, without gradients.
+pub fn loss_only<F: Float>(
+    architecture: &Architecture,
+    parameters: &ParameterSet<F>,
+    inputs: ArrayView2<F>,
+    targets: ArrayView2<F>,
+    mode: Mode<'_>,
+    workspace: &mut Workspace<F>,
+) -> F {
+    forward(architecture, parameters, inputs, mode, workspace);
+    let head = architecture.head();
+    loss_and_gradient(
+        head.output_function,
+        head.loss,
+        head.reduction,
+        workspace.value(head.logits),
+        targets,
+        None,
+    )
+}

@@ -1,0 +1,750 @@
+//! Training: batches, epochs, evaluation, and a precision-independent session.
+
+use ndarray::{Array2, ArrayView2, Axis, Slice};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::architecture::{Architecture, ParameterRole, ParameterSet};
+use crate::float::{Float, Precision};
+use crate::losses::{OutputFunction, Reduction, loss_and_gradient};
+use crate::model::{Mode, Workspace, forward, loss_and_gradients};
+use crate::optimizers::{Optimizer, OptimizerSlot, Regularization};
+use crate::rng::SplitMix64;
+
+/// Examples for training or evaluation, in `f64`: `inputs: [n, features]`,
+/// `targets: [n, outputs]` (one-hot rows for softmax, 0/1 for sigmoid, values for regression).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Samples {
+    /// One example per row.
+    pub inputs: Array2<f64>,
+    /// The wanted output of each example, one row each.
+    pub targets: Array2<f64>,
+}
+
+impl Samples {
+    /// The number of examples.
+    pub fn len(&self) -> usize {
+        self.inputs.nrows()
+    }
+
+    /// Whether there are no examples.
+    pub fn is_empty(&self) -> bool {
+        self.inputs.nrows() == 0
+    }
+
+    /// Examples whose targets are class indices, turned into one-hot rows of `classes` columns
+    /// (or a single 0/1 column when `classes` is 1).
+    pub fn from_class_labels(inputs: Array2<f64>, labels: &[usize], classes: usize) -> Self {
+        let targets = if classes <= 1 {
+            Array2::from_shape_fn(
+                (labels.len(), 1),
+                |(r, _)| {
+                    if labels[r] > 0 { 1.0 } else { 0.0 }
+                },
+            )
+        } else {
+            Array2::from_shape_fn((labels.len(), classes), |(r, c)| {
+                if labels[r] == c { 1.0 } else { 0.0 }
+            })
+        };
+        Self { inputs, targets }
+    }
+}
+
+/// How many examples make one update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Batching {
+    /// Every training example in one batch: one update per epoch.
+    FullBatch,
+    /// Consecutive slices of `size` examples; a shorter last batch is a batch of its own.
+    MiniBatch {
+        /// Examples per batch.
+        size: usize,
+    },
+    /// One example per update (stochastic gradient descent, the perceptron rule).
+    PerExample,
+}
+
+impl Default for Batching {
+    fn default() -> Self {
+        Self::MiniBatch { size: 10 }
+    }
+}
+
+impl Batching {
+    /// Examples per batch for a training set of `examples`.
+    pub fn batch_size(self, examples: usize) -> usize {
+        match self {
+            Self::FullBatch => examples.max(1),
+            Self::MiniBatch { size } => size.max(1),
+            Self::PerExample => 1,
+        }
+    }
+}
+
+/// When the training order is shuffled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shuffle {
+    /// The examples' own order, every epoch.
+    Never,
+    /// One permutation drawn before the first epoch, kept for every epoch (TF Playground).
+    Once,
+    /// A fresh permutation before every epoch.
+    #[default]
+    EveryEpoch,
+}
+
+/// Everything about training except the network and the data.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainingConfig {
+    /// The update rule.
+    pub optimizer: Optimizer,
+    /// The step size `η`.
+    pub learning_rate: f64,
+    /// How many examples make one update.
+    pub batching: Batching,
+    /// When the order is shuffled.
+    pub shuffle: Shuffle,
+    /// A penalty on the weights.
+    pub regularization: Regularization,
+    /// Seeds the shuffles and the random draws of dropout and RReLU.
+    pub seed: u64,
+}
+
+impl Default for TrainingConfig {
+    fn default() -> Self {
+        Self {
+            optimizer: Optimizer::GradientDescent,
+            learning_rate: 0.03,
+            batching: Batching::default(),
+            shuffle: Shuffle::default(),
+            regularization: Regularization::None,
+            seed: 1,
+        }
+    }
+}
+
+/// What can stop training.
+#[derive(Clone, Debug, Error, PartialEq)]
+pub enum TrainingError {
+    /// The data has a different number of features than the network's input.
+    #[error("the data has {found} input columns but the network's input takes {expected}")]
+    InputWidth {
+        /// The network's input width.
+        expected: usize,
+        /// The data's column count.
+        found: usize,
+    },
+    /// The targets have a different width than the network's output.
+    #[error("the data has {found} target columns but the network's output has {expected} units")]
+    TargetWidth {
+        /// The network's output width.
+        expected: usize,
+        /// The targets' column count.
+        found: usize,
+    },
+    /// Inputs and targets disagree on the number of examples.
+    #[error("the data has {inputs} input rows but {targets} target rows")]
+    RowMismatch {
+        /// Input rows.
+        inputs: usize,
+        /// Target rows.
+        targets: usize,
+    },
+    /// There is nothing to train on.
+    #[error("the training set is empty")]
+    NoExamples,
+    /// The parameters do not match the architecture.
+    #[error("the weights do not match the network's layer shapes")]
+    ParameterShapes,
+    /// The loss or a weight became NaN or infinite.
+    #[error(
+        "training diverged in epoch {epoch}: the {what} became {value}; try a lower learning rate"
+    )]
+    Diverged {
+        /// The epoch being trained (1 for the first).
+        epoch: usize,
+        /// "loss" or "weights".
+        what: &'static str,
+        /// How it was non-finite ("NaN" or "infinite").
+        value: &'static str,
+    },
+}
+
+/// What one update did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepReport {
+    /// The batch's loss before the update (as the head's reduction combines it).
+    pub batch_loss: f64,
+    /// The number of examples in the batch.
+    pub batch_size: usize,
+    /// Whether this update finished an epoch.
+    pub finished_epoch: bool,
+    /// Epochs completed after this update.
+    pub epochs: usize,
+}
+
+/// What one epoch did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EpochReport {
+    /// Epochs completed, counting this one.
+    pub epochs: usize,
+    /// The mean over the epoch's examples of the loss measured on each batch before its update.
+    pub mean_batch_loss: f64,
+}
+
+/// How well the network does on a set of examples.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Evaluation {
+    /// The mean loss per example (whatever the head's reduction).
+    pub loss: f64,
+    /// The fraction of examples classified right (classifiers only).
+    pub accuracy: Option<f64>,
+    /// The coefficient of determination `1 − SS_res/SS_tot` (regression only).
+    pub r_squared: Option<f64>,
+}
+
+/// Trains one network in precision `F`. Prefer [`Session`], whose methods are compiled
+/// (and optimised) in this crate whatever precision is chosen at run time.
+#[derive(Clone, Debug)]
+pub struct Trainer<F: Float> {
+    architecture: Architecture,
+    parameters: ParameterSet<F>,
+    initial_parameters: ParameterSet<F>,
+    config: TrainingConfig,
+    slots: Vec<OptimizerSlot<F>>,
+    inputs: Array2<F>,
+    targets: Array2<F>,
+    order: Vec<usize>,
+    shuffle_rng: SplitMix64,
+    noise_rng: SplitMix64,
+    epochs: usize,
+    cursor: usize,
+    updates: u64,
+    epoch_loss_sum: f64,
+    workspace: Workspace<F>,
+    evaluation_workspace: Workspace<F>,
+    batch_inputs: Array2<F>,
+    batch_targets: Array2<F>,
+}
+
+/// The most rows evaluated in one forward pass (bounds memory on large sets).
+const EVALUATION_CHUNK: usize = 8192;
+
+/// A constant mixed into the seed of dropout/RReLU draws so they are independent of shuffles.
+const NOISE_STREAM: u64 = 0xD1B5_4A32_D192_ED03;
+
+fn check_shapes(
+    architecture: &Architecture,
+    inputs: ArrayView2<f64>,
+    targets: ArrayView2<f64>,
+) -> Result<(), TrainingError> {
+    if inputs.ncols() != architecture.input_width() {
+        return Err(TrainingError::InputWidth {
+            expected: architecture.input_width(),
+            found: inputs.ncols(),
+        });
+    }
+    if targets.ncols() != architecture.output_width() {
+        return Err(TrainingError::TargetWidth {
+            expected: architecture.output_width(),
+            found: targets.ncols(),
+        });
+    }
+    if inputs.nrows() != targets.nrows() {
+        return Err(TrainingError::RowMismatch {
+            inputs: inputs.nrows(),
+            targets: targets.nrows(),
+        });
+    }
+    Ok(())
+}
+
+fn cast_array<F: Float>(array: ArrayView2<f64>) -> Array2<F> {
+    array.mapv(F::cast)
+}
+
+impl<F: Float> Trainer<F> {
+    /// A trainer for `architecture` starting from `initial` (cast to `F`) on `training`.
+    pub fn new(
+        architecture: Architecture,
+        initial: &ParameterSet<f64>,
+        training: &Samples,
+        config: TrainingConfig,
+    ) -> Result<Self, TrainingError> {
+        check_shapes(
+            &architecture,
+            training.inputs.view(),
+            training.targets.view(),
+        )?;
+        if training.is_empty() {
+            return Err(TrainingError::NoExamples);
+        }
+        if !architecture.fits(initial) {
+            return Err(TrainingError::ParameterShapes);
+        }
+        let parameters: ParameterSet<F> = initial.cast();
+        let batch = config.batching.batch_size(training.len());
+        let slots = Self::fresh_slots(&architecture, &config.optimizer);
+        let mut trainer = Self {
+            workspace: Workspace::new(&architecture, batch.min(training.len())),
+            evaluation_workspace: Workspace::new(&architecture, 1),
+            initial_parameters: parameters.clone(),
+            parameters,
+            slots,
+            inputs: cast_array(training.inputs.view()),
+            targets: cast_array(training.targets.view()),
+            order: Vec::new(),
+            shuffle_rng: SplitMix64::new(config.seed),
+            noise_rng: SplitMix64::new(config.seed ^ NOISE_STREAM),
+            epochs: 0,
+            cursor: 0,
+            updates: 0,
+            epoch_loss_sum: 0.0,
+            batch_inputs: Array2::zeros((0, architecture.input_width())),
+            batch_targets: Array2::zeros((0, architecture.output_width())),
+            architecture,
+            config,
+        };
+        trainer.restart_order();
+        Ok(trainer)
+    }
+
+    fn fresh_slots(architecture: &Architecture, optimizer: &Optimizer) -> Vec<OptimizerSlot<F>> {
+        architecture
+            .parameters()
+            .iter()
+            .map(|p| OptimizerSlot::new(optimizer, p.shape))
+            .collect()
+    }
+
+    fn restart_order(&mut self) {
+        self.shuffle_rng = SplitMix64::new(self.config.seed);
+        self.noise_rng = SplitMix64::new(self.config.seed ^ NOISE_STREAM);
+        self.order = (0..self.inputs.nrows()).collect();
+        if self.config.shuffle == Shuffle::Once {
+            self.shuffle_rng.shuffle(&mut self.order);
+        }
+    }
+
+    /// The network's structure.
+    pub fn architecture(&self) -> &Architecture {
+        &self.architecture
+    }
+
+    /// The current parameters.
+    pub fn parameters(&self) -> &ParameterSet<F> {
+        &self.parameters
+    }
+
+    /// The training settings in force.
+    pub fn config(&self) -> &TrainingConfig {
+        &self.config
+    }
+
+    /// Changes the settings; the learning rate, batching and regularization take effect
+    /// at the next update. A new optimizer kind starts with fresh optimizer state.
+    pub fn set_config(&mut self, config: TrainingConfig) {
+        if std::mem::discriminant(&config.optimizer)
+            != std::mem::discriminant(&self.config.optimizer)
+        {
+            self.slots = Self::fresh_slots(&self.architecture, &config.optimizer);
+        }
+        self.config = config;
+    }
+
+    /// Epochs completed.
+    pub fn epochs(&self) -> usize {
+        self.epochs
+    }
+
+    /// Updates made.
+    pub fn updates(&self) -> u64 {
+        self.updates
+    }
+
+    /// Back to the exact initial parameters, epoch 0 and the first training order.
+    pub fn reset(&mut self) {
+        self.parameters = self.initial_parameters.clone();
+        self.slots = Self::fresh_slots(&self.architecture, &self.config.optimizer);
+        self.epochs = 0;
+        self.cursor = 0;
+        self.updates = 0;
+        self.epoch_loss_sum = 0.0;
+        self.restart_order();
+    }
+
+    /// One update on the next batch of the training order.
+    pub fn step_batch(&mut self) -> Result<StepReport, TrainingError> {
+        let examples = self.order.len();
+        if self.cursor == 0 && self.config.shuffle == Shuffle::EveryEpoch {
+            self.shuffle_rng.shuffle(&mut self.order);
+        }
+        let size = self.config.batching.batch_size(examples);
+        let end = (self.cursor + size).min(examples);
+        let rows = end - self.cursor;
+        self.gather_batch(self.cursor, end);
+        let loss = loss_and_gradients(
+            &self.architecture,
+            &self.parameters,
+            self.batch_inputs.slice_axis(Axis(0), Slice::from(..rows)),
+            self.batch_targets.slice_axis(Axis(0), Slice::from(..rows)),
+            Mode::Training(&mut self.noise_rng),
+            &mut self.workspace,
+        )
+        .widen();
+        if !loss.is_finite() {
+            return Err(self.diverged("loss", loss));
+        }
+        self.apply_update();
+        let per_example = match self.architecture.head().reduction {
+            Reduction::Mean => loss,
+            Reduction::Sum => loss / rows as f64,
+        };
+        self.epoch_loss_sum += per_example * rows as f64;
+        self.cursor = end;
+        let finished_epoch = self.cursor >= examples;
+        if finished_epoch {
+            self.cursor = 0;
+            self.epochs += 1;
+            if !self.parameters.all_finite() {
+                return Err(self.diverged("weights", f64::NAN));
+            }
+        }
+        Ok(StepReport {
+            batch_loss: loss,
+            batch_size: rows,
+            finished_epoch,
+            epochs: self.epochs,
+        })
+    }
+
+    /// Updates until the current epoch is complete.
+    pub fn run_epoch(&mut self) -> Result<EpochReport, TrainingError> {
+        loop {
+            let report = self.step_batch()?;
+            if report.finished_epoch {
+                let mean = self.epoch_loss_sum / self.order.len() as f64;
+                self.epoch_loss_sum = 0.0;
+                return Ok(EpochReport {
+                    epochs: report.epochs,
+                    mean_batch_loss: mean,
+                });
+            }
+        }
+    }
+
+    fn diverged(&self, what: &'static str, value: f64) -> TrainingError {
+        TrainingError::Diverged {
+            epoch: self.epochs + 1,
+            what,
+            value: if value.is_nan() { "NaN" } else { "infinite" },
+        }
+    }
+
+    fn gather_batch(&mut self, start: usize, end: usize) {
+        let rows = end - start;
+        if self.batch_inputs.nrows() < rows {
+            self.batch_inputs = Array2::zeros((rows, self.inputs.ncols()));
+            self.batch_targets = Array2::zeros((rows, self.targets.ncols()));
+        }
+        for (row, &example) in self.order[start..end].iter().enumerate() {
+            self.batch_inputs
+                .row_mut(row)
+                .assign(&self.inputs.row(example));
+            self.batch_targets
+                .row_mut(row)
+                .assign(&self.targets.row(example));
+        }
+    }
+
+    fn apply_update(&mut self) {
+        self.updates += 1;
+        let gradients = &mut self.workspace.parameter_gradients_mut().tensors;
+        let regularization = self.config.regularization;
+        for (((info, parameter), gradient), slot) in self
+            .architecture
+            .parameters()
+            .iter()
+            .zip(self.parameters.tensors.iter_mut())
+            .zip(gradients.iter_mut())
+            .zip(self.slots.iter_mut())
+        {
+            if info.role == ParameterRole::Weights {
+                regularization.add_gradient(parameter, gradient);
+            }
+            slot.update(
+                &self.config.optimizer,
+                self.config.learning_rate,
+                self.updates,
+                parameter.view_mut(),
+                gradient,
+            );
+        }
+    }
+
+    /// The loss, accuracy (classifiers) and R² (regression) on `inputs` and `targets`,
+    /// in inference mode.
+    pub fn evaluate(
+        &mut self,
+        inputs: ArrayView2<f64>,
+        targets: ArrayView2<f64>,
+    ) -> Result<Evaluation, TrainingError> {
+        check_shapes(&self.architecture, inputs, targets)?;
+        let head = self.architecture.head();
+        let examples = inputs.nrows();
+        let mut loss_sum = 0.0;
+        let mut correct = 0usize;
+        let mut squared_residuals = 0.0;
+        let mut start = 0;
+        while start < examples {
+            let end = (start + EVALUATION_CHUNK).min(examples);
+            let chunk_inputs: Array2<F> =
+                cast_array(inputs.slice_axis(Axis(0), Slice::from(start..end)));
+            let chunk_targets: Array2<F> =
+                cast_array(targets.slice_axis(Axis(0), Slice::from(start..end)));
+            forward(
+                &self.architecture,
+                &self.parameters,
+                chunk_inputs.view(),
+                Mode::Inference,
+                &mut self.evaluation_workspace,
+            );
+            let logits = self.evaluation_workspace.value(head.logits);
+            let chunk_loss = loss_and_gradient(
+                head.output_function,
+                head.loss,
+                Reduction::Sum,
+                logits,
+                chunk_targets.view(),
+                None,
+            );
+            loss_sum += chunk_loss.widen();
+            correct += count_correct(head.output_function, logits, chunk_targets.view());
+            if head.output_function == OutputFunction::Identity {
+                squared_residuals += logits
+                    .iter()
+                    .zip(chunk_targets.iter())
+                    .map(|(&z, &y)| (z.widen() - y.widen()).powi(2))
+                    .sum::<f64>();
+            }
+            start = end;
+        }
+        let n = examples.max(1) as f64;
+        let (accuracy, r_squared) = if head.output_function.is_classifier() {
+            (Some(correct as f64 / n), None)
+        } else {
+            let mean = targets.mean_axis(Axis(0));
+            let total: f64 = mean.map_or(0.0, |mean| {
+                targets
+                    .rows()
+                    .into_iter()
+                    .map(|row| (&row - &mean).mapv(|d| d * d).sum())
+                    .sum()
+            });
+            let r2 = if total > 0.0 {
+                1.0 - squared_residuals / total
+            } else {
+                f64::NAN
+            };
+            (None, Some(r2))
+        };
+        Ok(Evaluation {
+            loss: loss_sum / n,
+            accuracy,
+            r_squared,
+        })
+    }
+
+    /// Predictions `ŷ = g(z)` for `inputs: [n, input_width]` into `outputs: [n, output_width]`,
+    /// in inference mode. Reuses its buffers: no allocation once warm for a given `n`.
+    pub fn predict_into(&mut self, inputs: ArrayView2<F>, mut outputs: ndarray::ArrayViewMut2<F>) {
+        let head = self.architecture.head();
+        forward(
+            &self.architecture,
+            &self.parameters,
+            inputs,
+            Mode::Inference,
+            &mut self.evaluation_workspace,
+        );
+        outputs.assign(&self.evaluation_workspace.value(head.logits));
+        head.output_function.apply(outputs);
+    }
+}
+
+/// How many rows of `logits` are classified as `targets` says.
+fn count_correct<F: Float>(
+    output: OutputFunction,
+    logits: ArrayView2<F>,
+    targets: ArrayView2<F>,
+) -> usize {
+    let half = F::cast(0.5);
+    logits
+        .rows()
+        .into_iter()
+        .zip(targets.rows())
+        .filter(|(z, y)| match output {
+            OutputFunction::Identity => false,
+            OutputFunction::Softmax => argmax(z.iter()) == argmax(y.iter()),
+            OutputFunction::Sigmoid | OutputFunction::Step => z
+                .iter()
+                .zip(y.iter())
+                .all(|(&z, &y)| (z > F::zero()) == (y > half)),
+        })
+        .count()
+}
+
+fn argmax<'a, F: Float>(values: impl Iterator<Item = &'a F>) -> usize {
+    let mut best = (0, F::neg_infinity());
+    for (index, &value) in values.enumerate() {
+        if value > best.1 {
+            best = (index, value);
+        }
+    }
+    best.0
+}
+
+/// A [`Trainer`] in the precision chosen at run time.
+///
+/// Its methods are ordinary functions of this crate, so they are compiled here (optimised
+/// even in the app's debug builds) rather than in the crate that calls them.
+#[derive(Clone, Debug)]
+pub enum Session {
+    /// Training in `f32`.
+    F32(Trainer<f32>),
+    /// Training in `f64`.
+    F64(Trainer<f64>),
+}
+
+/// Calls the same method on whichever trainer the session holds.
+macro_rules! each_precision {
+    ($session:expr, $trainer:ident => $body:expr) => {
+        match $session {
+            Session::F32($trainer) => $body,
+            Session::F64($trainer) => $body,
+        }
+    };
+}
+
+impl Session {
+    /// A session training `architecture` from `initial` on `training` in `precision`.
+    pub fn new(
+        architecture: Architecture,
+        initial: &ParameterSet<f64>,
+        training: &Samples,
+        config: TrainingConfig,
+        precision: Precision,
+    ) -> Result<Self, TrainingError> {
+        Ok(match precision {
+            Precision::F32 => Self::F32(Trainer::new(architecture, initial, training, config)?),
+            Precision::F64 => Self::F64(Trainer::new(architecture, initial, training, config)?),
+        })
+    }
+
+    /// The precision it computes in.
+    pub fn precision(&self) -> Precision {
+        match self {
+            Self::F32(_) => Precision::F32,
+            Self::F64(_) => Precision::F64,
+        }
+    }
+
+    /// The network's structure.
+    pub fn architecture(&self) -> &Architecture {
+        each_precision!(self, t => t.architecture())
+    }
+
+    /// The current parameters, widened to `f64`.
+    pub fn parameters(&self) -> ParameterSet<f64> {
+        each_precision!(self, t => t.parameters().cast())
+    }
+
+    /// The settings in force.
+    pub fn config(&self) -> &TrainingConfig {
+        each_precision!(self, t => t.config())
+    }
+
+    /// Changes the settings (see [`Trainer::set_config`]).
+    pub fn set_config(&mut self, config: TrainingConfig) {
+        each_precision!(self, t => t.set_config(config));
+    }
+
+    /// Epochs completed.
+    pub fn epochs(&self) -> usize {
+        each_precision!(self, t => t.epochs())
+    }
+
+    /// Updates made.
+    pub fn updates(&self) -> u64 {
+        each_precision!(self, t => t.updates())
+    }
+
+    /// Back to the exact initial parameters (see [`Trainer::reset`]).
+    pub fn reset(&mut self) {
+        each_precision!(self, t => t.reset());
+    }
+
+    /// One update (see [`Trainer::step_batch`]).
+    pub fn step_batch(&mut self) -> Result<StepReport, TrainingError> {
+        each_precision!(self, t => t.step_batch())
+    }
+
+    /// The rest of the current epoch (see [`Trainer::run_epoch`]).
+    pub fn run_epoch(&mut self) -> Result<EpochReport, TrainingError> {
+        each_precision!(self, t => t.run_epoch())
+    }
+
+    /// Runs `epochs` epochs, returning the last report (or the first error).
+    pub fn run_epochs(&mut self, epochs: usize) -> Result<Option<EpochReport>, TrainingError> {
+        let mut last = None;
+        for _ in 0..epochs {
+            last = Some(self.run_epoch()?);
+        }
+        Ok(last)
+    }
+
+    /// Loss, accuracy and R² on `samples` (see [`Trainer::evaluate`]).
+    pub fn evaluate(&mut self, samples: &Samples) -> Result<Evaluation, TrainingError> {
+        each_precision!(self, t => t.evaluate(samples.inputs.view(), samples.targets.view()))
+    }
+
+    /// Predictions `ŷ = g(z)` for `inputs: [n, input_width]`, as `[n, output_width]`.
+    pub fn predict(&mut self, inputs: ArrayView2<f64>) -> Result<Array2<f64>, TrainingError> {
+        let expected = self.architecture().input_width();
+        if inputs.ncols() != expected {
+            return Err(TrainingError::InputWidth {
+                expected,
+                found: inputs.ncols(),
+            });
+        }
+        let rows = inputs.nrows();
+        let width = self.architecture().output_width();
+        Ok(each_precision!(self, t => {
+            let cast = cast_array(inputs);
+            let mut outputs = Array2::zeros((rows, width));
+            t.predict_into(cast.view(), outputs.view_mut());
+            outputs.mapv(Float::widen)
+        }))
+    }
+
+    /// Predictions into a caller's `f32` buffer, without allocating once warm: the
+    /// decision-boundary grid's path. Inputs are `[n, input_width]`, outputs `[n, output_width]`.
+    pub fn predict_f32_into(
+        &mut self,
+        inputs: ArrayView2<f32>,
+        outputs: ndarray::ArrayViewMut2<f32>,
+    ) {
+        match self {
+            Self::F32(t) => t.predict_into(inputs, outputs),
+            Self::F64(t) => {
+                let cast = inputs.mapv(f64::from);
+                let mut wide = Array2::zeros(outputs.dim());
+                t.predict_into(cast.view(), wide.view_mut());
+                let mut outputs = outputs;
+                outputs.assign(&wide.mapv(f32::cast));
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The engine reproduces the benchmark's correctness checkpoints (WORKLOADS.md): the same
+//! data, initial weights and training order give the same losses as the reference
+//! implementations, to 1e-5 relative in f32.
+
+use layerwright_nn::workloads::Workload;
+use layerwright_nn::{Precision, Session, SplitMix64};
+
+const WORKLOAD_A: &str = include_str!("../benches/data/workload_A.json");
+const WORKLOAD_B: &str = include_str!("../benches/data/workload_B.json");
+
+fn session(workload: &Workload, precision: Precision) -> Session {
+    Session::new(
+        workload.architecture.clone(),
+        &workload.initial,
+        &workload.samples,
+        workload.config(),
+        precision,
+    )
+    .unwrap()
+}
+
+/// Trains to each epoch count and returns the full-training-set mean loss and accuracy there.
+fn checkpoints(workload: &Workload, precision: Precision, epochs: &[usize]) -> Vec<(f64, f64)> {
+    let mut session = session(workload, precision);
+    epochs
+        .iter()
+        .map(|&target| {
+            session.run_epochs(target - session.epochs()).unwrap();
+            let evaluation = session.evaluate(&workload.samples).unwrap();
+            (evaluation.loss, evaluation.accuracy.unwrap())
+        })
+        .collect()
+}
+
+fn assert_relative(found: f64, expected: f64, tolerance: f64, what: &str) {
+    let relative = (found - expected).abs() / expected.abs();
+    assert!(
+        relative < tolerance,
+        "{what}: found {found}, expected {expected} (relative error {relative:e})"
+    );
+}
+
+#[test]
+fn workload_a_matches_the_f32_checkpoints_at_epochs_1_and_10() {
+    let workload = Workload::from_json(WORKLOAD_A).unwrap();
+    let found = checkpoints(&workload, Precision::F32, &[1, 10]);
+    assert_relative(found[0].0, 0.669_829_410_0, 1e-5, "A, epoch 1");
+    assert_relative(found[1].0, 0.663_339_844_5, 1e-5, "A, epoch 10");
+    assert!((found[0].1 - 0.554).abs() < 1e-9, "A accuracy after 1 epoch: {}", found[0].1);
+    assert!((found[1].1 - 0.584).abs() < 1e-9, "A accuracy after 10 epochs: {}", found[1].1);
+}
+
+#[test]
+fn workload_a_matches_the_f64_checkpoints_at_epochs_1_and_10() {
+    let workload = Workload::from_json(WORKLOAD_A).unwrap();
+    let found = checkpoints(&workload, Precision::F64, &[1, 10]);
+    assert_relative(found[0].0, 0.669_829_410_9, 1e-9, "A, epoch 1");
+    assert_relative(found[1].0, 0.663_339_854_3, 1e-9, "A, epoch 10");
+}
+
+#[test]
+fn workload_b_matches_the_f32_checkpoint_at_epoch_1() {
+    let workload = Workload::from_json(WORKLOAD_B).unwrap();
+    let found = checkpoints(&workload, Precision::F32, &[1]);
+    assert_relative(found[0].0, 1.082_936_197_6, 1e-5, "B, epoch 1");
+    assert!((found[0].1 - 0.398).abs() < 1e-9, "B accuracy after 1 epoch: {}", found[0].1);
+}
+
+#[test]
+fn glorot_initialisation_draws_the_workload_weights() {
+    // The file's weights are Glorot uniform from SplitMix64(1234), drawn layer by layer,
+    // row by row; the engine's initializer must give the same numbers.
+    let workload = Workload::from_json(WORKLOAD_A).unwrap();
+    let drawn = workload
+        .architecture
+        .initial_parameters(workload.spec.init_seed);
+    for (ours, theirs) in drawn.tensors.iter().zip(&workload.initial.tensors) {
+        assert_eq!(ours.dim(), theirs.dim());
+        for (a, b) in ours.iter().zip(theirs) {
+            assert!((a - b).abs() < 1e-15, "{a} vs {b}");
+        }
+    }
+}
+
+#[test]
+fn the_training_order_is_the_splitmix_permutation_of_the_playground_spiral() {
+    // TF Playground's spiral: for (deltaT, label) in (0, 1), (π, 0), i in 0..250:
+    // r = 5i/250, t = 1.75·2π·i/250 + deltaT, point (r·sin t, r·cos t).
+    let workload = Workload::from_json(WORKLOAD_A).unwrap();
+    let mut points = Vec::new();
+    for (delta, label) in [(0.0, 1), (std::f64::consts::PI, 0)] {
+        for i in 0..250 {
+            let r = f64::from(i) / 250.0 * 5.0;
+            let t = 1.75 * f64::from(i) / 250.0 * std::f64::consts::TAU + delta;
+            points.push((r * t.sin(), r * t.cos(), label));
+        }
+    }
+    let order = SplitMix64::new(workload.spec.data_seed).permutation(points.len());
+    for (k, &original) in order.iter().enumerate() {
+        let (x, y, label) = points[original];
+        assert!((workload.samples.inputs[[k, 0]] - x).abs() < 1e-12);
+        assert!((workload.samples.inputs[[k, 1]] - y).abs() < 1e-12);
+        assert_eq!(workload.labels[k], label);
+    }
+}
