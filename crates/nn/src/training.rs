@@ -513,15 +513,17 @@ impl<F: Float> Trainer<F> {
                 &mut self.evaluation_workspace,
             );
             let logits = self.evaluation_workspace.value(head.logits);
-            let chunk_loss = loss_and_gradient(
+            // The loss is summed in f64 whatever the training precision, so a reported
+            // loss does not depend on how many examples were added up in f32.
+            let wide_logits = logits.mapv(Float::widen);
+            loss_sum += loss_and_gradient(
                 head.output_function,
                 head.loss,
                 Reduction::Sum,
-                logits,
-                chunk_targets.view(),
+                wide_logits.view(),
+                targets.slice_axis(Axis(0), Slice::from(start..end)),
                 None,
             );
-            loss_sum += chunk_loss.widen();
             correct += count_correct(head.output_function, logits, chunk_targets.view());
             if head.output_function == OutputFunction::Identity {
                 squared_residuals += logits

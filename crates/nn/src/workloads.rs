@@ -119,7 +119,9 @@ impl Workload {
             if weights.iter().any(|row| row.len() != columns) {
                 return Err(WorkloadError::Shape("ragged weight matrix".to_owned()));
             }
-            tensors.push(Array2::from_shape_fn((rows, columns), |(i, j)| weights[i][j]));
+            tensors.push(Array2::from_shape_fn((rows, columns), |(i, j)| {
+                weights[i][j]
+            }));
             tensors.push(Array2::from_shape_fn((1, bias.len()), |(_, j)| bias[j]));
         }
         let initial = ParameterSet { tensors };
