@@ -1,5 +1,6 @@
 //! A 2-2-1 network small enough to work out with pencil and paper: every number below
 //! is derived in the comments, and the engine must agree.
+#![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
 use layerwright_nn::model::{Mode, Workspace, loss_and_gradients};
 use layerwright_nn::{

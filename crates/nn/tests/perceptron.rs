@@ -1,5 +1,6 @@
 //! The perceptron rule (eq. 2.1) learns AND and OR but not XOR; a hidden layer trained by
 //! back-propagation learns XOR.
+#![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
 use layerwright_nn::{
     Activation, ArchitectureBuilder, Batching, DenseSpec, Initializer, Loss, Optimizer,

@@ -1,6 +1,7 @@
 //! The engine reproduces the benchmark's correctness checkpoints (WORKLOADS.md): the same
 //! data, initial weights and training order give the same losses as the reference
 //! implementations, to 1e-5 relative in f32.
+#![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
 use layerwright_nn::workloads::Workload;
 use layerwright_nn::{Precision, Session, SplitMix64};
