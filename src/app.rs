@@ -35,6 +35,6 @@ fn welcome_ui(ui: &mut egui::Ui) {
         ui.label(format!("• {line}"));
     }
     ui.add_space(16.0);
-    let names: Vec<&str> = Activation::ALL.iter().map(|a| a.name()).collect();
+    let names: Vec<&str> = Activation::ALL.iter().map(Activation::name).collect();
     ui.label(format!("Activations available: {}.", names.join(", ")));
 }

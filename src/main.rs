@@ -15,6 +15,6 @@ fn main() -> eframe::Result {
     eframe::run_native(
         app::APP_ID,
         options,
-        Box::new(|_creation| Ok(Box::new(app::LayerwrightApp::default()))),
+        Box::new(|_creation| Ok(Box::new(app::LayerwrightApp))),
     )
 }
