@@ -156,6 +156,18 @@ pub enum TrainingError {
     /// There is nothing to train on.
     #[error("the training set is empty")]
     NoExamples,
+    /// A number in the data is NaN or infinite.
+    #[error("{part} row {row}, column {column} is {value}")]
+    NonFiniteData {
+        /// "input" or "target".
+        part: &'static str,
+        /// 1-based row.
+        row: usize,
+        /// 1-based column.
+        column: usize,
+        /// "NaN" or "infinite".
+        value: &'static str,
+    },
     /// The parameters do not match the architecture.
     #[error("the weights do not match the network's layer shapes")]
     ParameterShapes,
@@ -258,6 +270,16 @@ fn check_shapes(
             inputs: inputs.nrows(),
             targets: targets.nrows(),
         });
+    }
+    for (part, array) in [("input", inputs), ("target", targets)] {
+        if let Some(((row, column), value)) = array.indexed_iter().find(|(_, v)| !v.is_finite()) {
+            return Err(TrainingError::NonFiniteData {
+                part,
+                row: row + 1,
+                column: column + 1,
+                value: if value.is_nan() { "NaN" } else { "infinite" },
+            });
+        }
     }
     Ok(())
 }
