@@ -213,8 +213,10 @@ fn example_loss<F: Float>(
                 .map(|(&zk, &yk)| yk * (log_sum_exp - zk))
                 .sum();
             if let Some(mut g) = gradient {
+                // softmax_k = e^(z_k − max) / Σ e^(z_i − max): shifting by the max rather than
+                // by logsumexp keeps f32 exact when the logits are large.
                 Zip::from(&mut g).and(&z).and(&y).for_each(|g, &zk, &yk| {
-                    *g = ((zk - log_sum_exp).exp() * target_mass - yk) * scale;
+                    *g = ((zk - max).exp() / sum_exp * target_mass - yk) * scale;
                 });
             }
             value
