@@ -8,6 +8,7 @@
 
 pub mod activations;
 pub mod architecture;
+pub mod data;
 pub mod float;
 pub mod gradient_check;
 pub mod init;

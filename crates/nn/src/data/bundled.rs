@@ -1,0 +1,85 @@
+//! The data sets shipped inside the binary, read through the ordinary CSV path.
+
+use serde::{Deserialize, Serialize};
+
+use super::csv_file::{CsvError, CsvOptions, HeaderRow, TargetColumn, read_csv};
+use super::{Dataset, Task};
+
+/// A data set embedded in the binary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BundledDataset {
+    /// Fisher's iris: 150 flowers, 4 measurements, 3 species.
+    Iris,
+    /// Handwritten digits: 1797 images of 8×8 pixels (0..16), digits 0 to 9.
+    Digits,
+    /// Diabetes progression: 442 patients, 10 measurements, a progression score.
+    Diabetes,
+}
+
+impl BundledDataset {
+    /// Every bundled set, in menu order.
+    pub const ALL: [Self; 3] = [Self::Iris, Self::Digits, Self::Diabetes];
+
+    /// The name shown in menus.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Iris => "Iris",
+            Self::Digits => "Digits 8×8",
+            Self::Diabetes => "Diabetes",
+        }
+    }
+
+    /// The file name under `assets/datasets/`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Self::Iris => "iris.csv",
+            Self::Digits => "digits8x8.csv",
+            Self::Diabetes => "diabetes.csv",
+        }
+    }
+
+    /// The CSV text, embedded at build time.
+    pub fn csv_text(self) -> &'static str {
+        match self {
+            Self::Iris => include_str!("../../../../assets/datasets/iris.csv"),
+            Self::Digits => include_str!("../../../../assets/datasets/digits8x8.csv"),
+            Self::Diabetes => include_str!("../../../../assets/datasets/diabetes.csv"),
+        }
+    }
+
+    /// Classification (iris, digits) or regression (diabetes).
+    pub fn task(self) -> Task {
+        match self {
+            Self::Iris | Self::Digits => Task::Classification,
+            Self::Diabetes => Task::Regression,
+        }
+    }
+
+    /// Who made the data and under which licence, for the About box.
+    pub fn attribution(self) -> &'static str {
+        match self {
+            Self::Iris => {
+                "Iris: R. A. Fisher (1936), UCI Machine Learning Repository \"Iris\", CC BY 4.0."
+            }
+            Self::Digits => {
+                "Digits 8×8: E. Alpaydin and C. Kaynak (1998), UCI \"Optical Recognition of \
+                 Handwritten Digits\" (test set), CC BY 4.0."
+            }
+            Self::Diabetes => {
+                "Diabetes: B. Efron, T. Hastie, I. Johnstone and R. Tibshirani (2004), \
+                 \"Least Angle Regression\", Annals of Statistics."
+            }
+        }
+    }
+
+    /// Reads the set through [`read_csv`], as a user's file would be.
+    pub fn load(self) -> Result<Dataset, CsvError> {
+        let options = CsvOptions {
+            header: HeaderRow::Present,
+            target: TargetColumn::Last,
+            task: self.task(),
+        };
+        read_csv(self.csv_text(), self.name(), &options)
+    }
+}

@@ -1,0 +1,388 @@
+//! Reading a data set from CSV text, with an error naming the line, column and text of
+//! every bad cell.
+
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::{Dataset, Task};
+
+/// The most columns a CSV may have.
+pub const MAX_COLUMNS: usize = 1000;
+/// The most data rows a CSV may have.
+pub const MAX_ROWS: usize = 1_000_000;
+
+/// Which column holds the target.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum TargetColumn {
+    /// The last column (the default).
+    #[default]
+    Last,
+    /// The column with this 0-based index.
+    Index(usize),
+    /// The column with this header name.
+    Name(String),
+}
+
+/// Whether the first row names the columns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeaderRow {
+    /// A header when the first row has text where the second row has a number.
+    #[default]
+    Detect,
+    /// The first row is a header.
+    Present,
+    /// Every row is data.
+    Absent,
+}
+
+/// How to read a CSV file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CsvOptions {
+    /// Whether the first row is a header.
+    pub header: HeaderRow,
+    /// Which column is the target.
+    pub target: TargetColumn,
+    /// Classification (targets are class names or numbers) or regression (targets are numbers).
+    pub task: Task,
+}
+
+/// What is wrong with a CSV file. Line numbers count from 1 as an editor shows them;
+/// columns are given by name (from the header, or `column N`).
+#[derive(Clone, Debug, Error, PartialEq)]
+pub enum CsvError {
+    /// No data rows at all.
+    #[error("the file has no data rows")]
+    NoRows,
+    /// Fewer than two columns: no room for a feature and a target.
+    #[error(
+        "line {line}: the file needs at least two columns (features and a target), found {found}"
+    )]
+    TooFewColumns {
+        /// The first data line.
+        line: usize,
+        /// Columns found.
+        found: usize,
+    },
+    /// More than [`MAX_COLUMNS`] columns.
+    #[error("line {line}: {found} columns is more than the {MAX_COLUMNS} supported")]
+    TooManyColumns {
+        /// The line.
+        line: usize,
+        /// Columns found.
+        found: usize,
+    },
+    /// More than [`MAX_ROWS`] rows.
+    #[error("the file has more than {MAX_ROWS} data rows; use a sample of it")]
+    TooManyRows,
+    /// A row with a different number of cells than the first.
+    #[error("line {line}: expected {expected} cells like the first row, found {found}")]
+    Ragged {
+        /// The line.
+        line: usize,
+        /// Cells in the first row.
+        expected: usize,
+        /// Cells in this row.
+        found: usize,
+    },
+    /// A cell with nothing in it.
+    #[error("line {line}, column '{column}': the cell is empty")]
+    EmptyCell {
+        /// The line.
+        line: usize,
+        /// The column's name.
+        column: String,
+    },
+    /// Text where a number is needed.
+    #[error("line {line}, column '{column}': '{text}' is not a number")]
+    NotANumber {
+        /// The line.
+        line: usize,
+        /// The column's name.
+        column: String,
+        /// The cell's text.
+        text: String,
+    },
+    /// NaN or infinity.
+    #[error("line {line}, column '{column}': '{text}' is not a finite number")]
+    NotFinite {
+        /// The line.
+        line: usize,
+        /// The column's name.
+        column: String,
+        /// The cell's text.
+        text: String,
+    },
+    /// Every row has the same class.
+    #[error(
+        "column '{column}': every row has the class '{class}'; classification needs at least two"
+    )]
+    SingleClass {
+        /// The target column.
+        column: String,
+        /// The only class.
+        class: String,
+    },
+    /// The named target column is not in the header.
+    #[error("there is no column named '{name}' (columns: {available})")]
+    UnknownColumn {
+        /// The name asked for.
+        name: String,
+        /// The header's names, comma-separated.
+        available: String,
+    },
+    /// A target column index past the last column.
+    #[error("target column {index} is past the last column ({columns} columns, counted from 0)")]
+    ColumnOutOfRange {
+        /// The index asked for.
+        index: usize,
+        /// How many columns there are.
+        columns: usize,
+    },
+    /// A target name was given but the file has no header row.
+    #[error("the target column is named '{name}' but the file has no header row")]
+    NoHeader {
+        /// The name asked for.
+        name: String,
+    },
+    /// The CSV reader could not read a line (bad quoting, invalid UTF-8).
+    #[error("line {line}: {message}")]
+    Unreadable {
+        /// The line.
+        line: usize,
+        /// The reader's message.
+        message: String,
+    },
+}
+
+/// Parses a cell as a finite number, or says why it is not one.
+fn parse_number(text: &str, line: usize, column: &str) -> Result<f64, CsvError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(CsvError::EmptyCell {
+            line,
+            column: column.to_owned(),
+        });
+    }
+    match trimmed.parse::<f64>() {
+        Ok(value) if value.is_finite() => Ok(value),
+        Ok(_) => Err(CsvError::NotFinite {
+            line,
+            column: column.to_owned(),
+            text: trimmed.to_owned(),
+        }),
+        Err(_) => Err(CsvError::NotANumber {
+            line,
+            column: column.to_owned(),
+            text: trimmed.to_owned(),
+        }),
+    }
+}
+
+fn is_number(text: &str) -> bool {
+    text.trim().parse::<f64>().is_ok()
+}
+
+/// Reads all rows (as trimmed strings) with their line numbers, checking shape limits.
+fn read_rows(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|error| CsvError::Unreadable {
+            line: error
+                .position()
+                .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX)),
+            message: error.to_string(),
+        })?;
+        let line = record.position().map_or(rows.len() + 1, |p| {
+            usize::try_from(p.line()).unwrap_or(usize::MAX)
+        });
+        // A blank line reads as one empty cell: skip it, as people leave them at the end.
+        if record.len() == 1 && record.get(0).is_some_and(str::is_empty) {
+            continue;
+        }
+        if record.len() > MAX_COLUMNS {
+            return Err(CsvError::TooManyColumns {
+                line,
+                found: record.len(),
+            });
+        }
+        // One more than the limit: the header may be among them.
+        if rows.len() > MAX_ROWS {
+            return Err(CsvError::TooManyRows);
+        }
+        rows.push((line, record.iter().map(str::to_owned).collect()));
+    }
+    Ok(rows)
+}
+
+/// Reads a data set from CSV `text`. `name` names the data set in the app.
+pub fn read_csv(text: &str, name: &str, options: &CsvOptions) -> Result<Dataset, CsvError> {
+    let rows = read_rows(text)?;
+    let Some((first_line, first)) = rows.first() else {
+        return Err(CsvError::NoRows);
+    };
+    let width = first.len();
+    if width < 2 {
+        return Err(CsvError::TooFewColumns {
+            line: *first_line,
+            found: width,
+        });
+    }
+    let has_header = match options.header {
+        HeaderRow::Present => true,
+        HeaderRow::Absent => false,
+        HeaderRow::Detect => rows.get(1).map_or_else(
+            || first.iter().all(|cell| !is_number(cell)),
+            |(_, second)| {
+                first
+                    .iter()
+                    .zip(second)
+                    .any(|(a, b)| !is_number(a) && is_number(b))
+            },
+        ),
+    };
+    let names: Vec<String> = if has_header {
+        first
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                if name.is_empty() {
+                    format!("column {}", i + 1)
+                } else {
+                    name.clone()
+                }
+            })
+            .collect()
+    } else {
+        (1..=width).map(|i| format!("column {i}")).collect()
+    };
+    let target = match &options.target {
+        TargetColumn::Last => width - 1,
+        TargetColumn::Index(index) if *index < width => *index,
+        TargetColumn::Index(index) => {
+            return Err(CsvError::ColumnOutOfRange {
+                index: *index,
+                columns: width,
+            });
+        }
+        TargetColumn::Name(name) if !has_header => {
+            return Err(CsvError::NoHeader { name: name.clone() });
+        }
+        TargetColumn::Name(name) => {
+            names
+                .iter()
+                .position(|n| n == name)
+                .ok_or_else(|| CsvError::UnknownColumn {
+                    name: name.clone(),
+                    available: names.join(", "),
+                })?
+        }
+    };
+    let data = &rows[usize::from(has_header)..];
+    if data.is_empty() {
+        return Err(CsvError::NoRows);
+    }
+    if data.len() > MAX_ROWS {
+        return Err(CsvError::TooManyRows);
+    }
+    let mut inputs = Array2::zeros((data.len(), width - 1));
+    let mut target_texts = Vec::with_capacity(data.len());
+    for (row, (line, cells)) in data.iter().enumerate() {
+        if cells.len() != width {
+            return Err(CsvError::Ragged {
+                line: *line,
+                expected: width,
+                found: cells.len(),
+            });
+        }
+        let mut feature = 0;
+        for (column, cell) in cells.iter().enumerate() {
+            if column == target {
+                if cell.is_empty() {
+                    return Err(CsvError::EmptyCell {
+                        line: *line,
+                        column: names[column].clone(),
+                    });
+                }
+                target_texts.push((*line, cell.as_str()));
+            } else {
+                inputs[[row, feature]] = parse_number(cell, *line, &names[column])?;
+                feature += 1;
+            }
+        }
+    }
+    let target_name = names[target].clone();
+    let (targets, class_names) = match options.task {
+        Task::Regression => {
+            let targets = target_texts
+                .iter()
+                .map(|(line, text)| parse_number(text, *line, &target_name))
+                .collect::<Result<Vec<_>, _>>()?;
+            (targets, Vec::new())
+        }
+        Task::Classification => classes_of(&target_texts, &target_name)?,
+    };
+    let feature_names = names
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != target)
+        .map(|(_, n)| n.clone())
+        .collect();
+    Ok(Dataset {
+        name: name.to_owned(),
+        task: options.task,
+        feature_names,
+        target_name,
+        inputs,
+        targets,
+        class_names,
+    })
+}
+
+/// Class indices and names: numeric labels sort numerically, text labels alphabetically.
+fn classes_of(texts: &[(usize, &str)], column: &str) -> Result<(Vec<f64>, Vec<String>), CsvError> {
+    let mut names: Vec<&str> = texts.iter().map(|(_, t)| *t).collect();
+    let all_numeric = names.iter().all(|t| is_number(t));
+    if all_numeric {
+        for (line, text) in texts {
+            parse_number(text, *line, column)?;
+        }
+        names.sort_by(|a, b| {
+            let (a, b) = (
+                a.parse::<f64>().unwrap_or(0.0),
+                b.parse::<f64>().unwrap_or(0.0),
+            );
+            a.total_cmp(&b)
+        });
+        names.dedup_by(|a, b| a.parse::<f64>().ok() == b.parse::<f64>().ok());
+    } else {
+        names.sort_unstable();
+        names.dedup();
+    }
+    if names.len() < 2 {
+        return Err(CsvError::SingleClass {
+            column: column.to_owned(),
+            class: names.first().map_or_else(String::new, |n| (*n).to_owned()),
+        });
+    }
+    let index_of = |text: &str| -> usize {
+        if all_numeric {
+            let value = text.parse::<f64>().ok();
+            names
+                .iter()
+                .position(|n| n.parse::<f64>().ok() == value)
+                .unwrap_or(0)
+        } else {
+            names.binary_search(&text).unwrap_or(0)
+        }
+    };
+    let targets = texts.iter().map(|(_, t)| index_of(t) as f64).collect();
+    Ok((targets, names.iter().map(|n| (*n).to_owned()).collect()))
+}

@@ -1,0 +1,454 @@
+//! From a raw [`Dataset`] to training and test samples: input features, normalisation
+//! fitted on the training split only, target encoding and a stratified split.
+
+use ndarray::{Array2, ArrayView2, Axis};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::{Dataset, Task, class_index};
+use crate::rng::SplitMix64;
+use crate::training::Samples;
+
+/// One model input computed from a raw row (columns counted from 0). TF Playground's seven
+/// inputs for 2-D data are `x1`, `x2` (columns), `x1²`, `x2²` (squares), `x1·x2` (product),
+/// `sin x1`, `sin x2` (sines).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Feature {
+    /// The raw column.
+    Column {
+        /// The column.
+        index: usize,
+    },
+    /// The column squared.
+    Square {
+        /// The column.
+        index: usize,
+    },
+    /// Two columns multiplied.
+    Product {
+        /// The first column.
+        a: usize,
+        /// The second column.
+        b: usize,
+    },
+    /// The sine of the column.
+    Sine {
+        /// The column.
+        index: usize,
+    },
+}
+
+impl Feature {
+    /// TF Playground's seven inputs for 2-D data, in its order.
+    pub const PLAYGROUND: [Self; 7] = [
+        Self::Column { index: 0 },
+        Self::Column { index: 1 },
+        Self::Square { index: 0 },
+        Self::Square { index: 1 },
+        Self::Product { a: 0, b: 1 },
+        Self::Sine { index: 0 },
+        Self::Sine { index: 1 },
+    ];
+
+    /// The raw columns, one feature each.
+    pub fn columns(count: usize) -> Vec<Self> {
+        (0..count).map(|index| Self::Column { index }).collect()
+    }
+
+    /// The feature's value for one raw row.
+    pub fn value(self, row: &[f64]) -> f64 {
+        let at = |i: usize| row.get(i).copied().unwrap_or(f64::NAN);
+        match self {
+            Self::Column { index } => at(index),
+            Self::Square { index } => at(index).powi(2),
+            Self::Product { a, b } => at(a) * at(b),
+            Self::Sine { index } => at(index).sin(),
+        }
+    }
+
+    /// The largest column it reads.
+    pub fn largest_column(self) -> usize {
+        match self {
+            Self::Column { index } | Self::Square { index } | Self::Sine { index } => index,
+            Self::Product { a, b } => a.max(b),
+        }
+    }
+
+    /// A label built from the raw columns' names, e.g. `x1²` or `sin x2`.
+    pub fn label(self, names: &[String]) -> String {
+        let name = |i: usize| {
+            names
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| format!("column {}", i + 1))
+        };
+        match self {
+            Self::Column { index } => name(index),
+            Self::Square { index } => format!("{}²", name(index)),
+            Self::Product { a, b } => format!("{}·{}", name(a), name(b)),
+            Self::Sine { index } => format!("sin {}", name(index)),
+        }
+    }
+}
+
+/// How input columns are rescaled, fitted on the training split.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Normalization {
+    /// Inputs as they are.
+    #[default]
+    None,
+    /// `(x − mean) / standard deviation`.
+    ZScore,
+    /// `(x − min) / (max − min)`, into 0..1 on the training split.
+    MinMax,
+}
+
+/// An affine rescaling per column: `x' = (x − offset) / scale`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scaling {
+    /// Subtracted first, one per column.
+    pub offset: Vec<f64>,
+    /// Divided by next, one per column; never 0 (a constant column gets 1).
+    pub scale: Vec<f64>,
+}
+
+impl Scaling {
+    /// The identity for `columns` columns.
+    pub fn identity(columns: usize) -> Self {
+        Self {
+            offset: vec![0.0; columns],
+            scale: vec![1.0; columns],
+        }
+    }
+
+    /// Fits `normalization` to the columns of `data` (the training split).
+    pub fn fit(normalization: Normalization, data: ArrayView2<f64>) -> Self {
+        let columns = data.ncols();
+        let fitted = |f: &dyn Fn(ndarray::ArrayView1<f64>) -> (f64, f64)| {
+            let (offset, scale): (Vec<f64>, Vec<f64>) = data.axis_iter(Axis(1)).map(f).unzip();
+            let scale = scale
+                .into_iter()
+                .map(|s| if s > 1e-12 && s.is_finite() { s } else { 1.0 })
+                .collect();
+            Self { offset, scale }
+        };
+        match normalization {
+            Normalization::None => Self::identity(columns),
+            Normalization::ZScore => fitted(&|column| {
+                let mean = column.mean().unwrap_or(0.0);
+                let variance = column.mapv(|v| (v - mean).powi(2)).mean().unwrap_or(0.0);
+                (mean, variance.sqrt())
+            }),
+            Normalization::MinMax => fitted(&|column| {
+                let min = column.fold(f64::INFINITY, |m, &v| m.min(v));
+                let max = column.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+                (min, max - min)
+            }),
+        }
+    }
+
+    /// Applies `x' = (x − offset) / scale` to every row.
+    pub fn apply(&self, data: &mut Array2<f64>) {
+        for mut row in data.rows_mut() {
+            for ((value, offset), scale) in row.iter_mut().zip(&self.offset).zip(&self.scale) {
+                *value = (*value - offset) / scale;
+            }
+        }
+    }
+
+    /// Undoes [`Scaling::apply`]: `x = x'·scale + offset`.
+    pub fn invert(&self, data: &mut Array2<f64>) {
+        for mut row in data.rows_mut() {
+            for ((value, offset), scale) in row.iter_mut().zip(&self.offset).zip(&self.scale) {
+                *value = *value * scale + offset;
+            }
+        }
+    }
+}
+
+/// How class targets become network targets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetEncoding {
+    /// One column: the value (regression) or 1 for class 1 and 0 otherwise (sigmoid, step).
+    Column,
+    /// One column per class, 1 for the example's class (softmax).
+    OneHot,
+}
+
+/// How examples are divided between training and test.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SplitSettings {
+    /// The fraction of examples used for training, 0.1 to 0.9 (1.0: all, no test set).
+    pub train_fraction: f64,
+    /// Seeds the split.
+    pub seed: u64,
+}
+
+impl Default for SplitSettings {
+    fn default() -> Self {
+        Self {
+            train_fraction: 0.8,
+            seed: 1,
+        }
+    }
+}
+
+/// Everything needed to treat new raw inputs as the training data was treated, and to
+/// turn outputs back into the data's units and class names. Saved with trained models.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DataDescription {
+    /// Classification or regression.
+    pub task: Task,
+    /// The raw input columns' names.
+    pub raw_feature_names: Vec<String>,
+    /// The model inputs computed from a raw row.
+    pub features: Vec<Feature>,
+    /// The rescaling of those inputs, fitted on the training split.
+    pub input_scaling: Scaling,
+    /// For regression with a standardised target: `y' = (y − offset)/scale`.
+    pub target_scaling: Option<Scaling>,
+    /// How targets were encoded.
+    pub target_encoding: TargetEncoding,
+    /// The target column's name.
+    pub target_name: String,
+    /// The classes' names (empty for regression).
+    pub class_names: Vec<String>,
+}
+
+impl DataDescription {
+    /// Model inputs `[n, features]` from raw rows `[n, raw columns]`: features, then scaling.
+    pub fn encode_inputs(&self, raw: ArrayView2<f64>) -> Result<Array2<f64>, DataError> {
+        if raw.ncols() != self.raw_feature_names.len() {
+            return Err(DataError::RawWidth {
+                expected: self.raw_feature_names.len(),
+                found: raw.ncols(),
+            });
+        }
+        let mut encoded = Array2::zeros((raw.nrows(), self.features.len()));
+        let mut buffer = Vec::with_capacity(raw.ncols());
+        for (raw_row, mut row) in raw.rows().into_iter().zip(encoded.rows_mut()) {
+            buffer.clear();
+            buffer.extend(raw_row.iter().copied());
+            for (value, feature) in row.iter_mut().zip(&self.features) {
+                *value = feature.value(&buffer);
+            }
+        }
+        self.input_scaling.apply(&mut encoded);
+        Ok(encoded)
+    }
+
+    /// Network outputs back in the data's units (undoing target standardisation).
+    pub fn decode_outputs(&self, mut outputs: Array2<f64>) -> Array2<f64> {
+        if let Some(scaling) = &self.target_scaling {
+            scaling.invert(&mut outputs);
+        }
+        outputs
+    }
+
+    /// Network targets for raw targets (class indices or values).
+    pub fn encode_targets(&self, targets: &[f64]) -> Array2<f64> {
+        let mut encoded = match (self.task, self.target_encoding) {
+            (Task::Classification, TargetEncoding::OneHot) => {
+                let classes = self.class_names.len().max(1);
+                Array2::from_shape_fn((targets.len(), classes), |(r, c)| {
+                    f64::from(u8::from(class_index(targets[r]) == Some(c)))
+                })
+            }
+            (Task::Classification, TargetEncoding::Column) => {
+                Array2::from_shape_fn((targets.len(), 1), |(r, _)| {
+                    f64::from(u8::from(class_index(targets[r]) == Some(1)))
+                })
+            }
+            (Task::Regression, _) => Array2::from_shape_fn((targets.len(), 1), |(r, _)| targets[r]),
+        };
+        if let Some(scaling) = &self.target_scaling {
+            scaling.apply(&mut encoded);
+        }
+        encoded
+    }
+
+    /// The names of the model inputs, e.g. `["x1", "x2", "x1²"]`.
+    pub fn feature_labels(&self) -> Vec<String> {
+        self.features
+            .iter()
+            .map(|f| f.label(&self.raw_feature_names))
+            .collect()
+    }
+}
+
+/// What stops a data set from being prepared.
+#[derive(Clone, Debug, Error, PartialEq)]
+pub enum DataError {
+    /// A feature reads a column the data does not have.
+    #[error(
+        "the input feature '{feature}' reads column {column}, but the data has {columns} columns"
+    )]
+    FeatureColumn {
+        /// The feature's label.
+        feature: String,
+        /// The 1-based column it reads.
+        column: usize,
+        /// The data's column count.
+        columns: usize,
+    },
+    /// No features were chosen.
+    #[error("no input features are selected")]
+    NoFeatures,
+    /// A split fraction outside 0.1..=0.9 (or exactly 1.0).
+    #[error(
+        "the training fraction must be between 0.1 and 0.9 (or 1 for no test set), got {fraction}"
+    )]
+    BadSplit {
+        /// The fraction given.
+        fraction: f64,
+    },
+    /// Too few examples to train on.
+    #[error("the data has {found} examples; at least {needed} are needed")]
+    TooFewExamples {
+        /// How many there are.
+        found: usize,
+        /// How many are needed.
+        needed: usize,
+    },
+    /// Raw rows of the wrong width for prediction.
+    #[error("the input has {found} columns but the model was trained on {expected}")]
+    RawWidth {
+        /// The training data's raw width.
+        expected: usize,
+        /// The width given.
+        found: usize,
+    },
+    /// Target encoding that does not suit the task.
+    #[error("{0}")]
+    Encoding(String),
+}
+
+/// Training and test samples ready for a network, and how they were made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreparedData {
+    /// The training split, encoded.
+    pub train: Samples,
+    /// The test split, encoded with the training split's statistics.
+    pub test: Samples,
+    /// How raw data becomes samples (for prediction and export).
+    pub description: DataDescription,
+    /// The raw rows in the training split, in order.
+    pub train_indices: Vec<usize>,
+    /// The raw rows in the test split, in order.
+    pub test_indices: Vec<usize>,
+}
+
+/// The example indices of the training and test splits. Classification splits each class
+/// in the same proportion (stratified); both lists are shuffled by `settings.seed`.
+pub fn split_indices(
+    dataset: &Dataset,
+    settings: SplitSettings,
+) -> Result<(Vec<usize>, Vec<usize>), DataError> {
+    let fraction = settings.train_fraction;
+    let whole = fraction == 1.0;
+    if !(whole || (0.1..=0.9).contains(&fraction)) {
+        return Err(DataError::BadSplit { fraction });
+    }
+    let mut rng = SplitMix64::new(settings.seed);
+    let groups: Vec<Vec<usize>> = match dataset.task {
+        Task::Classification => {
+            let mut groups = vec![Vec::new(); dataset.class_count().max(1)];
+            for (index, &target) in dataset.targets.iter().enumerate() {
+                let class = class_index(target).unwrap_or(0).min(groups.len() - 1);
+                groups[class].push(index);
+            }
+            groups
+        }
+        Task::Regression => vec![(0..dataset.len()).collect()],
+    };
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for mut group in groups {
+        rng.shuffle(&mut group);
+        let count = group.len();
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // 0..=count
+        let mut take = (count as f64 * fraction).round() as usize;
+        if !whole && count >= 2 {
+            take = take.clamp(1, count - 1);
+        }
+        test.extend_from_slice(&group[take.min(count)..]);
+        group.truncate(take.min(count));
+        train.extend(group);
+    }
+    rng.shuffle(&mut train);
+    rng.shuffle(&mut test);
+    Ok((train, test))
+}
+
+/// Prepares `dataset` for training: splits it, computes `features` from the raw columns,
+/// fits `normalization` (and, for regression with `standardize_target`, the target's
+/// standardisation) on the training split only, and encodes the targets.
+pub fn prepare(
+    dataset: &Dataset,
+    features: &[Feature],
+    normalization: Normalization,
+    standardize_target: bool,
+    encoding: TargetEncoding,
+    split: SplitSettings,
+) -> Result<PreparedData, DataError> {
+    if features.is_empty() {
+        return Err(DataError::NoFeatures);
+    }
+    for &feature in features {
+        if feature.largest_column() >= dataset.feature_count() {
+            return Err(DataError::FeatureColumn {
+                feature: feature.label(&dataset.feature_names),
+                column: feature.largest_column() + 1,
+                columns: dataset.feature_count(),
+            });
+        }
+    }
+    if dataset.is_empty() {
+        return Err(DataError::TooFewExamples {
+            found: 0,
+            needed: 1,
+        });
+    }
+    if dataset.task == Task::Regression && encoding == TargetEncoding::OneHot {
+        return Err(DataError::Encoding(
+            "a regression target cannot be one-hot encoded".to_owned(),
+        ));
+    }
+    let (train_indices, test_indices) = split_indices(dataset, split)?;
+    let mut description = DataDescription {
+        task: dataset.task,
+        raw_feature_names: dataset.feature_names.clone(),
+        features: features.to_vec(),
+        input_scaling: Scaling::identity(features.len()),
+        target_scaling: None,
+        target_encoding: encoding,
+        target_name: dataset.target_name.clone(),
+        class_names: dataset.class_names.clone(),
+    };
+    let rows = |indices: &[usize]| dataset.inputs.select(Axis(0), indices);
+    let targets =
+        |indices: &[usize]| -> Vec<f64> { indices.iter().map(|&i| dataset.targets[i]).collect() };
+    // Fit on the training split only, with the identity scaling in place.
+    let unscaled_train = description.encode_inputs(rows(&train_indices).view())?;
+    description.input_scaling = Scaling::fit(normalization, unscaled_train.view());
+    if standardize_target && dataset.task == Task::Regression {
+        let column = Array2::from_shape_vec((train_indices.len(), 1), targets(&train_indices))
+            .map_err(|e| DataError::Encoding(e.to_string()))?;
+        description.target_scaling = Some(Scaling::fit(Normalization::ZScore, column.view()));
+    }
+    let samples = |indices: &[usize]| -> Result<Samples, DataError> {
+        Ok(Samples {
+            inputs: description.encode_inputs(rows(indices).view())?,
+            targets: description.encode_targets(&targets(indices)),
+        })
+    };
+    Ok(PreparedData {
+        train: samples(&train_indices)?,
+        test: samples(&test_indices)?,
+        description,
+        train_indices,
+        test_indices,
+    })
+}
