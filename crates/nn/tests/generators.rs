@@ -20,11 +20,14 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-12
 }
 
+/// A generator with its first point and target and its last point and target.
+type Pinned = (Generator, [f64; 2], f64, [f64; 2], f64);
+
 /// (generator, first point, first target, last point, last target) at noise 0.2, seed 7.
 /// These pin the draw order: a change here changes every saved document's data.
 #[test]
 fn every_generator_gives_the_pinned_points_for_seed_7() {
-    let pinned: Vec<(Generator, [f64; 2], f64, [f64; 2], f64)> = vec![
+    let pinned: Vec<Pinned> = vec![
         (
             Generator::Circle,
             [0.102_611_431_399_451_31, 0.969_157_416_890_397_8],
