@@ -77,6 +77,14 @@ pub enum CsvError {
     /// More than [`MAX_ROWS`] rows.
     #[error("the file has more than {MAX_ROWS} data rows; use a sample of it")]
     TooManyRows,
+    /// More than [`MAX_CELLS`] numbers in all.
+    #[error(
+        "line {line}: the file has more than {MAX_CELLS} cells (rows × columns); use a sample of it"
+    )]
+    TooManyCells {
+        /// The line where the limit was passed.
+        line: usize,
+    },
     /// A row with a different number of cells than the first.
     #[error("line {line}: expected {expected} cells like the first row, found {found}")]
     Ragged {
@@ -185,65 +193,67 @@ fn is_number(text: &str) -> bool {
     text.trim().parse::<f64>().is_ok()
 }
 
-/// Reads all rows (as trimmed strings) with their line numbers, checking shape limits.
-fn read_rows(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
-    let mut reader = csv::ReaderBuilder::new()
+/// The most cells (rows × columns) a CSV may have: 50 million numbers are 400 MB.
+pub const MAX_CELLS: usize = 50_000_000;
+
+/// Streams the non-blank records of `text` with their line numbers.
+fn records(text: &str) -> impl Iterator<Item = Result<(usize, csv::StringRecord), CsvError>> + '_ {
+    let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|error| CsvError::Unreadable {
-            line: error
-                .position()
-                .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX)),
-            message: error.to_string(),
-        })?;
-        let line = record.position().map_or(rows.len() + 1, |p| {
-            usize::try_from(p.line()).unwrap_or(usize::MAX)
-        });
-        // A blank line reads as one empty cell: skip it, as people leave them at the end.
-        if record.len() == 1 && record.get(0).is_some_and(str::is_empty) {
-            continue;
+    reader.into_records().filter_map(|record| {
+        let line_of = |position: Option<&csv::Position>, fallback: usize| {
+            position.map_or(fallback, |p| {
+                usize::try_from(p.line()).unwrap_or(usize::MAX)
+            })
+        };
+        match record {
+            Err(error) => Some(Err(CsvError::Unreadable {
+                line: line_of(error.position(), 0),
+                message: error.to_string(),
+            })),
+            // A blank line reads as one empty cell: skip it, as people leave them at the end.
+            Ok(record) if record.len() == 1 && record.get(0).is_some_and(str::is_empty) => None,
+            Ok(record) => Some(Ok((line_of(record.position(), 0), record))),
         }
-        if record.len() > MAX_COLUMNS {
-            return Err(CsvError::TooManyColumns {
-                line,
-                found: record.len(),
-            });
-        }
-        // One more than the limit: the header may be among them.
-        if rows.len() > MAX_ROWS {
-            return Err(CsvError::TooManyRows);
-        }
-        rows.push((line, record.iter().map(str::to_owned).collect()));
-    }
-    Ok(rows)
+    })
 }
 
 /// Reads a data set from CSV `text`. `name` names the data set in the app.
+///
+/// Rows are parsed as they are read, so a file past the row, column or cell limits is
+/// refused before it fills memory.
 pub fn read_csv(text: &str, name: &str, options: &CsvOptions) -> Result<Dataset, CsvError> {
-    let rows = read_rows(text)?;
-    let Some((first_line, first)) = rows.first() else {
+    let mut peek = records(text);
+    let Some(first) = peek.next().transpose()? else {
         return Err(CsvError::NoRows);
     };
+    let second = peek.next().transpose()?;
+    let (first_line, first) = first;
     let width = first.len();
+    if width > MAX_COLUMNS {
+        return Err(CsvError::TooManyColumns {
+            line: first_line,
+            found: width,
+        });
+    }
     if width < 2 {
         return Err(CsvError::TooFewColumns {
-            line: *first_line,
+            line: first_line,
             found: width,
         });
     }
     let has_header = match options.header {
         HeaderRow::Present => true,
         HeaderRow::Absent => false,
-        HeaderRow::Detect => rows.get(1).map_or_else(
+        HeaderRow::Detect => second.as_ref().map_or_else(
             || first.iter().all(|cell| !is_number(cell)),
             |(_, second)| {
                 first
                     .iter()
-                    .zip(second)
+                    .zip(second.iter())
                     .any(|(a, b)| !is_number(a) && is_number(b))
             },
         ),
@@ -256,7 +266,7 @@ pub fn read_csv(text: &str, name: &str, options: &CsvOptions) -> Result<Dataset,
                 if name.is_empty() {
                     format!("column {}", i + 1)
                 } else {
-                    name.clone()
+                    name.to_owned()
                 }
             })
             .collect()
@@ -285,39 +295,47 @@ pub fn read_csv(text: &str, name: &str, options: &CsvOptions) -> Result<Dataset,
                 })?
         }
     };
-    let data = &rows[usize::from(has_header)..];
-    if data.is_empty() {
-        return Err(CsvError::NoRows);
-    }
-    if data.len() > MAX_ROWS {
-        return Err(CsvError::TooManyRows);
-    }
-    let mut inputs = Array2::zeros((data.len(), width - 1));
-    let mut target_texts = Vec::with_capacity(data.len());
-    for (row, (line, cells)) in data.iter().enumerate() {
+    let mut values: Vec<f64> = Vec::new();
+    let mut target_texts: Vec<(usize, String)> = Vec::new();
+    for record in records(text).skip(usize::from(has_header)) {
+        let (line, cells) = record?;
+        if target_texts.len() == MAX_ROWS {
+            return Err(CsvError::TooManyRows);
+        }
+        if (target_texts.len() + 1) * width > MAX_CELLS {
+            return Err(CsvError::TooManyCells { line });
+        }
         if cells.len() != width {
             return Err(CsvError::Ragged {
-                line: *line,
+                line,
                 expected: width,
                 found: cells.len(),
             });
         }
-        let mut feature = 0;
         for (column, cell) in cells.iter().enumerate() {
             if column == target {
                 if cell.is_empty() {
                     return Err(CsvError::EmptyCell {
-                        line: *line,
+                        line,
                         column: names[column].clone(),
                     });
                 }
-                target_texts.push((*line, cell.as_str()));
+                target_texts.push((line, cell.to_owned()));
             } else {
-                inputs[[row, feature]] = parse_number(cell, *line, &names[column])?;
-                feature += 1;
+                values.push(parse_number(cell, line, &names[column])?);
             }
         }
     }
+    if target_texts.is_empty() {
+        return Err(CsvError::NoRows);
+    }
+    let inputs =
+        Array2::from_shape_vec((target_texts.len(), width - 1), values).map_err(|error| {
+            CsvError::Unreadable {
+                line: 0,
+                message: error.to_string(),
+            }
+        })?;
     let target_name = names[target].clone();
     let (targets, class_names) = match options.task {
         Task::Regression => {
@@ -347,8 +365,11 @@ pub fn read_csv(text: &str, name: &str, options: &CsvOptions) -> Result<Dataset,
 }
 
 /// Class indices and names: numeric labels sort numerically, text labels alphabetically.
-fn classes_of(texts: &[(usize, &str)], column: &str) -> Result<(Vec<f64>, Vec<String>), CsvError> {
-    let mut names: Vec<&str> = texts.iter().map(|(_, t)| *t).collect();
+fn classes_of(
+    texts: &[(usize, String)],
+    column: &str,
+) -> Result<(Vec<f64>, Vec<String>), CsvError> {
+    let mut names: Vec<&str> = texts.iter().map(|(_, t)| t.as_str()).collect();
     let all_numeric = names.iter().all(|t| is_number(t));
     if all_numeric {
         for (line, text) in texts {
