@@ -8,9 +8,11 @@
 
 pub mod activations;
 pub mod architecture;
+pub mod compile;
 pub mod data;
 pub mod float;
 pub mod gradient_check;
+pub mod graph;
 pub mod init;
 pub mod losses;
 pub mod model;

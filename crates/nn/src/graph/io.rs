@@ -1,0 +1,288 @@
+//! Loading and saving graph documents: size limit, version check and migrations, errors
+//! with line, column and JSON path, and atomic saves.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use thiserror::Error;
+
+use super::{FORMAT, GraphDocument, VERSION};
+
+/// Graph files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Why a document could not be loaded. Each message starts with where: the path, and for
+/// problems in the text, `PATH:LINE:COL:`.
+#[derive(Debug, Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("{path}: cannot read the file: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The file is over [`MAX_FILE_BYTES`].
+    #[error("{path}: the file is {bytes} bytes; graph files over 64 MB are refused")]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// Its size.
+        bytes: u64,
+    },
+    /// The text is not JSON.
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The JSON does not fit the document's shape: a wrong type, a missing or unknown field.
+    #[error("{path}:{line}:{column}: {json_path}: {message}")]
+    Shape {
+        /// The file.
+        path: String,
+        /// 1-based line (0 when unknown).
+        line: usize,
+        /// 1-based column (0 when unknown).
+        column: usize,
+        /// Where in the document, e.g. `nodes[2].units`.
+        json_path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The `format` field is not [`FORMAT`].
+    #[error("{path}: not a Layerwright graph: its format is {found}, expected \"{FORMAT}\"")]
+    UnknownFormat {
+        /// The file.
+        path: String,
+        /// What the file says.
+        found: String,
+    },
+    /// A version this build cannot read.
+    #[error(
+        "{path}: the document is version {found}; this Layerwright reads versions 1 to {VERSION} (a newer Layerwright wrote it?)"
+    )]
+    UnsupportedVersion {
+        /// The file.
+        path: String,
+        /// The file's version.
+        found: u64,
+    },
+}
+
+/// Why a document could not be saved. The old file, if any, is untouched.
+#[derive(Debug, Error)]
+pub enum SaveError {
+    /// Writing or renaming failed.
+    #[error("{path}: cannot save: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// A number is NaN or infinite and JSON cannot hold it.
+    #[error("cannot save: the value at {json_path} is not a finite number")]
+    NonFinite {
+        /// Where, e.g. `weights.layers.hidden1.weights[0][3]`.
+        json_path: String,
+    },
+    /// The document could not be turned into JSON.
+    #[error("cannot save: {0}")]
+    Serialize(String),
+}
+
+/// The leading fields, read first to choose how to read the rest.
+#[derive(Deserialize)]
+struct Header {
+    format: Option<serde_json::Value>,
+    version: Option<serde_json::Value>,
+}
+
+/// Upgrades a document of version `n + 1` to `n + 2`, by index `n`. Empty while only
+/// version 1 exists; each later version adds one function and one test.
+const MIGRATIONS: &[fn(&mut serde_json::Value)] = &[];
+
+/// Splits serde_json's "message at line L column C" into the message alone.
+fn bare_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(index) if error.line() > 0 => text[..index].to_owned(),
+        _ => text,
+    }
+}
+
+/// Reads a document from `text`; `path` names it in errors.
+pub fn parse_document(text: &str, path: &str) -> Result<GraphDocument, LoadError> {
+    let header: Header = serde_json::from_str(text).map_err(|error| LoadError::Syntax {
+        path: path.to_owned(),
+        line: error.line(),
+        column: error.column(),
+        message: bare_message(&error),
+    })?;
+    match &header.format {
+        Some(serde_json::Value::String(format)) if format == FORMAT => {}
+        Some(other) => {
+            return Err(LoadError::UnknownFormat {
+                path: path.to_owned(),
+                found: other.to_string(),
+            });
+        }
+        None => {
+            return Err(LoadError::UnknownFormat {
+                path: path.to_owned(),
+                found: "missing".to_owned(),
+            });
+        }
+    }
+    let version = header.version.as_ref().and_then(serde_json::Value::as_u64);
+    let version = match version {
+        Some(v) if (1..=u64::from(VERSION)).contains(&v) => v,
+        Some(v) => {
+            return Err(LoadError::UnsupportedVersion {
+                path: path.to_owned(),
+                found: v,
+            });
+        }
+        None => {
+            return Err(LoadError::Shape {
+                path: path.to_owned(),
+                line: 0,
+                column: 0,
+                json_path: "version".to_owned(),
+                message: "missing or not a whole number".to_owned(),
+            });
+        }
+    };
+    let shape_error = |error: serde_path_to_error::Error<serde_json::Error>| {
+        let json_path = error.path().to_string();
+        let inner = error.into_inner();
+        LoadError::Shape {
+            path: path.to_owned(),
+            line: inner.line(),
+            column: inner.column(),
+            json_path,
+            message: bare_message(&inner),
+        }
+    };
+    if version == u64::from(VERSION) {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let document: GraphDocument =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(shape_error)?;
+        deserializer.end().map_err(|error| LoadError::Syntax {
+            path: path.to_owned(),
+            line: error.line(),
+            column: error.column(),
+            message: bare_message(&error),
+        })?;
+        return Ok(document);
+    }
+    let mut value: serde_json::Value =
+        serde_json::from_str(text).map_err(|error| LoadError::Syntax {
+            path: path.to_owned(),
+            line: error.line(),
+            column: error.column(),
+            message: bare_message(&error),
+        })?;
+    for step in usize::try_from(version - 1).unwrap_or(usize::MAX)..MIGRATIONS.len() {
+        if let Some(migrate) = MIGRATIONS.get(step) {
+            migrate(&mut value);
+        }
+    }
+    serde_path_to_error::deserialize(value).map_err(shape_error)
+}
+
+/// Loads the document at `path`, refusing files over [`MAX_FILE_BYTES`] before reading them.
+pub fn load_document(path: &Path) -> Result<GraphDocument, LoadError> {
+    let shown = path.display().to_string();
+    let io_error = |source| LoadError::Io {
+        path: shown.clone(),
+        source,
+    };
+    let bytes = std::fs::metadata(path).map_err(io_error)?.len();
+    if bytes > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge { path: shown, bytes });
+    }
+    let text = std::fs::read_to_string(path).map_err(io_error)?;
+    parse_document(&text, &shown)
+}
+
+/// The first place in `value` where a number could not be written (serde_json writes NaN
+/// and infinities as `null`, and a document has no other nulls).
+fn first_null(value: &serde_json::Value, path: &mut String) -> Option<String> {
+    match value {
+        serde_json::Value::Null => Some(path.clone()),
+        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let length = path.len();
+            path.push_str(&format!("[{i}]"));
+            let found = first_null(item, path);
+            path.truncate(length);
+            found
+        }),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let length = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(key);
+            let found = first_null(item, path);
+            path.truncate(length);
+            found
+        }),
+        _ => None,
+    }
+}
+
+/// The document as pretty-printed JSON, with a stable key order; refuses non-finite numbers.
+pub fn document_to_json(document: &GraphDocument) -> Result<String, SaveError> {
+    let value =
+        serde_json::to_value(document).map_err(|error| SaveError::Serialize(error.to_string()))?;
+    if let Some(json_path) = first_null(&value, &mut String::new()) {
+        return Err(SaveError::NonFinite { json_path });
+    }
+    let mut text = serde_json::to_string_pretty(document)
+        .map_err(|error| SaveError::Serialize(error.to_string()))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, flushed to disk, then
+/// renamed over the target. On any failure the old file is left whole.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    let shown = path.display().to_string();
+    let io_error = |source| SaveError::Io {
+        path: shown.clone(),
+        source,
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "document".to_owned());
+    let temporary: PathBuf =
+        path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if result.is_err() {
+        // Best effort: the temporary file may not exist if creating it failed.
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result.map_err(io_error)
+}
+
+/// Saves `document` to `path` atomically (see [`write_atomically`]).
+pub fn save_document(document: &GraphDocument, path: &Path) -> Result<(), SaveError> {
+    let text = document_to_json(document)?;
+    write_atomically(path, text.as_bytes())
+}

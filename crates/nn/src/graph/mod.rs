@@ -1,0 +1,426 @@
+//! The graph document: what a person builds, saves as JSON, and the command line trains.
+//!
+//! A [`GraphDocument`] is pure data (serde): nodes with stable string ids, edges between
+//! their ports, the data set, the training settings, and optionally trained weights and the
+//! editor's view. [`crate::compile`] checks it and turns it into an engine model;
+//! [`io`] loads and saves it.
+
+pub mod io;
+mod node_serde;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::activations::Activation;
+use crate::data::{
+    BundledDataset, DataDescription, Feature, Generator, HeaderRow, LabeledPoint, Normalization,
+    TargetColumn, Task,
+};
+use crate::init::Initializer;
+use crate::losses::{Loss, OutputFunction, Reduction};
+use crate::optimizers::{Optimizer, Regularization};
+use crate::training::{Batching, Shuffle};
+
+/// The `format` every graph document carries.
+pub const FORMAT: &str = "layerwright.graph";
+/// The newest document version this build reads and the one it writes.
+pub const VERSION: u32 = 1;
+
+/// A saved network: structure, data, training settings, and optionally weights and layout.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraphDocument {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// The document version, [`VERSION`] when written by this build.
+    pub version: u32,
+    /// The nodes; their order is irrelevant to the network (edges define it).
+    pub nodes: Vec<Node>,
+    /// Wires from one node's output port to another node's input port.
+    pub edges: Vec<Edge>,
+    /// The data the network learns from.
+    pub dataset: DatasetSpec,
+    /// How it learns.
+    pub training: TrainingSpec,
+    /// Trained parameters, so the document is a self-contained model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<TrainedWeights>,
+    /// The editor's layout; the engine ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<ViewState>,
+}
+
+/// One node of the graph. Serialized as an object whose first key is `kind`
+/// (`#[serde(tag = "kind", rename_all = "snake_case")]`), e.g.
+/// `{"kind": "dense", "id": "hidden1", "units": 8, "activation": {"kind": "tanh"}}`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Node {
+    /// The data's features enter here.
+    Input(InputNode),
+    /// A fully connected layer with an activation.
+    Dense(DenseNode),
+    /// The sum of its inputs (a skip connection's merge).
+    Add(MergeNode),
+    /// Its inputs side by side.
+    Concat(MergeNode),
+    /// Inverted dropout while training.
+    Dropout(DropoutNode),
+    /// The output layer: a dense layer, an output function and the loss.
+    Output(OutputNode),
+}
+
+/// The input node: which model inputs are computed from the data set's raw columns.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputNode {
+    /// The stable id edges and messages use.
+    pub id: String,
+    /// The model inputs; absent means every raw column as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<Vec<Feature>>,
+}
+
+/// A hidden dense layer `y = f(x·W + b)`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DenseNode {
+    /// The stable id.
+    pub id: String,
+    /// Output width.
+    pub units: usize,
+    /// The activation `f` with its parameters.
+    pub activation: Activation,
+    /// How `W` starts.
+    #[serde(default)]
+    pub initializer: Initializer,
+    /// Whether there is a bias `b`.
+    #[serde(default = "yes")]
+    pub use_bias: bool,
+}
+
+/// An `add` or `concat` node: inputs arrive on ports `in0`, `in1`, … in order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergeNode {
+    /// The stable id.
+    pub id: String,
+}
+
+/// A dropout node.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DropoutNode {
+    /// The stable id.
+    pub id: String,
+    /// The probability of zeroing an element while training, in `[0, 1)`.
+    pub rate: f64,
+}
+
+/// The output node: `z = x·W + b`, `ŷ = g(z)`, and the loss against the targets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputNode {
+    /// The stable id.
+    pub id: String,
+    /// How many output units.
+    pub units: OutputUnits,
+    /// `g`: identity, sigmoid, softmax or step.
+    pub output_function: OutputFunction,
+    /// The loss.
+    pub loss: Loss,
+    /// How the loss combines a batch.
+    #[serde(default)]
+    pub reduction: Reduction,
+    /// How `W` starts.
+    #[serde(default)]
+    pub initializer: Initializer,
+    /// Whether there is a bias.
+    #[serde(default = "yes")]
+    pub use_bias: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The output width: a number, or `"from_dataset"` (one unit for regression and binary
+/// sigmoid/step outputs, one per class for softmax).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputUnits {
+    /// Exactly this many.
+    Count(usize),
+    /// Whatever the data set and output function call for.
+    FromDataset,
+}
+
+impl Serialize for OutputUnits {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Count(count) => serializer.serialize_u64(*count as u64),
+            Self::FromDataset => serializer.serialize_str("from_dataset"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OutputUnits {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct UnitsVisitor;
+        impl serde::de::Visitor<'_> for UnitsVisitor {
+            type Value = OutputUnits;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number of units or \"from_dataset\"")
+            }
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<OutputUnits, E> {
+                usize::try_from(value)
+                    .map(OutputUnits::Count)
+                    .map_err(|_| E::custom(format!("{value} units is too many")))
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<OutputUnits, E> {
+                if value == "from_dataset" {
+                    Ok(OutputUnits::FromDataset)
+                } else {
+                    Err(E::invalid_value(serde::de::Unexpected::Str(value), &self))
+                }
+            }
+        }
+        deserializer.deserialize_any(UnitsVisitor)
+    }
+}
+
+impl Node {
+    /// The node's stable id.
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Input(n) => &n.id,
+            Self::Dense(n) => &n.id,
+            Self::Add(n) | Self::Concat(n) => &n.id,
+            Self::Dropout(n) => &n.id,
+            Self::Output(n) => &n.id,
+        }
+    }
+
+    /// Mutable access to the id.
+    pub fn id_mut(&mut self) -> &mut String {
+        match self {
+            Self::Input(n) => &mut n.id,
+            Self::Dense(n) => &mut n.id,
+            Self::Add(n) | Self::Concat(n) => &mut n.id,
+            Self::Dropout(n) => &mut n.id,
+            Self::Output(n) => &mut n.id,
+        }
+    }
+
+    /// The kind's name as written in files (`dense`, `add`, …).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Self::Input(_) => "input",
+            Self::Dense(_) => "dense",
+            Self::Add(_) => "add",
+            Self::Concat(_) => "concat",
+            Self::Dropout(_) => "dropout",
+            Self::Output(_) => "output",
+        }
+    }
+
+    /// Whether inputs arrive on numbered ports `in0`, `in1`, … (add, concat) rather than `in`.
+    pub fn is_merge(&self) -> bool {
+        matches!(self, Self::Add(_) | Self::Concat(_))
+    }
+
+    /// Whether the node has an input port at all (every kind but `input`).
+    pub fn takes_input(&self) -> bool {
+        !matches!(self, Self::Input(_))
+    }
+}
+
+/// A wire from `from` (a node's `out` port) to `to` (an input port), each written
+/// `"node.port"`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edge {
+    /// The source, `"node.out"`.
+    pub from: String,
+    /// The destination, `"node.in"` or `"node.inN"` for add and concat.
+    pub to: String,
+}
+
+/// The name of every node's single output port.
+pub const OUTPUT_PORT: &str = "out";
+/// The name of the input port of single-input nodes.
+pub const INPUT_PORT: &str = "in";
+
+impl Edge {
+    /// A wire from `from_node.out` to `to_node.to_port`.
+    pub fn new(from_node: &str, to_node: &str, to_port: &str) -> Self {
+        Self {
+            from: format!("{from_node}.{OUTPUT_PORT}"),
+            to: format!("{to_node}.{to_port}"),
+        }
+    }
+
+    /// `(node, port)` of the source, if it is written `node.port`.
+    pub fn source(&self) -> Option<(&str, &str)> {
+        self.from.rsplit_once('.')
+    }
+
+    /// `(node, port)` of the destination, if it is written `node.port`.
+    pub fn target(&self) -> Option<(&str, &str)> {
+        self.to.rsplit_once('.')
+    }
+}
+
+/// Where the examples come from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DataSource {
+    /// A generated toy problem.
+    Generated {
+        /// Which problem, with its own parameters.
+        generator: Generator,
+        /// The number of points.
+        samples: usize,
+        /// The noise level.
+        noise: f64,
+        /// Seeds the points.
+        seed: u64,
+    },
+    /// A data set shipped with the app.
+    Bundled {
+        /// Which one.
+        name: BundledDataset,
+    },
+    /// A CSV file, its path relative to the document's folder (or absolute).
+    Csv {
+        /// The file.
+        path: String,
+        /// Whether its first row is a header.
+        #[serde(default)]
+        header: HeaderRow,
+    },
+    /// Points placed by hand on the plane.
+    Points {
+        /// The points with their class or value.
+        points: Vec<LabeledPoint>,
+        /// How many classes (classification).
+        #[serde(default)]
+        classes: usize,
+    },
+}
+
+/// The data set a document trains on and how it is prepared.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetSpec {
+    /// Classification or regression.
+    pub task: Task,
+    /// Where the examples come from.
+    pub source: DataSource,
+    /// Which CSV column is the target (ignored for other sources).
+    #[serde(default)]
+    pub target: TargetColumn,
+    /// How inputs are rescaled (fitted on the training split).
+    #[serde(default)]
+    pub normalization: Normalization,
+    /// Whether a regression target is standardised (and predictions converted back).
+    #[serde(default)]
+    pub standardize_target: bool,
+    /// The fraction used for training, 0.1 to 0.9 (1: no test set).
+    pub train_fraction: f64,
+    /// Seeds the split.
+    pub seed: u64,
+}
+
+/// How the network learns.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingSpec {
+    /// The update rule.
+    pub optimizer: Optimizer,
+    /// The step size `η`.
+    pub learning_rate: f64,
+    /// How many examples make an update.
+    pub batching: Batching,
+    /// The epoch budget: how long the command line trains, and where the app's progress bar ends.
+    pub epochs: usize,
+    /// A penalty on the weights.
+    #[serde(default)]
+    pub regularization: Regularization,
+    /// When the order is reshuffled.
+    #[serde(default)]
+    pub shuffle: Shuffle,
+    /// Seeds the initial weights, shuffles, dropout and RReLU.
+    pub seed: u64,
+}
+
+/// One layer's trained numbers, row-major (`weights[i][j]`: input i to unit j).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerWeights {
+    /// `W: [in, units]`.
+    pub weights: Vec<Vec<f64>>,
+    /// `b: [units]`, if the layer has a bias.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bias: Option<Vec<f64>>,
+    /// PReLU's slopes `α: [units]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slopes: Option<Vec<f64>>,
+}
+
+/// Trained parameters by node id, with how the data was prepared.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainedWeights {
+    /// Epochs trained.
+    pub epochs: usize,
+    /// Each dense and output node's parameters.
+    pub layers: BTreeMap<String, LayerWeights>,
+    /// Features, normalisation statistics, target scaling and class names.
+    pub data: DataDescription,
+}
+
+/// The editor's layout of the canvas.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewState {
+    /// Each node's position on the canvas.
+    #[serde(default)]
+    pub positions: BTreeMap<String, [f32; 2]>,
+    /// The canvas zoom.
+    #[serde(default = "unit_zoom")]
+    pub zoom: f32,
+    /// The canvas offset.
+    #[serde(default)]
+    pub offset: [f32; 2],
+}
+
+fn unit_zoom() -> f32 {
+    1.0
+}
+
+impl GraphDocument {
+    /// A document of `nodes` and `edges` with the current format and version, no weights or view.
+    pub fn new(
+        nodes: Vec<Node>,
+        edges: Vec<Edge>,
+        dataset: DatasetSpec,
+        training: TrainingSpec,
+    ) -> Self {
+        Self {
+            format: FORMAT.to_owned(),
+            version: VERSION,
+            nodes,
+            edges,
+            dataset,
+            training,
+            weights: None,
+            view: None,
+        }
+    }
+
+    /// The node with this id.
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id() == id)
+    }
+}
