@@ -22,7 +22,7 @@ const GELU_CUBIC: f64 = 0.044_715;
 
 /// An activation function `y = f(z)`, applied element by element.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Activation {
     /// `y = z`; `y' = 1`.
     Identity,

@@ -553,6 +553,11 @@ pub fn compile(
             .flatten()
             .filter_map(|(source, _)| built.get(source.as_str()).copied())
             .collect();
+        let wanted = node_inputs.get(id).map_or(0, Vec::len);
+        if sources.len() < wanted {
+            // An input failed to build and has been reported; this node cannot be checked.
+            continue;
+        }
         let first = sources.first().copied();
         let result = match (node, first) {
             (Node::Input(_), _) => builder.input(id, features.len().max(1)),

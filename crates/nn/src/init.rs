@@ -10,7 +10,7 @@ use crate::rng::SplitMix64;
 /// Draws are taken row by row (`i` over `fan_in`, then `j` over `fan_out`), layer by
 /// layer in the model's order, from one [`SplitMix64`], so a seed fixes every weight.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Initializer {
     /// Glorot (Xavier) uniform: `w = (2u − 1)·√(6 / (fan_in + fan_out))`, `u ~ U[0, 1)`.
     #[default]

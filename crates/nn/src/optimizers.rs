@@ -7,7 +7,7 @@ use crate::float::Float;
 
 /// The rule that turns a gradient `g` into a parameter update (learning rate `η`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Optimizer {
     /// Gradient descent (eq. 1.8-1.9): `w ← w − η g`.
     #[default]
@@ -51,7 +51,7 @@ impl Optimizer {
 
 /// A penalty on the weights (not biases or PReLU slopes) added to the loss's gradient.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Regularization {
     /// No penalty.
     #[default]

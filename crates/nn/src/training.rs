@@ -53,7 +53,7 @@ impl Samples {
 
 /// How many examples make one update.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Batching {
     /// Every training example in one batch: one update per epoch.
     FullBatch,

@@ -14,7 +14,12 @@ pub const MAX_ROWS: usize = 1_000_000;
 
 /// Which column holds the target.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+#[serde(
+    tag = "kind",
+    content = "value",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum TargetColumn {
     /// The last column (the default).
     #[default]

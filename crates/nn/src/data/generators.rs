@@ -37,7 +37,7 @@ impl Gate {
 /// A generated data set and its own parameters; the count, noise and seed are in
 /// [`GeneratorSettings`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Generator {
     /// TF Playground's circle: half the points at radius `U[0, 2.5)` (class 1), half at
     /// `U[3.5, 5)` (class 0), angle `U[0, 2π)`, point `(r·sin a, r·cos a)`. The label is that

@@ -54,6 +54,7 @@ pub struct Dataset {
 
 /// A point someone placed on the plane: position and class (or value).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LabeledPoint {
     /// The first coordinate.
     pub x: f64,

@@ -13,7 +13,7 @@ use crate::training::Samples;
 /// inputs for 2-D data are `x1`, `x2` (columns), `x1²`, `x2²` (squares), `x1·x2` (product),
 /// `sin x1`, `sin x2` (sines).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Feature {
     /// The raw column.
     Column {
@@ -107,6 +107,7 @@ pub enum Normalization {
 
 /// An affine rescaling per column: `x' = (x − offset) / scale`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Scaling {
     /// Subtracted first, one per column.
     pub offset: Vec<f64>,
@@ -180,6 +181,7 @@ pub enum TargetEncoding {
 
 /// How examples are divided between training and test.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SplitSettings {
     /// The fraction of examples used for training, 0.1 to 0.9 (1.0: all, no test set).
     pub train_fraction: f64,
@@ -199,6 +201,7 @@ impl Default for SplitSettings {
 /// Everything needed to treat new raw inputs as the training data was treated, and to
 /// turn outputs back into the data's units and class names. Saved with trained models.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DataDescription {
     /// Classification or regression.
     pub task: Task,
@@ -209,6 +212,7 @@ pub struct DataDescription {
     /// The rescaling of those inputs, fitted on the training split.
     pub input_scaling: Scaling,
     /// For regression with a standardised target: `y' = (y − offset)/scale`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_scaling: Option<Scaling>,
     /// How targets were encoded.
     pub target_encoding: TargetEncoding,

@@ -1,0 +1,138 @@
+//! Documents shared by the graph tests.
+#![allow(dead_code)] // each test file uses a different subset
+
+use layerwright_nn::data::{Feature, Generator, Normalization, TargetColumn, Task};
+use layerwright_nn::graph::{
+    DataSource, DatasetSpec, DenseNode, DropoutNode, Edge, GraphDocument, InputNode, MergeNode,
+    Node, OutputNode, OutputUnits, TrainingSpec,
+};
+use layerwright_nn::{
+    Activation, Batching, Initializer, Loss, Optimizer, OutputFunction, Reduction, Regularization,
+    Shuffle,
+};
+
+pub fn dense(id: &str, units: usize, activation: Activation) -> Node {
+    Node::Dense(DenseNode {
+        id: id.to_owned(),
+        units,
+        activation,
+        initializer: Initializer::GlorotUniform,
+        use_bias: true,
+    })
+}
+
+pub fn input(id: &str, features: Option<Vec<Feature>>) -> Node {
+    Node::Input(InputNode {
+        id: id.to_owned(),
+        features,
+    })
+}
+
+pub fn output(id: &str, units: OutputUnits, function: OutputFunction, loss: Loss) -> Node {
+    Node::Output(OutputNode {
+        id: id.to_owned(),
+        units,
+        output_function: function,
+        loss,
+        reduction: Reduction::Mean,
+        initializer: Initializer::GlorotUniform,
+        use_bias: true,
+    })
+}
+
+pub fn add(id: &str) -> Node {
+    Node::Add(MergeNode { id: id.to_owned() })
+}
+
+pub fn concat(id: &str) -> Node {
+    Node::Concat(MergeNode { id: id.to_owned() })
+}
+
+pub fn dropout(id: &str, rate: f64) -> Node {
+    Node::Dropout(DropoutNode {
+        id: id.to_owned(),
+        rate,
+    })
+}
+
+pub fn wire(from: &str, to: &str) -> Edge {
+    Edge::new(from, to, "in")
+}
+
+pub fn spiral_dataset() -> DatasetSpec {
+    DatasetSpec {
+        task: Task::Classification,
+        source: DataSource::Generated {
+            generator: Generator::Spiral,
+            samples: 200,
+            noise: 0.0,
+            seed: 1,
+        },
+        target: TargetColumn::Last,
+        normalization: Normalization::None,
+        standardize_target: false,
+        train_fraction: 0.8,
+        seed: 1,
+    }
+}
+
+pub fn training() -> TrainingSpec {
+    TrainingSpec {
+        optimizer: Optimizer::ADAM,
+        learning_rate: 0.03,
+        batching: Batching::MiniBatch { size: 10 },
+        epochs: 50,
+        regularization: Regularization::None,
+        shuffle: Shuffle::EveryEpoch,
+        seed: 7,
+    }
+}
+
+/// input → h1 (tanh 8) → h2 (tanh 8) → out (sigmoid, BCE), on a 200-point spiral.
+pub fn spiral_document() -> GraphDocument {
+    GraphDocument::new(
+        vec![
+            input("x", Some(Feature::PLAYGROUND.to_vec())),
+            dense("h1", 8, Activation::Tanh),
+            dense("h2", 8, Activation::Tanh),
+            output(
+                "out",
+                OutputUnits::FromDataset,
+                OutputFunction::Sigmoid,
+                Loss::BinaryCrossEntropy,
+            ),
+        ],
+        vec![wire("x", "h1"), wire("h1", "h2"), wire("h2", "out")],
+        spiral_dataset(),
+        training(),
+    )
+}
+
+/// A skip connection: x → a → b; add(a, b) → out, and concat(a, x-features) feeding nothing.
+pub fn skip_document() -> GraphDocument {
+    GraphDocument::new(
+        vec![
+            input("x", None),
+            dense("a", 6, Activation::Relu),
+            dense("b", 6, Activation::Relu),
+            add("sum"),
+            dropout("drop", 0.1),
+            output(
+                "out",
+                OutputUnits::Count(1),
+                OutputFunction::Sigmoid,
+                Loss::BinaryCrossEntropy,
+            ),
+        ],
+        vec![
+            wire("x", "a"),
+            wire("a", "b"),
+            Edge::new("a", "sum", "in0"),
+            Edge::new("b", "sum", "in1"),
+            wire("sum", "drop"),
+            wire("drop", "out"),
+        ],
+        spiral_dataset(),
+        training(),
+    )
+}

@@ -1,0 +1,333 @@
+//! The graph document: the committed v1 fixture, round trips, loader errors with line,
+//! column and JSON path, atomic saves, and deterministic training from a document.
+#![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
+
+mod common;
+
+use std::path::PathBuf;
+
+use layerwright_nn::compile::{compile, load_dataset};
+use layerwright_nn::graph::io::{
+    LoadError, MAX_FILE_BYTES, SaveError, document_to_json, load_document, parse_document,
+    save_document,
+};
+use layerwright_nn::graph::{GraphDocument, LayerWeights, Node, TrainedWeights, ViewState};
+use layerwright_nn::{Precision, Session, SplitMix64};
+
+const FIXTURE: &str = include_str!("fixtures/v1-concat-xor.json");
+
+fn temporary_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("layerwright-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn the_v1_fixture_loads_compiles_and_predicts_xor_with_its_saved_weights() {
+    let document = parse_document(FIXTURE, "v1-concat-xor.json").unwrap();
+    assert_eq!(document.nodes.len(), 6);
+    assert_eq!(document.training.learning_rate, 0.1);
+    assert_eq!(
+        document.view.as_ref().unwrap().positions["out"],
+        [640.0, 160.0]
+    );
+    let dataset = load_dataset(&document.dataset, None).unwrap();
+    let compiled = compile(&document, &dataset).unwrap();
+    assert!(compiled.from_trained_weights);
+    // By hand: h1 = tanh(2.5a + 2.5b − 1), h2 = tanh(−2.5a − 2.5b + 3.75), the leaky units
+    // have output weight 0, z = 3h1 + 3h2 − 2.9, ŷ = σ(z):
+    // (0,0) → σ(−2.18810) = 0.100824; (0,1), (1,0) → σ(2.36030) = 0.913749;
+    // (1,1) → σ(−2.44686) = 0.079668.
+    let mut session = Session::new(
+        compiled.architecture,
+        &compiled.initial,
+        &compiled.data.train,
+        compiled.config,
+        Precision::F64,
+    )
+    .unwrap();
+    let inputs = ndarray::array![[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+    let predictions = session.predict(inputs.view()).unwrap();
+    let expected = [
+        0.100_824_292_479_973_1,
+        0.913_749_111_454_125_9,
+        0.913_749_111_454_125_9,
+        0.079_668_253_275_344_87,
+    ];
+    for (found, wanted) in predictions.column(0).iter().zip(expected) {
+        assert!((found - wanted).abs() < 1e-12, "{found} vs {wanted}");
+    }
+}
+
+#[test]
+fn saving_and_loading_gives_back_the_same_document() {
+    let mut document = common::skip_document();
+    let mut rng = SplitMix64::new(5);
+    let weights: Vec<Vec<f64>> = (0..2)
+        .map(|_| (0..6).map(|_| rng.uniform(-1.0, 1.0)).collect())
+        .collect();
+    document.weights = Some(TrainedWeights {
+        epochs: 12,
+        layers: [(
+            "a".to_owned(),
+            LayerWeights {
+                weights,
+                bias: Some(vec![0.1 + 0.2, 1e-300, -0.0, 5e-324, 1.0 / 3.0, f64::MAX]),
+                slopes: None,
+            },
+        )]
+        .into_iter()
+        .collect(),
+        data: parse_document(FIXTURE, "f").unwrap().weights.unwrap().data,
+    });
+    document.view = Some(ViewState {
+        positions: [("a".to_owned(), [1.5, -2.25])].into_iter().collect(),
+        zoom: 0.75,
+        offset: [10.0, 20.0],
+    });
+    let dir = temporary_dir("round-trip");
+    let path = dir.join("skip.json");
+    save_document(&document, &path).unwrap();
+    let loaded = load_document(&path).unwrap();
+    assert_eq!(
+        loaded, document,
+        "every number survives exactly (float_roundtrip)"
+    );
+    let fixture = parse_document(FIXTURE, "f").unwrap();
+    save_document(&fixture, &path).unwrap();
+    assert_eq!(load_document(&path).unwrap(), fixture);
+}
+
+#[test]
+fn saved_files_put_kind_first_and_keep_a_stable_key_order() {
+    let document = common::spiral_document();
+    let text = document_to_json(&document).unwrap();
+    assert_eq!(text, document_to_json(&document.clone()).unwrap());
+    let first_node = text.find("\"nodes\"").unwrap();
+    let after = &text[first_node..];
+    let kind = after.find("\"kind\"").unwrap();
+    let id = after.find("\"id\"").unwrap();
+    assert!(kind < id, "kind comes before id in every node");
+    assert!(text.starts_with("{\n  \"format\": \"layerwright.graph\",\n  \"version\": 1,"));
+}
+
+#[test]
+fn a_file_that_is_not_json_names_line_and_column() {
+    let text = "{\n  \"format\": \"layerwright.graph\",\n  \"version\": 1,\n  \"nodes\": [,]\n}";
+    let error = parse_document(text, "broken.json").unwrap_err();
+    assert!(
+        matches!(
+            error,
+            LoadError::Syntax {
+                line: 4,
+                column: 13,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.to_string(), "broken.json:4:13: expected value");
+}
+
+#[test]
+fn a_wrong_type_names_the_json_path_line_and_column() {
+    let text = FIXTURE.replacen("\"units\": 2,", "\"units\": \"two\",", 1);
+    let error = parse_document(&text, "bad.json").unwrap_err();
+    let message = error.to_string();
+    // Line 16 is `"units": "two",`; column 20 is where the string ends.
+    assert!(message.starts_with("bad.json:16:20: "), "{message}");
+    assert!(
+        message.contains("nodes[1].units: invalid type: string \"two\", expected usize"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_wrong_type_in_a_node_whose_kind_comes_last_still_names_the_path() {
+    let text = FIXTURE.replacen(
+        "\"kind\": \"dropout\", \"id\": \"drop\", \"rate\": 0.0",
+        "\"id\": \"drop\", \"rate\": \"high\", \"kind\": \"dropout\"",
+        1,
+    );
+    let message = parse_document(&text, "bad.json").unwrap_err().to_string();
+    assert!(message.contains("nodes[4]"), "{message}");
+    assert!(
+        message.contains("rate: invalid type: string \"high\", expected f64"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_unknown_field_is_an_error_naming_it() {
+    let text = FIXTURE.replacen(
+        "\"use_bias\": false",
+        "\"use_bias\": false, \"colour\": \"red\"",
+        1,
+    );
+    let message = parse_document(&text, "extra.json").unwrap_err().to_string();
+    assert!(message.contains("nodes[2]"), "{message}");
+    assert!(message.contains("unknown field `colour`"), "{message}");
+    let text = FIXTURE.replacen("\"version\": 1,", "\"version\": 1, \"author\": \"me\",", 1);
+    let message = parse_document(&text, "extra.json").unwrap_err().to_string();
+    assert!(message.contains("unknown field `author`"), "{message}");
+}
+
+#[test]
+fn an_unknown_format_or_a_newer_version_is_refused_clearly() {
+    let text = FIXTURE.replacen("layerwright.graph", "tensorflow.playground", 1);
+    assert_eq!(
+        parse_document(&text, "other.json").unwrap_err().to_string(),
+        "other.json: not a Layerwright graph: its format is \"tensorflow.playground\", expected \"layerwright.graph\""
+    );
+    let text = FIXTURE.replacen("\"version\": 1", "\"version\": 2", 1);
+    assert_eq!(
+        parse_document(&text, "future.json")
+            .unwrap_err()
+            .to_string(),
+        "future.json: the document is version 2; this Layerwright reads versions 1 to 1 (a newer Layerwright wrote it?)"
+    );
+}
+
+#[test]
+fn a_file_over_64_mb_is_refused_before_it_is_read() {
+    let dir = temporary_dir("large");
+    let path = dir.join("huge.json");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(MAX_FILE_BYTES + 1).unwrap();
+    let error = load_document(&path).unwrap_err();
+    assert!(matches!(error, LoadError::TooLarge { .. }), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .ends_with("graph files over 64 MB are refused")
+    );
+}
+
+#[test]
+fn a_failed_save_leaves_the_old_file_whole() {
+    let dir = temporary_dir("atomic");
+    let path = dir.join("model.json");
+    let document = common::spiral_document();
+    save_document(&document, &path).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let mut broken = document.clone();
+    broken.training.learning_rate = f64::NAN;
+    let error = save_document(&broken, &path).unwrap_err();
+    assert!(
+        matches!(error, SaveError::NonFinite { ref json_path } if json_path == "training.learning_rate"),
+        "{error:?}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let missing = dir.join("no-such-folder").join("model.json");
+    assert!(matches!(
+        save_document(&document, &missing),
+        Err(SaveError::Io { .. })
+    ));
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers,
+        ["model.json"],
+        "no temporary file is left behind"
+    );
+}
+
+#[test]
+fn non_finite_weights_are_never_written() {
+    let mut document = common::spiral_document();
+    document.weights = Some(TrainedWeights {
+        epochs: 1,
+        layers: [(
+            "h1".to_owned(),
+            LayerWeights {
+                weights: vec![vec![1.0, f64::INFINITY]],
+                bias: None,
+                slopes: None,
+            },
+        )]
+        .into_iter()
+        .collect(),
+        data: parse_document(FIXTURE, "f").unwrap().weights.unwrap().data,
+    });
+    let error = document_to_json(&document).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "cannot save: the value at weights.layers.h1.weights[0][1] is not a finite number"
+    );
+}
+
+/// Trains a document for `epochs` and returns the per-epoch losses.
+fn loss_history(document: &GraphDocument, epochs: usize) -> Vec<f64> {
+    let dataset = load_dataset(&document.dataset, None).unwrap();
+    let compiled = compile(document, &dataset).unwrap();
+    let mut session = Session::new(
+        compiled.architecture,
+        &compiled.initial,
+        &compiled.data.train,
+        compiled.config,
+        Precision::F32,
+    )
+    .unwrap();
+    (0..epochs)
+        .map(|_| session.run_epoch().unwrap().mean_batch_loss)
+        .collect()
+}
+
+#[test]
+fn training_from_a_document_is_deterministic() {
+    let document = common::skip_document();
+    let first = loss_history(&document, 20);
+    let reloaded = parse_document(&document_to_json(&document).unwrap(), "again").unwrap();
+    assert_eq!(loss_history(&reloaded, 20), first);
+    assert!(
+        first[19] < first[0],
+        "it learns: {} → {}",
+        first[0],
+        first[19]
+    );
+    let mut reseeded = document;
+    reseeded.training.seed += 1;
+    assert_ne!(loss_history(&reseeded, 20), first);
+}
+
+#[test]
+fn no_json_makes_the_loader_or_compiler_panic() {
+    // Truncations and byte flips of the fixture: every one must be answered with a result.
+    let mut rng = SplitMix64::new(99);
+    let bytes = FIXTURE.as_bytes();
+    for round in 0..3000 {
+        let mut mutated = bytes.to_vec();
+        match round % 3 {
+            0 => mutated.truncate(rng.below(bytes.len())),
+            1 => {
+                let at = rng.below(bytes.len());
+                let replacements = b"{}[],:\"0123456789-eE.aZ \n";
+                mutated[at] = replacements[rng.below(replacements.len())];
+            }
+            _ => {
+                let at = rng.below(bytes.len());
+                let digit = b"0123456789"[rng.below(10)];
+                mutated.insert(at, digit);
+            }
+        }
+        let text = String::from_utf8_lossy(&mutated);
+        if let Ok(document) = parse_document(&text, "fuzz.json")
+            && let Ok(dataset) = load_dataset(&document.dataset, None)
+        {
+            let _ = compile(&document, &dataset);
+        }
+    }
+}
+
+#[test]
+fn node_ids_and_kinds_are_reported_by_name() {
+    let document = parse_document(FIXTURE, "f").unwrap();
+    let kinds: Vec<&str> = document.nodes.iter().map(Node::kind_name).collect();
+    assert_eq!(
+        kinds,
+        ["input", "dense", "dense", "concat", "dropout", "output"]
+    );
+}
