@@ -129,6 +129,9 @@ impl CompiledGraph {
 /// Why a document's data set could not be loaded.
 #[derive(Debug, Error)]
 pub enum DatasetLoadError {
+    /// The data set's settings are out of range.
+    #[error("dataset: {0}")]
+    Settings(String),
     /// The CSV file could not be read.
     #[error("{path}: cannot read the data file: {source}")]
     Io {
@@ -159,11 +162,17 @@ pub fn load_dataset(
             samples,
             noise,
             seed,
-        } => Ok(generator.generate(crate::data::GeneratorSettings {
-            samples: *samples,
-            noise: *noise,
-            seed: *seed,
-        })),
+        } => {
+            let settings = crate::data::GeneratorSettings {
+                samples: *samples,
+                noise: *noise,
+                seed: *seed,
+            };
+            if let Some(problem) = generator.problem(&settings) {
+                return Err(DatasetLoadError::Settings(problem));
+            }
+            Ok(generator.generate(settings))
+        }
         DataSource::Bundled { name } => {
             load_bundled(*name).map_err(|source| DatasetLoadError::Csv {
                 path: name.file_name().to_owned(),
@@ -194,6 +203,34 @@ pub fn load_dataset(
             })
         }
         DataSource::Points { points, classes } => {
+            let limit = crate::data::Generator::MAX_CLASSES;
+            if spec.task == Task::Classification {
+                let bad = points.iter().position(|p| {
+                    crate::data::class_index(p.label).is_none_or(|class| class >= limit)
+                });
+                if let Some(index) = bad {
+                    return Err(DatasetLoadError::Settings(format!(
+                        "point {} has the class {}; classes are whole numbers from 0 to {}",
+                        index + 1,
+                        points[index].label,
+                        limit - 1
+                    )));
+                }
+                if *classes > limit {
+                    return Err(DatasetLoadError::Settings(format!(
+                        "{classes} classes; at most {limit} are supported"
+                    )));
+                }
+            }
+            if let Some(index) = points
+                .iter()
+                .position(|p| !(p.x.is_finite() && p.y.is_finite() && p.label.is_finite()))
+            {
+                return Err(DatasetLoadError::Settings(format!(
+                    "point {} is not made of finite numbers",
+                    index + 1
+                )));
+            }
             Ok(Dataset::from_points("points", spec.task, points, *classes))
         }
     }

@@ -438,3 +438,43 @@ fn bad_training_settings_are_reported() {
         ["training: the learning rate must be a positive number, got -1"]
     );
 }
+
+#[test]
+fn out_of_range_data_settings_are_refused_before_anything_is_allocated() {
+    let mut doc = common::spiral_document();
+    doc.dataset.source = DataSource::Generated {
+        generator: layerwright_nn::data::Generator::Spiral,
+        samples: 1_000_000_000_000,
+        noise: 0.0,
+        seed: 1,
+    };
+    let error = load_dataset(&doc.dataset, None).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "dataset: the number of points must be between 1 and 1000000, got 1000000000000"
+    );
+    doc.dataset.source = DataSource::Generated {
+        generator: layerwright_nn::data::Generator::Blobs { classes: 1_000_000 },
+        samples: 10,
+        noise: 0.0,
+        seed: 1,
+    };
+    assert!(
+        load_dataset(&doc.dataset, None)
+            .unwrap_err()
+            .to_string()
+            .contains("classes must be between 2 and 100")
+    );
+    doc.dataset.source = DataSource::Points {
+        points: vec![layerwright_nn::data::LabeledPoint {
+            x: 0.0,
+            y: 0.0,
+            label: 1e9,
+        }],
+        classes: 2,
+    };
+    assert_eq!(
+        load_dataset(&doc.dataset, None).unwrap_err().to_string(),
+        "dataset: point 1 has the class 1000000000; classes are whole numbers from 0 to 99"
+    );
+}

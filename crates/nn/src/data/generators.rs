@@ -190,7 +190,59 @@ impl Generator {
         }
     }
 
-    /// Generates the points.
+    /// The most points a generator makes.
+    pub const MAX_SAMPLES: usize = 1_000_000;
+    /// The most classes a generator makes.
+    pub const MAX_CLASSES: usize = 100;
+    /// The most features a linear generator makes.
+    pub const MAX_FEATURES: usize = 1000;
+
+    /// What is wrong with these parameters and settings, if anything.
+    pub fn problem(&self, settings: &GeneratorSettings) -> Option<String> {
+        if settings.samples == 0 || settings.samples > Self::MAX_SAMPLES {
+            return Some(format!(
+                "the number of points must be between 1 and {}, got {}",
+                Self::MAX_SAMPLES,
+                settings.samples
+            ));
+        }
+        if !(settings.noise.is_finite() && settings.noise >= 0.0) {
+            return Some(format!(
+                "the noise must be a number ≥ 0, got {}",
+                settings.noise
+            ));
+        }
+        match self {
+            Self::SpiralArms { classes } | Self::Blobs { classes }
+                if !(2..=Self::MAX_CLASSES).contains(classes) =>
+            {
+                Some(format!(
+                    "the number of classes must be between 2 and {}, got {classes}",
+                    Self::MAX_CLASSES
+                ))
+            }
+            Self::LinearFeatures { weights, b } => {
+                if weights.is_empty() || weights.len() > Self::MAX_FEATURES {
+                    Some(format!(
+                        "a linear data set needs 1 to {} weights, got {}",
+                        Self::MAX_FEATURES,
+                        weights.len()
+                    ))
+                } else if !weights.iter().chain([b]).all(|v| v.is_finite()) {
+                    Some("the weights and intercept must be finite numbers".to_owned())
+                } else {
+                    None
+                }
+            }
+            Self::Line { w, b } if !(w.is_finite() && b.is_finite()) => {
+                Some("the slope and intercept must be finite numbers".to_owned())
+            }
+            _ => None,
+        }
+    }
+
+    /// Generates the points. Check [`Generator::problem`] first: an enormous count is
+    /// generated as asked.
     pub fn generate(&self, settings: GeneratorSettings) -> Dataset {
         let mut rng = SplitMix64::new(settings.seed);
         let n = settings.samples;
