@@ -109,6 +109,22 @@ fn every_generator_gives_the_pinned_points_for_seed_7() {
     let data = line.generate(settings(&line, 0.2, 7));
     assert!(close(data.inputs[[0, 0]], -1.101_702_516_087_285_3));
     assert!(close(data.targets[0], -3.173_527_680_160_442));
+    let linear = Generator::LinearFeatures {
+        weights: vec![1.5, -2.0, 0.5],
+        b: 1.0,
+    };
+    let data = linear.generate(settings(&linear, 0.2, 7));
+    let first: Vec<f64> = data.inputs.row(0).to_vec();
+    let expected = [
+        -1.101_702_516_087_285_3,
+        -4.832_117_054_718_439,
+        4.007_606_806_068_834,
+    ];
+    assert!(
+        first.iter().zip(expected).all(|(a, b)| close(*a, b)),
+        "{first:?}"
+    );
+    assert!(close(data.targets[0], 10.762_705_072_594_185));
 }
 
 #[test]
