@@ -13,13 +13,14 @@ use crate::architecture::{
     Architecture, ArchitectureBuilder, DenseSpec, NodeId, OutputSpec, ParameterRole, ParameterSet,
 };
 use crate::data::{
-    BundledDataset, CsvError, CsvOptions, DataError, Dataset, Feature, PreparedData, SplitSettings,
-    TargetEncoding, Task, prepare,
+    BundledDataset, CsvError, CsvOptions, DataDescription, DataError, Dataset, Feature,
+    PreparedData, SplitSettings, TargetEncoding, Task, prepare,
 };
 use crate::graph::{
     DataSource, DatasetSpec, GraphDocument, INPUT_PORT, LayerWeights, Node, OUTPUT_PORT,
     OutputUnits, TrainedWeights,
 };
+use crate::inference::TrainedModel;
 use crate::losses::OutputFunction;
 use crate::training::TrainingConfig;
 
@@ -485,13 +486,46 @@ fn check_structure(
     Some((node_inputs, used))
 }
 
+/// What compiling needs to know about the data: its task, raw columns and classes. It comes
+/// from the data set itself ([`compile`]) or from a trained document's description
+/// ([`compile_trained`]), so a trained model can be used without its training data.
+#[derive(Clone, Copy, Debug)]
+pub struct DataShape<'a> {
+    /// Classification or regression.
+    pub task: Task,
+    /// The raw input columns' names.
+    pub feature_names: &'a [String],
+    /// The number of classes (0 for regression).
+    pub class_count: usize,
+}
+
+impl<'a> DataShape<'a> {
+    /// The shape of a data set.
+    pub fn of(dataset: &'a Dataset) -> Self {
+        Self {
+            task: dataset.task,
+            feature_names: &dataset.feature_names,
+            class_count: dataset.class_count(),
+        }
+    }
+
+    /// The shape recorded with trained weights.
+    pub fn of_description(description: &'a DataDescription) -> Self {
+        Self {
+            task: description.task,
+            feature_names: &description.raw_feature_names,
+            class_count: description.class_names.len(),
+        }
+    }
+}
+
 /// The output width the data set calls for, or the reason it cannot be met.
 fn output_units(
     units: OutputUnits,
     output: OutputFunction,
-    dataset: &Dataset,
+    dataset: &DataShape,
 ) -> Result<usize, String> {
-    let classes = dataset.class_count();
+    let classes = dataset.class_count;
     let needed = match (dataset.task, output) {
         (Task::Regression, OutputFunction::Identity) => 1,
         (Task::Regression, _) => {
@@ -524,12 +558,96 @@ fn output_units(
     }
 }
 
+/// The checked network of a document and how its input is made.
+struct Built {
+    architecture: Architecture,
+    features: Vec<Feature>,
+    input_id: String,
+    output_function: OutputFunction,
+}
+
 /// Checks `document` against `dataset` and compiles it: every problem is reported, each
 /// naming its node. `dataset` is the document's data ([`load_dataset`]).
 pub fn compile(
     document: &GraphDocument,
     dataset: &Dataset,
 ) -> Result<CompiledGraph, Vec<GraphError>> {
+    let Built {
+        architecture,
+        features,
+        input_id,
+        output_function,
+    } = build(document, &DataShape::of(dataset))?;
+    let training = &document.training;
+    let encoding = if output_function == OutputFunction::Softmax {
+        TargetEncoding::OneHot
+    } else {
+        TargetEncoding::Column
+    };
+    let split = SplitSettings {
+        train_fraction: document.dataset.train_fraction,
+        seed: document.dataset.seed,
+    };
+    let data = prepare(
+        dataset,
+        &features,
+        document.dataset.normalization,
+        document.dataset.standardize_target,
+        encoding,
+        split,
+    )
+    .map_err(|error| match error {
+        DataError::FeatureColumn { .. } | DataError::NoFeatures => {
+            vec![GraphError::at(&input_id, error.to_string())]
+        }
+        other => vec![GraphError::general(format!("dataset: {other}"))],
+    })?;
+    let (initial, from_trained_weights) = match &document.weights {
+        Some(weights) => (parameters_from_weights(&architecture, weights)?, true),
+        None => (architecture.initial_parameters(training.seed), false),
+    };
+    Ok(CompiledGraph {
+        architecture,
+        data,
+        initial,
+        from_trained_weights,
+        config: TrainingConfig {
+            optimizer: training.optimizer,
+            learning_rate: training.learning_rate,
+            batching: training.batching,
+            shuffle: training.shuffle,
+            regularization: training.regularization,
+            seed: training.seed,
+        },
+        epochs: training.epochs,
+    })
+}
+
+/// Compiles a trained document without its training data: the architecture is checked
+/// against the data description saved with the weights, and the weights are loaded.
+pub fn compile_trained(document: &GraphDocument) -> Result<TrainedModel, Vec<GraphError>> {
+    let Some(weights) = &document.weights else {
+        return Err(vec![GraphError::general(
+            "the document has no trained weights; train it first (layerwright train FILE --out TRAINED.json)",
+        )]);
+    };
+    let built = build(document, &DataShape::of_description(&weights.data))?;
+    if built.features != weights.data.features {
+        return Err(vec![GraphError::at(
+            &built.input_id,
+            "the input features differ from the ones the weights were trained with",
+        )]);
+    }
+    let parameters = parameters_from_weights(&built.architecture, weights)?;
+    Ok(TrainedModel::new(
+        built.architecture,
+        parameters,
+        weights.data.clone(),
+    ))
+}
+
+/// Checks the document's structure and layers against the data's shape and builds the network.
+fn build(document: &GraphDocument, dataset: &DataShape) -> Result<Built, Vec<GraphError>> {
     let mut errors = Vec::new();
     let training = &document.training;
     if !(training.learning_rate.is_finite() && training.learning_rate > 0.0) {
@@ -557,16 +675,16 @@ pub fn compile(
     let features = input_node
         .features
         .clone()
-        .unwrap_or_else(|| Feature::columns(dataset.feature_count()));
+        .unwrap_or_else(|| Feature::columns(dataset.feature_names.len()));
     for feature in &features {
-        if feature.largest_column() >= dataset.feature_count() {
+        if feature.largest_column() >= dataset.feature_names.len() {
             errors.push(GraphError::at(
                 &input_node.id,
                 format!(
                     "the feature '{}' reads column {}, but the data set has {} columns",
-                    feature.label(&dataset.feature_names),
+                    feature.label(dataset.feature_names),
                     feature.largest_column() + 1,
-                    dataset.feature_count()
+                    dataset.feature_names.len()
                 ),
             ));
         }
@@ -670,47 +788,11 @@ pub fn compile(
             "the network has {parameters} parameters; at most {MAX_PARAMETERS} are supported"
         ))]);
     }
-    let encoding = if spec.output_function == OutputFunction::Softmax {
-        TargetEncoding::OneHot
-    } else {
-        TargetEncoding::Column
-    };
-    let split = SplitSettings {
-        train_fraction: document.dataset.train_fraction,
-        seed: document.dataset.seed,
-    };
-    let data = prepare(
-        dataset,
-        &features,
-        document.dataset.normalization,
-        document.dataset.standardize_target,
-        encoding,
-        split,
-    )
-    .map_err(|error| match error {
-        DataError::FeatureColumn { .. } | DataError::NoFeatures => {
-            vec![GraphError::at(&input_node.id, error.to_string())]
-        }
-        other => vec![GraphError::general(format!("dataset: {other}"))],
-    })?;
-    let (initial, from_trained_weights) = match &document.weights {
-        Some(weights) => (parameters_from_weights(&architecture, weights)?, true),
-        None => (architecture.initial_parameters(training.seed), false),
-    };
-    Ok(CompiledGraph {
+    Ok(Built {
         architecture,
-        data,
-        initial,
-        from_trained_weights,
-        config: TrainingConfig {
-            optimizer: training.optimizer,
-            learning_rate: training.learning_rate,
-            batching: training.batching,
-            shuffle: training.shuffle,
-            regularization: training.regularization,
-            seed: training.seed,
-        },
-        epochs: training.epochs,
+        features,
+        input_id: input_node.id.clone(),
+        output_function: spec.output_function,
     })
 }
 

@@ -13,6 +13,7 @@ pub mod data;
 pub mod float;
 pub mod gradient_check;
 pub mod graph;
+pub mod inference;
 pub mod init;
 pub mod losses;
 pub mod model;
