@@ -1,20 +1,44 @@
 //! Layerwright: build neural networks visually and watch them learn.
 //!
-//! For now the window says what is coming; the engine (`layerwright-nn`) already trains.
+//! `layerwright [FILE]` opens the app; `check`, `train`, `predict` and `export` work headless.
 
-mod app;
+use std::process::ExitCode;
 
-fn main() -> eframe::Result {
+use clap::Parser;
+use layerwright::{app, cli};
+
+fn main() -> ExitCode {
+    let arguments = cli::Cli::parse();
+    if let Some(command) = arguments.command {
+        return cli::run(command);
+    }
+    if let Some(file) = arguments.file.as_deref()
+        && !file.exists()
+    {
+        eprintln!(
+            "layerwright: {} does not exist (to run a command, use one of: check, train, predict, export; see --help)",
+            file.display()
+        );
+        return ExitCode::from(2);
+    }
+    let opened = app::OpenedDocument::open(arguments.file.as_deref());
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_title("Layerwright")
+            .with_title(format!("{} — Layerwright", opened.name))
             .with_inner_size([960.0, 640.0])
             .with_min_inner_size([480.0, 320.0]),
         ..Default::default()
     };
-    eframe::run_native(
+    let result = eframe::run_native(
         app::APP_ID,
         options,
-        Box::new(|_creation| Ok(Box::new(app::LayerwrightApp))),
-    )
+        Box::new(|_creation| Ok(Box::new(app::LayerwrightApp::new(opened)))),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("layerwright: cannot open a window: {error}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -263,7 +263,7 @@ fn valid_id(id: &str) -> bool {
 }
 
 /// Checks the graph's structure: ids, edges, ports, one input and one output, cycles and
-/// connectivity. Returns each node's inputs and a topological order of the nodes that lead
+/// connectivity, pushing its findings onto `errors` (which must start empty). Returns each node's inputs and a topological order of the nodes that lead
 /// from the input to the output.
 fn check_structure(
     document: &GraphDocument,
@@ -661,7 +661,9 @@ fn build(document: &GraphDocument, dataset: &DataShape) -> Result<Built, Vec<Gra
             "training: the batch size must be at least 1",
         ));
     }
-    let structure = check_structure(document, &mut errors);
+    let mut structure_errors = Vec::new();
+    let structure = check_structure(document, &mut structure_errors);
+    errors.append(&mut structure_errors);
     let Some((node_inputs, order)) = structure else {
         return Err(errors);
     };
@@ -857,5 +859,44 @@ fn parameters_from_weights(
         Ok(ParameterSet { tensors })
     } else {
         Err(errors)
+    }
+}
+
+/// Loss and accuracy (or R²) on both splits.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SplitMetrics {
+    /// On the training split.
+    pub train: crate::training::Evaluation,
+    /// On the test split, if there is one.
+    pub test: Option<crate::training::Evaluation>,
+}
+
+impl CompiledGraph {
+    /// A training session from the compiled graph's initial weights, on its training split.
+    pub fn session(
+        &self,
+        precision: crate::float::Precision,
+    ) -> Result<crate::training::Session, crate::training::TrainingError> {
+        crate::training::Session::new(
+            self.architecture.clone(),
+            &self.initial,
+            &self.data.train,
+            self.config,
+            precision,
+        )
+    }
+
+    /// Evaluates `session` on the training and test splits.
+    pub fn metrics(
+        &self,
+        session: &mut crate::training::Session,
+    ) -> Result<SplitMetrics, crate::training::TrainingError> {
+        let train = session.evaluate(&self.data.train)?;
+        let test = if self.data.test.is_empty() {
+            None
+        } else {
+            Some(session.evaluate(&self.data.test)?)
+        };
+        Ok(SplitMetrics { train, test })
     }
 }

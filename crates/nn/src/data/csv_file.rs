@@ -90,6 +90,18 @@ pub enum CsvError {
         /// The line where the limit was passed.
         line: usize,
     },
+    /// A prediction input row without exactly the model's raw features.
+    #[error("line {line}: expected {expected} feature columns ({names}), found {found}")]
+    FeatureCount {
+        /// The line.
+        line: usize,
+        /// The model's raw feature count.
+        expected: usize,
+        /// Cells in this row.
+        found: usize,
+        /// The model's raw feature names, comma-separated.
+        names: String,
+    },
     /// A row with a different number of cells than the first.
     #[error("line {line}: expected {expected} cells like the first row, found {found}")]
     Ragged {
@@ -411,4 +423,67 @@ fn classes_of(
     };
     let targets = texts.iter().map(|(_, t)| index_of(t) as f64).collect();
     Ok((targets, names.iter().map(|n| (*n).to_owned()).collect()))
+}
+
+/// Reads rows of raw feature values (no target column) for prediction: `expected` columns,
+/// a header row detected when the first row has any text. Errors name the line and column.
+pub fn read_features(text: &str, feature_names: &[String]) -> Result<Array2<f64>, CsvError> {
+    let expected = feature_names.len();
+    let mut values = Vec::new();
+    let mut rows = 0;
+    let mut names: Vec<String> = feature_names.to_vec();
+    for (index, record) in records(text).enumerate() {
+        let (line, cells) = record?;
+        if index == 0 && cells.iter().any(|cell| !is_number(cell)) {
+            names = cells
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    if n.is_empty() {
+                        format!("column {}", i + 1)
+                    } else {
+                        n.to_owned()
+                    }
+                })
+                .collect();
+            if cells.len() != expected {
+                return Err(CsvError::FeatureCount {
+                    line,
+                    expected,
+                    found: cells.len(),
+                    names: feature_names.join(", "),
+                });
+            }
+            continue;
+        }
+        if cells.len() != expected {
+            return Err(CsvError::FeatureCount {
+                line,
+                expected,
+                found: cells.len(),
+                names: feature_names.join(", "),
+            });
+        }
+        if rows == MAX_ROWS {
+            return Err(CsvError::TooManyRows);
+        }
+        if (rows + 1) * expected > MAX_CELLS {
+            return Err(CsvError::TooManyCells { line });
+        }
+        for (column, cell) in cells.iter().enumerate() {
+            let name = names
+                .get(column)
+                .cloned()
+                .unwrap_or_else(|| format!("column {}", column + 1));
+            values.push(parse_number(cell, line, &name)?);
+        }
+        rows += 1;
+    }
+    if rows == 0 {
+        return Err(CsvError::NoRows);
+    }
+    Array2::from_shape_vec((rows, expected), values).map_err(|error| CsvError::Unreadable {
+        line: 0,
+        message: error.to_string(),
+    })
 }

@@ -14,7 +14,7 @@ use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 pub use bundled::BundledDataset;
-pub use csv_file::{CsvError, CsvOptions, HeaderRow, TargetColumn, read_csv};
+pub use csv_file::{CsvError, CsvOptions, HeaderRow, TargetColumn, read_csv, read_features};
 pub use generators::{Gate, Generator, GeneratorSettings};
 pub use prepare::{
     DataDescription, DataError, Feature, Normalization, PreparedData, Scaling, SplitSettings,

@@ -1,0 +1,379 @@
+//! The headless command line: `check`, `train`, `predict` and `export`.
+//!
+//! Its output is an interface that scripts rely on: one error per line on stderr
+//! (`PATH:LINE:COL: message` for text that does not parse, `PATH: node 'ID': message` for
+//! graph errors), one result line on stdout for `train`, CSV for `predict`; exit code 0 on
+//! success, 1 for bad input or a failed run, 2 for usage errors (clap's own).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use layerwright_nn::Precision;
+use layerwright_nn::compile::{CompiledGraph, compile, compile_trained, load_dataset};
+use layerwright_nn::data::{Task, read_features};
+use layerwright_nn::graph::GraphDocument;
+use layerwright_nn::graph::io::{document_to_json, load_document, save_document, write_atomically};
+use layerwright_nn::inference::Predictions;
+use layerwright_nn::training::Evaluation;
+
+/// Build neural networks visually and watch them learn.
+#[derive(Debug, Parser)]
+#[command(name = "layerwright", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// A graph document to open in the app (the spiral example when absent).
+    pub file: Option<PathBuf>,
+    /// A headless command instead of the app.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a graph document and print every error (exit 1 if any).
+    Check {
+        /// The graph document.
+        file: PathBuf,
+    },
+    /// Train a graph document and print one line of metrics.
+    Train {
+        /// The graph document.
+        file: PathBuf,
+        /// Epochs to train (default: the document's epoch budget).
+        #[arg(long)]
+        epochs: Option<usize>,
+        /// Seed for the initial weights and shuffles (default: the document's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write the trained document, with its weights, here.
+        #[arg(long, value_name = "TRAINED.json")]
+        out: Option<PathBuf>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Predict with a trained document from a CSV of raw feature columns.
+    Predict {
+        /// A trained document (written by `train --out`).
+        trained: PathBuf,
+        /// A CSV of raw feature columns, no target column; a header row is optional.
+        #[arg(long, value_name = "DATA.csv")]
+        input: PathBuf,
+        /// Where to write the predictions (default: standard output).
+        #[arg(long, value_name = "PREDICTIONS.csv")]
+        output: Option<PathBuf>,
+    },
+    /// Export a trained document to another format.
+    Export {
+        /// A trained document (written by `train --out`).
+        trained: PathBuf,
+        /// The format to write.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+/// The formats `export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The trained graph document with weights and normalisation statistics.
+    Json,
+    /// An ONNX model.
+    Onnx,
+    /// A PyTorch module in one Python file.
+    Pytorch,
+}
+
+/// Runs a headless command, writing to standard output and error.
+pub fn run(command: Command) -> ExitCode {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let result = match command {
+        Command::Check { file } => check(&file, &mut stdout.lock()),
+        Command::Train {
+            file,
+            epochs,
+            seed,
+            out,
+            quiet,
+        } => {
+            let progress = !quiet && stderr.is_terminal();
+            train(
+                &file,
+                epochs,
+                seed,
+                out.as_deref(),
+                progress,
+                &mut stdout.lock(),
+            )
+        }
+        Command::Predict {
+            trained,
+            input,
+            output,
+        } => predict(&trained, &input, output.as_deref(), &mut stdout.lock()),
+        Command::Export {
+            trained,
+            format,
+            out,
+        } => export(&trained, format, &out),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(lines)) => {
+            let mut stderr = stderr.lock();
+            for line in lines {
+                // Nothing more can be done if standard error is closed.
+                let _ = writeln!(stderr, "{line}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// A failed command: the lines to print on standard error.
+#[derive(Debug)]
+pub struct Failure(pub Vec<String>);
+
+impl Failure {
+    fn one(line: impl Into<String>) -> Self {
+        Self(vec![line.into()])
+    }
+}
+
+/// Loads a document and its data and compiles it; every problem becomes one line.
+fn load_and_compile(
+    path: &Path,
+    seed: Option<u64>,
+) -> Result<(GraphDocument, CompiledGraph), Failure> {
+    let mut document = load_document(path).map_err(|e| Failure::one(e.to_string()))?;
+    if let Some(seed) = seed {
+        document.training.seed = seed;
+    }
+    let shown = path.display();
+    let dataset = load_dataset(&document.dataset, path.parent())
+        .map_err(|e| Failure::one(format!("{shown}: {e}")))?;
+    let compiled = compile(&document, &dataset)
+        .map_err(|errors| Failure(errors.iter().map(|e| format!("{shown}: {e}")).collect()))?;
+    Ok((document, compiled))
+}
+
+fn write_line(out: &mut dyn Write, line: &str) -> Result<(), Failure> {
+    writeln!(out, "{line}").map_err(|e| Failure::one(format!("cannot write the output: {e}")))
+}
+
+/// `check FILE`.
+pub fn check(path: &Path, out: &mut dyn Write) -> Result<(), Failure> {
+    let (document, compiled) = load_and_compile(path, None)?;
+    write_line(
+        out,
+        &format!(
+            "{}: ok ({} nodes, {} parameters, {} training and {} test examples)",
+            path.display(),
+            document.nodes.len(),
+            compiled.architecture.parameter_count(),
+            compiled.data.train.len(),
+            compiled.data.test.len()
+        ),
+    )
+}
+
+/// A number for the result line: a plain decimal with 6 places, or `nan` when absent.
+fn decimal(value: Option<f64>) -> String {
+    match value {
+        Some(v) if v.is_finite() => format!("{v:.6}"),
+        _ => "nan".to_owned(),
+    }
+}
+
+/// The one result line of `train`.
+pub fn result_line(
+    task: Task,
+    epochs: usize,
+    train: &Evaluation,
+    test: Option<&Evaluation>,
+) -> String {
+    let (name, train_score, test_score) = match task {
+        Task::Classification => ("accuracy", train.accuracy, test.and_then(|t| t.accuracy)),
+        Task::Regression => ("r2", train.r_squared, test.and_then(|t| t.r_squared)),
+    };
+    format!(
+        "epochs={epochs} train_loss={} test_loss={} train_{name}={} test_{name}={}",
+        decimal(Some(train.loss)),
+        decimal(test.map(|t| t.loss)),
+        decimal(train_score),
+        decimal(test_score),
+    )
+}
+
+/// `train FILE [--epochs N] [--seed S] [--out TRAINED.json] [--quiet]`.
+pub fn train(
+    path: &Path,
+    epochs: Option<usize>,
+    seed: Option<u64>,
+    out_path: Option<&Path>,
+    show_progress: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let (mut document, compiled) = load_and_compile(path, seed)?;
+    let epochs = epochs.unwrap_or(compiled.epochs);
+    let shown = path.display();
+    let mut session = compiled
+        .session(Precision::F32)
+        .map_err(|e| Failure::one(format!("{shown}: {e}")))?;
+    let progress = if show_progress {
+        let bar = indicatif::ProgressBar::new(epochs as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:40.cyan/blue} {pos}/{len} epochs  {msg}  [{elapsed_precise}, {eta} left]",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    for _ in 0..epochs {
+        match session.run_epoch() {
+            Ok(report) => {
+                progress.set_message(format!("loss {:.4}", report.mean_batch_loss));
+                progress.inc(1);
+            }
+            // A diverging run names its epoch and suggests a lower learning rate.
+            Err(error) => {
+                progress.abandon();
+                return Err(Failure::one(format!("{shown}: {error}")));
+            }
+        }
+    }
+    progress.finish_and_clear();
+    let metrics = compiled
+        .metrics(&mut session)
+        .map_err(|e| Failure::one(format!("{shown}: {e}")))?;
+    if let Some(out_path) = out_path {
+        let previous = document.weights.as_ref().map_or(0, |w| w.epochs);
+        document.weights = Some(compiled.trained_weights(&session.parameters(), previous + epochs));
+        save_document(&document, out_path).map_err(|e| Failure::one(e.to_string()))?;
+    }
+    write_line(
+        out,
+        &result_line(
+            compiled.data.description.task,
+            epochs,
+            &metrics.train,
+            metrics.test.as_ref(),
+        ),
+    )
+}
+
+/// The CSV text of `predict`'s output.
+pub fn predictions_csv(
+    predictions: &Predictions,
+    class_names: &[String],
+) -> Result<String, Failure> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| Failure::one(format!("cannot write the predictions: {e}"));
+    match predictions {
+        Predictions::Classes {
+            predicted,
+            probabilities,
+        } => {
+            let mut header = vec!["predicted".to_owned()];
+            header.extend(class_names.iter().map(|c| format!("p_{c}")));
+            writer.write_record(&header).map_err(fail)?;
+            for (class, row) in predicted.iter().zip(probabilities.rows()) {
+                let mut record = vec![
+                    class_names
+                        .get(*class)
+                        .cloned()
+                        .unwrap_or_else(|| class.to_string()),
+                ];
+                record.extend(row.iter().map(f64::to_string));
+                writer.write_record(&record).map_err(fail)?;
+            }
+        }
+        Predictions::Values(values) => {
+            let header: Vec<String> = if values.ncols() == 1 {
+                vec!["prediction".to_owned()]
+            } else {
+                (1..=values.ncols())
+                    .map(|i| format!("prediction_{i}"))
+                    .collect()
+            };
+            writer.write_record(&header).map_err(fail)?;
+            for row in values.rows() {
+                writer
+                    .write_record(row.iter().map(f64::to_string))
+                    .map_err(fail)?;
+            }
+        }
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| Failure::one(format!("cannot write the predictions: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| Failure::one(format!("cannot write the predictions: {e}")))
+}
+
+/// `predict TRAINED.json --input DATA.csv [--output PREDICTIONS.csv]`.
+pub fn predict(
+    trained: &Path,
+    input: &Path,
+    output: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let document = load_document(trained).map_err(|e| Failure::one(e.to_string()))?;
+    let model = compile_trained(&document).map_err(|errors| {
+        Failure(
+            errors
+                .iter()
+                .map(|e| format!("{}: {e}", trained.display()))
+                .collect(),
+        )
+    })?;
+    let text = std::fs::read_to_string(input)
+        .map_err(|e| Failure::one(format!("{}: cannot read the file: {e}", input.display())))?;
+    let description = model.description();
+    let raw = read_features(&text, &description.raw_feature_names)
+        .map_err(|e| Failure::one(format!("{}: {e}", input.display())))?;
+    let predictions = model
+        .predict(raw.view())
+        .map_err(|e| Failure::one(format!("{}: {e}", input.display())))?;
+    let csv_text = predictions_csv(&predictions, &description.class_names)?;
+    match output {
+        Some(path) => {
+            write_atomically(path, csv_text.as_bytes()).map_err(|e| Failure::one(e.to_string()))
+        }
+        None => out
+            .write_all(csv_text.as_bytes())
+            .map_err(|e| Failure::one(format!("cannot write the predictions: {e}"))),
+    }
+}
+
+/// `export TRAINED.json --format json|onnx|pytorch --out FILE`.
+pub fn export(trained: &Path, format: ExportFormat, out_path: &Path) -> Result<(), Failure> {
+    let document = load_document(trained).map_err(|e| Failure::one(e.to_string()))?;
+    compile_trained(&document).map_err(|errors| {
+        Failure(
+            errors
+                .iter()
+                .map(|e| format!("{}: {e}", trained.display()))
+                .collect(),
+        )
+    })?;
+    match format {
+        ExportFormat::Json => {
+            let text = document_to_json(&document).map_err(|e| Failure::one(e.to_string()))?;
+            write_atomically(out_path, text.as_bytes()).map_err(|e| Failure::one(e.to_string()))
+        }
+        ExportFormat::Onnx => Err(Failure::one(
+            "export to ONNX is not yet supported in this version; use --format json",
+        )),
+        ExportFormat::Pytorch => Err(Failure::one(
+            "export to PyTorch is not yet supported in this version; use --format json",
+        )),
+    }
+}

@@ -1,0 +1,381 @@
+//! The command line as scripts see it: output formats, exit codes and error lines.
+#![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn layerwright(arguments: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_layerwright"))
+        .args(arguments)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn example(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/examples")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn temporary_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("layerwright-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn check_accepts_a_valid_document() {
+    let output = layerwright(&["check", &example("spiral.json")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).ends_with(
+        "spiral.json: ok (4 nodes, 145 parameters, 400 training and 100 test examples)\n"
+    ));
+}
+
+#[test]
+fn check_prints_every_graph_error_as_path_node_message() {
+    let dir = temporary_dir("check-graph");
+    let path = dir.join("broken.json");
+    let text = std::fs::read_to_string(example("spiral.json"))
+        .unwrap()
+        .replacen("\"units\": 8", "\"units\": 0", 1)
+        .replacen("\"learning_rate\": 0.01", "\"learning_rate\": -1.0", 1);
+    std::fs::write(&path, text).unwrap();
+    let output = layerwright(&["check", path_str(&path)]);
+    assert_eq!(output.status.code(), Some(1));
+    let shown = path.display();
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "{shown}: training: the learning rate must be a positive number, got -1\n{shown}: node 'hidden1': 0 units is outside 1..=4096\n"
+        )
+    );
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn check_prints_path_line_and_column_for_a_file_that_does_not_parse() {
+    let dir = temporary_dir("check-syntax");
+    let path = dir.join("truncated.json");
+    std::fs::write(
+        &path,
+        "{\n  \"format\": \"layerwright.graph\",\n  \"version\": 1,\n  \"nodes\": [\n",
+    )
+    .unwrap();
+    let output = layerwright(&["check", path_str(&path)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        format!("{}:5:0: EOF while parsing a list\n", path.display())
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let output = layerwright(&["train"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = layerwright(&[
+        "export",
+        &example("xor.json"),
+        "--format",
+        "pdf",
+        "--out",
+        "x",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = layerwright(&["no-such-file.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no-such-file.json does not exist"));
+}
+
+#[test]
+fn every_command_has_help() {
+    for command in ["check", "train", "predict", "export"] {
+        let output = layerwright(&[command, "--help"]);
+        assert_eq!(output.status.code(), Some(0));
+        assert!(stdout(&output).contains("Usage: layerwright"), "{command}");
+    }
+}
+
+/// `key=value` pairs of the train result line, checking every number has six decimals.
+fn parse_result_line(line: &str) -> Vec<(String, String)> {
+    line.split(' ')
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap();
+            if key != "epochs" && value != "nan" {
+                let (_, decimals) = value.split_once('.').unwrap();
+                assert_eq!(decimals.len(), 6, "{pair}");
+                value.parse::<f64>().unwrap();
+            }
+            (key.to_owned(), value.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn train_prints_exactly_one_classification_line_and_writes_nothing_without_out() {
+    let dir = temporary_dir("train-classification");
+    let copy = dir.join("circle.json");
+    std::fs::copy(example("circle.json"), &copy).unwrap();
+    let output = layerwright(&["train", path_str(&copy), "--epochs", "20", "--quiet"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 1);
+    let keys: Vec<String> = parse_result_line(text.trim_end())
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "epochs",
+            "train_loss",
+            "test_loss",
+            "train_accuracy",
+            "test_accuracy"
+        ]
+    );
+    assert!(text.starts_with("epochs=20 "));
+    assert_eq!(
+        stderr(&output),
+        "",
+        "no progress bar when stderr is not a terminal"
+    );
+    let files: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(files.len(), 1, "nothing written without --out");
+}
+
+#[test]
+fn train_prints_r2_for_regression() {
+    let output = layerwright(&["train", &example("linear-regression.json"), "--quiet"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let pairs = parse_result_line(stdout(&output).trim_end());
+    let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["epochs", "train_loss", "test_loss", "train_r2", "test_r2"]
+    );
+    assert!(pairs[4].1.parse::<f64>().unwrap() > 0.99);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_line_and_another_seed_another() {
+    let run = |seed: &str| {
+        stdout(&layerwright(&[
+            "train",
+            &example("circle.json"),
+            "--epochs",
+            "5",
+            "--seed",
+            seed,
+        ]))
+    };
+    assert_eq!(run("4"), run("4"));
+    assert_ne!(run("4"), run("5"));
+}
+
+#[test]
+fn train_out_writes_a_trained_document_that_predict_and_export_use() {
+    let dir = temporary_dir("train-out");
+    let trained = dir.join("iris-trained.json");
+    let output = layerwright(&["train", &example("iris.json"), "--out", path_str(&trained)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let check = layerwright(&["check", path_str(&trained)]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "the trained document is valid: {}",
+        stderr(&check)
+    );
+    let input = dir.join("flowers.csv");
+    std::fs::write(
+        &input,
+        "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n",
+    )
+    .unwrap();
+    let output = layerwright(&["predict", path_str(&trained), "--input", path_str(&input)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "predicted,p_setosa,p_versicolor,p_virginica");
+    assert!(lines[1].starts_with("setosa,"), "{text}");
+    assert!(lines[2].starts_with("virginica,"), "{text}");
+    let probabilities: f64 = lines[1]
+        .split(',')
+        .skip(1)
+        .map(|p| p.parse::<f64>().unwrap())
+        .sum();
+    assert!((probabilities - 1.0).abs() < 1e-9);
+    let written = dir.join("predictions.csv");
+    let output = layerwright(&[
+        "predict",
+        path_str(&trained),
+        "--input",
+        path_str(&input),
+        "--output",
+        path_str(&written),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&written).unwrap(), text);
+    let exported = dir.join("exported.json");
+    let output = layerwright(&[
+        "export",
+        path_str(&trained),
+        "--format",
+        "json",
+        "--out",
+        path_str(&exported),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(&exported).unwrap(),
+        std::fs::read_to_string(&trained).unwrap()
+    );
+}
+
+#[test]
+fn predict_gives_regression_values_in_the_data_units() {
+    let dir = temporary_dir("predict-regression");
+    let trained = dir.join("line.json");
+    let output = layerwright(&[
+        "train",
+        &example("linear-regression.json"),
+        "--out",
+        path_str(&trained),
+        "--quiet",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let input = dir.join("x.csv");
+    std::fs::write(&input, "0\n1\n").unwrap();
+    let output = layerwright(&["predict", path_str(&trained), "--input", path_str(&input)]);
+    let text = stdout(&output);
+    let values: Vec<f64> = text.lines().skip(1).map(|l| l.parse().unwrap()).collect();
+    assert_eq!(text.lines().next(), Some("prediction"));
+    // y = 2x − 1: within 5% of −1 and 1.
+    assert!(
+        (values[0] + 1.0).abs() < 0.05 && (values[1] - 1.0).abs() < 0.05,
+        "{values:?}"
+    );
+}
+
+#[test]
+fn predict_names_the_line_of_a_bad_input_row() {
+    let dir = temporary_dir("predict-bad");
+    let trained = dir.join("xor.json");
+    layerwright(&[
+        "train",
+        &example("xor.json"),
+        "--out",
+        path_str(&trained),
+        "--epochs",
+        "1",
+    ]);
+    let input = dir.join("bad.csv");
+    std::fs::write(&input, "0,1\n1,one\n0,0,1\n").unwrap();
+    let output = layerwright(&["predict", path_str(&trained), "--input", path_str(&input)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "{}: line 2, column 'x2': 'one' is not a number\n",
+            input.display()
+        )
+    );
+    std::fs::write(&input, "0,1\n0,0,1\n").unwrap();
+    let output = layerwright(&["predict", path_str(&trained), "--input", path_str(&input)]);
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "{}: line 2: expected 2 feature columns (x1, x2), found 3\n",
+            input.display()
+        )
+    );
+}
+
+#[test]
+fn predict_and_export_refuse_an_untrained_document() {
+    let input = temporary_dir("untrained").join("in.csv");
+    std::fs::write(&input, "0,1\n").unwrap();
+    for arguments in [
+        vec!["predict", &example("xor.json"), "--input", path_str(&input)],
+        vec![
+            "export",
+            &example("xor.json"),
+            "--format",
+            "json",
+            "--out",
+            "/dev/null",
+        ],
+    ] {
+        let output = layerwright(&arguments);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(
+            stderr(&output).contains("the document has no trained weights; train it first"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn onnx_and_pytorch_export_say_they_are_not_yet_supported() {
+    let dir = temporary_dir("export-later");
+    let trained = dir.join("xor.json");
+    layerwright(&[
+        "train",
+        &example("xor.json"),
+        "--out",
+        path_str(&trained),
+        "--epochs",
+        "1",
+    ]);
+    for format in ["onnx", "pytorch"] {
+        let target = dir.join("model.out");
+        let output = layerwright(&[
+            "export",
+            path_str(&trained),
+            "--format",
+            format,
+            "--out",
+            path_str(&target),
+        ]);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(
+            stderr(&output).contains("not yet supported"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(!target.exists());
+    }
+}
+
+#[test]
+fn a_diverging_run_stops_naming_the_epoch() {
+    let dir = temporary_dir("diverge");
+    let path = dir.join("wild.json");
+    let text = std::fs::read_to_string(example("linear-regression.json"))
+        .unwrap()
+        .replace("\"learning_rate\": 0.05", "\"learning_rate\": 50.0");
+    std::fs::write(&path, text).unwrap();
+    let output = layerwright(&["train", path_str(&path), "--quiet"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("training diverged in epoch"), "{message}");
+    assert!(message.contains("try a lower learning rate"), "{message}");
+    assert_eq!(stdout(&output), "");
+}
