@@ -24,9 +24,9 @@ fn main() -> ExitCode {
     let opened = app::OpenedDocument::open(arguments.file.as_deref());
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_title(format!("{} — Layerwright", opened.name))
-            .with_inner_size([960.0, 640.0])
-            .with_min_inner_size([480.0, 320.0]),
+            .with_title(format!("{} - Layerwright", opened.name))
+            .with_inner_size([1400.0, 900.0])
+            .with_min_inner_size([720.0, 480.0]),
         ..Default::default()
     };
     let result = eframe::run_native(

@@ -1,0 +1,171 @@
+//! One table of the app's actions: each has a label, a tooltip and its keyboard shortcuts,
+//! used alike by menus, buttons and keys. Panels return [`Command`]s; the app applies them
+//! after drawing.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use crate::editor::state::Edit;
+
+/// Something a panel asks the app to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// A named action from the table.
+    Action(Action),
+    /// A change to the document.
+    Edit(Edit),
+}
+
+/// The app's named actions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Undo the last edit.
+    Undo,
+    /// Redo the last undone edit.
+    Redo,
+    /// Delete the selected nodes.
+    Delete,
+    /// Copy the selected nodes.
+    Copy,
+    /// Paste copied nodes.
+    Paste,
+    /// Duplicate the selected nodes.
+    Duplicate,
+    /// Zoom and pan so every node is visible.
+    FitView,
+    /// Open the add-node menu at the centre of the view.
+    AddNode,
+    /// Wire the first selected node into the second.
+    ConnectSelected,
+}
+
+const fn command(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::COMMAND, key)
+}
+
+const fn plain(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::NONE, key)
+}
+
+impl Action {
+    /// Every action, in the order shortcuts are matched (more modifiers first).
+    pub const ALL: [Self; 9] = [
+        Self::Redo,
+        Self::Undo,
+        Self::Delete,
+        Self::Copy,
+        Self::Paste,
+        Self::Duplicate,
+        Self::FitView,
+        Self::AddNode,
+        Self::ConnectSelected,
+    ];
+
+    /// The menu label (sentence case; "…" when it opens something).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Undo => "Undo",
+            Self::Redo => "Redo",
+            Self::Delete => "Delete",
+            Self::Copy => "Copy",
+            Self::Paste => "Paste",
+            Self::Duplicate => "Duplicate",
+            Self::FitView => "Fit view",
+            Self::AddNode => "Add node…",
+            Self::ConnectSelected => "Connect selected",
+        }
+    }
+
+    /// What it does, for tooltips.
+    pub fn tooltip(self) -> &'static str {
+        match self {
+            Self::Undo => "Undo the last change to the graph.",
+            Self::Redo => "Redo the change you just undid.",
+            Self::Delete => "Delete the selected nodes and their wires.",
+            Self::Copy => "Copy the selected nodes and the wires between them.",
+            Self::Paste => "Paste the copied nodes with new ids.",
+            Self::Duplicate => "Copy and paste the selected nodes in one step.",
+            Self::FitView => "Zoom and pan so that every node is in view.",
+            Self::AddNode => "Search the node kinds and add one at the centre of the view.",
+            Self::ConnectSelected => {
+                "Wire the first selected node's output into the second selected node."
+            }
+        }
+    }
+
+    /// Its keyboard shortcuts; the first is the one menus show.
+    pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
+        const UNDO: [KeyboardShortcut; 1] = [command(Key::Z)];
+        const REDO: [KeyboardShortcut; 2] = [
+            KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z),
+            command(Key::Y),
+        ];
+        const DELETE: [KeyboardShortcut; 2] = [plain(Key::Delete), plain(Key::Backspace)];
+        const COPY: [KeyboardShortcut; 1] = [command(Key::C)];
+        const PASTE: [KeyboardShortcut; 1] = [command(Key::V)];
+        const DUPLICATE: [KeyboardShortcut; 1] = [command(Key::D)];
+        const FIT: [KeyboardShortcut; 1] = [plain(Key::F)];
+        const ADD: [KeyboardShortcut; 1] = [plain(Key::Space)];
+        const CONNECT: [KeyboardShortcut; 1] = [command(Key::K)];
+        match self {
+            Self::Undo => &UNDO,
+            Self::Redo => &REDO,
+            Self::Delete => &DELETE,
+            Self::Copy => &COPY,
+            Self::Paste => &PASTE,
+            Self::Duplicate => &DUPLICATE,
+            Self::FitView => &FIT,
+            Self::AddNode => &ADD,
+            Self::ConnectSelected => &CONNECT,
+        }
+    }
+
+    /// The shortcut as menus show it ("Ctrl+Z"), if it has one.
+    pub fn shortcut_text(self, ctx: &egui::Context) -> Option<String> {
+        self.shortcuts().first().map(|s| ctx.format_shortcut(s))
+    }
+
+    /// The actions whose shortcut was pressed this frame (none while a text field has focus).
+    pub fn pressed(ctx: &egui::Context) -> Vec<Self> {
+        if ctx.egui_wants_keyboard_input() {
+            return Vec::new();
+        }
+        ctx.input_mut(|input| {
+            Self::ALL
+                .into_iter()
+                .filter(|action| {
+                    action
+                        .shortcuts()
+                        .iter()
+                        .any(|shortcut| input.consume_shortcut(shortcut))
+                })
+                .collect()
+        })
+    }
+
+    /// A menu button for this action, with its shortcut and tooltip; returns whether clicked.
+    pub fn menu_button(self, ui: &mut egui::Ui, enabled: bool) -> bool {
+        let mut button = egui::Button::new(self.label());
+        if let Some(text) = self.shortcut_text(ui.ctx()) {
+            button = button.shortcut_text(text);
+        }
+        ui.add_enabled(enabled, button)
+            .on_hover_text(self.tooltip())
+            .clicked()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_actions_share_a_shortcut() {
+        let mut seen = Vec::new();
+        for action in Action::ALL {
+            for shortcut in action.shortcuts() {
+                assert!(!seen.contains(shortcut), "{action:?} repeats {shortcut:?}");
+                seen.push(*shortcut);
+            }
+        }
+    }
+}

@@ -1,0 +1,405 @@
+//! The node editor: a canvas (egui-snarl) showing the document, a palette, an add menu and
+//! an inspector. The document is the only source of truth: the snarl is a view synced from
+//! it, each snarl node holding its document id, and every edit is returned as a
+//! [`Command`] that the app applies after drawing.
+
+pub mod diagnostics;
+pub mod inspector;
+pub mod palette;
+pub mod state;
+mod viewer;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use egui_snarl::ui::{SnarlStyle, SnarlWidget};
+use egui_snarl::{InPinId, OutPinId, Snarl};
+
+use crate::commands::Command;
+use diagnostics::{DatasetCache, Diagnostics, diagnose};
+use state::{Clip, Edit, EditorDocument, NodeTemplate, positions};
+
+/// The id of the canvas widget, so its selection can be read after drawing.
+const CANVAS_ID: &str = "layerwright-canvas";
+
+/// A message shown by the pointer for a while (a refused wire, for instance).
+#[derive(Clone, Debug)]
+pub struct Notice {
+    /// What to say.
+    pub text: String,
+    /// Where, in screen coordinates.
+    pub position: egui::Pos2,
+    /// Seconds (of egui time) when it disappears.
+    pub until: f64,
+}
+
+/// The add menu opened with Space: a search field at the centre of the view.
+#[derive(Clone, Debug, Default)]
+pub struct AddMenu {
+    /// What was typed.
+    pub query: String,
+    /// Where the new node goes, in canvas coordinates.
+    pub position: [f32; 2],
+    /// Whether the search field has been focused once.
+    pub focused: bool,
+}
+
+/// The editor's state beside the document: the canvas view, selection, clipboard and caches.
+pub struct Editor {
+    /// The document and its history.
+    pub document: EditorDocument,
+    /// The folder of the open file, for data paths relative to it.
+    pub base_dir: Option<PathBuf>,
+    snarl: Snarl<String>,
+    snarl_nodes: HashMap<String, egui_snarl::NodeId>,
+    synced_revision: Option<u64>,
+    diagnostics: Diagnostics,
+    diagnosed_revision: Option<u64>,
+    datasets: DatasetCache,
+    /// The ids of the selected nodes, in selection order.
+    pub selected: Vec<String>,
+    /// What Copy last copied.
+    pub clipboard: Clip,
+    /// The open add menu, if any.
+    pub add_menu: Option<AddMenu>,
+    /// A notice by the pointer, if any.
+    pub notice: Option<Notice>,
+    /// The canvas-to-screen transform of the last frame.
+    transform: egui::emath::TSTransform,
+    fit_requested: bool,
+    canvas_rect: egui::Rect,
+}
+
+impl Editor {
+    /// An editor on `document`.
+    pub fn new(document: layerwright_nn::graph::GraphDocument, base_dir: Option<PathBuf>) -> Self {
+        Self {
+            document: EditorDocument::new(document),
+            base_dir,
+            snarl: Snarl::new(),
+            snarl_nodes: HashMap::new(),
+            synced_revision: None,
+            diagnostics: Diagnostics::default(),
+            diagnosed_revision: None,
+            datasets: DatasetCache::default(),
+            selected: Vec::new(),
+            clipboard: Clip::default(),
+            add_menu: None,
+            notice: None,
+            transform: egui::emath::TSTransform::IDENTITY,
+            fit_requested: false,
+            canvas_rect: egui::Rect::NOTHING,
+        }
+    }
+
+    /// Validation results for the current document.
+    pub fn diagnostics(&mut self) -> &Diagnostics {
+        self.refresh_diagnostics();
+        &self.diagnostics
+    }
+
+    fn refresh_diagnostics(&mut self) {
+        let revision = self.document.revision();
+        if self.diagnosed_revision != Some(revision) {
+            let dataset = self
+                .datasets
+                .get(self.document.document(), self.base_dir.as_deref());
+            self.diagnostics = diagnose(self.document.document(), dataset);
+            self.diagnosed_revision = Some(revision);
+        }
+    }
+
+    /// The canvas point at the centre of the view, where new nodes go.
+    pub fn view_centre(&self) -> [f32; 2] {
+        if !self.canvas_rect.is_positive() {
+            return [300.0, 200.0];
+        }
+        let centre = self.transform.inverse() * self.canvas_rect.center();
+        [centre.x, centre.y]
+    }
+
+    /// A free spot near the view centre, so a new node neither lands off screen nor hides another.
+    pub fn free_spot(&self) -> [f32; 2] {
+        let taken = positions(self.document.document());
+        let [x, y] = self.view_centre();
+        (0..20)
+            .map(|step| [x - 80.0 + 30.0 * step as f32, y - 40.0 + 30.0 * step as f32])
+            .find(|spot| {
+                taken
+                    .values()
+                    .all(|p| (p[0] - spot[0]).abs() > 60.0 || (p[1] - spot[1]).abs() > 40.0)
+            })
+            .unwrap_or([x, y])
+    }
+
+    /// Asks the canvas to fit every node in view on the next frame.
+    pub fn request_fit(&mut self) {
+        self.fit_requested = true;
+    }
+
+    /// Opens the add menu at the centre of the view.
+    pub fn open_add_menu(&mut self) {
+        self.add_menu = Some(AddMenu {
+            query: String::new(),
+            position: self.free_spot(),
+            focused: false,
+        });
+    }
+
+    /// Shows a notice near `position` for three seconds.
+    pub fn notify(&mut self, ctx: &egui::Context, text: String, position: Option<egui::Pos2>) {
+        let position = position
+            .or_else(|| ctx.pointer_latest_pos())
+            .unwrap_or(self.canvas_rect.center());
+        self.notice = Some(Notice {
+            text,
+            position,
+            until: ctx.input(|i| i.time) + 3.0,
+        });
+    }
+
+    /// Makes the snarl mirror the document: nodes keep their snarl ids while they exist.
+    fn sync_snarl(&mut self) {
+        let revision = self.document.revision();
+        if self.synced_revision == Some(revision) {
+            return;
+        }
+        self.synced_revision = Some(revision);
+        let document = self.document.document();
+        let positions = positions(document);
+        let alive: std::collections::HashSet<&str> = document
+            .nodes
+            .iter()
+            .map(layerwright_nn::graph::Node::id)
+            .collect();
+        let gone: Vec<String> = self
+            .snarl_nodes
+            .keys()
+            .filter(|id| !alive.contains(id.as_str()))
+            .cloned()
+            .collect();
+        for id in gone {
+            if let Some(node) = self.snarl_nodes.remove(&id) {
+                self.snarl.remove_node(node);
+            }
+        }
+        for (index, node) in document.nodes.iter().enumerate() {
+            let position = positions
+                .get(node.id())
+                .copied()
+                .unwrap_or([80.0 + 220.0 * index as f32, 200.0]);
+            let position = egui::pos2(position[0], position[1]);
+            match self.snarl_nodes.get(node.id()) {
+                Some(&existing) => {
+                    if let Some(info) = self.snarl.get_node_info_mut(existing) {
+                        info.pos = position;
+                    }
+                }
+                None => {
+                    let id = self.snarl.insert_node(position, node.id().to_owned());
+                    self.snarl_nodes.insert(node.id().to_owned(), id);
+                }
+            }
+        }
+        let wires: Vec<(OutPinId, InPinId)> = self.snarl.wires().collect();
+        for (from, to) in wires {
+            self.snarl.disconnect(from, to);
+        }
+        for edge in &document.edges {
+            let (Some((source, _)), Some((target, port))) = (edge.source(), edge.target()) else {
+                continue;
+            };
+            if let (Some(&from), Some(&to)) =
+                (self.snarl_nodes.get(source), self.snarl_nodes.get(target))
+            {
+                self.snarl.connect(
+                    OutPinId {
+                        node: from,
+                        output: 0,
+                    },
+                    InPinId {
+                        node: to,
+                        input: state::port_index(port),
+                    },
+                );
+            }
+        }
+    }
+
+    /// Draws the canvas into `ui`; returns the commands it asks for.
+    pub fn canvas_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        self.sync_snarl();
+        self.refresh_diagnostics();
+        let mut commands = Vec::new();
+        let mut style = SnarlStyle::new();
+        style.collapsible = Some(false);
+        style.bg_pattern = Some(egui_snarl::ui::BackgroundPattern::grid(
+            egui::vec2(40.0, 40.0),
+            0.0,
+        ));
+        style.wire_width = Some(2.5);
+        style.pin_size = Some(12.0);
+        let widget = SnarlWidget::new().id_salt(CANVAS_ID).style(style);
+        let mut viewer = viewer::GraphViewer {
+            document: self.document.document(),
+            diagnostics: &self.diagnostics,
+            commands: &mut commands,
+            transform: &mut self.transform,
+            fit: std::mem::take(&mut self.fit_requested).then_some(()),
+            canvas_rect: ui.available_rect_before_wrap(),
+            refusal: None,
+        };
+        self.canvas_rect = ui.available_rect_before_wrap();
+        let response = widget.show(&mut self.snarl, &mut viewer, ui);
+        let refusal = viewer.refusal.take();
+        if let Some(text) = refusal {
+            self.notify(ui.ctx(), text, None);
+        }
+        let by_snarl: HashMap<egui_snarl::NodeId, &String> = self
+            .snarl_nodes
+            .iter()
+            .map(|(id, node)| (*node, id))
+            .collect();
+        let selected: Vec<String> = widget
+            .get_selected_nodes(ui)
+            .into_iter()
+            .filter_map(|node| by_snarl.get(&node).map(|id| (*id).clone()))
+            .collect();
+        self.selected = selected;
+        // A finished drag moves nodes in the document, as one undo step.
+        let dragging = ui.ctx().input(|i| i.pointer.any_down());
+        if !dragging {
+            let known = positions(self.document.document());
+            let moves: Vec<(String, [f32; 2])> = self
+                .snarl
+                .nodes_pos_ids()
+                .filter_map(|(_, pos, id)| {
+                    let now = [pos.x, pos.y];
+                    let moved = known
+                        .get(id)
+                        .is_none_or(|p| (p[0] - now[0]).abs() > 0.5 || (p[1] - now[1]).abs() > 0.5);
+                    moved.then(|| (id.clone(), now))
+                })
+                .collect();
+            if !moves.is_empty() {
+                commands.push(Command::Edit(Edit::MoveNodes(moves)));
+            }
+        }
+        // A palette item dropped onto the canvas adds that node where it was dropped.
+        if let Some(template) = response.dnd_release_payload::<NodeTemplate>()
+            && let Some(pointer) = ui.ctx().pointer_interact_pos()
+        {
+            let at = self.screen_to_canvas(pointer);
+            commands.push(Command::Edit(Edit::AddNode {
+                template: *template,
+                position: at,
+                from: None,
+                into: None,
+            }));
+        }
+        self.notice_ui(ui.ctx());
+        commands
+    }
+
+    /// Converts a screen point to canvas coordinates.
+    fn screen_to_canvas(&self, point: egui::Pos2) -> [f32; 2] {
+        let at = self.transform.inverse() * point;
+        [at.x, at.y]
+    }
+
+    fn notice_ui(&mut self, ctx: &egui::Context) {
+        let now = ctx.input(|i| i.time);
+        let Some(notice) = &self.notice else { return };
+        if now > notice.until {
+            self.notice = None;
+            return;
+        }
+        egui::Area::new(egui::Id::new("layerwright-notice"))
+            .order(egui::Order::Tooltip)
+            .fixed_pos(notice.position + egui::vec2(12.0, 12.0))
+            .show(ctx, |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.colored_label(
+                        crate::theme::error_colour(ui.visuals().dark_mode),
+                        &notice.text,
+                    );
+                });
+            });
+        ctx.request_repaint_after(std::time::Duration::from_millis(250));
+    }
+
+    /// The add menu, if open; returns the command for the chosen node kind.
+    pub fn add_menu_ui(&mut self, ctx: &egui::Context) -> Vec<Command> {
+        let mut commands = Vec::new();
+        let Some(menu) = &mut self.add_menu else {
+            return commands;
+        };
+        let mut open = true;
+        let mut chosen = None;
+        egui::Window::new("Add node")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(self.canvas_rect.center())
+            .show(ctx, |ui| {
+                chosen = search_list_ui(ui, &mut menu.query, &mut menu.focused);
+            });
+        if let Some(template) = chosen {
+            commands.push(Command::Edit(Edit::AddNode {
+                template,
+                position: menu.position,
+                from: None,
+                into: None,
+            }));
+            open = false;
+        }
+        if !open || ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+            self.add_menu = None;
+        }
+        commands
+    }
+}
+
+/// A search field over the add menu's entries; Enter picks the first match.
+pub fn search_list_ui(
+    ui: &mut egui::Ui,
+    query: &mut String,
+    focused: &mut bool,
+) -> Option<NodeTemplate> {
+    let field = ui.add(
+        egui::TextEdit::singleline(query)
+            .hint_text("Search: relu, output, concat…")
+            .desired_width(220.0),
+    );
+    if !*focused {
+        field.request_focus();
+        *focused = true;
+    }
+    let needle = query.to_lowercase();
+    let matches: Vec<NodeTemplate> = NodeTemplate::menu()
+        .into_iter()
+        .filter(|t| t.menu_label().to_lowercase().contains(&needle))
+        .collect();
+    let mut chosen = None;
+    if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+        chosen = matches.first().copied();
+    }
+    egui::ScrollArea::vertical()
+        .max_height(260.0)
+        .show(ui, |ui| {
+            for template in &matches {
+                if ui
+                    .button(template.menu_label())
+                    .on_hover_text(template.description())
+                    .clicked()
+                {
+                    chosen = Some(*template);
+                }
+            }
+            if matches.is_empty() {
+                ui.weak("Nothing matches.");
+            }
+        });
+    chosen
+}

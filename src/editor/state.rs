@@ -1,0 +1,654 @@
+//! The open document with its edit history. Every change goes through [`Edit`], applied by
+//! [`EditorDocument::apply`]; each applied edit is one undo step unless it continues the
+//! same gesture (a drag on one field, for instance).
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+use layerwright_nn::graph::{
+    DenseNode, DropoutNode, Edge, GraphDocument, INPUT_PORT, InputNode, MergeNode, Node,
+    OutputNode, OutputUnits, ViewState,
+};
+use layerwright_nn::{Activation, Initializer, Loss, OutputFunction, Reduction};
+
+/// A kind of node that the palette and the add menu create, with its defaults.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NodeTemplate {
+    /// The input node (all raw columns).
+    Input,
+    /// A dense layer of 8 units with this activation.
+    Dense(Activation),
+    /// A sum of inputs.
+    Add,
+    /// Inputs side by side.
+    Concat,
+    /// Dropout at rate 0.2.
+    Dropout,
+    /// An output node with this function and loss, its units taken from the data set.
+    Output(OutputFunction, Loss),
+}
+
+impl NodeTemplate {
+    /// The six kinds shown in the palette.
+    pub const PALETTE: [Self; 6] = [
+        Self::Input,
+        Self::Dense(Activation::Relu),
+        Self::Add,
+        Self::Concat,
+        Self::Dropout,
+        Self::Output(OutputFunction::Sigmoid, Loss::BinaryCrossEntropy),
+    ];
+
+    /// Everything the add menu offers: each node kind, a dense layer for every activation,
+    /// and an output for every output function.
+    pub fn menu() -> Vec<Self> {
+        let mut items = vec![Self::Input];
+        items.extend(Activation::ALL.iter().map(|a| Self::Dense(*a)));
+        items.extend([Self::Add, Self::Concat, Self::Dropout]);
+        items.extend([
+            Self::Output(OutputFunction::Sigmoid, Loss::BinaryCrossEntropy),
+            Self::Output(OutputFunction::Softmax, Loss::SoftmaxCrossEntropy),
+            Self::Output(OutputFunction::Identity, Loss::SquaredError),
+            Self::Output(OutputFunction::Step, Loss::Perceptron),
+        ]);
+        items
+    }
+
+    /// The short name of the kind, as in the palette.
+    pub fn kind_label(self) -> &'static str {
+        match self {
+            Self::Input => "Input",
+            Self::Dense(_) => "Dense",
+            Self::Add => "Add",
+            Self::Concat => "Concat",
+            Self::Dropout => "Dropout",
+            Self::Output(..) => "Output",
+        }
+    }
+
+    /// The label in the add menu, e.g. "Dense (ReLU)".
+    pub fn menu_label(self) -> String {
+        match self {
+            Self::Dense(activation) => format!("Dense ({})", activation.name()),
+            Self::Output(function, loss) => {
+                format!("Output ({}, {})", function.name(), loss.name())
+            }
+            other => other.kind_label().to_owned(),
+        }
+    }
+
+    /// One sentence on what the node does, for tooltips.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Input => "Where the data's features enter the network.",
+            Self::Dense(_) => {
+                "A fully connected layer: y = f(x·W + b) (eq. 1.6 and an activation)."
+            }
+            Self::Add => "Adds its inputs element by element: the merge of a skip connection.",
+            Self::Concat => "Puts its inputs side by side: the widths add up.",
+            Self::Dropout => {
+                "While training, zeroes each value with probability p and scales the rest by 1/(1 − p)."
+            }
+            Self::Output(..) => {
+                "The last layer: z = x·W + b, the output function, and the loss it is trained on."
+            }
+        }
+    }
+
+    /// The prefix of new ids of this kind.
+    pub fn id_prefix(self) -> &'static str {
+        match self {
+            Self::Input => "input",
+            Self::Dense(_) => "dense",
+            Self::Add => "add",
+            Self::Concat => "concat",
+            Self::Dropout => "dropout",
+            Self::Output(..) => "output",
+        }
+    }
+
+    /// A new node of this kind with `id`.
+    pub fn create(self, id: String) -> Node {
+        match self {
+            Self::Input => Node::Input(InputNode { id, features: None }),
+            Self::Dense(activation) => Node::Dense(DenseNode {
+                id,
+                units: 8,
+                activation,
+                initializer: Initializer::GlorotUniform,
+                use_bias: true,
+            }),
+            Self::Add => Node::Add(MergeNode { id }),
+            Self::Concat => Node::Concat(MergeNode { id }),
+            Self::Dropout => Node::Dropout(DropoutNode { id, rate: 0.2 }),
+            Self::Output(output_function, loss) => Node::Output(OutputNode {
+                id,
+                units: OutputUnits::FromDataset,
+                output_function,
+                loss,
+                reduction: Reduction::Mean,
+                initializer: Initializer::GlorotUniform,
+                use_bias: true,
+            }),
+        }
+    }
+
+    /// Whether nodes of this kind have an input port.
+    pub fn takes_input(self) -> bool {
+        !matches!(self, Self::Input)
+    }
+
+    /// Whether nodes of this kind have an output port that can feed another node.
+    pub fn feeds_others(self) -> bool {
+        !matches!(self, Self::Output(..))
+    }
+}
+
+/// One change to the document.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Adds a node at a canvas position, optionally wired to an existing node.
+    AddNode {
+        /// What to add.
+        template: NodeTemplate,
+        /// Where, in canvas coordinates.
+        position: [f32; 2],
+        /// Wire this node's output into the new node's input.
+        from: Option<String>,
+        /// Wire the new node's output into this node's port.
+        into: Option<(String, String)>,
+    },
+    /// Wires `from.out` into `to.port`, replacing what that port had.
+    Connect {
+        /// The source node.
+        from: String,
+        /// The destination node.
+        to: String,
+        /// The destination port (`in`, or `inN` on add and concat; `in+` for a new one).
+        port: String,
+    },
+    /// Removes the wire from `from` into `to.port`.
+    Disconnect {
+        /// The source node.
+        from: String,
+        /// The destination node.
+        to: String,
+        /// The destination port.
+        port: String,
+    },
+    /// Removes every wire into `to.port`.
+    DisconnectPort {
+        /// The node.
+        to: String,
+        /// Its port.
+        port: String,
+    },
+    /// Removes every wire out of a node.
+    DisconnectOutput {
+        /// The node.
+        from: String,
+    },
+    /// Deletes nodes and their wires.
+    DeleteNodes(Vec<String>),
+    /// Moves nodes on the canvas.
+    MoveNodes(Vec<(String, [f32; 2])>),
+    /// Replaces a node's settings (same id); `field` groups a gesture into one undo step.
+    UpdateNode {
+        /// The node's new value.
+        node: Node,
+        /// Which field the gesture edits.
+        field: &'static str,
+    },
+    /// Renames a node, keeping its wires.
+    RenameNode {
+        /// The current id.
+        from: String,
+        /// The new id.
+        to: String,
+    },
+    /// Inserts copied nodes with fresh ids, shifted by `offset`, keeping wires among them.
+    Paste {
+        /// The copied nodes, positions and wires.
+        clip: Clip,
+        /// How far to shift them on the canvas.
+        offset: [f32; 2],
+    },
+    /// Replaces the whole document (opening a file, for instance) as one undo step.
+    ReplaceDocument(Box<GraphDocument>),
+}
+
+/// Copied nodes with their positions and the wires among them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Clip {
+    /// The nodes.
+    pub nodes: Vec<Node>,
+    /// Their canvas positions by id.
+    pub positions: BTreeMap<String, [f32; 2]>,
+    /// Wires between copied nodes only.
+    pub edges: Vec<Edge>,
+}
+
+/// Why an edit was refused. The document is unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// The wire would close a loop.
+    #[error("connecting '{from}' to '{to}' would make a cycle: '{to}' already feeds '{from}'")]
+    Cycle {
+        /// The source.
+        from: String,
+        /// The destination.
+        to: String,
+    },
+    /// A node wired to itself.
+    #[error("a node cannot feed itself")]
+    SelfLoop,
+    /// The output node's result feeds nothing.
+    #[error("the output node's result cannot feed another node")]
+    FromOutput,
+    /// The input node takes no input.
+    #[error("the input node has no input port")]
+    IntoInput,
+    /// A node id that does not exist.
+    #[error("there is no node '{0}'")]
+    UnknownNode(String),
+    /// A rename to an id in use or not allowed.
+    #[error("'{0}' cannot be used as an id: ids are unique and use letters, digits, '_' and '-'")]
+    BadId(String),
+}
+
+/// The document being edited, its undo and redo stacks, and a revision number that
+/// changes with every applied edit (views rebuild when it changes).
+#[derive(Clone, Debug)]
+pub struct EditorDocument {
+    document: GraphDocument,
+    undo: Vec<GraphDocument>,
+    redo: Vec<GraphDocument>,
+    revision: u64,
+    open_gesture: Option<String>,
+}
+
+/// The most undo steps kept.
+const HISTORY_LIMIT: usize = 200;
+
+impl EditorDocument {
+    /// Starts editing `document` with an empty history.
+    pub fn new(document: GraphDocument) -> Self {
+        Self {
+            document,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            revision: 0,
+            open_gesture: None,
+        }
+    }
+
+    /// The current document.
+    pub fn document(&self) -> &GraphDocument {
+        &self.document
+    }
+
+    /// Changes with every edit, undo and redo.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Whether there is something to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Whether there is something to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Ends the current gesture: the next edit is a new undo step.
+    pub fn end_gesture(&mut self) {
+        self.open_gesture = None;
+    }
+
+    /// Applies `edit`; on error the document is unchanged.
+    pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
+        let gesture = match &edit {
+            Edit::UpdateNode { node, field } => Some(format!("{}:{field}", node.id())),
+            _ => None,
+        };
+        let mut next = self.document.clone();
+        apply_to(&mut next, edit)?;
+        if next == self.document {
+            return Ok(());
+        }
+        let continues = gesture.is_some() && gesture == self.open_gesture;
+        if !continues {
+            self.undo.push(std::mem::replace(&mut self.document, next));
+            if self.undo.len() > HISTORY_LIMIT {
+                self.undo.remove(0);
+            }
+        } else {
+            self.document = next;
+        }
+        self.open_gesture = gesture;
+        self.redo.clear();
+        self.revision += 1;
+        Ok(())
+    }
+
+    /// Goes back one step.
+    pub fn undo(&mut self) {
+        if let Some(previous) = self.undo.pop() {
+            self.redo
+                .push(std::mem::replace(&mut self.document, previous));
+            self.open_gesture = None;
+            self.revision += 1;
+        }
+    }
+
+    /// Goes forward one undone step.
+    pub fn redo(&mut self) {
+        if let Some(next) = self.redo.pop() {
+            self.undo.push(std::mem::replace(&mut self.document, next));
+            self.open_gesture = None;
+            self.revision += 1;
+        }
+    }
+
+    /// The nodes `ids` with their positions and the wires among them.
+    pub fn copy(&self, ids: &[String]) -> Clip {
+        let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let positions = positions(&self.document);
+        Clip {
+            nodes: self
+                .document
+                .nodes
+                .iter()
+                .filter(|n| wanted.contains(n.id()))
+                .cloned()
+                .collect(),
+            positions: ids
+                .iter()
+                .filter_map(|id| positions.get(id).map(|p| (id.clone(), *p)))
+                .collect(),
+            edges: self
+                .document
+                .edges
+                .iter()
+                .filter(|e| {
+                    let ends = (e.source(), e.target());
+                    matches!(ends, (Some((a, _)), Some((b, _))) if wanted.contains(a) && wanted.contains(b))
+                })
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+/// The canvas positions of the document's nodes.
+pub fn positions(document: &GraphDocument) -> BTreeMap<String, [f32; 2]> {
+    document
+        .view
+        .as_ref()
+        .map(|v| v.positions.clone())
+        .unwrap_or_default()
+}
+
+fn view_mut(document: &mut GraphDocument) -> &mut ViewState {
+    document.view.get_or_insert_with(|| ViewState {
+        positions: BTreeMap::new(),
+        zoom: 1.0,
+        offset: [0.0, 0.0],
+    })
+}
+
+/// The first `prefix1`, `prefix2`, … not used by a node.
+pub fn fresh_id(document: &GraphDocument, prefix: &str) -> String {
+    let taken: HashSet<&str> = document.nodes.iter().map(Node::id).collect();
+    (1..)
+        .map(|n| format!("{prefix}{n}"))
+        .find(|id| !taken.contains(id.as_str()))
+        .unwrap_or_else(|| prefix.to_owned())
+}
+
+/// Whether `to` already feeds `from`, so that a wire from `from` into `to` closes a loop.
+pub fn would_cycle(document: &GraphDocument, from: &str, to: &str) -> bool {
+    let mut next: HashMap<&str, Vec<&str>> = HashMap::new();
+    for edge in &document.edges {
+        if let (Some((a, _)), Some((b, _))) = (edge.source(), edge.target()) {
+            next.entry(a).or_default().push(b);
+        }
+    }
+    let mut seen = HashSet::from([to]);
+    let mut queue = VecDeque::from([to]);
+    while let Some(node) = queue.pop_front() {
+        if node == from {
+            return true;
+        }
+        for &after in next.get(node).into_iter().flatten() {
+            if seen.insert(after) {
+                queue.push_back(after);
+            }
+        }
+    }
+    false
+}
+
+/// The wires into `node`, as `(source, port index)`, in port order.
+pub fn inputs_of(document: &GraphDocument, node: &str) -> Vec<(String, usize)> {
+    let mut inputs: Vec<(String, usize)> = document
+        .edges
+        .iter()
+        .filter_map(|e| {
+            let (source, _) = e.source()?;
+            let (target, port) = e.target()?;
+            (target == node).then(|| (source.to_owned(), port_index(port)))
+        })
+        .collect();
+    inputs.sort_by_key(|(_, index)| *index);
+    inputs
+}
+
+/// `in` is port 0, `inN` is port N.
+pub fn port_index(port: &str) -> usize {
+    port.strip_prefix(INPUT_PORT)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Renumbers the ports of add and concat nodes to `in0`, `in1`, … without gaps.
+fn renumber_merges(document: &mut GraphDocument) {
+    let merges: Vec<String> = document
+        .nodes
+        .iter()
+        .filter(|n| n.is_merge())
+        .map(|n| n.id().to_owned())
+        .collect();
+    for merge in merges {
+        let mut incoming: Vec<(usize, usize)> = document
+            .edges
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let (target, port) = e.target()?;
+                (target == merge).then(|| (port_index(port), i))
+            })
+            .collect();
+        incoming.sort_unstable();
+        for (new_index, (_, edge)) in incoming.into_iter().enumerate() {
+            document.edges[edge].to = format!("{merge}.{INPUT_PORT}{new_index}");
+        }
+    }
+}
+
+fn node_exists(document: &GraphDocument, id: &str) -> Result<(), EditError> {
+    document
+        .node(id)
+        .map(|_| ())
+        .ok_or_else(|| EditError::UnknownNode(id.to_owned()))
+}
+
+fn connect(
+    document: &mut GraphDocument,
+    from: &str,
+    to: &str,
+    port: &str,
+) -> Result<(), EditError> {
+    node_exists(document, from)?;
+    node_exists(document, to)?;
+    if from == to {
+        return Err(EditError::SelfLoop);
+    }
+    if matches!(document.node(from), Some(Node::Output(_))) {
+        return Err(EditError::FromOutput);
+    }
+    let is_merge = document.node(to).is_some_and(Node::is_merge);
+    if matches!(document.node(to), Some(Node::Input(_))) {
+        return Err(EditError::IntoInput);
+    }
+    if would_cycle(document, from, to) {
+        return Err(EditError::Cycle {
+            from: from.to_owned(),
+            to: to.to_owned(),
+        });
+    }
+    let port = if is_merge {
+        let used = inputs_of(document, to).len();
+        let index = if port == "in+" {
+            used
+        } else {
+            port_index(port)
+        };
+        format!("{INPUT_PORT}{}", index.min(used))
+    } else {
+        INPUT_PORT.to_owned()
+    };
+    let target = format!("{to}.{port}");
+    document.edges.retain(|e| e.to != target);
+    document.edges.push(Edge::new(from, to, &port));
+    Ok(())
+}
+
+fn apply_to(document: &mut GraphDocument, edit: Edit) -> Result<(), EditError> {
+    match edit {
+        Edit::AddNode {
+            template,
+            position,
+            from,
+            into,
+        } => {
+            let id = fresh_id(document, template.id_prefix());
+            document.nodes.push(template.create(id.clone()));
+            view_mut(document).positions.insert(id.clone(), position);
+            if let Some(from) = from {
+                connect(document, &from, &id, "in+")?;
+            }
+            if let Some((to, port)) = into {
+                connect(document, &id, &to, &port)?;
+            }
+        }
+        Edit::Connect { from, to, port } => connect(document, &from, &to, &port)?,
+        Edit::Disconnect { from, to, port } => {
+            let (source, target) = (format!("{from}.out"), format!("{to}.{port}"));
+            document
+                .edges
+                .retain(|e| !(e.from == source && e.to == target));
+        }
+        Edit::DisconnectPort { to, port } => {
+            let target = format!("{to}.{port}");
+            document.edges.retain(|e| e.to != target);
+        }
+        Edit::DisconnectOutput { from } => {
+            let source = format!("{from}.out");
+            document.edges.retain(|e| e.from != source);
+        }
+        Edit::DeleteNodes(ids) => {
+            let doomed: HashSet<&str> = ids.iter().map(String::as_str).collect();
+            document.nodes.retain(|n| !doomed.contains(n.id()));
+            document.edges.retain(|e| {
+                !matches!(e.source(), Some((a, _)) if doomed.contains(a))
+                    && !matches!(e.target(), Some((b, _)) if doomed.contains(b))
+            });
+            if let Some(view) = &mut document.view {
+                view.positions.retain(|id, _| !doomed.contains(id.as_str()));
+            }
+        }
+        Edit::MoveNodes(moves) => {
+            let view = view_mut(document);
+            for (id, position) in moves {
+                view.positions.insert(id, position);
+            }
+        }
+        Edit::UpdateNode { node, .. } => {
+            let slot = document
+                .nodes
+                .iter_mut()
+                .find(|n| n.id() == node.id())
+                .ok_or_else(|| EditError::UnknownNode(node.id().to_owned()))?;
+            *slot = node;
+        }
+        Edit::RenameNode { from, to } => {
+            node_exists(document, &from)?;
+            let valid = !to.is_empty()
+                && to
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                && document.node(&to).is_none();
+            if !valid {
+                return Err(EditError::BadId(to));
+            }
+            for node in &mut document.nodes {
+                if node.id() == from {
+                    *node.id_mut() = to.clone();
+                }
+            }
+            for edge in &mut document.edges {
+                if let Some((source, port)) = edge.source()
+                    && source == from
+                {
+                    edge.from = format!("{to}.{port}");
+                }
+                if let Some((target, port)) = edge.target()
+                    && target == from
+                {
+                    edge.to = format!("{to}.{port}");
+                }
+            }
+            if let Some(view) = &mut document.view
+                && let Some(position) = view.positions.remove(&from)
+            {
+                view.positions.insert(to, position);
+            }
+        }
+        Edit::Paste { clip, offset } => {
+            let mut renamed: HashMap<String, String> = HashMap::new();
+            for node in &clip.nodes {
+                let prefix: String = node
+                    .id()
+                    .trim_end_matches(|c: char| c.is_ascii_digit())
+                    .to_owned();
+                let prefix = if prefix.is_empty() {
+                    node.kind_name().to_owned()
+                } else {
+                    prefix
+                };
+                let id = fresh_id(document, &prefix);
+                let mut copy = node.clone();
+                *copy.id_mut() = id.clone();
+                document.nodes.push(copy);
+                let position = clip.positions.get(node.id()).copied().unwrap_or([0.0, 0.0]);
+                view_mut(document).positions.insert(
+                    id.clone(),
+                    [position[0] + offset[0], position[1] + offset[1]],
+                );
+                renamed.insert(node.id().to_owned(), id);
+            }
+            for edge in &clip.edges {
+                if let (Some((a, _)), Some((b, port))) = (edge.source(), edge.target())
+                    && let (Some(a), Some(b)) = (renamed.get(a), renamed.get(b))
+                {
+                    document.edges.push(Edge::new(a, b, port));
+                }
+            }
+        }
+        Edit::ReplaceDocument(replacement) => *document = *replacement,
+    }
+    renumber_merges(document);
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! Every colour the app uses, in one place: a colour-blind-safe palette (Okabe and Ito 2008)
+//! for node kinds, tuned for the light and the dark theme.
+
+use egui::Color32;
+
+/// Okabe–Ito colours, distinguishable with the common forms of colour blindness.
+pub mod okabe_ito {
+    use egui::Color32;
+    /// Orange.
+    pub const ORANGE: Color32 = Color32::from_rgb(230, 159, 0);
+    /// Sky blue.
+    pub const SKY_BLUE: Color32 = Color32::from_rgb(86, 180, 233);
+    /// Bluish green.
+    pub const BLUISH_GREEN: Color32 = Color32::from_rgb(0, 158, 115);
+    /// Yellow.
+    pub const YELLOW: Color32 = Color32::from_rgb(240, 228, 66);
+    /// Blue.
+    pub const BLUE: Color32 = Color32::from_rgb(0, 114, 178);
+    /// Vermillion.
+    pub const VERMILLION: Color32 = Color32::from_rgb(213, 94, 0);
+    /// Reddish purple.
+    pub const REDDISH_PURPLE: Color32 = Color32::from_rgb(204, 121, 167);
+}
+
+/// What a node is, for choosing its colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeColour {
+    /// The input node.
+    Input,
+    /// Dense layers.
+    Dense,
+    /// Add and concat.
+    Merge,
+    /// Dropout.
+    Dropout,
+    /// The output node.
+    Output,
+}
+
+/// The accent colour of a node kind (header stripe, palette swatch).
+pub fn node_accent(kind: NodeColour) -> Color32 {
+    use okabe_ito::{BLUE, BLUISH_GREEN, ORANGE, REDDISH_PURPLE, SKY_BLUE};
+    match kind {
+        NodeColour::Input => BLUISH_GREEN,
+        NodeColour::Dense => BLUE,
+        NodeColour::Merge => REDDISH_PURPLE,
+        NodeColour::Dropout => SKY_BLUE,
+        NodeColour::Output => ORANGE,
+    }
+}
+
+/// The colour of a validation-error badge.
+pub fn error_colour(dark_mode: bool) -> Color32 {
+    if dark_mode {
+        Color32::from_rgb(255, 140, 100)
+    } else {
+        okabe_ito::VERMILLION
+    }
+}
+
+/// The colour of an activation's curve icon.
+pub fn curve_colour(dark_mode: bool) -> Color32 {
+    if dark_mode {
+        okabe_ito::YELLOW
+    } else {
+        okabe_ito::BLUE
+    }
+}
+
+/// The colour of wires and pins.
+pub fn wire_colour(dark_mode: bool) -> Color32 {
+    if dark_mode {
+        Color32::from_gray(190)
+    } else {
+        Color32::from_gray(90)
+    }
+}
