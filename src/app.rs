@@ -204,7 +204,7 @@ impl LayerwrightApp {
         for command in commands {
             self.apply(&ctx, command);
         }
-        let settled = !ctx.input(|i| i.pointer.any_down()) && !ctx.egui_wants_keyboard_input();
+        let settled = !ctx.input(|i| i.pointer.any_down()) && !ctx.text_edit_focused();
         if settled {
             self.editor.document.end_gesture();
         }

@@ -126,7 +126,7 @@ impl Action {
 
     /// The actions whose shortcut was pressed this frame (none while a text field has focus).
     pub fn pressed(ctx: &egui::Context) -> Vec<Self> {
-        if ctx.egui_wants_keyboard_input() {
+        if ctx.text_edit_focused() {
             return Vec::new();
         }
         ctx.input_mut(|input| {

@@ -58,6 +58,8 @@ pub struct Editor {
     datasets: DatasetCache,
     /// The ids of the selected nodes, in selection order.
     pub selected: Vec<String>,
+    /// The canvas's own (box) selection last frame, to notice when it changes.
+    canvas_selection: Vec<String>,
     /// What Copy last copied.
     pub clipboard: Clip,
     /// The open add menu, if any.
@@ -83,11 +85,12 @@ impl Editor {
             diagnosed_revision: None,
             datasets: DatasetCache::default(),
             selected: Vec::new(),
+            canvas_selection: Vec::new(),
             clipboard: Clip::default(),
             add_menu: None,
             notice: None,
             transform: egui::emath::TSTransform::IDENTITY,
-            fit_requested: false,
+            fit_requested: true,
             canvas_rect: egui::Rect::NOTHING,
         }
     }
@@ -122,14 +125,43 @@ impl Editor {
     pub fn free_spot(&self) -> [f32; 2] {
         let taken = positions(self.document.document());
         let [x, y] = self.view_centre();
-        (0..20)
-            .map(|step| [x - 80.0 + 30.0 * step as f32, y - 40.0 + 30.0 * step as f32])
+        let visible = if self.canvas_rect.is_positive() {
+            let inverse = self.transform.inverse();
+            egui::Rect::from_min_max(
+                inverse * self.canvas_rect.min,
+                inverse * self.canvas_rect.max,
+            )
+            .shrink2(egui::vec2(40.0, 40.0))
+        } else {
+            egui::Rect::EVERYTHING
+        };
+        let origin = [x - 100.0, y - 50.0];
+        let candidates = std::iter::once(origin).chain((0..16).map(|step| {
+            let ring = (step / 8 + 1) as f32;
+            let (dx, dy) = [
+                (0.0, 1.0),
+                (1.0, 0.0),
+                (0.0, -1.0),
+                (-1.0, 0.0),
+                (1.0, 1.0),
+                (-1.0, 1.0),
+                (1.0, -1.0),
+                (-1.0, -1.0),
+            ][step % 8];
+            [origin[0] + dx * 240.0 * ring, origin[1] + dy * 140.0 * ring]
+        }));
+        candidates
+            .filter(|spot| {
+                visible.contains(egui::pos2(spot[0], spot[1]))
+                    && visible.contains(egui::pos2(spot[0] + 200.0, spot[1] + 100.0))
+            })
             .find(|spot| {
+                // Nodes are about 200 × 100 canvas units: keep clear of every one.
                 taken
                     .values()
-                    .all(|p| (p[0] - spot[0]).abs() > 60.0 || (p[1] - spot[1]).abs() > 40.0)
+                    .all(|p| (p[0] - spot[0]).abs() > 220.0 || (p[1] - spot[1]).abs() > 120.0)
             })
-            .unwrap_or([x, y])
+            .unwrap_or(origin)
     }
 
     /// Asks the canvas to fit every node in view on the next frame.
@@ -237,6 +269,14 @@ impl Editor {
             egui::vec2(40.0, 40.0),
             0.0,
         ));
+        let faint = ui
+            .visuals()
+            .widgets
+            .noninteractive
+            .bg_stroke
+            .color
+            .gamma_multiply(0.35);
+        style.bg_pattern_stroke = Some(egui::Stroke::new(1.0, faint));
         style.wire_width = Some(2.5);
         style.pin_size = Some(12.0);
         let widget = SnarlWidget::new().id_salt(CANVAS_ID).style(style);
@@ -248,24 +288,17 @@ impl Editor {
             fit: std::mem::take(&mut self.fit_requested).then_some(()),
             canvas_rect: ui.available_rect_before_wrap(),
             refusal: None,
+            selected: &self.selected,
+            node_rects: Vec::new(),
         };
         self.canvas_rect = ui.available_rect_before_wrap();
         let response = widget.show(&mut self.snarl, &mut viewer, ui);
         let refusal = viewer.refusal.take();
+        let node_rects = std::mem::take(&mut viewer.node_rects);
         if let Some(text) = refusal {
             self.notify(ui.ctx(), text, None);
         }
-        let by_snarl: HashMap<egui_snarl::NodeId, &String> = self
-            .snarl_nodes
-            .iter()
-            .map(|(id, node)| (*node, id))
-            .collect();
-        let selected: Vec<String> = widget
-            .get_selected_nodes(ui)
-            .into_iter()
-            .filter_map(|node| by_snarl.get(&node).map(|id| (*id).clone()))
-            .collect();
-        self.selected = selected;
+        self.update_selection(ui, &widget, &response, &node_rects);
         // A finished drag moves nodes in the document, as one undo step.
         let dragging = ui.ctx().input(|i| i.pointer.any_down());
         if !dragging {
@@ -299,6 +332,71 @@ impl Editor {
         }
         self.notice_ui(ui.ctx());
         commands
+    }
+
+    /// Selection: a click on a node selects it (Shift adds or removes it), a click on empty
+    /// canvas clears it; the canvas's own box selection is taken over when it changes.
+    fn update_selection(
+        &mut self,
+        ui: &egui::Ui,
+        widget: &SnarlWidget,
+        response: &egui::Response,
+        node_rects: &[(String, egui::Rect)],
+    ) {
+        let by_snarl: HashMap<egui_snarl::NodeId, &String> = self
+            .snarl_nodes
+            .iter()
+            .map(|(id, node)| (*node, id))
+            .collect();
+        let boxed: Vec<String> = widget
+            .get_selected_nodes(ui)
+            .into_iter()
+            .filter_map(|node| by_snarl.get(&node).map(|id| (*id).clone()))
+            .collect();
+        if boxed != self.canvas_selection {
+            self.canvas_selection = boxed.clone();
+            if !boxed.is_empty() {
+                self.selected = boxed;
+                return;
+            }
+        }
+        let (clicked, position, shift) = ui.ctx().input(|i| {
+            (
+                i.pointer.primary_clicked(),
+                i.pointer.interact_pos(),
+                i.modifiers.shift,
+            )
+        });
+        let Some(position) = position.filter(|p| clicked && response.rect.contains(*p)) else {
+            return;
+        };
+        // A click on a menu or window above the canvas is not a click on the canvas.
+        if ui
+            .ctx()
+            .layer_id_at(position)
+            .is_some_and(|layer| layer.order != ui.layer_id().order)
+        {
+            return;
+        }
+        // Node rectangles are in canvas coordinates; the pointer is on the screen.
+        let on_canvas = self.transform.inverse() * position;
+        let hit = node_rects
+            .iter()
+            .rev()
+            .find(|(_, rect)| rect.contains(on_canvas))
+            .map(|(id, _)| id.clone());
+        match (hit, shift) {
+            (Some(id), true) => {
+                if let Some(index) = self.selected.iter().position(|s| *s == id) {
+                    self.selected.remove(index);
+                } else {
+                    self.selected.push(id);
+                }
+            }
+            (Some(id), false) => self.selected = vec![id],
+            (None, false) => self.selected.clear(),
+            (None, true) => {}
+        }
     }
 
     /// Converts a screen point to canvas coordinates.

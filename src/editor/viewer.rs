@@ -21,6 +21,10 @@ pub struct GraphViewer<'a> {
     pub fit: Option<()>,
     pub canvas_rect: Rect,
     pub refusal: Option<String>,
+    /// The selected nodes' ids, drawn highlighted.
+    pub selected: &'a [String],
+    /// Each drawn node's id and screen rectangle, in drawing order.
+    pub node_rects: Vec<(String, Rect)>,
 }
 
 /// The colour group of a node.
@@ -106,6 +110,35 @@ impl SnarlViewer<String> for GraphViewer<'_> {
         node.clone()
     }
 
+    fn node_frame(
+        &mut self,
+        default: egui::Frame,
+        node: NodeId,
+        _inputs: &[InPin],
+        _outputs: &[OutPin],
+        snarl: &Snarl<String>,
+    ) -> egui::Frame {
+        let selected =
+            Self::id_of(snarl, node).is_some_and(|id| self.selected.iter().any(|s| s == id));
+        if selected {
+            default.stroke(Stroke::new(2.0, theme::okabe_ito::SKY_BLUE))
+        } else {
+            default
+        }
+    }
+
+    fn final_node_rect(
+        &mut self,
+        node: NodeId,
+        rect: Rect,
+        _ui: &mut Ui,
+        snarl: &mut Snarl<String>,
+    ) {
+        if let Some(id) = Self::id_of(snarl, node) {
+            self.node_rects.push((id.to_owned(), rect));
+        }
+    }
+
     fn show_header(
         &mut self,
         node: NodeId,
@@ -121,6 +154,7 @@ impl SnarlViewer<String> for GraphViewer<'_> {
             return;
         };
         let accent = theme::node_accent(colour_of(document_node));
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         ui.horizontal(|ui| {
             let (swatch, _) = ui.allocate_exact_size(vec2(10.0, 10.0), egui::Sense::hover());
             ui.painter().rect_filled(swatch, 2.0, accent);
@@ -156,11 +190,13 @@ impl SnarlViewer<String> for GraphViewer<'_> {
         snarl: &mut Snarl<String>,
     ) -> impl SnarlPin + 'static {
         let connected = !pin.remotes.is_empty();
-        let label = match Self::id_of(snarl, pin.id.node).and_then(|id| self.node(id)) {
-            Some(node) if node.is_merge() => format!("in{}", pin.id.input),
-            _ => "in".to_owned(),
-        };
-        ui.weak(label);
+        // Only add and concat name their ports: the order of their inputs matters.
+        if let Some(node) = Self::id_of(snarl, pin.id.node).and_then(|id| self.node(id))
+            && node.is_merge()
+        {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+            ui.weak(format!("in{}", pin.id.input));
+        }
         Self::pin(ui, connected)
     }
 
@@ -170,7 +206,6 @@ impl SnarlViewer<String> for GraphViewer<'_> {
         ui: &mut Ui,
         _snarl: &mut Snarl<String>,
     ) -> impl SnarlPin + 'static {
-        ui.weak("out");
         Self::pin(ui, !pin.remotes.is_empty())
     }
 
@@ -192,6 +227,7 @@ impl SnarlViewer<String> for GraphViewer<'_> {
         let Some(document_node) = self.node(&id) else {
             return;
         };
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         ui.vertical(|ui| {
             match document_node {
                 Node::Input(input) => {
@@ -418,13 +454,13 @@ impl SnarlViewer<String> for GraphViewer<'_> {
         if self.fit.take().is_some() && self.canvas_rect.is_positive() {
             let mut bounds = Rect::NOTHING;
             for (pos, _) in snarl.nodes_pos() {
-                bounds = bounds.union(Rect::from_min_size(pos, vec2(220.0, 120.0)));
+                bounds = bounds.union(Rect::from_min_size(pos, vec2(200.0, 90.0)));
             }
             if bounds.is_positive() {
                 let bounds = bounds.expand(40.0);
                 let scale = (self.canvas_rect.width() / bounds.width())
                     .min(self.canvas_rect.height() / bounds.height())
-                    .clamp(0.2, 1.5);
+                    .clamp(0.2, 1.0);
                 *to_global = TSTransform::new(
                     self.canvas_rect.center().to_vec2() - bounds.center().to_vec2() * scale,
                     scale,

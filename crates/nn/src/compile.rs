@@ -462,7 +462,12 @@ fn check_structure(
         if !from_input.contains(node.id())
             && !errors.iter().any(|e| e.node.as_deref() == Some(node.id()))
         {
-            errors.push(GraphError::at(node.id(), "is not connected to the input"));
+            let message = if node.id() == output.id() {
+                "does not depend on the input"
+            } else {
+                "is not connected to the input"
+            };
+            errors.push(GraphError::at(node.id(), message));
         }
     }
     let mut to_output: HashSet<String> = HashSet::from([output.id().to_owned()]);
@@ -473,9 +478,7 @@ fn check_structure(
             }
         }
     }
-    if !to_output.contains(input.id()) {
-        errors.push(GraphError::at(output.id(), "does not depend on the input"));
-    }
+
     if !errors.is_empty() {
         return None;
     }

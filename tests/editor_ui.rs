@@ -1,0 +1,241 @@
+//! The node editor driven headless through egui_kittest, as a person would use it: palette
+//! buttons, keys, the inspector's labelled fields. Wires are made through commands (pins are
+//! painted, not in the accessibility tree).
+#![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use layerwright::app::{LayerwrightApp, OpenedDocument};
+use layerwright::commands::Command;
+use layerwright::editor::state::Edit;
+use layerwright_nn::graph::{GraphDocument, Node};
+
+fn harness() -> Harness<'static, LayerwrightApp> {
+    let app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut LayerwrightApp| app.show(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+fn document(harness: &Harness<'_, LayerwrightApp>) -> GraphDocument {
+    harness.state().editor.document.document().clone()
+}
+
+fn ids(harness: &Harness<'_, LayerwrightApp>) -> Vec<String> {
+    document(harness)
+        .nodes
+        .iter()
+        .map(|n| n.id().to_owned())
+        .collect()
+}
+
+fn apply(harness: &mut Harness<'_, LayerwrightApp>, edit: Edit) {
+    let ctx = harness.ctx.clone();
+    harness.state_mut().apply(&ctx, Command::Edit(edit));
+    harness.run_steps(2);
+}
+
+fn select(harness: &mut Harness<'_, LayerwrightApp>, ids: &[&str]) {
+    harness.state_mut().editor.selected = ids.iter().map(|s| (*s).to_owned()).collect();
+    harness.run_steps(2);
+}
+
+#[test]
+fn the_default_example_is_on_the_canvas() {
+    let harness = harness();
+    assert_eq!(ids(&harness), ["input", "hidden1", "hidden2", "output"]);
+    harness.get_by_label("hidden1");
+    harness.get_by_label("The graph is valid and ready to train.");
+    harness.get_by_label("145 trainable parameters");
+}
+
+#[test]
+fn a_palette_click_adds_a_node_to_the_document() {
+    let mut harness = harness();
+    harness.get_by_label("Dense").click();
+    harness.run_steps(3);
+    assert_eq!(
+        ids(&harness),
+        ["input", "hidden1", "hidden2", "output", "dense1"]
+    );
+    let document = document(&harness);
+    let position = document.view.as_ref().unwrap().positions["dense1"];
+    assert!(position.iter().all(|v| v.is_finite()));
+}
+
+#[test]
+fn connecting_two_nodes_adds_a_wire() {
+    let mut harness = harness();
+    harness.get_by_label("Dense").click();
+    harness.run_steps(2);
+    apply(
+        &mut harness,
+        Edit::Connect {
+            from: "hidden2".into(),
+            to: "dense1".into(),
+            port: "in".into(),
+        },
+    );
+    let document = document(&harness);
+    assert!(
+        document
+            .edges
+            .iter()
+            .any(|e| e.from == "hidden2.out" && e.to == "dense1.in")
+    );
+}
+
+#[test]
+fn connecting_into_an_occupied_input_replaces_the_wire_in_one_undo_step() {
+    let mut harness = harness();
+    let before = document(&harness);
+    apply(
+        &mut harness,
+        Edit::Connect {
+            from: "input".into(),
+            to: "hidden2".into(),
+            port: "in".into(),
+        },
+    );
+    let after = document(&harness);
+    let into_hidden2: Vec<_> = after
+        .edges
+        .iter()
+        .filter(|e| e.to == "hidden2.in")
+        .collect();
+    assert_eq!(into_hidden2.len(), 1);
+    assert_eq!(into_hidden2[0].from, "input.out");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(document(&harness), before);
+}
+
+#[test]
+fn a_cycle_is_refused_with_the_reason_shown() {
+    let mut harness = harness();
+    let before = document(&harness);
+    apply(
+        &mut harness,
+        Edit::Connect {
+            from: "hidden2".into(),
+            to: "hidden1".into(),
+            port: "in".into(),
+        },
+    );
+    assert_eq!(document(&harness), before, "the document is unchanged");
+    harness.get_by_label("Refused: connecting 'hidden2' to 'hidden1' would make a cycle: 'hidden1' already feeds 'hidden2'");
+}
+
+#[test]
+fn delete_undo_and_redo_restore_the_exact_document() {
+    let mut harness = harness();
+    let original = document(&harness);
+    select(&mut harness, &["hidden1"]);
+    harness.key_press(Key::Delete);
+    harness.run_steps(2);
+    let deleted = document(&harness);
+    assert_eq!(ids(&harness), ["input", "hidden2", "output"]);
+    assert!(
+        deleted
+            .edges
+            .iter()
+            .all(|e| !e.from.starts_with("hidden1") && !e.to.starts_with("hidden1"))
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(document(&harness), original);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(document(&harness), deleted);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    harness.run_steps(2);
+    assert_eq!(document(&harness), deleted, "Ctrl+Y redoes too");
+}
+
+#[test]
+fn units_change_in_the_inspector() {
+    let mut harness = harness();
+    select(&mut harness, &["hidden1"]);
+    harness.get_by_label("dense node");
+    let units = harness.get_by_label("Units");
+    units.focus();
+    harness.run_steps(2);
+    let units = harness.get_by_label("Units");
+    units.type_text("12");
+    harness.run_steps(1);
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    let document = document(&harness);
+    let Some(Node::Dense(dense)) = document.node("hidden1") else {
+        panic!("hidden1 is a dense node")
+    };
+    assert_eq!(dense.units, 12);
+    harness.get_by_label("Output shape: [batch, 12]");
+}
+
+#[test]
+fn copy_and_paste_give_new_ids_and_keep_the_wire_between_copies() {
+    let mut harness = harness();
+    select(&mut harness, &["hidden1", "hidden2"]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::C);
+    harness.run_steps(1);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::V);
+    harness.run_steps(2);
+    assert_eq!(
+        ids(&harness),
+        [
+            "input", "hidden1", "hidden2", "output", "hidden3", "hidden4"
+        ]
+    );
+    let document = document(&harness);
+    assert!(
+        document
+            .edges
+            .iter()
+            .any(|e| e.from == "hidden3.out" && e.to == "hidden4.in")
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    harness.run_steps(2);
+    assert_eq!(ids(&harness).len(), 8, "Ctrl+D duplicates the selection");
+}
+
+#[test]
+fn the_add_menu_finds_relu_and_enter_adds_it() {
+    let mut harness = harness();
+    harness.key_press(Key::Space);
+    harness.run_steps(2);
+    harness.get_by_label("Add node");
+    harness
+        .get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("relu");
+    harness.run_steps(1);
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    let document = document(&harness);
+    let Some(Node::Dense(dense)) = document.node("dense1") else {
+        panic!("a dense node was added: {:?}", ids(&harness))
+    };
+    assert_eq!(dense.activation, layerwright_nn::Activation::Relu);
+}
+
+#[test]
+fn connect_selected_wires_the_first_into_the_second() {
+    let mut harness = harness();
+    harness.get_by_label("Concat").click();
+    harness.run_steps(2);
+    select(&mut harness, &["hidden1", "concat1"]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    harness.run_steps(2);
+    let document = document(&harness);
+    assert!(
+        document
+            .edges
+            .iter()
+            .any(|e| e.from == "hidden1.out" && e.to == "concat1.in0")
+    );
+}
