@@ -84,6 +84,13 @@ impl LayerwrightApp {
     /// Applies one command from a panel, a menu or a key.
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         let editor = &mut self.editor;
+        let before: Vec<String> = editor
+            .document
+            .document()
+            .nodes
+            .iter()
+            .map(|n| n.id().to_owned())
+            .collect();
         let result = match command {
             Command::Edit(edit) => editor.document.apply(edit),
             Command::Action(action) => match action {
@@ -140,9 +147,41 @@ impl LayerwrightApp {
                         Ok(())
                     }
                 },
+                Action::SelectNext | Action::SelectPrevious => {
+                    let ids: Vec<String> = editor
+                        .document
+                        .document()
+                        .nodes
+                        .iter()
+                        .map(|n| n.id().to_owned())
+                        .collect();
+                    let current = editor
+                        .selected
+                        .last()
+                        .and_then(|s| ids.iter().position(|i| i == s));
+                    let next = match (action, current) {
+                        (_, None) => 0,
+                        (Action::SelectNext, Some(i)) => (i + 1) % ids.len().max(1),
+                        (_, Some(i)) => (i + ids.len().max(1) - 1) % ids.len().max(1),
+                    };
+                    editor.selected = ids.get(next).cloned().into_iter().collect();
+                    Ok(())
+                }
                 Action::Delete | Action::Copy | Action::Paste | Action::Duplicate => Ok(()),
             },
         };
+        // Whatever an edit added becomes the selection, so the next key acts on it.
+        let added: Vec<String> = editor
+            .document
+            .document()
+            .nodes
+            .iter()
+            .map(|n| n.id().to_owned())
+            .filter(|id| !before.contains(id))
+            .collect();
+        if !added.is_empty() && result.is_ok() {
+            editor.selected = added;
+        }
         if let Err(error) = result {
             editor.notify(ctx, format!("Refused: {error}"), None);
         }
@@ -248,6 +287,26 @@ impl LayerwrightApp {
             if Action::FitView.menu_button(ui, true) {
                 commands.push(Command::Action(Action::FitView));
                 ui.close();
+            }
+            for action in [Action::SelectNext, Action::SelectPrevious] {
+                if action.menu_button(ui, true) {
+                    commands.push(Command::Action(action));
+                    ui.close();
+                }
+            }
+            ui.separator();
+            ui.label("Theme");
+            let mut theme = ui.ctx().options(|o| o.theme_preference);
+            let before = theme;
+            ui.radio_value(&mut theme, egui::ThemePreference::Dark, "Dark");
+            ui.radio_value(&mut theme, egui::ThemePreference::Light, "Light");
+            ui.radio_value(
+                &mut theme,
+                egui::ThemePreference::System,
+                "Follow the system",
+            );
+            if theme != before {
+                ui.ctx().set_theme(theme);
             }
         });
         ui.separator();

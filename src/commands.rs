@@ -36,6 +36,10 @@ pub enum Action {
     AddNode,
     /// Wire the first selected node into the second.
     ConnectSelected,
+    /// Select the next node in the document's order.
+    SelectNext,
+    /// Select the previous node in the document's order.
+    SelectPrevious,
 }
 
 const fn command(key: Key) -> KeyboardShortcut {
@@ -48,7 +52,7 @@ const fn plain(key: Key) -> KeyboardShortcut {
 
 impl Action {
     /// Every action, in the order shortcuts are matched (more modifiers first).
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::Redo,
         Self::Undo,
         Self::Delete,
@@ -58,6 +62,8 @@ impl Action {
         Self::FitView,
         Self::AddNode,
         Self::ConnectSelected,
+        Self::SelectNext,
+        Self::SelectPrevious,
     ];
 
     /// The menu label (sentence case; "…" when it opens something).
@@ -72,6 +78,8 @@ impl Action {
             Self::FitView => "Fit view",
             Self::AddNode => "Add node…",
             Self::ConnectSelected => "Connect selected",
+            Self::SelectNext => "Select next node",
+            Self::SelectPrevious => "Select previous node",
         }
     }
 
@@ -85,7 +93,11 @@ impl Action {
             Self::Paste => "Paste the copied nodes with new ids.",
             Self::Duplicate => "Copy and paste the selected nodes in one step.",
             Self::FitView => "Zoom and pan so that every node is in view.",
-            Self::AddNode => "Search the node kinds and add one at the centre of the view.",
+            Self::AddNode => {
+                "Search the node kinds and add one at the centre of the view, wired after the selected node."
+            }
+            Self::SelectNext => "Select the next node, to build and edit without the mouse.",
+            Self::SelectPrevious => "Select the previous node.",
             Self::ConnectSelected => {
                 "Wire the first selected node's output into the second selected node."
             }
@@ -106,6 +118,8 @@ impl Action {
         const FIT: [KeyboardShortcut; 1] = [plain(Key::F)];
         const ADD: [KeyboardShortcut; 1] = [plain(Key::Space)];
         const CONNECT: [KeyboardShortcut; 1] = [command(Key::K)];
+        const NEXT: [KeyboardShortcut; 1] = [plain(Key::CloseBracket)];
+        const PREVIOUS: [KeyboardShortcut; 1] = [plain(Key::OpenBracket)];
         match self {
             Self::Undo => &UNDO,
             Self::Redo => &REDO,
@@ -116,6 +130,8 @@ impl Action {
             Self::FitView => &FIT,
             Self::AddNode => &ADD,
             Self::ConnectSelected => &CONNECT,
+            Self::SelectNext => &NEXT,
+            Self::SelectPrevious => &PREVIOUS,
         }
     }
 

@@ -239,3 +239,70 @@ fn connect_selected_wires_the_first_into_the_second() {
             .any(|e| e.from == "hidden1.out" && e.to == "concat1.in0")
     );
 }
+
+/// Types into the add menu and presses Enter.
+fn add_by_keyboard(harness: &mut Harness<'_, LayerwrightApp>, query: &str) {
+    harness.key_press(Key::Space);
+    harness.run_steps(2);
+    harness.get_by_label("Search").type_text(query);
+    harness.run_steps(1);
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+}
+
+#[test]
+fn a_network_is_built_from_an_empty_canvas_by_keyboard_alone() {
+    let mut harness = harness();
+    let everything = ids(&harness);
+    apply(&mut harness, Edit::DeleteNodes(everything));
+    assert!(ids(&harness).is_empty());
+    add_by_keyboard(&mut harness, "input");
+    add_by_keyboard(&mut harness, "tanh");
+    add_by_keyboard(&mut harness, "output (sigmoid");
+    assert_eq!(ids(&harness), ["input1", "dense1", "output1"]);
+    let document = document(&harness);
+    let wires: Vec<(&str, &str)> = document
+        .edges
+        .iter()
+        .map(|e| (e.from.as_str(), e.to.as_str()))
+        .collect();
+    assert_eq!(
+        wires,
+        [("input1.out", "dense1.in"), ("dense1.out", "output1.in")]
+    );
+    harness.get_by_label("valid");
+    // [ and ] step through the nodes for the inspector.
+    harness.key_press(Key::OpenBracket);
+    harness.run_steps(2);
+    assert_eq!(harness.state().editor.selected, ["dense1"]);
+}
+
+#[test]
+fn a_network_is_built_from_an_empty_canvas_by_mouse_alone() {
+    let mut harness = harness();
+    let everything = ids(&harness);
+    apply(&mut harness, Edit::DeleteNodes(everything));
+    for kind in ["Input", "Dense", "Output"] {
+        harness.get_by_label(kind).click();
+        harness.run_steps(2);
+    }
+    assert_eq!(ids(&harness), ["input1", "dense1", "output1"]);
+    // Wires are dragged between pins; the canvas turns each drag into this command.
+    apply(
+        &mut harness,
+        Edit::Connect {
+            from: "input1".into(),
+            to: "dense1".into(),
+            port: "in".into(),
+        },
+    );
+    apply(
+        &mut harness,
+        Edit::Connect {
+            from: "dense1".into(),
+            to: "output1".into(),
+            port: "in".into(),
+        },
+    );
+    harness.get_by_label("valid");
+}

@@ -444,10 +444,20 @@ impl Editor {
                 chosen = search_list_ui(ui, &mut menu.query, &mut menu.focused);
             });
         if let Some(template) = chosen {
+            // From the keyboard, a new node is wired after the selected one.
+            let from = match self.selected.as_slice() {
+                [only] if template.takes_input() => self
+                    .document
+                    .document()
+                    .node(only)
+                    .filter(|n| !matches!(n, layerwright_nn::graph::Node::Output(_)))
+                    .map(|_| only.clone()),
+                _ => None,
+            };
             commands.push(Command::Edit(Edit::AddNode {
                 template,
                 position: menu.position,
-                from: None,
+                from,
                 into: None,
             }));
             open = false;
@@ -465,11 +475,17 @@ pub fn search_list_ui(
     query: &mut String,
     focused: &mut bool,
 ) -> Option<NodeTemplate> {
-    let field = ui.add(
-        egui::TextEdit::singleline(query)
-            .hint_text("Search: relu, output, concat…")
-            .desired_width(220.0),
-    );
+    let field = ui
+        .horizontal(|ui| {
+            let label = ui.label("Search");
+            ui.add(
+                egui::TextEdit::singleline(query)
+                    .hint_text("relu, output, concat…")
+                    .desired_width(180.0),
+            )
+            .labelled_by(label.id)
+        })
+        .inner;
     if !*focused {
         field.request_focus();
         *focused = true;
