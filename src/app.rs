@@ -84,13 +84,7 @@ impl LayerwrightApp {
     /// Applies one command from a panel, a menu or a key.
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         let editor = &mut self.editor;
-        let before: Vec<String> = editor
-            .document
-            .document()
-            .nodes
-            .iter()
-            .map(|n| n.id().to_owned())
-            .collect();
+        let before = editor.document.node_ids();
         let result = match command {
             Command::Edit(edit) => editor.document.apply(edit),
             Command::Action(action) => match action {
@@ -148,13 +142,7 @@ impl LayerwrightApp {
                     }
                 },
                 Action::SelectNext | Action::SelectPrevious => {
-                    let ids: Vec<String> = editor
-                        .document
-                        .document()
-                        .nodes
-                        .iter()
-                        .map(|n| n.id().to_owned())
-                        .collect();
+                    let ids = editor.document.node_ids();
                     let current = editor
                         .selected
                         .last()
@@ -173,10 +161,8 @@ impl LayerwrightApp {
         // Whatever an edit added becomes the selection, so the next key acts on it.
         let added: Vec<String> = editor
             .document
-            .document()
-            .nodes
-            .iter()
-            .map(|n| n.id().to_owned())
+            .node_ids()
+            .into_iter()
             .filter(|id| !before.contains(id))
             .collect();
         if !added.is_empty() && result.is_ok() {

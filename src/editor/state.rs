@@ -286,6 +286,15 @@ impl EditorDocument {
         &self.document
     }
 
+    /// The ids of the nodes, in document order.
+    pub fn node_ids(&self) -> Vec<String> {
+        self.document
+            .nodes
+            .iter()
+            .map(|n| n.id().to_owned())
+            .collect()
+    }
+
     /// Changes with every edit, undo and redo.
     pub fn revision(&self) -> u64 {
         self.revision
