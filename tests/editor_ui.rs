@@ -306,3 +306,31 @@ fn a_network_is_built_from_an_empty_canvas_by_mouse_alone() {
     );
     harness.get_by_label("valid");
 }
+
+#[test]
+fn a_right_click_on_the_canvas_opens_the_searchable_add_menu() {
+    let mut harness = harness();
+    let empty_spot = egui::pos2(700.0, 800.0);
+    harness.hover_at(empty_spot);
+    harness.run_steps(1);
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: empty_spot,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        harness.run_steps(1);
+    }
+    harness.run_steps(2);
+    harness.get_by_label("Add node");
+    harness.get_by_label("Search").type_text("concat");
+    harness.run_steps(1);
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    assert!(
+        ids(&harness).contains(&"concat1".to_owned()),
+        "{:?}",
+        ids(&harness)
+    );
+}
