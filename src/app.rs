@@ -1,14 +1,18 @@
 //! The application window: menu bar, palette, canvas and inspector around one document.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use layerwright_nn::data::BundledDataset;
 use layerwright_nn::graph::GraphDocument;
-use layerwright_nn::graph::io::{load_document, parse_document};
+use layerwright_nn::graph::io::{load_document, parse_document, save_document};
 
 use crate::commands::{Action, Command};
 use crate::editor::Editor;
 use crate::editor::state::Edit;
 use crate::examples::{DEFAULT_EXAMPLE, EXAMPLES, example};
+use crate::files::{
+    DialogKind, DialogOutcome, FileSession, PathPrompt, PendingDialog, Settings, Theme, file_name,
+};
 
 /// The id under which eframe stores settings; fixed so they survive renames.
 pub const APP_ID: &str = "layerwright";
@@ -53,36 +57,233 @@ impl OpenedDocument {
     }
 }
 
+/// Something that replaces the open document, and so may first ask about unsaved changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Intent {
+    /// Start a new, empty graph.
+    New,
+    /// Open this file.
+    Open(PathBuf),
+    /// Open this embedded example.
+    OpenExample(String),
+    /// Close the window.
+    Quit,
+}
+
+impl Intent {
+    fn phrase(&self) -> &'static str {
+        match self {
+            Self::New => "starting a new graph",
+            Self::Open(_) | Self::OpenExample(_) => "opening another graph",
+            Self::Quit => "closing",
+        }
+    }
+}
+
+/// The key under which settings are stored.
+pub const SETTINGS_KEY: &str = "layerwright-settings";
+
 /// The app: the editor and what the window shows around it.
 pub struct LayerwrightApp {
     /// The node editor on the open document.
     pub editor: Editor,
-    /// The open document's file name.
-    pub file_name: String,
-    /// A message to show in a dialog (a file that could not be opened).
+    /// The open document's file and its saved content.
+    pub file: FileSession,
+    /// What is remembered between runs.
+    pub settings: Settings,
+    /// A message to show in a dialog (a file that could not be opened or saved).
     pub error_dialog: Option<String>,
+    /// The question about unsaved changes, with what to do after it.
+    pub unsaved_prompt: Option<Intent>,
+    /// The in-app path field, where no native dialog is available.
+    pub path_prompt: Option<PathPrompt>,
+    /// What to do once a Save as… started from the unsaved prompt has saved.
+    after_save: Option<Intent>,
+    pending_dialog: Option<PendingDialog>,
+    allow_close: bool,
+    show_shortcuts: bool,
+    show_about: bool,
+    shown_title: String,
 }
 
 impl LayerwrightApp {
     /// The window on `opened`; when it failed to load, the default example with the error shown.
     pub fn new(opened: OpenedDocument) -> Self {
-        let (document, error_dialog, name, folder) = match opened.document {
-            Ok(document) => (document, None, opened.name, opened.folder),
+        Self::with_settings(opened, Settings::default())
+    }
+
+    /// The window on `opened` with remembered `settings`.
+    pub fn with_settings(opened: OpenedDocument, mut settings: Settings) -> Self {
+        let (document, error_dialog, name, folder, path) = match opened.document {
+            Ok(document) => {
+                let path = opened
+                    .folder
+                    .as_ref()
+                    .map(|folder| folder.join(&opened.name));
+                (document, None, opened.name, opened.folder, path)
+            }
             Err(message) => {
                 let fallback = OpenedDocument::example(DEFAULT_EXAMPLE);
                 let document = fallback.document.unwrap_or_else(|_| empty_document());
-                (document, Some(message), fallback.name, None)
+                (document, Some(message), fallback.name, None, None)
             }
         };
+        if let Some(path) = &path {
+            settings.remember(path);
+        }
         Self {
+            file: FileSession::new(name, path, &document),
             editor: Editor::new(document, folder),
-            file_name: name,
+            settings,
             error_dialog,
+            unsaved_prompt: None,
+            path_prompt: None,
+            after_save: None,
+            pending_dialog: None,
+            allow_close: false,
+            show_shortcuts: false,
+            show_about: false,
+            shown_title: String::new(),
+        }
+    }
+
+    /// Whether the document has changes not yet saved.
+    pub fn is_dirty(&self) -> bool {
+        self.file.is_dirty(self.editor.document.document())
+    }
+
+    /// The window title: file name, a dot when unsaved, the app.
+    pub fn title(&self) -> String {
+        self.file.title(self.is_dirty())
+    }
+
+    /// Asks to replace the document (or close): first about unsaved changes, if any.
+    pub fn request(&mut self, ctx: &egui::Context, intent: Intent) {
+        if self.is_dirty() {
+            self.unsaved_prompt = Some(intent);
+        } else {
+            self.perform(ctx, intent);
+        }
+    }
+
+    /// Replaces the document (or closes) without asking.
+    pub fn perform(&mut self, ctx: &egui::Context, intent: Intent) {
+        match intent {
+            Intent::New => {
+                let document = empty_document();
+                self.file = FileSession::new("Untitled".to_owned(), None, &document);
+                self.editor = Editor::new(document, None);
+            }
+            Intent::Open(path) => self.open_path(&path),
+            Intent::OpenExample(name) => {
+                let opened = OpenedDocument::example(&name);
+                match opened.document {
+                    Ok(document) => {
+                        self.file = FileSession::new(opened.name, None, &document);
+                        self.editor = Editor::new(document, None);
+                    }
+                    Err(message) => self.error_dialog = Some(message),
+                }
+            }
+            Intent::Quit => {
+                self.allow_close = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    /// Opens the file at `path`; a load error is shown and the open document kept.
+    pub fn open_path(&mut self, path: &Path) {
+        match load_document(path) {
+            Ok(document) => {
+                self.file = FileSession::new(file_name(path), Some(path.to_path_buf()), &document);
+                self.editor = Editor::new(document, path.parent().map(Path::to_path_buf));
+                self.settings.remember(path);
+            }
+            Err(error) => self.error_dialog = Some(error.to_string()),
+        }
+    }
+
+    /// Saves to `path`; a failure is shown and the document stays unsaved. Returns success.
+    pub fn save_to(&mut self, path: &Path) -> bool {
+        match save_document(self.editor.document.document(), path) {
+            Ok(()) => {
+                self.file.mark_saved(self.editor.document.document(), path);
+                self.editor.base_dir = path.parent().map(Path::to_path_buf);
+                self.settings.remember(path);
+                true
+            }
+            Err(error) => {
+                self.error_dialog = Some(format!("The graph was not saved. {error}"));
+                false
+            }
+        }
+    }
+
+    /// Save: to the document's file, or through Save as… when it has none.
+    fn save(&mut self, ctx: &egui::Context) -> bool {
+        match self.file.path.clone() {
+            Some(path) => self.save_to(&path),
+            None => {
+                self.start_dialog(ctx, DialogKind::SaveAs);
+                false
+            }
+        }
+    }
+
+    fn start_dialog(&mut self, ctx: &egui::Context, kind: DialogKind) {
+        if self.pending_dialog.is_none() {
+            let suggested = if self.file.name.ends_with(".json") {
+                self.file.name.clone()
+            } else {
+                format!("{}.json", self.file.name)
+            };
+            self.pending_dialog = Some(PendingDialog::start(kind, &suggested, ctx));
+        }
+    }
+
+    /// Acts on a file dialog's answer (also how the in-app path field answers).
+    pub fn dialog_answered(&mut self, ctx: &egui::Context, outcome: DialogOutcome) {
+        match outcome {
+            DialogOutcome::Chosen(DialogKind::Open, path) => self.request(ctx, Intent::Open(path)),
+            DialogOutcome::Chosen(DialogKind::SaveAs, path) => {
+                if self.save_to(&path)
+                    && let Some(intent) = self.after_save.take()
+                {
+                    self.perform(ctx, intent);
+                }
+            }
+            DialogOutcome::Cancelled => self.after_save = None,
+            DialogOutcome::Unavailable(kind) => {
+                let text = match (kind, &self.file.path) {
+                    (DialogKind::SaveAs, Some(path)) => path.display().to_string(),
+                    _ => String::new(),
+                };
+                self.path_prompt = Some(PathPrompt { kind, text });
+            }
         }
     }
 
     /// Applies one command from a panel, a menu or a key.
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::Action(Action::New) => return self.request(ctx, Intent::New),
+            Command::Action(Action::Open) => return self.start_dialog(ctx, DialogKind::Open),
+            Command::Action(Action::Save) => {
+                self.save(ctx);
+                return;
+            }
+            Command::Action(Action::SaveAs) => return self.start_dialog(ctx, DialogKind::SaveAs),
+            Command::Action(Action::ShowShortcuts) => {
+                self.show_shortcuts = true;
+                return;
+            }
+            Command::Action(Action::ShowAbout) => {
+                self.show_about = true;
+                return;
+            }
+            _ => {}
+        }
         let editor = &mut self.editor;
         let before = editor.document.node_ids();
         let result = match command {
@@ -155,7 +356,17 @@ impl LayerwrightApp {
                     editor.selected = ids.get(next).cloned().into_iter().collect();
                     Ok(())
                 }
-                Action::Delete | Action::Copy | Action::Paste | Action::Duplicate => Ok(()),
+                // Handled above, or nothing to act on.
+                Action::New
+                | Action::Open
+                | Action::Save
+                | Action::SaveAs
+                | Action::ShowShortcuts
+                | Action::ShowAbout
+                | Action::Delete
+                | Action::Copy
+                | Action::Paste
+                | Action::Duplicate => Ok(()),
             },
         };
         // Whatever an edit added becomes the selection, so the next key acts on it.
@@ -173,33 +384,25 @@ impl LayerwrightApp {
         }
     }
 
-    /// Opens an embedded example, replacing the document as one undo step.
-    pub fn open_example(&mut self, file_name: &str) {
-        let opened = OpenedDocument::example(file_name);
-        match opened.document {
-            Ok(document) => {
-                if self
-                    .editor
-                    .document
-                    .apply(Edit::ReplaceDocument(Box::new(document)))
-                    .is_ok()
-                {
-                    self.file_name = opened.name;
-                    self.editor.base_dir = None;
-                    self.editor.request_fit();
-                }
-            }
-            Err(message) => self.error_dialog = Some(message),
-        }
-    }
-
     /// Draws the whole window into `ui` and applies what it asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        let mut commands: Vec<Command> = Action::pressed(&ctx)
-            .into_iter()
-            .map(Command::Action)
-            .collect();
+        let mut commands: Vec<Command> =
+            if self.unsaved_prompt.is_some() || self.path_prompt.is_some() {
+                Vec::new()
+            } else {
+                Action::pressed(&ctx)
+                    .into_iter()
+                    .map(Command::Action)
+                    .collect()
+            };
+        if let Some(outcome) = self.pending_dialog.as_ref().and_then(PendingDialog::poll) {
+            self.pending_dialog = None;
+            self.dialog_answered(&ctx, outcome);
+        } else if self.pending_dialog.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        self.window_events(&ctx);
         egui::Panel::top("menu-bar").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
                 self.menu_ui(ui, &mut commands);
@@ -225,7 +428,7 @@ impl LayerwrightApp {
                 commands.extend(self.editor.canvas_ui(ui));
             });
         commands.extend(self.editor.add_menu_ui(&ctx));
-        self.error_dialog_ui(&ctx);
+        self.dialogs_ui(&ctx);
         for command in commands {
             self.apply(&ctx, command);
         }
@@ -233,10 +436,42 @@ impl LayerwrightApp {
         if settled {
             self.editor.document.end_gesture();
         }
+        let title = self.title();
+        if title != self.shown_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.shown_title = title;
+        }
+    }
+
+    /// Files dropped on the window, and the close button.
+    fn window_events(&mut self, ctx: &egui::Context) {
+        let dropped: Option<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .find(|p| {
+                    p.extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+                })
+        });
+        if let Some(path) = dropped {
+            self.request(ctx, Intent::Open(path));
+        }
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.is_dirty() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.unsaved_prompt = Some(Intent::Quit);
+        }
     }
 
     fn menu_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         ui.menu_button("File", |ui| {
+            for action in [Action::New, Action::Open] {
+                if action.menu_button(ui, true) {
+                    commands.push(Command::Action(action));
+                    ui.close();
+                }
+            }
             ui.menu_button("Open example", |ui| {
                 for example in EXAMPLES {
                     if ui
@@ -244,11 +479,36 @@ impl LayerwrightApp {
                         .on_hover_text(example.file_name)
                         .clicked()
                     {
-                        self.open_example(example.file_name);
+                        self.request(
+                            &ui.ctx().clone(),
+                            Intent::OpenExample(example.file_name.to_owned()),
+                        );
                         ui.close();
                     }
                 }
             });
+            ui.menu_button("Open recent", |ui| {
+                if self.settings.recent.is_empty() {
+                    ui.weak("No recent files yet.");
+                }
+                for path in self.settings.recent.clone() {
+                    if ui
+                        .button(file_name(&path))
+                        .on_hover_text(path.display().to_string())
+                        .clicked()
+                    {
+                        self.request(&ui.ctx().clone(), Intent::Open(path));
+                        ui.close();
+                    }
+                }
+            });
+            ui.separator();
+            for action in [Action::Save, Action::SaveAs] {
+                if action.menu_button(ui, true) {
+                    commands.push(Command::Action(action));
+                    ui.close();
+                }
+            }
         });
         ui.menu_button("Edit", |ui| {
             let has_selection = !self.editor.selected.is_empty();
@@ -270,11 +530,7 @@ impl LayerwrightApp {
             }
         });
         ui.menu_button("View", |ui| {
-            if Action::FitView.menu_button(ui, true) {
-                commands.push(Command::Action(Action::FitView));
-                ui.close();
-            }
-            for action in [Action::SelectNext, Action::SelectPrevious] {
+            for action in [Action::FitView, Action::SelectNext, Action::SelectPrevious] {
                 if action.menu_button(ui, true) {
                     commands.push(Command::Action(action));
                     ui.close();
@@ -282,21 +538,27 @@ impl LayerwrightApp {
             }
             ui.separator();
             ui.label("Theme");
-            let mut theme = ui.ctx().options(|o| o.theme_preference);
-            let before = theme;
-            ui.radio_value(&mut theme, egui::ThemePreference::Dark, "Dark");
-            ui.radio_value(&mut theme, egui::ThemePreference::Light, "Light");
-            ui.radio_value(
-                &mut theme,
-                egui::ThemePreference::System,
-                "Follow the system",
-            );
-            if theme != before {
-                ui.ctx().set_theme(theme);
+            let before = self.settings.theme;
+            ui.radio_value(&mut self.settings.theme, Theme::Dark, "Dark");
+            ui.radio_value(&mut self.settings.theme, Theme::Light, "Light");
+            ui.radio_value(&mut self.settings.theme, Theme::System, "Follow the system");
+            if self.settings.theme != before {
+                ui.ctx().set_theme(self.settings.theme.preference());
+            }
+        });
+        ui.menu_button("Help", |ui| {
+            for action in [Action::ShowShortcuts, Action::ShowAbout] {
+                if action.menu_button(ui, true) {
+                    commands.push(Command::Action(action));
+                    ui.close();
+                }
             }
         });
         ui.separator();
-        ui.strong(&self.file_name);
+        ui.strong(&self.file.name);
+        if self.is_dirty() {
+            ui.label("•").on_hover_text("Unsaved changes");
+        }
         let valid = self.editor.diagnostics().is_valid();
         if valid {
             ui.weak("valid");
@@ -312,25 +574,165 @@ impl LayerwrightApp {
         }
     }
 
-    fn error_dialog_ui(&mut self, ctx: &egui::Context) {
-        let Some(message) = self.error_dialog.clone() else {
-            return;
-        };
-        let mut open = true;
-        egui::Window::new("Could not open the file")
+    /// The unsaved-changes question, the path field, errors, shortcuts and About.
+    fn dialogs_ui(&mut self, ctx: &egui::Context) {
+        if let Some(intent) = self.unsaved_prompt.clone() {
+            let mut choice = None;
+            egui::Window::new("Unsaved changes")
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+                .show(ctx, |ui| {
+                    ui.label(format!(
+                        "Save the changes to {} before {}?",
+                        self.file.name,
+                        intent.phrase()
+                    ));
+                    ui.horizontal(|ui| {
+                        if ui.button("Save").clicked() {
+                            choice = Some(0);
+                        }
+                        if ui.button("Don't save").clicked() {
+                            choice = Some(1);
+                        }
+                        if ui.button("Cancel").clicked() {
+                            choice = Some(2);
+                        }
+                    });
+                });
+            if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+                choice = Some(2);
+            }
+            match choice {
+                Some(0) => {
+                    self.unsaved_prompt = None;
+                    if self.file.path.is_some() {
+                        if self.save(ctx) {
+                            self.perform(ctx, intent);
+                        }
+                    } else {
+                        self.after_save = Some(intent);
+                        self.start_dialog(ctx, DialogKind::SaveAs);
+                    }
+                }
+                Some(1) => {
+                    self.unsaved_prompt = None;
+                    self.perform(ctx, intent);
+                }
+                Some(_) => self.unsaved_prompt = None,
+                None => {}
+            }
+        }
+        if let Some(prompt) = &mut self.path_prompt {
+            let title = match prompt.kind {
+                DialogKind::Open => "Open a graph file",
+                DialogKind::SaveAs => "Save the graph as",
+            };
+            let mut answer: Option<bool> = None;
+            egui::Window::new(title)
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+                .show(ctx, |ui| {
+                    ui.label("No file dialog is available here; type the file's path.");
+                    let field = ui
+                        .horizontal(|ui| {
+                            let label = ui.label("Path");
+                            let field = ui
+                                .add(
+                                    egui::TextEdit::singleline(&mut prompt.text)
+                                        .desired_width(360.0),
+                                )
+                                .labelled_by(label.id);
+                            // Typing goes to the field straight away.
+                            if ui.memory(|m| m.focused().is_none()) {
+                                field.request_focus();
+                            }
+                            field
+                        })
+                        .inner;
+                    if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                        answer = Some(true);
+                    }
+                    ui.horizontal(|ui| {
+                        let verb = match prompt.kind {
+                            DialogKind::Open => "Open",
+                            DialogKind::SaveAs => "Save",
+                        };
+                        if ui.button(verb).clicked() {
+                            answer = Some(true);
+                        }
+                        if ui.button("Cancel").clicked() {
+                            answer = Some(false);
+                        }
+                    });
+                });
+            match answer {
+                Some(true) if !prompt.text.trim().is_empty() => {
+                    let path = PathBuf::from(prompt.text.trim());
+                    let kind = prompt.kind;
+                    self.path_prompt = None;
+                    self.dialog_answered(ctx, DialogOutcome::Chosen(kind, path));
+                }
+                Some(false) => {
+                    self.path_prompt = None;
+                    self.after_save = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(message) = self.error_dialog.clone() {
+            let mut open = true;
+            egui::Window::new("Something went wrong")
+                .collapsible(false)
+                .resizable(false)
+                .open(&mut open)
+                .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+                .show(ctx, |ui| {
+                    ui.label(message);
+                    ui.label("Your open graph is unchanged.");
+                    if ui.button("OK").clicked() {
+                        self.error_dialog = None;
+                    }
+                });
+            if !open {
+                self.error_dialog = None;
+            }
+        }
+        egui::Window::new("Keyboard shortcuts")
+            .open(&mut self.show_shortcuts)
+            .collapsible(false)
+            .show(ctx, |ui| {
+                egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                    for action in Action::ALL {
+                        let keys: Vec<String> = action
+                            .shortcuts()
+                            .iter()
+                            .map(|s| ctx.format_shortcut(s))
+                            .collect();
+                        if keys.is_empty() {
+                            continue;
+                        }
+                        ui.label(action.label()).on_hover_text(action.tooltip());
+                        ui.monospace(keys.join(" or "));
+                        ui.end_row();
+                    }
+                });
+            });
+        egui::Window::new("About Layerwright")
+            .open(&mut self.show_about)
             .collapsible(false)
             .resizable(false)
-            .open(&mut open)
-            .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
             .show(ctx, |ui| {
-                ui.label(message);
-                if ui.button("OK").clicked() {
-                    self.error_dialog = None;
+                ui.heading(format!("Layerwright {}", env!("CARGO_PKG_VERSION")));
+                ui.label("Build neural networks visually and watch them learn.");
+                ui.label(format!("Licence: {}.", env!("CARGO_PKG_LICENSE")));
+                ui.add_space(6.0);
+                ui.strong("Bundled data sets");
+                for set in BundledDataset::ALL {
+                    ui.label(set.attribution());
                 }
             });
-        if !open {
-            self.error_dialog = None;
-        }
     }
 }
 
@@ -370,5 +772,9 @@ fn empty_document() -> GraphDocument {
 impl eframe::App for LayerwrightApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
     }
 }

@@ -18,6 +18,14 @@ pub enum Command {
 /// The app's named actions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
+    /// Start a new, empty graph.
+    New,
+    /// Open a graph file.
+    Open,
+    /// Save the graph to its file.
+    Save,
+    /// Save the graph to a new file.
+    SaveAs,
     /// Undo the last edit.
     Undo,
     /// Redo the last undone edit.
@@ -40,6 +48,10 @@ pub enum Action {
     SelectNext,
     /// Select the previous node in the document's order.
     SelectPrevious,
+    /// List every keyboard shortcut.
+    ShowShortcuts,
+    /// Version, licence and the data sets' authors.
+    ShowAbout,
 }
 
 const fn command(key: Key) -> KeyboardShortcut {
@@ -52,7 +64,11 @@ const fn plain(key: Key) -> KeyboardShortcut {
 
 impl Action {
     /// Every action, in the order shortcuts are matched (more modifiers first).
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 17] = [
+        Self::New,
+        Self::Open,
+        Self::SaveAs,
+        Self::Save,
         Self::Redo,
         Self::Undo,
         Self::Delete,
@@ -64,11 +80,19 @@ impl Action {
         Self::ConnectSelected,
         Self::SelectNext,
         Self::SelectPrevious,
+        Self::ShowShortcuts,
+        Self::ShowAbout,
     ];
 
     /// The menu label (sentence case; "…" when it opens something).
     pub fn label(self) -> &'static str {
         match self {
+            Self::New => "New",
+            Self::Open => "Open…",
+            Self::Save => "Save",
+            Self::SaveAs => "Save as…",
+            Self::ShowShortcuts => "Keyboard shortcuts",
+            Self::ShowAbout => "About Layerwright",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
             Self::Delete => "Delete",
@@ -86,6 +110,12 @@ impl Action {
     /// What it does, for tooltips.
     pub fn tooltip(self) -> &'static str {
         match self {
+            Self::New => "Start a new, empty graph.",
+            Self::Open => "Open a graph file (.json).",
+            Self::Save => "Save the graph to its file.",
+            Self::SaveAs => "Save the graph to a new file.",
+            Self::ShowShortcuts => "List every keyboard shortcut.",
+            Self::ShowAbout => "Version, licence and who made the bundled data sets.",
             Self::Undo => "Undo the last change to the graph.",
             Self::Redo => "Redo the change you just undid.",
             Self::Delete => "Delete the selected nodes and their wires.",
@@ -106,6 +136,13 @@ impl Action {
 
     /// Its keyboard shortcuts; the first is the one menus show.
     pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
+        const NEW: [KeyboardShortcut; 1] = [command(Key::N)];
+        const OPEN: [KeyboardShortcut; 1] = [command(Key::O)];
+        const SAVE: [KeyboardShortcut; 1] = [command(Key::S)];
+        const SAVE_AS: [KeyboardShortcut; 1] = [KeyboardShortcut::new(
+            Modifiers::COMMAND.plus(Modifiers::SHIFT),
+            Key::S,
+        )];
         const UNDO: [KeyboardShortcut; 1] = [command(Key::Z)];
         const REDO: [KeyboardShortcut; 2] = [
             KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z),
@@ -121,6 +158,11 @@ impl Action {
         const NEXT: [KeyboardShortcut; 1] = [plain(Key::CloseBracket)];
         const PREVIOUS: [KeyboardShortcut; 1] = [plain(Key::OpenBracket)];
         match self {
+            Self::New => &NEW,
+            Self::Open => &OPEN,
+            Self::Save => &SAVE,
+            Self::SaveAs => &SAVE_AS,
+            Self::ShowShortcuts | Self::ShowAbout => &[],
             Self::Undo => &UNDO,
             Self::Redo => &REDO,
             Self::Delete => &DELETE,

@@ -6,4 +6,5 @@ pub mod cli;
 pub mod commands;
 pub mod editor;
 pub mod examples;
+pub mod files;
 pub mod theme;

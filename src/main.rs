@@ -25,6 +25,7 @@ fn main() -> ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title(format!("{} - Layerwright", opened.name))
+            .with_app_id(app::APP_ID)
             .with_inner_size([1400.0, 900.0])
             .with_min_inner_size([720.0, 480.0]),
         ..Default::default()
@@ -32,7 +33,16 @@ fn main() -> ExitCode {
     let result = eframe::run_native(
         app::APP_ID,
         options,
-        Box::new(|_creation| Ok(Box::new(app::LayerwrightApp::new(opened)))),
+        Box::new(|creation| {
+            let settings: layerwright::files::Settings = creation
+                .storage
+                .and_then(|storage| eframe::get_value(storage, app::SETTINGS_KEY))
+                .unwrap_or_default();
+            creation.egui_ctx.set_theme(settings.theme.preference());
+            Ok(Box::new(app::LayerwrightApp::with_settings(
+                opened, settings,
+            )))
+        }),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,
