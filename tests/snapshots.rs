@@ -1,0 +1,54 @@
+//! Image snapshots of the default window at 1 and 2 pixels per point, rendered headless by
+//! wgpu (through Mesa's software GL where there is no GPU). Where no wgpu adapter exists the
+//! test says why and passes, unless `LAYERWRIGHT_REQUIRE_SNAPSHOTS=1` (set by `.ci/run`).
+//! `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` rewrites the images in `tests/snapshots/`.
+#![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
+
+use egui_kittest::Harness;
+use egui_kittest::wgpu::WgpuTestRenderer;
+use layerwright::app::{LayerwrightApp, OpenedDocument};
+
+/// A wgpu renderer, or the reason there is none.
+fn renderer() -> Result<WgpuTestRenderer, String> {
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let renderer = std::panic::catch_unwind(WgpuTestRenderer::new);
+    std::panic::set_hook(previous_hook);
+    renderer.map_err(|panic| {
+        panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "no wgpu adapter".to_owned())
+    })
+}
+
+fn snapshot_default_window(pixels_per_point: f32, name: &str) {
+    let renderer = match renderer() {
+        Ok(renderer) => renderer,
+        Err(reason) => {
+            let required = std::env::var("LAYERWRIGHT_REQUIRE_SNAPSHOTS").is_ok_and(|v| v == "1");
+            assert!(!required, "snapshots are required but cannot render: {reason}");
+            println!("skipping the {name} snapshot: {reason}");
+            return;
+        }
+    };
+    let app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1100.0, 700.0))
+        .with_pixels_per_point(pixels_per_point)
+        .renderer(renderer)
+        .build_ui_state(|ui, app: &mut LayerwrightApp| app.show(ui), app);
+    harness.run_steps(4);
+    harness.snapshot(name);
+}
+
+#[test]
+fn the_default_window_at_one_pixel_per_point() {
+    snapshot_default_window(1.0, "default_window_1x");
+}
+
+#[test]
+fn the_default_window_at_two_pixels_per_point() {
+    snapshot_default_window(2.0, "default_window_2x");
+}
