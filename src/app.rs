@@ -651,7 +651,10 @@ impl LayerwrightApp {
                             field
                         })
                         .inner;
-                    if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    // Enter answers the prompt wherever the focus is: it is the only thing open.
+                    if (field.lost_focus() || field.has_focus())
+                        && ui.input(|i| i.key_pressed(egui::Key::Enter))
+                    {
                         answer = Some(true);
                     }
                     ui.horizontal(|ui| {

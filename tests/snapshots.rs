@@ -28,7 +28,10 @@ fn snapshot_default_window(pixels_per_point: f32, name: &str) {
         Ok(renderer) => renderer,
         Err(reason) => {
             let required = std::env::var("LAYERWRIGHT_REQUIRE_SNAPSHOTS").is_ok_and(|v| v == "1");
-            assert!(!required, "snapshots are required but cannot render: {reason}");
+            assert!(
+                !required,
+                "snapshots are required but cannot render: {reason}"
+            );
             println!("skipping the {name} snapshot: {reason}");
             return;
         }
