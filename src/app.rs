@@ -13,6 +13,7 @@ use crate::examples::{DEFAULT_EXAMPLE, EXAMPLES, example};
 use crate::files::{
     DialogKind, DialogOutcome, FileSession, PathPrompt, PendingDialog, Settings, Theme, file_name,
 };
+use crate::training_panel::TrainingPanel;
 
 /// The id under which eframe stores settings; fixed so they survive renames.
 pub const APP_ID: &str = "layerwright";
@@ -97,6 +98,8 @@ pub struct LayerwrightApp {
     pub unsaved_prompt: Option<Intent>,
     /// The in-app path field, where no native dialog is available.
     pub path_prompt: Option<PathPrompt>,
+    /// Training: the trainer thread's run, curves and decision boundary.
+    pub training: TrainingPanel,
     /// What to do once a Save as… started from the unsaved prompt has saved.
     after_save: Option<Intent>,
     pending_dialog: Option<PendingDialog>,
@@ -137,6 +140,7 @@ impl LayerwrightApp {
             settings,
             error_dialog,
             unsaved_prompt: None,
+            training: TrainingPanel::default(),
             path_prompt: None,
             after_save: None,
             pending_dialog: None,
@@ -282,6 +286,11 @@ impl LayerwrightApp {
                 self.show_about = true;
                 return;
             }
+            Command::Action(Action::TrainPause) => return self.training.toggle(ctx),
+            Command::Action(Action::StepEpoch) => return self.training.step_epoch(ctx),
+            Command::Action(Action::StepBatch) => return self.training.step_batch(ctx),
+            Command::Action(Action::ResetTraining) => return self.training.reset(ctx, false),
+            Command::Action(Action::ResetNewSeed) => return self.training.reset(ctx, true),
             _ => {}
         }
         let editor = &mut self.editor;
@@ -363,6 +372,11 @@ impl LayerwrightApp {
                 | Action::SaveAs
                 | Action::ShowShortcuts
                 | Action::ShowAbout
+                | Action::TrainPause
+                | Action::StepEpoch
+                | Action::StepBatch
+                | Action::ResetTraining
+                | Action::ResetNewSeed
                 | Action::Delete
                 | Action::Copy
                 | Action::Paste
@@ -403,11 +417,18 @@ impl LayerwrightApp {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
         self.window_events(&ctx);
+        self.training.sync(&ctx, &mut self.editor);
         egui::Panel::top("menu-bar").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
                 self.menu_ui(ui, &mut commands);
             });
         });
+        egui::Panel::bottom("training")
+            .resizable(true)
+            .default_size(310.0)
+            .show(ui, |ui| {
+                self.training_ui(ui, &mut commands);
+            });
         egui::Panel::left("palette")
             .resizable(false)
             .exact_size(150.0)
@@ -440,6 +461,129 @@ impl LayerwrightApp {
         if title != self.shown_title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.shown_title = title;
+        }
+    }
+
+    /// The training panel: controls and settings, curves, decision boundary.
+    fn training_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(240.0);
+                ui.heading("Training");
+                ui.horizontal_wrapped(|ui| {
+                    let train_label = if self.training.playing {
+                        "Pause"
+                    } else {
+                        "Train"
+                    };
+                    let mut controls = vec![(Action::TrainPause, train_label)];
+                    controls.extend([
+                        (Action::StepEpoch, "Step epoch"),
+                        (Action::StepBatch, "Step batch"),
+                        (Action::ResetTraining, "Reset"),
+                        (Action::ResetNewSeed, "Reset with new seed"),
+                    ]);
+                    for (action, label) in controls {
+                        let keys = action
+                            .shortcut_text(ui.ctx())
+                            .map_or_else(String::new, |k| format!(" ({k})"));
+                        if ui
+                            .button(label)
+                            .on_hover_text(format!("{}{keys}", action.tooltip()))
+                            .clicked()
+                        {
+                            commands.push(Command::Action(action));
+                        }
+                    }
+                });
+                self.training_settings_ui(ui, commands);
+                self.training.speed_ui(ui);
+                ui.separator();
+                self.training.status_ui(ui);
+            });
+            ui.separator();
+            let width = ((ui.available_width() - 16.0) / 2.0).max(120.0);
+            ui.vertical(|ui| {
+                ui.set_width(width);
+                self.training.curves_ui(ui);
+            });
+            ui.separator();
+            ui.vertical(|ui| {
+                ui.set_width(width);
+                self.training.boundary_ui(ui);
+            });
+        });
+    }
+
+    /// Learning rate, batch size and regularization, applied live.
+    fn training_settings_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        use layerwright_nn::{Batching, Regularization};
+        let mut training = self.editor.document.document().training.clone();
+        let mut field = None;
+        egui::Grid::new("training-settings")
+            .num_columns(2)
+            .show(ui, |ui| {
+                let label = ui
+                    .label("Learning rate")
+                    .on_hover_text("η in w ← w − η·∂L/∂w (eq. 1.8)");
+                if ui
+                    .add(
+                        egui::DragValue::new(&mut training.learning_rate)
+                            .range(1e-6..=10.0)
+                            .speed(0.001)
+                            .max_decimals(6),
+                    )
+                    .labelled_by(label.id)
+                    .changed()
+                {
+                    field = Some("learning_rate");
+                }
+                ui.end_row();
+                let label = ui
+                    .label("Batch size")
+                    .on_hover_text("Examples per update; the last, shorter batch counts as one.");
+                let mut size = training.batching.batch_size(usize::MAX);
+                let full = matches!(training.batching, Batching::FullBatch);
+                let response = ui
+                    .add_enabled(!full, egui::DragValue::new(&mut size).range(1..=4096))
+                    .labelled_by(label.id);
+                if response.changed() {
+                    training.batching = if size == 1 {
+                        Batching::PerExample
+                    } else {
+                        Batching::MiniBatch { size }
+                    };
+                    field = Some("batching");
+                }
+                ui.end_row();
+                let label = ui
+                    .label("L2 rate")
+                    .on_hover_text("Weight decay: adds rate·w to each weight's gradient (0: off).");
+                let mut rate = match training.regularization {
+                    Regularization::L2 { rate } | Regularization::L1 { rate } => rate,
+                    Regularization::None => 0.0,
+                };
+                if ui
+                    .add(
+                        egui::DragValue::new(&mut rate)
+                            .range(0.0..=1.0)
+                            .speed(0.0001)
+                            .max_decimals(5),
+                    )
+                    .labelled_by(label.id)
+                    .changed()
+                {
+                    training.regularization = if rate > 0.0 {
+                        Regularization::L2 { rate }
+                    } else {
+                        Regularization::None
+                    };
+                    field = Some("regularization");
+                }
+                ui.end_row();
+            });
+        if let Some(field) = field {
+            commands.push(Command::Edit(Edit::UpdateTraining { training, field }));
         }
     }
 

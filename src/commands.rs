@@ -48,6 +48,16 @@ pub enum Action {
     SelectNext,
     /// Select the previous node in the document's order.
     SelectPrevious,
+    /// Start or pause training.
+    TrainPause,
+    /// Train one epoch.
+    StepEpoch,
+    /// Make one update.
+    StepBatch,
+    /// Back to the exact initial weights.
+    ResetTraining,
+    /// Fresh initial weights from a new seed.
+    ResetNewSeed,
     /// List every keyboard shortcut.
     ShowShortcuts,
     /// Version, licence and the data sets' authors.
@@ -64,7 +74,7 @@ const fn plain(key: Key) -> KeyboardShortcut {
 
 impl Action {
     /// Every action, in the order shortcuts are matched (more modifiers first).
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 22] = [
         Self::New,
         Self::Open,
         Self::SaveAs,
@@ -80,6 +90,11 @@ impl Action {
         Self::ConnectSelected,
         Self::SelectNext,
         Self::SelectPrevious,
+        Self::TrainPause,
+        Self::StepEpoch,
+        Self::StepBatch,
+        Self::ResetTraining,
+        Self::ResetNewSeed,
         Self::ShowShortcuts,
         Self::ShowAbout,
     ];
@@ -91,6 +106,11 @@ impl Action {
             Self::Open => "Open…",
             Self::Save => "Save",
             Self::SaveAs => "Save as…",
+            Self::TrainPause => "Train / pause",
+            Self::StepEpoch => "Step epoch",
+            Self::StepBatch => "Step batch",
+            Self::ResetTraining => "Reset",
+            Self::ResetNewSeed => "Reset with new seed",
             Self::ShowShortcuts => "Keyboard shortcuts",
             Self::ShowAbout => "About Layerwright",
             Self::Undo => "Undo",
@@ -114,6 +134,11 @@ impl Action {
             Self::Open => "Open a graph file (.json).",
             Self::Save => "Save the graph to its file.",
             Self::SaveAs => "Save the graph to a new file.",
+            Self::TrainPause => "Start training, or pause it.",
+            Self::StepEpoch => "Train one epoch, then pause.",
+            Self::StepBatch => "Make one update on one batch, then pause.",
+            Self::ResetTraining => "Back to the exact initial weights, epoch 0.",
+            Self::ResetNewSeed => "Start again from fresh initial weights drawn with a new seed.",
             Self::ShowShortcuts => "List every keyboard shortcut.",
             Self::ShowAbout => "Version, licence and who made the bundled data sets.",
             Self::Undo => "Undo the last change to the graph.",
@@ -153,7 +178,11 @@ impl Action {
         const PASTE: [KeyboardShortcut; 1] = [command(Key::V)];
         const DUPLICATE: [KeyboardShortcut; 1] = [command(Key::D)];
         const FIT: [KeyboardShortcut; 1] = [plain(Key::F)];
-        const ADD: [KeyboardShortcut; 1] = [plain(Key::Space)];
+        const ADD: [KeyboardShortcut; 1] = [plain(Key::A)];
+        const TRAIN: [KeyboardShortcut; 1] = [plain(Key::Space)];
+        const STEP_EPOCH: [KeyboardShortcut; 1] = [plain(Key::E)];
+        const STEP_BATCH: [KeyboardShortcut; 1] = [plain(Key::B)];
+        const RESET: [KeyboardShortcut; 1] = [plain(Key::R)];
         const CONNECT: [KeyboardShortcut; 1] = [command(Key::K)];
         const NEXT: [KeyboardShortcut; 1] = [plain(Key::CloseBracket)];
         const PREVIOUS: [KeyboardShortcut; 1] = [plain(Key::OpenBracket)];
@@ -162,7 +191,11 @@ impl Action {
             Self::Open => &OPEN,
             Self::Save => &SAVE,
             Self::SaveAs => &SAVE_AS,
-            Self::ShowShortcuts | Self::ShowAbout => &[],
+            Self::TrainPause => &TRAIN,
+            Self::StepEpoch => &STEP_EPOCH,
+            Self::StepBatch => &STEP_BATCH,
+            Self::ResetTraining => &RESET,
+            Self::ShowShortcuts | Self::ShowAbout | Self::ResetNewSeed => &[],
             Self::Undo => &UNDO,
             Self::Redo => &REDO,
             Self::Delete => &DELETE,

@@ -8,3 +8,5 @@ pub mod editor;
 pub mod examples;
 pub mod files;
 pub mod theme;
+pub mod training_panel;
+pub mod training_worker;

@@ -42,7 +42,18 @@ fn snapshot_default_window(pixels_per_point: f32, name: &str) {
         .with_pixels_per_point(pixels_per_point)
         .renderer(renderer)
         .build_ui_state(|ui, app: &mut LayerwrightApp| app.show(ui), app);
-    harness.run_steps(4);
+    // Wait (with a deadline) for the trainer's first snapshot, so the picture is the same
+    // every time: epoch 0 with its decision boundary.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while harness.state().training.history.is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no snapshot from the trainer"
+        );
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    harness.run_steps(3);
     harness.snapshot(name);
 }
 

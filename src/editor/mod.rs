@@ -112,6 +112,29 @@ impl Editor {
         }
     }
 
+    /// Compiles the current document against its (cached) data set.
+    pub fn compile_current(&mut self) -> Result<layerwright_nn::compile::CompiledGraph, String> {
+        let dataset = self
+            .datasets
+            .get(self.document.document(), self.base_dir.as_deref())
+            .clone()?;
+        layerwright_nn::compile::compile(self.document.document(), &dataset).map_err(|errors| {
+            format!(
+                "Fix the graph to train: {}",
+                errors.first().map_or_else(String::new, ToString::to_string)
+            )
+        })
+    }
+
+    /// The document's data set, if it loads.
+    pub fn dataset(&mut self) -> Option<layerwright_nn::data::Dataset> {
+        self.datasets
+            .get(self.document.document(), self.base_dir.as_deref())
+            .as_ref()
+            .ok()
+            .cloned()
+    }
+
     /// The canvas point at the centre of the view, where new nodes go.
     pub fn view_centre(&self) -> [f32; 2] {
         if !self.canvas_rect.is_positive() {

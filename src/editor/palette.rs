@@ -51,7 +51,7 @@ pub fn palette_ui(editor: &Editor, ui: &mut egui::Ui) -> Vec<Command> {
         }
     }
     ui.add_space(10.0);
-    ui.weak("Right-click the canvas or press Space to search every kind.");
+    ui.weak("Right-click the canvas or press A to search every kind.");
     ui.add_space(6.0);
     ui.weak("Shift+drag on the canvas selects a box of nodes; [ and ] step through them.");
     commands

@@ -198,6 +198,13 @@ pub enum Edit {
         /// Which field the gesture edits.
         field: &'static str,
     },
+    /// Replaces the training settings; `field` groups a gesture into one undo step.
+    UpdateTraining {
+        /// The new settings.
+        training: layerwright_nn::graph::TrainingSpec,
+        /// Which field the gesture edits.
+        field: &'static str,
+    },
     /// Renames a node, keeping its wires.
     RenameNode {
         /// The current id.
@@ -319,6 +326,7 @@ impl EditorDocument {
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
         let gesture = match &edit {
             Edit::UpdateNode { node, field } => Some(format!("{}:{field}", node.id())),
+            Edit::UpdateTraining { field, .. } => Some(format!("training:{field}")),
             _ => None,
         };
         let mut next = self.document.clone();
@@ -592,6 +600,7 @@ fn apply_to(document: &mut GraphDocument, edit: Edit) -> Result<(), EditError> {
                 .ok_or_else(|| EditError::UnknownNode(node.id().to_owned()))?;
             *slot = node;
         }
+        Edit::UpdateTraining { training, .. } => document.training = training,
         Edit::RenameNode { from, to } => {
             node_exists(document, &from)?;
             let valid = !to.is_empty()

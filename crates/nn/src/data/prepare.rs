@@ -341,6 +341,9 @@ pub struct PreparedData {
     pub description: DataDescription,
     /// The raw rows in the training split, in order.
     pub train_indices: Vec<usize>,
+    /// The training split's raw inputs `[n, raw features]`, before features and scaling
+    /// (the domain a decision boundary is drawn over).
+    pub raw_train: Array2<f64>,
     /// The raw rows in the test split, in order.
     pub test_indices: Vec<usize>,
 }
@@ -452,6 +455,7 @@ pub fn prepare(
         train: samples(&train_indices)?,
         test: samples(&test_indices)?,
         description,
+        raw_train: rows(&train_indices),
         train_indices,
         test_indices,
     })

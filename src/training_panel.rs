@@ -1,0 +1,687 @@
+//! The training panel: controls, loss and accuracy curves, and the decision boundary. It
+//! keeps the trainer thread's run in step with the document and draws the snapshots it sends.
+
+use egui::{Color32, ColorImage, TextureHandle, TextureOptions};
+use egui_plot::{Legend, Line, Plot, PlotImage, PlotPoint, PlotPoints, Points};
+use layerwright_nn::architecture::Architecture;
+use layerwright_nn::data::Task;
+use layerwright_nn::graph::GraphDocument;
+use layerwright_nn::{ParameterSet, TrainingConfig};
+
+use crate::editor::Editor;
+use crate::theme::okabe_ito;
+use crate::training_worker::{
+    EpochPoint, FromTrainer, GridValues, Progress, ToTrainer, TrainerHandle,
+};
+
+/// The colour of class `index` in plots (Okabe–Ito, colour-blind safe).
+pub fn class_colour(index: usize) -> Color32 {
+    const COLOURS: [Color32; 7] = [
+        okabe_ito::ORANGE,
+        okabe_ito::BLUE,
+        okabe_ito::BLUISH_GREEN,
+        okabe_ito::REDDISH_PURPLE,
+        okabe_ito::SKY_BLUE,
+        okabe_ito::VERMILLION,
+        okabe_ito::YELLOW,
+    ];
+    COLOURS[index % COLOURS.len()]
+}
+
+/// Mixes `colour` into the neutral `background` by `amount` in 0..=1.
+fn tint(background: Color32, colour: Color32, amount: f64) -> Color32 {
+    let t = amount.clamp(0.0, 1.0) as f32;
+    let mix = |a: u8, b: u8| (f32::from(a) + (f32::from(b) - f32::from(a)) * t).round() as u8;
+    Color32::from_rgb(
+        mix(background.r(), colour.r()),
+        mix(background.g(), colour.g()),
+        mix(background.b(), colour.b()),
+    )
+}
+
+/// The colour of one grid cell. Binary: a diverging scale from class 0 (p = 0) through the
+/// background (p = ½) to class 1 (p = 1). Softmax: the winning class's colour, stronger
+/// with confidence. Regression: a diverging scale over `range`. Discretized: full colour of
+/// the predicted class.
+pub fn cell_colour(
+    outputs: &[f64],
+    task: Task,
+    range: (f64, f64),
+    discretize: bool,
+    background: Color32,
+) -> Color32 {
+    match (task, outputs) {
+        (Task::Classification, [p]) => {
+            let class = usize::from(*p > 0.5);
+            let strength = if discretize {
+                0.75
+            } else {
+                (p - 0.5).abs() * 2.0 * 0.75
+            };
+            tint(background, class_colour(class), strength)
+        }
+        (Task::Classification, many) => {
+            let (class, best) =
+                many.iter()
+                    .enumerate()
+                    .fold((0, f64::NEG_INFINITY), |(bi, bp), (i, &p)| {
+                        if p > bp { (i, p) } else { (bi, bp) }
+                    });
+            let chance = 1.0 / many.len().max(1) as f64;
+            let strength = if discretize {
+                0.75
+            } else {
+                ((best - chance) / (1.0 - chance)).clamp(0.0, 1.0) * 0.75
+            };
+            tint(background, class_colour(class), strength)
+        }
+        (Task::Regression, values) => {
+            let value = values.first().copied().unwrap_or(0.0);
+            let (low, high) = range;
+            let middle = 0.5 * (low + high);
+            let half = (0.5 * (high - low)).max(1e-12);
+            let position = ((value - middle) / half).clamp(-1.0, 1.0);
+            let colour = if position < 0.0 {
+                class_colour(0)
+            } else {
+                class_colour(1)
+            };
+            tint(background, colour, position.abs() * 0.75)
+        }
+    }
+}
+
+/// The decision boundary as an image, row 0 at the top.
+pub fn boundary_image(
+    grid: &GridValues,
+    task: Task,
+    discretize: bool,
+    background: Color32,
+) -> ColorImage {
+    let n = grid.spec.resolution;
+    let column = grid.outputs.column(0);
+    let range = column
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+            (l.min(v), h.max(v))
+        });
+    let pixels = grid
+        .outputs
+        .rows()
+        .into_iter()
+        .map(|row| cell_colour(&row.to_vec(), task, range, discretize, background))
+        .collect();
+    ColorImage::new([n, n], pixels)
+}
+
+/// Training and test points grouped by their colour's RGBA bytes.
+type PointsByColour = std::collections::BTreeMap<[u8; 4], (Vec<[f64; 2]>, Vec<[f64; 2]>)>;
+
+/// The run's raw 2-D points with their class or value, split into training and test.
+#[derive(Clone, Debug, Default)]
+struct Scatter {
+    train: Vec<([f64; 2], f64)>,
+    test: Vec<([f64; 2], f64)>,
+}
+
+/// The training panel's state.
+pub struct TrainingPanel {
+    trainer: Option<TrainerHandle>,
+    run_id: u64,
+    loaded: Option<String>,
+    loaded_config: Option<TrainingConfig>,
+    architecture: Option<Architecture>,
+    /// Every epoch's metrics of the current run.
+    pub history: Vec<EpochPoint>,
+    /// Epochs completed.
+    pub epochs: usize,
+    /// Whether the trainer is training.
+    pub playing: bool,
+    examples_per_second: f64,
+    /// Why training stopped or cannot start, if it did.
+    pub message: Option<String>,
+    parameters: Option<ParameterSet<f64>>,
+    grid: Option<GridValues>,
+    texture: Option<TextureHandle>,
+    texture_stale: bool,
+    scatter: Scatter,
+    task: Task,
+    budget: usize,
+    log_scale: bool,
+    /// Epochs per second, `None` for as fast as possible.
+    speed: Option<f64>,
+    show_test: bool,
+    discretize: bool,
+    next_seed: u64,
+}
+
+impl Default for TrainingPanel {
+    fn default() -> Self {
+        Self {
+            trainer: None,
+            run_id: 0,
+            loaded: None,
+            loaded_config: None,
+            architecture: None,
+            history: Vec::new(),
+            epochs: 0,
+            playing: false,
+            examples_per_second: 0.0,
+            message: None,
+            parameters: None,
+            grid: None,
+            texture: None,
+            texture_stale: false,
+            scatter: Scatter::default(),
+            task: Task::Classification,
+            budget: 0,
+            log_scale: false,
+            speed: Some(crate::training_worker::DEFAULT_SPEED),
+            show_test: true,
+            discretize: false,
+            next_seed: 1000,
+        }
+    }
+}
+
+/// What identifies a run: the structure and data, not the live-editable settings.
+fn structure_key(document: &GraphDocument) -> String {
+    serde_json::to_string(&(
+        &document.nodes,
+        &document.edges,
+        &document.dataset,
+        document.training.seed,
+    ))
+    .unwrap_or_default()
+}
+
+impl TrainingPanel {
+    fn send(&mut self, ctx: &egui::Context, command: ToTrainer) {
+        if self.trainer.is_none() {
+            let ctx = ctx.clone();
+            match TrainerHandle::spawn(move || ctx.request_repaint()) {
+                Ok(handle) => self.trainer = Some(handle),
+                Err(error) => {
+                    self.message = Some(format!("Could not start the trainer thread: {error}"));
+                    return;
+                }
+            }
+        }
+        let alive = self.trainer.as_ref().is_some_and(|t| t.send(command));
+        if !alive {
+            self.trainer = None;
+            self.message = Some("The trainer stopped; press Train to start again.".to_owned());
+            self.loaded = None;
+        }
+    }
+
+    /// Keeps the trainer's run in step with the document: a new structure recompiles and
+    /// restarts (keeping the weights of layers whose shapes did not change); new settings
+    /// apply live.
+    pub fn sync(&mut self, ctx: &egui::Context, editor: &mut Editor) {
+        let document = editor.document.document().clone();
+        let key = structure_key(&document);
+        self.budget = document.training.epochs;
+        if self.loaded.as_ref() != Some(&key) {
+            self.loaded = Some(key);
+            match editor.compile_current() {
+                Ok(compiled) => {
+                    let initial = self.carry_over(&compiled);
+                    self.task = compiled.data.description.task;
+                    self.scatter = editor
+                        .dataset()
+                        .filter(|d| d.feature_count() == 2)
+                        .map(|d| Scatter {
+                            train: compiled
+                                .data
+                                .train_indices
+                                .iter()
+                                .map(|&i| ([d.inputs[[i, 0]], d.inputs[[i, 1]]], d.targets[i]))
+                                .collect(),
+                            test: compiled
+                                .data
+                                .test_indices
+                                .iter()
+                                .map(|&i| ([d.inputs[[i, 0]], d.inputs[[i, 1]]], d.targets[i]))
+                                .collect(),
+                        })
+                        .unwrap_or_default();
+                    self.architecture = Some(compiled.architecture.clone());
+                    self.loaded_config = Some(compiled.config);
+                    self.run_id += 1;
+                    self.grid = None;
+                    self.texture_stale = true;
+                    self.message = None;
+                    let resume = self.playing;
+                    self.send(
+                        ctx,
+                        ToTrainer::Load {
+                            run_id: self.run_id,
+                            compiled: Box::new(compiled),
+                            initial,
+                        },
+                    );
+                    if resume {
+                        self.send(ctx, ToTrainer::Play { until: None });
+                    }
+                }
+                Err(message) => {
+                    if self.playing {
+                        self.send(ctx, ToTrainer::Pause);
+                    }
+                    self.playing = false;
+                    self.architecture = None;
+                    self.message = Some(message);
+                }
+            }
+        } else if let Some(config) = self.loaded_config {
+            let wanted = TrainingConfig {
+                optimizer: document.training.optimizer,
+                learning_rate: document.training.learning_rate,
+                batching: document.training.batching,
+                shuffle: document.training.shuffle,
+                regularization: document.training.regularization,
+                seed: config.seed,
+            };
+            if wanted != config {
+                self.loaded_config = Some(wanted);
+                self.send(ctx, ToTrainer::SetConfig(wanted));
+            }
+        }
+        self.poll();
+    }
+
+    /// Fresh weights for a recompiled graph, keeping each parameter whose layer and shape match.
+    fn carry_over(&self, compiled: &layerwright_nn::compile::CompiledGraph) -> ParameterSet<f64> {
+        let mut initial = compiled.initial.clone();
+        let (Some(old), Some(parameters)) = (&self.architecture, &self.parameters) else {
+            return initial;
+        };
+        for (info, tensor) in compiled
+            .architecture
+            .parameters()
+            .iter()
+            .zip(initial.tensors.iter_mut())
+        {
+            let name = &compiled.architecture.node(info.node).name;
+            let kept = old
+                .parameters()
+                .iter()
+                .zip(&parameters.tensors)
+                .find(|(o, t)| {
+                    old.node(o.node).name == *name && o.role == info.role && t.dim() == info.shape
+                });
+            if let Some((_, previous)) = kept {
+                tensor.assign(previous);
+            }
+        }
+        initial
+    }
+
+    fn poll(&mut self) {
+        let Some(trainer) = &self.trainer else { return };
+        for message in trainer.drain() {
+            match message {
+                FromTrainer::Progress(progress) if progress.run_id == self.run_id => {
+                    self.absorb(*progress);
+                }
+                FromTrainer::Stopped { run_id, message }
+                    if run_id == self.run_id || run_id == 0 =>
+                {
+                    self.playing = false;
+                    self.message = Some(message);
+                }
+                // A message from an earlier run.
+                _ => {}
+            }
+        }
+    }
+
+    fn absorb(&mut self, progress: Progress) {
+        if progress.reset {
+            self.history.clear();
+        }
+        self.history.extend(progress.points);
+        self.epochs = progress.epochs;
+        self.playing = progress.playing;
+        self.examples_per_second = progress.examples_per_second;
+        if progress.parameters.is_some() {
+            self.parameters = progress.parameters;
+        }
+        if progress.grid.is_some() {
+            self.grid = progress.grid;
+            self.texture_stale = true;
+        }
+    }
+
+    /// Train ⇄ Pause.
+    pub fn toggle(&mut self, ctx: &egui::Context) {
+        if self.architecture.is_none() {
+            return;
+        }
+        if self.playing {
+            self.playing = false;
+            self.send(ctx, ToTrainer::Pause);
+        } else {
+            self.playing = true;
+            self.message = None;
+            // Up to the epoch budget; past it, until paused.
+            let until = (self.budget > self.epochs).then_some(self.budget);
+            self.send(ctx, ToTrainer::Play { until });
+        }
+    }
+
+    /// One epoch, then pause.
+    pub fn step_epoch(&mut self, ctx: &egui::Context) {
+        self.playing = false;
+        self.send(ctx, ToTrainer::StepEpoch);
+    }
+
+    /// One update, then pause.
+    pub fn step_batch(&mut self, ctx: &egui::Context) {
+        self.playing = false;
+        self.send(ctx, ToTrainer::StepBatch);
+    }
+
+    /// Back to the exact initial weights, or fresh ones from a new seed.
+    pub fn reset(&mut self, ctx: &egui::Context, new_seed: bool) {
+        self.playing = false;
+        self.message = None;
+        let reseed = new_seed.then(|| {
+            self.next_seed += 1;
+            self.next_seed
+        });
+        self.send(ctx, ToTrainer::Reset { reseed });
+    }
+
+    /// The latest training loss, if any.
+    pub fn train_loss(&self) -> Option<f64> {
+        self.history.last().map(|p| p.train_loss)
+    }
+
+    /// The speed choice: watchable or as fast as the machine goes.
+    pub fn speed_ui(&mut self, ui: &mut egui::Ui) {
+        let before = self.speed;
+        ui.horizontal(|ui| {
+            ui.label("Speed")
+                .on_hover_text("Epochs per second while training.");
+            for (label, speed) in [("10/s", Some(10.0)), ("60/s", Some(60.0)), ("Max", None)] {
+                ui.selectable_value(&mut self.speed, speed, label);
+            }
+        });
+        if self.speed != before {
+            let speed = self.speed;
+            self.send(ui.ctx(), ToTrainer::SetSpeed(speed));
+        }
+    }
+
+    /// Labels, progress and the plots (the controls are drawn by the app from its command table).
+    pub fn status_ui(&mut self, ui: &mut egui::Ui) {
+        ui.label(format!("Epoch {}", self.epochs));
+        if let Some(point) = self.history.last() {
+            ui.label(format!("Train loss {:.4}", point.train_loss));
+            if let Some(test) = point.test_loss {
+                ui.label(format!("Test loss {test:.4}"));
+            }
+            let score = match self.task {
+                Task::Classification => "accuracy",
+                Task::Regression => "R²",
+            };
+            if let Some(train) = point.train_score {
+                let test = point
+                    .test_score
+                    .map_or_else(String::new, |t| format!(", test {t:.3}"));
+                ui.label(format!("Train {score} {train:.3}{test}"));
+            }
+        }
+        if self.playing && self.examples_per_second > 0.0 {
+            ui.weak(format!("{:.0} examples/s", self.examples_per_second));
+        }
+        if self.budget > 0 {
+            let fraction = (self.epochs as f32 / self.budget as f32).min(1.0);
+            ui.add(egui::ProgressBar::new(fraction).text(format!(
+                "{} / {} epochs",
+                self.epochs.min(self.budget),
+                self.budget
+            )));
+        }
+        if let Some(message) = &self.message {
+            ui.colored_label(crate::theme::error_colour(ui.visuals().dark_mode), message);
+        }
+    }
+
+    /// The loss (and accuracy) curves.
+    pub fn curves_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut self.log_scale, "Log scale")
+                .on_hover_text("Plot log₁₀ of the loss.");
+        });
+        let transform = |loss: f64| {
+            if self.log_scale {
+                loss.max(1e-12).log10()
+            } else {
+                loss
+            }
+        };
+        let train: Vec<[f64; 2]> = self
+            .history
+            .iter()
+            .map(|p| [p.epoch as f64, transform(p.train_loss)])
+            .collect();
+        let test: Vec<[f64; 2]> = self
+            .history
+            .iter()
+            .filter_map(|p| p.test_loss.map(|l| [p.epoch as f64, transform(l)]))
+            .collect();
+        let height = (ui.available_height() * 0.6).max(80.0);
+        let log_scale = self.log_scale;
+        Plot::new("loss-curves")
+            .height(height)
+            .legend(Legend::default())
+            .x_axis_label("epoch")
+            .y_axis_label(if log_scale { "log₁₀ loss" } else { "loss" })
+            .show(ui, |plot| {
+                plot.line(Line::new("train loss", PlotPoints::from(train)).color(class_colour(1)));
+                if !test.is_empty() {
+                    plot.line(
+                        Line::new("test loss", PlotPoints::from(test)).color(class_colour(0)),
+                    );
+                }
+            });
+        let score_name = match self.task {
+            Task::Classification => "accuracy",
+            Task::Regression => "R²",
+        };
+        let train: Vec<[f64; 2]> = self
+            .history
+            .iter()
+            .filter_map(|p| p.train_score.map(|s| [p.epoch as f64, s]))
+            .collect();
+        let test: Vec<[f64; 2]> = self
+            .history
+            .iter()
+            .filter_map(|p| p.test_score.map(|s| [p.epoch as f64, s]))
+            .collect();
+        Plot::new("score-curves")
+            .legend(Legend::default())
+            .x_axis_label("epoch")
+            .y_axis_label(score_name)
+            .include_y(0.0)
+            .include_y(1.0)
+            .show(ui, |plot| {
+                plot.line(
+                    Line::new(format!("train {score_name}"), PlotPoints::from(train))
+                        .color(class_colour(1)),
+                );
+                if !test.is_empty() {
+                    plot.line(
+                        Line::new(format!("test {score_name}"), PlotPoints::from(test))
+                            .color(class_colour(0)),
+                    );
+                }
+            });
+    }
+
+    /// The decision boundary with the data points (2-D inputs only).
+    pub fn boundary_ui(&mut self, ui: &mut egui::Ui) {
+        if self.scatter.train.is_empty() {
+            ui.weak("The decision boundary is drawn for data with two input columns.");
+            return;
+        }
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut self.show_test, "Test points")
+                .on_hover_text("Show the test split, outlined.");
+            if ui
+                .checkbox(&mut self.discretize, "Discretize output")
+                .on_hover_text("Colour each cell by its predicted class only.")
+                .changed()
+            {
+                self.texture_stale = true;
+            }
+        });
+        let background = ui.visuals().extreme_bg_color;
+        if self.texture_stale
+            && let Some(grid) = &self.grid
+        {
+            let image = boundary_image(grid, self.task, self.discretize, background);
+            match &mut self.texture {
+                Some(texture) => texture.set(image, TextureOptions::LINEAR),
+                None => {
+                    self.texture = Some(ui.ctx().load_texture(
+                        "decision-boundary",
+                        image,
+                        TextureOptions::LINEAR,
+                    ));
+                }
+            }
+            self.texture_stale = false;
+        }
+        let task = self.task;
+        let colour_of = move |label: f64| match task {
+            Task::Classification => class_colour(label.max(0.0) as usize),
+            Task::Regression => Color32::GRAY,
+        };
+        Plot::new("decision-boundary")
+            .data_aspect(1.0)
+            .show_grid(false)
+            .show(ui, |plot| {
+                if let (Some(texture), Some(grid)) = (&self.texture, &self.grid) {
+                    let spec = grid.spec;
+                    let centre =
+                        PlotPoint::new(0.5 * (spec.x.0 + spec.x.1), 0.5 * (spec.y.0 + spec.y.1));
+                    let size =
+                        egui::vec2((spec.x.1 - spec.x.0) as f32, (spec.y.1 - spec.y.0) as f32);
+                    plot.image(PlotImage::new("boundary", texture.id(), centre, size));
+                }
+                let mut by_colour: PointsByColour = Default::default();
+                for (point, label) in &self.scatter.train {
+                    by_colour
+                        .entry(colour_of(*label).to_array())
+                        .or_default()
+                        .0
+                        .push(*point);
+                }
+                if self.show_test {
+                    for (point, label) in &self.scatter.test {
+                        by_colour
+                            .entry(colour_of(*label).to_array())
+                            .or_default()
+                            .1
+                            .push(*point);
+                    }
+                }
+                for (rgba, (train, test)) in by_colour {
+                    let colour =
+                        Color32::from_rgba_unmultiplied(rgba[0], rgba[1], rgba[2], rgba[3]);
+                    plot.points(
+                        Points::new("training points", PlotPoints::from(train))
+                            .color(colour)
+                            .radius(2.5)
+                            .filled(true),
+                    );
+                    if !test.is_empty() {
+                        plot.points(
+                            Points::new("test points", PlotPoints::from(test))
+                                .color(colour)
+                                .radius(3.0)
+                                .filled(false),
+                        );
+                    }
+                }
+            });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::training_worker::GridSpec;
+
+    #[test]
+    fn the_grid_covers_the_domain_row_by_row_from_the_top() {
+        let spec = GridSpec {
+            x: (0.0, 4.0),
+            y: (0.0, 2.0),
+            resolution: 2,
+        };
+        let points = spec.points();
+        // Cells are 2 wide and 1 high; centres at x = 1, 3 and y = 1.5 (top row), 0.5.
+        assert_eq!(
+            points,
+            ndarray::array![[1.0, 1.5], [3.0, 1.5], [1.0, 0.5], [3.0, 0.5]]
+        );
+    }
+
+    #[test]
+    fn binary_cells_fade_to_the_background_at_one_half() {
+        let background = Color32::from_gray(40);
+        assert_eq!(
+            cell_colour(&[0.5], Task::Classification, (0.0, 1.0), false, background),
+            background
+        );
+        let sure_one = cell_colour(&[1.0], Task::Classification, (0.0, 1.0), false, background);
+        assert_eq!(sure_one, tint(background, class_colour(1), 0.75));
+        let sure_zero = cell_colour(&[0.0], Task::Classification, (0.0, 1.0), false, background);
+        assert_eq!(sure_zero, tint(background, class_colour(0), 0.75));
+        let discrete = cell_colour(&[0.6], Task::Classification, (0.0, 1.0), true, background);
+        assert_eq!(discrete, sure_one);
+    }
+
+    #[test]
+    fn softmax_cells_take_the_winning_class_colour_by_confidence() {
+        let background = Color32::from_gray(40);
+        let uncertain = cell_colour(
+            &[1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0],
+            Task::Classification,
+            (0.0, 1.0),
+            false,
+            background,
+        );
+        assert_eq!(uncertain, background);
+        let sure = cell_colour(
+            &[0.0, 0.0, 1.0],
+            Task::Classification,
+            (0.0, 1.0),
+            false,
+            background,
+        );
+        assert_eq!(sure, tint(background, class_colour(2), 0.75));
+    }
+
+    #[test]
+    fn regression_cells_diverge_around_the_middle_of_the_range() {
+        let background = Color32::from_gray(40);
+        assert_eq!(
+            cell_colour(&[5.0], Task::Regression, (0.0, 10.0), false, background),
+            background
+        );
+        assert_eq!(
+            cell_colour(&[10.0], Task::Regression, (0.0, 10.0), false, background),
+            tint(background, class_colour(1), 0.75)
+        );
+        assert_eq!(
+            cell_colour(&[0.0], Task::Regression, (0.0, 10.0), false, background),
+            tint(background, class_colour(0), 0.75)
+        );
+    }
+}

@@ -1,0 +1,532 @@
+//! The trainer thread: it owns the training session, trains when asked, and sends
+//! snapshots (new epochs' metrics, the latest weights, the decision-boundary grid) to the UI
+//! over bounded channels. Every message carries the run id it belongs to; the UI drops
+//! messages of earlier runs. The UI thread never trains.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use layerwright_nn::compile::CompiledGraph;
+use layerwright_nn::data::Task;
+use layerwright_nn::{ParameterSet, Precision, Session, TrainingConfig};
+use ndarray::Array2;
+
+/// One epoch's results.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EpochPoint {
+    /// Epochs completed.
+    pub epoch: usize,
+    /// Mean loss on the training split.
+    pub train_loss: f64,
+    /// Mean loss on the test split, if there is one.
+    pub test_loss: Option<f64>,
+    /// Accuracy (classification) or R² (regression) on the training split.
+    pub train_score: Option<f64>,
+    /// The same on the test split.
+    pub test_score: Option<f64>,
+}
+
+/// Where the decision boundary is evaluated: a square grid over the raw 2-D domain.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GridSpec {
+    /// The first coordinate's range.
+    pub x: (f64, f64),
+    /// The second coordinate's range.
+    pub y: (f64, f64),
+    /// Cells per side.
+    pub resolution: usize,
+}
+
+impl GridSpec {
+    /// The raw points of the grid, row by row from the top (largest y) down:
+    /// cell `r·n + c` is at `(x₀ + (c + ½)·Δx, y₁ − (r + ½)·Δy)`, `[n², 2]`.
+    pub fn points(&self) -> Array2<f64> {
+        let n = self.resolution.max(1);
+        let dx = (self.x.1 - self.x.0) / n as f64;
+        let dy = (self.y.1 - self.y.0) / n as f64;
+        Array2::from_shape_fn((n * n, 2), |(cell, axis)| {
+            let (row, column) = (cell / n, cell % n);
+            if axis == 0 {
+                self.x.0 + (column as f64 + 0.5) * dx
+            } else {
+                self.y.1 - (row as f64 + 0.5) * dy
+            }
+        })
+    }
+
+    /// A grid covering `inputs`' two columns with a 10% margin.
+    pub fn around(inputs: &Array2<f64>, resolution: usize) -> Option<Self> {
+        if inputs.ncols() != 2 || inputs.nrows() == 0 {
+            return None;
+        }
+        let range = |column: usize| {
+            let values = inputs.column(column);
+            let low = values.fold(f64::INFINITY, |m, &v| m.min(v));
+            let high = values.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+            let margin = ((high - low) * 0.1).max(0.5);
+            (low - margin, high + margin)
+        };
+        Some(Self {
+            x: range(0),
+            y: range(1),
+            resolution,
+        })
+    }
+}
+
+/// The network's outputs over a grid: `[cells, units]` (probabilities, or values in the
+/// data's units for regression).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GridValues {
+    /// Where it was evaluated.
+    pub spec: GridSpec,
+    /// One row per cell.
+    pub outputs: Array2<f64>,
+}
+
+/// What the UI asks the trainer.
+pub enum ToTrainer {
+    /// Start a new run (paused) on a compiled graph from these weights.
+    Load {
+        /// The run's id.
+        run_id: u64,
+        /// The graph and its data.
+        compiled: Box<CompiledGraph>,
+        /// Where training starts.
+        initial: ParameterSet<f64>,
+    },
+    /// New learning rate, batching or regularization, taking effect at the next update.
+    SetConfig(TrainingConfig),
+    /// Train until paused, or until `until` epochs are done.
+    Play {
+        /// The epoch to stop at, if any (the document's epoch budget).
+        until: Option<usize>,
+    },
+    /// At most this many epochs per second, so a person can watch (`None`: as fast as possible).
+    SetSpeed(Option<f64>),
+    /// Stop training.
+    Pause,
+    /// Train one epoch.
+    StepEpoch,
+    /// Make one update.
+    StepBatch,
+    /// Back to the run's exact initial weights, or to fresh weights drawn from a new seed.
+    Reset {
+        /// The new seed, if any.
+        reseed: Option<u64>,
+    },
+    /// End the thread.
+    Shutdown,
+}
+
+/// What the trainer tells the UI.
+#[derive(Clone, Debug)]
+pub enum FromTrainer {
+    /// News of a run.
+    Progress(Box<Progress>),
+    /// The run stopped: the loss or weights diverged, or the trainer failed. Training is paused.
+    Stopped {
+        /// The run.
+        run_id: u64,
+        /// What happened, for the person.
+        message: String,
+    },
+}
+
+/// A snapshot of a run.
+#[derive(Clone, Debug)]
+pub struct Progress {
+    /// The run.
+    pub run_id: u64,
+    /// Epochs completed.
+    pub epochs: usize,
+    /// Whether it is training now.
+    pub playing: bool,
+    /// Epochs finished since the last snapshot (empty after a batch step mid-epoch).
+    pub points: Vec<EpochPoint>,
+    /// Set when the history restarts (a reset).
+    pub reset: bool,
+    /// Examples per second over the last stretch of training.
+    pub examples_per_second: f64,
+    /// The current weights (small networks only).
+    pub parameters: Option<ParameterSet<f64>>,
+    /// The decision boundary, when the input is 2-D and it was due.
+    pub grid: Option<GridValues>,
+}
+
+/// Networks with more parameters than this do not send their weights with every snapshot.
+const SNAPSHOT_PARAMETER_LIMIT: usize = 100_000;
+/// How long the trainer trains between snapshots.
+const SLICE: Duration = Duration::from_millis(50);
+/// How often the decision boundary is re-evaluated while training (at least 10 per second).
+const GRID_INTERVAL: Duration = Duration::from_millis(90);
+/// Epochs per second unless the person asks for more: fast enough to learn, slow enough to watch.
+pub const DEFAULT_SPEED: f64 = 60.0;
+/// Cells per side of the decision-boundary grid.
+pub const GRID_RESOLUTION: usize = 80;
+
+struct Run {
+    run_id: u64,
+    compiled: CompiledGraph,
+    session: Session,
+    initial: ParameterSet<f64>,
+    grid: Option<GridSpec>,
+    last_grid: Option<Instant>,
+    pending: Vec<EpochPoint>,
+    reset: bool,
+    examples_per_second: f64,
+}
+
+impl Run {
+    fn point(&mut self) -> Result<EpochPoint, String> {
+        let metrics = self
+            .compiled
+            .metrics(&mut self.session)
+            .map_err(|e| e.to_string())?;
+        let score = |e: &layerwright_nn::Evaluation| match self.compiled.data.description.task {
+            Task::Classification => e.accuracy,
+            Task::Regression => e.r_squared,
+        };
+        Ok(EpochPoint {
+            epoch: self.session.epochs(),
+            train_loss: metrics.train.loss,
+            test_loss: metrics.test.map(|t| t.loss),
+            train_score: score(&metrics.train),
+            test_score: metrics.test.as_ref().and_then(score),
+        })
+    }
+
+    fn grid_values(&mut self) -> Option<GridValues> {
+        let spec = self.grid?;
+        let raw = spec.points();
+        let inputs = self
+            .compiled
+            .data
+            .description
+            .encode_inputs(raw.view())
+            .ok()?;
+        let outputs = self.session.predict(inputs.view()).ok()?;
+        let outputs = match self.compiled.data.description.task {
+            Task::Regression => self.compiled.data.description.decode_outputs(outputs),
+            Task::Classification => outputs,
+        };
+        self.last_grid = Some(Instant::now());
+        Some(GridValues { spec, outputs })
+    }
+}
+
+/// The UI's end of the trainer thread.
+pub struct TrainerHandle {
+    to_trainer: SyncSender<ToTrainer>,
+    from_trainer: Receiver<FromTrainer>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl TrainerHandle {
+    /// Starts the thread named `trainer`; `wake` is called whenever it has news.
+    pub fn spawn(wake: impl Fn() + Send + 'static) -> std::io::Result<Self> {
+        let (to_trainer, commands) = sync_channel::<ToTrainer>(64);
+        let (news, from_trainer) = sync_channel::<FromTrainer>(16);
+        let thread = std::thread::Builder::new()
+            .name("trainer".to_owned())
+            .spawn(move || trainer_loop(&commands, &news, &wake))?;
+        Ok(Self {
+            to_trainer,
+            from_trainer,
+            thread: Some(thread),
+        })
+    }
+
+    /// Sends a command; false if the trainer has gone.
+    pub fn send(&self, command: ToTrainer) -> bool {
+        self.to_trainer.send(command).is_ok()
+    }
+
+    /// Every message waiting, oldest first.
+    pub fn drain(&self) -> Vec<FromTrainer> {
+        self.from_trainer.try_iter().collect()
+    }
+}
+
+impl Drop for TrainerHandle {
+    fn drop(&mut self) {
+        let _ = self.to_trainer.send(ToTrainer::Shutdown);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "an unknown error".to_owned())
+}
+
+/// The trainer's state between commands.
+struct Control {
+    playing: bool,
+    until: Option<usize>,
+    epochs_per_second: Option<f64>,
+}
+
+fn trainer_loop(commands: &Receiver<ToTrainer>, news: &SyncSender<FromTrainer>, wake: &dyn Fn()) {
+    let mut run: Option<Run> = None;
+    let mut control = Control {
+        playing: false,
+        until: None,
+        epochs_per_second: Some(DEFAULT_SPEED),
+    };
+    loop {
+        // Paused, wait for a command; playing, only look.
+        let first = if control.playing {
+            commands.try_recv().ok()
+        } else {
+            match commands.recv_timeout(Duration::from_millis(500)) {
+                Ok(command) => Some(command),
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        };
+        let mut batch: Vec<ToTrainer> = first.into_iter().collect();
+        batch.extend(commands.try_iter());
+        let mut changed = false;
+        for command in batch {
+            if matches!(command, ToTrainer::Shutdown) {
+                return;
+            }
+            let outcome =
+                catch_unwind(AssertUnwindSafe(|| handle(command, &mut run, &mut control)));
+            match outcome {
+                Ok(Ok(did)) => changed |= did,
+                Ok(Err(message)) => {
+                    control.playing = false;
+                    stop(news, wake, run.as_ref(), message);
+                }
+                Err(panic) => {
+                    control.playing = false;
+                    let message = format!(
+                        "The trainer failed ({}); your graph is safe. Reset to start again.",
+                        panic_text(panic.as_ref())
+                    );
+                    stop(news, wake, run.as_ref(), message);
+                    run = None;
+                }
+            }
+        }
+        if control.playing
+            && let Some(current) = run.as_mut()
+        {
+            let outcome = catch_unwind(AssertUnwindSafe(|| train_slice(current, &mut control)));
+            match outcome {
+                Ok(Ok(())) => changed = true,
+                Ok(Err(message)) => {
+                    control.playing = false;
+                    stop(news, wake, Some(current), message);
+                }
+                Err(panic) => {
+                    control.playing = false;
+                    let message = format!(
+                        "The trainer failed ({}); your graph is safe. Reset to start again.",
+                        panic_text(panic.as_ref())
+                    );
+                    stop(news, wake, Some(current), message);
+                    run = None;
+                }
+            }
+        }
+        if changed && let Some(current) = run.as_mut() {
+            let due = current
+                .last_grid
+                .is_none_or(|t| t.elapsed() >= GRID_INTERVAL)
+                || !control.playing;
+            let grid = if due { current.grid_values() } else { None };
+            let parameters = (current.session.architecture().parameter_count()
+                <= SNAPSHOT_PARAMETER_LIMIT)
+                .then(|| current.session.parameters());
+            let progress = Progress {
+                run_id: current.run_id,
+                epochs: current.session.epochs(),
+                playing: control.playing,
+                points: std::mem::take(&mut current.pending),
+                reset: std::mem::take(&mut current.reset),
+                examples_per_second: current.examples_per_second,
+                parameters,
+                grid,
+            };
+            let message = FromTrainer::Progress(Box::new(progress));
+            // While training, a full channel means the UI is behind: drop this snapshot
+            // (its epochs are re-sent with the next one). Otherwise wait for room.
+            match news.try_send(message) {
+                Ok(()) => {}
+                Err(TrySendError::Full(FromTrainer::Progress(progress))) if control.playing => {
+                    current.pending.splice(0..0, progress.points);
+                    current.reset |= progress.reset;
+                }
+                Err(TrySendError::Full(message)) => {
+                    if news.send(message).is_err() {
+                        return;
+                    }
+                }
+                Err(TrySendError::Disconnected(_)) => return,
+            }
+            wake();
+        }
+    }
+}
+
+fn stop(news: &SyncSender<FromTrainer>, wake: &dyn Fn(), run: Option<&Run>, message: String) {
+    let run_id = run.map_or(0, |r| r.run_id);
+    let _ = news.send(FromTrainer::Stopped { run_id, message });
+    wake();
+}
+
+/// Carries out one command; returns whether there is news, or the message that stops training.
+fn handle(
+    command: ToTrainer,
+    run: &mut Option<Run>,
+    control: &mut Control,
+) -> Result<bool, String> {
+    let playing = &mut control.playing;
+    match command {
+        ToTrainer::Load {
+            run_id,
+            compiled,
+            initial,
+        } => {
+            let session = Session::new(
+                compiled.architecture.clone(),
+                &initial,
+                &compiled.data.train,
+                compiled.config,
+                Precision::F32,
+            )
+            .map_err(|e| e.to_string())?;
+            let grid = GridSpec::around(&compiled.data.raw_train, GRID_RESOLUTION);
+            let mut new_run = Run {
+                run_id,
+                grid,
+                compiled: *compiled,
+                session,
+                initial,
+                last_grid: None,
+                pending: Vec::new(),
+                reset: true,
+                examples_per_second: 0.0,
+            };
+            let point = new_run.point()?;
+            new_run.pending.push(point);
+            *run = Some(new_run);
+            *playing = false;
+            Ok(true)
+        }
+        ToTrainer::SetConfig(config) => {
+            if let Some(current) = run.as_mut() {
+                current.session.set_config(config);
+            }
+            Ok(false)
+        }
+        ToTrainer::Play { until } => {
+            *playing = run.is_some();
+            control.until = until;
+            Ok(true)
+        }
+        ToTrainer::SetSpeed(speed) => {
+            control.epochs_per_second = speed;
+            Ok(false)
+        }
+        ToTrainer::Pause => {
+            *playing = false;
+            Ok(true)
+        }
+        ToTrainer::StepEpoch => {
+            let Some(current) = run.as_mut() else {
+                return Ok(false);
+            };
+            *playing = false;
+            current.session.run_epoch().map_err(|e| e.to_string())?;
+            let point = current.point()?;
+            current.pending.push(point);
+            Ok(true)
+        }
+        ToTrainer::StepBatch => {
+            let Some(current) = run.as_mut() else {
+                return Ok(false);
+            };
+            *playing = false;
+            let report = current.session.step_batch().map_err(|e| e.to_string())?;
+            if report.finished_epoch {
+                let point = current.point()?;
+                current.pending.push(point);
+            }
+            Ok(true)
+        }
+        ToTrainer::Reset { reseed } => {
+            let Some(current) = run.as_mut() else {
+                return Ok(false);
+            };
+            *playing = false;
+            if let Some(seed) = reseed {
+                current.initial = current.compiled.architecture.initial_parameters(seed);
+                let mut config = *current.session.config();
+                config.seed = seed;
+                current.session = Session::new(
+                    current.compiled.architecture.clone(),
+                    &current.initial,
+                    &current.compiled.data.train,
+                    config,
+                    Precision::F32,
+                )
+                .map_err(|e| e.to_string())?;
+            } else {
+                current.session.reset();
+            }
+            current.pending.clear();
+            current.reset = true;
+            let point = current.point()?;
+            current.pending.push(point);
+            Ok(true)
+        }
+        ToTrainer::Shutdown => Ok(false),
+    }
+}
+
+/// Trains whole epochs for about [`SLICE`], recording each, at most at the chosen speed and
+/// stopping at the epoch budget.
+fn train_slice(run: &mut Run, control: &mut Control) -> Result<(), String> {
+    let started = Instant::now();
+    let examples = run.compiled.data.train.len();
+    let mut trained = 0usize;
+    let mut epochs_done = 0usize;
+    while started.elapsed() < SLICE {
+        if control
+            .until
+            .is_some_and(|until| run.session.epochs() >= until)
+        {
+            control.playing = false;
+            break;
+        }
+        if let Some(speed) = control.epochs_per_second {
+            // Keep to the speed: the epochs done so far must not run ahead of the clock.
+            let allowed = (started.elapsed().as_secs_f64() * speed).floor() as usize + 1;
+            if epochs_done >= allowed {
+                std::thread::sleep(Duration::from_millis(5));
+                continue;
+            }
+        }
+        run.session.run_epoch().map_err(|e| e.to_string())?;
+        trained += examples;
+        epochs_done += 1;
+        let point = run.point()?;
+        run.pending.push(point);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    if seconds > 0.0 && trained > 0 {
+        run.examples_per_second = trained as f64 / seconds;
+    }
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! Training in the window, driven headless: Train, Pause, Reset, and a diverging run. The
+//! trainer runs on its own thread in real time, so each wait has a deadline.
+#![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use layerwright::app::{LayerwrightApp, OpenedDocument};
+use layerwright::commands::Command;
+use layerwright::editor::state::Edit;
+
+fn harness() -> Harness<'static, LayerwrightApp> {
+    let app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut LayerwrightApp| app.show(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+/// Runs frames until `done` holds, failing after 20 seconds.
+fn run_until(
+    harness: &mut Harness<'_, LayerwrightApp>,
+    what: &str,
+    done: impl Fn(&LayerwrightApp) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        harness.run_steps(1);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run_steps(1);
+}
+
+/// The number in a label such as "Train loss 0.6931".
+fn label_number(harness: &Harness<'_, LayerwrightApp>, prefix: &str) -> f64 {
+    let node = harness.get_by_label_contains(prefix);
+    let text = node.accesskit_node().label().unwrap_or_default();
+    text.trim_start_matches(prefix).trim().parse().unwrap()
+}
+
+#[test]
+fn training_lowers_the_loss_and_pause_stops_the_counter() {
+    let mut harness = harness();
+    run_until(&mut harness, "the first snapshot", |app| {
+        !app.training.history.is_empty()
+    });
+    harness.get_by_label("Epoch 0");
+    let initial_loss = label_number(&harness, "Train loss");
+    harness.get_by_label("Train").click();
+    run_until(&mut harness, "epoch 20", |app| app.training.epochs > 20);
+    let epoch = label_number(&harness, "Epoch");
+    assert!(epoch > 20.0);
+    let loss = label_number(&harness, "Train loss");
+    assert!(
+        loss < initial_loss,
+        "loss {loss} is not below {initial_loss}"
+    );
+    harness.get_by_label("Pause").click();
+    run_until(&mut harness, "the pause", |app| !app.training.playing);
+    let paused_at = harness.state().training.epochs;
+    std::thread::sleep(Duration::from_millis(300));
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().training.epochs,
+        paused_at,
+        "the counter stands still"
+    );
+}
+
+#[test]
+fn reset_restores_the_initial_loss_exactly() {
+    let mut harness = harness();
+    run_until(&mut harness, "the first snapshot", |app| {
+        !app.training.history.is_empty()
+    });
+    let initial = harness.state().training.history[0].train_loss;
+    harness.get_by_label("Step epoch").click();
+    run_until(&mut harness, "one epoch", |app| app.training.epochs == 1);
+    assert_ne!(harness.state().training.train_loss(), Some(initial));
+    harness.get_by_label("Reset").click();
+    run_until(&mut harness, "the reset", |app| {
+        app.training.epochs == 0 && app.training.history.len() == 1
+    });
+    assert_eq!(harness.state().training.train_loss(), Some(initial));
+}
+
+#[test]
+fn a_huge_learning_rate_pauses_with_a_message_and_the_app_keeps_running() {
+    let mut harness = harness();
+    run_until(&mut harness, "the first snapshot", |app| {
+        !app.training.history.is_empty()
+    });
+    let mut training = harness.state().editor.document.document().training.clone();
+    training.learning_rate = 1e6;
+    training.optimizer = layerwright_nn::Optimizer::GradientDescent;
+    let ctx = harness.ctx.clone();
+    harness.state_mut().apply(
+        &ctx,
+        Command::Edit(Edit::UpdateTraining {
+            training,
+            field: "learning_rate",
+        }),
+    );
+    harness.run_steps(2);
+    harness.get_by_label("Train").click();
+    run_until(&mut harness, "the divergence message", |app| {
+        app.training.message.is_some()
+    });
+    let message = harness.state().training.message.clone().unwrap();
+    assert!(message.contains("diverged in epoch"), "{message}");
+    assert!(message.contains("lower learning rate"), "{message}");
+    assert!(!harness.state().training.playing);
+    harness.get_by_label_contains("training diverged");
+    // The app still responds: the palette still adds nodes.
+    harness.get_by_label("Dense").click();
+    harness.run_steps(2);
+    assert!(
+        harness
+            .state()
+            .editor
+            .document
+            .document()
+            .node("dense1")
+            .is_some()
+    );
+}
+
+#[test]
+fn the_decision_boundary_appears_for_two_dimensional_data() {
+    let mut harness = harness();
+    run_until(&mut harness, "the first snapshot", |app| {
+        !app.training.history.is_empty()
+    });
+    harness.get_by_label("Discretize output");
+    harness.get_by_label("Test points");
+}
