@@ -138,6 +138,7 @@ pub struct TrainingPanel {
     /// Whether the trainer is training.
     pub playing: bool,
     examples_per_second: f64,
+    acknowledged: u64,
     /// Why training stopped or cannot start, if it did.
     pub message: Option<String>,
     parameters: Option<ParameterSet<f64>>,
@@ -167,6 +168,7 @@ impl Default for TrainingPanel {
             epochs: 0,
             playing: false,
             examples_per_second: 0.0,
+            acknowledged: 0,
             message: None,
             parameters: None,
             grid: None,
@@ -207,7 +209,7 @@ impl TrainingPanel {
                 }
             }
         }
-        let alive = self.trainer.as_ref().is_some_and(|t| t.send(command));
+        let alive = self.trainer.as_mut().is_some_and(|t| t.send(command));
         if !alive {
             self.trainer = None;
             self.message = Some("The trainer stopped; press Train to start again.".to_owned());
@@ -343,7 +345,11 @@ impl TrainingPanel {
         }
         self.history.extend(progress.points);
         self.epochs = progress.epochs;
-        self.playing = progress.playing;
+        self.acknowledged = progress.acknowledged;
+        // A snapshot sent before the trainer saw the latest Train or Pause must not undo it.
+        if self.settled_by(progress.acknowledged) {
+            self.playing = progress.playing;
+        }
         self.examples_per_second = progress.examples_per_second;
         if progress.parameters.is_some() {
             self.parameters = progress.parameters;
@@ -352,6 +358,17 @@ impl TrainingPanel {
             self.grid = progress.grid;
             self.texture_stale = true;
         }
+    }
+
+    fn settled_by(&self, acknowledged: u64) -> bool {
+        self.trainer
+            .as_ref()
+            .is_none_or(|t| acknowledged >= t.sent())
+    }
+
+    /// Whether the trainer has carried out every command sent to it.
+    pub fn is_settled(&self) -> bool {
+        self.acknowledged >= self.trainer.as_ref().map_or(0, TrainerHandle::sent)
     }
 
     /// Train ⇄ Pause.

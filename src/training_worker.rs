@@ -150,6 +150,9 @@ pub struct Progress {
     pub reset: bool,
     /// Examples per second over the last stretch of training.
     pub examples_per_second: f64,
+    /// How many commands the trainer had carried out when it sent this: the UI trusts
+    /// `playing` only from snapshots that have seen its latest command.
+    pub acknowledged: u64,
     /// The current weights (small networks only).
     pub parameters: Option<ParameterSet<f64>>,
     /// The decision boundary, when the input is 2-D and it was due.
@@ -219,7 +222,8 @@ impl Run {
 
 /// The UI's end of the trainer thread.
 pub struct TrainerHandle {
-    to_trainer: SyncSender<ToTrainer>,
+    to_trainer: SyncSender<(u64, ToTrainer)>,
+    sent: u64,
     from_trainer: Receiver<FromTrainer>,
     thread: Option<JoinHandle<()>>,
 }
@@ -227,21 +231,28 @@ pub struct TrainerHandle {
 impl TrainerHandle {
     /// Starts the thread named `trainer`; `wake` is called whenever it has news.
     pub fn spawn(wake: impl Fn() + Send + 'static) -> std::io::Result<Self> {
-        let (to_trainer, commands) = sync_channel::<ToTrainer>(64);
+        let (to_trainer, commands) = sync_channel::<(u64, ToTrainer)>(64);
         let (news, from_trainer) = sync_channel::<FromTrainer>(16);
         let thread = std::thread::Builder::new()
             .name("trainer".to_owned())
             .spawn(move || trainer_loop(&commands, &news, &wake))?;
         Ok(Self {
             to_trainer,
+            sent: 0,
             from_trainer,
             thread: Some(thread),
         })
     }
 
     /// Sends a command; false if the trainer has gone.
-    pub fn send(&self, command: ToTrainer) -> bool {
-        self.to_trainer.send(command).is_ok()
+    pub fn send(&mut self, command: ToTrainer) -> bool {
+        self.sent += 1;
+        self.to_trainer.send((self.sent, command)).is_ok()
+    }
+
+    /// How many commands have been sent.
+    pub fn sent(&self) -> u64 {
+        self.sent
     }
 
     /// Every message waiting, oldest first.
@@ -252,7 +263,7 @@ impl TrainerHandle {
 
 impl Drop for TrainerHandle {
     fn drop(&mut self) {
-        let _ = self.to_trainer.send(ToTrainer::Shutdown);
+        let _ = self.to_trainer.send((u64::MAX, ToTrainer::Shutdown));
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -274,7 +285,12 @@ struct Control {
     epochs_per_second: Option<f64>,
 }
 
-fn trainer_loop(commands: &Receiver<ToTrainer>, news: &SyncSender<FromTrainer>, wake: &dyn Fn()) {
+fn trainer_loop(
+    commands: &Receiver<(u64, ToTrainer)>,
+    news: &SyncSender<FromTrainer>,
+    wake: &dyn Fn(),
+) {
+    let mut acknowledged = 0u64;
     let mut run: Option<Run> = None;
     let mut control = Control {
         playing: false,
@@ -292,13 +308,15 @@ fn trainer_loop(commands: &Receiver<ToTrainer>, news: &SyncSender<FromTrainer>, 
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         };
-        let mut batch: Vec<ToTrainer> = first.into_iter().collect();
+        let mut batch: Vec<(u64, ToTrainer)> = first.into_iter().collect();
         batch.extend(commands.try_iter());
         let mut changed = false;
-        for command in batch {
+        for (sequence, command) in batch {
             if matches!(command, ToTrainer::Shutdown) {
                 return;
             }
+            acknowledged = sequence;
+            changed = true;
             let outcome =
                 catch_unwind(AssertUnwindSafe(|| handle(command, &mut run, &mut control)));
             match outcome {
@@ -355,6 +373,7 @@ fn trainer_loop(commands: &Receiver<ToTrainer>, news: &SyncSender<FromTrainer>, 
                 points: std::mem::take(&mut current.pending),
                 reset: std::mem::take(&mut current.reset),
                 examples_per_second: current.examples_per_second,
+                acknowledged,
                 parameters,
                 grid,
             };
