@@ -411,6 +411,11 @@ impl TrainingPanel {
         self.send(ctx, ToTrainer::Reset { reseed });
     }
 
+    /// The latest weights the trainer reported (small networks).
+    pub fn parameters(&self) -> Option<&ParameterSet<f64>> {
+        self.parameters.as_ref()
+    }
+
     /// The latest training loss, if any.
     pub fn train_loss(&self) -> Option<f64> {
         self.history.last().map(|p| p.train_loss)

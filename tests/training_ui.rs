@@ -145,3 +145,53 @@ fn the_decision_boundary_appears_for_two_dimensional_data() {
     harness.get_by_label("Discretize output");
     harness.get_by_label("Test points");
 }
+
+#[test]
+fn a_graph_edit_restarts_training_keeping_the_layers_whose_shapes_did_not_change() {
+    let mut harness = harness();
+    run_until(&mut harness, "the first snapshot", |app| {
+        !app.training.history.is_empty()
+    });
+    harness.get_by_label("Step epoch").click();
+    run_until(&mut harness, "one epoch", |app| {
+        app.training.epochs == 1 && app.training.is_settled()
+    });
+    let trained = harness.state().training.parameters().unwrap().clone();
+    // Widen hidden2: its weights and the output's change shape; hidden1's do not.
+    let document = harness.state().editor.document.document().clone();
+    let Some(layerwright_nn::graph::Node::Dense(mut hidden2)) = document.node("hidden2").cloned()
+    else {
+        panic!("hidden2 is dense")
+    };
+    hidden2.units = 12;
+    let ctx = harness.ctx.clone();
+    harness.state_mut().apply(
+        &ctx,
+        Command::Edit(Edit::UpdateNode {
+            node: layerwright_nn::graph::Node::Dense(hidden2),
+            field: "units",
+        }),
+    );
+    run_until(&mut harness, "the restarted run", |app| {
+        app.training.epochs == 0
+            && app.training.is_settled()
+            && app
+                .training
+                .parameters()
+                .is_some_and(|p| p.tensors[2].ncols() == 12)
+    });
+    let restarted = harness.state().training.parameters().unwrap();
+    assert_eq!(
+        restarted.tensors[0], trained.tensors[0],
+        "hidden1's weights are kept"
+    );
+    assert_eq!(
+        restarted.tensors[1], trained.tensors[1],
+        "hidden1's bias is kept"
+    );
+    assert_eq!(
+        restarted.tensors[2].dim(),
+        (8, 12),
+        "hidden2 starts afresh at its new shape"
+    );
+}
