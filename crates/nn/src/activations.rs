@@ -169,7 +169,7 @@ impl Activation {
                 }
             }
             Self::Sigmoid => sigmoid(z),
-            Self::Tanh => z.tanh(),
+            Self::Tanh => z.fast_tanh(),
             Self::Relu => z.max(zero),
             Self::LeakyRelu { a } => leaky_value(z, F::cast(1.0 / a)),
             Self::Prelu { initial_alpha } => leaky_value(z, F::cast(initial_alpha)),

@@ -15,6 +15,7 @@ pub mod gradient_check;
 pub mod graph;
 pub mod inference;
 pub mod init;
+pub mod kernels;
 pub mod losses;
 pub mod model;
 pub mod optimizers;

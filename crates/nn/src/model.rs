@@ -188,6 +188,18 @@ pub fn forward<F: Float>(
     }
 }
 
+/// `y = f(z)` element by element, with `f` chosen once rather than per element.
+fn map_into<F: Float>(z: ArrayView2<F>, mut y: ArrayViewMut2<F>, f: impl Fn(F) -> F) {
+    match (z.as_slice(), y.as_slice_mut()) {
+        (Some(zs), Some(ys)) => {
+            for (y, &z) in ys.iter_mut().zip(zs) {
+                *y = f(z);
+            }
+        }
+        _ => Zip::from(&mut y).and(&z).for_each(|y, &z| *y = f(z)),
+    }
+}
+
 /// `z = x·W + b` into `z`.
 fn affine<F: Float>(
     parameters: &ParameterSet<F>,
@@ -196,10 +208,8 @@ fn affine<F: Float>(
     mut z: ArrayViewMut2<F>,
 ) {
     let weights = parameters.get(layer.weights);
-    ndarray::linalg::general_mat_mul(F::one(), &x, weights, F::zero(), &mut z);
-    if let Some(bias) = layer.bias {
-        z += &parameters.get(bias).row(0);
-    }
+    let bias = layer.bias.map(|id| parameters.get(id).row(0));
+    crate::kernels::affine_into(x, weights.view(), bias, z.view_mut());
 }
 
 /// `y = f(z)`, drawing RReLU slopes into `noise` while training.
@@ -235,11 +245,10 @@ fn activate<F: Float>(
                     *y = leaky_value(z, *slope);
                 });
         }
-        (activation, _) => {
-            Zip::from(&mut y)
-                .and(&z)
-                .for_each(|y, &z| *y = activation.value(z));
-        }
+        (Activation::Tanh, _) => map_into(z, y, Float::fast_tanh),
+        (Activation::Sigmoid, _) => map_into(z, y, crate::activations::sigmoid),
+        (Activation::Relu, _) => map_into(z, y, |z: F| z.max(F::zero())),
+        (activation, _) => map_into(z, y, |z| activation.value(z)),
     }
 }
 
@@ -313,27 +322,23 @@ fn backward<F: Float>(
                     }
                 }
                 // ∂L/∂W = xᵀ·∂L/∂z, ∂L/∂b = Σ_rows ∂L/∂z
-                ndarray::linalg::general_mat_mul(
-                    F::one(),
-                    &x.t(),
-                    &dz,
-                    F::zero(),
-                    &mut grads[layer.weights.0],
+                crate::kernels::weight_gradient_into(
+                    x,
+                    dz.view(),
+                    grads[layer.weights.0].view_mut(),
                 );
                 if let Some(bias) = layer.bias {
-                    grads[bias.0].row_mut(0).assign(&dz.sum_axis(Axis(0)));
+                    let mut sums = grads[bias.0].row_mut(0);
+                    sums.fill(F::zero());
+                    for row in dz.rows() {
+                        sums += &row;
+                    }
                 }
                 // ∂L/∂x += ∂L/∂z·Wᵀ (the input node needs no gradient)
                 if !matches!(architecture.node(layer.input).operation, Operation::Input) {
                     let weights = parameters.get(layer.weights);
-                    let mut dx = top_rows_mut(&mut earlier[layer.input.0], rows);
-                    ndarray::linalg::general_mat_mul(
-                        F::one(),
-                        &dz,
-                        &weights.t(),
-                        F::one(),
-                        &mut dx,
-                    );
+                    let dx = top_rows_mut(&mut earlier[layer.input.0], rows);
+                    crate::kernels::input_gradient_add(dz.view(), weights.view(), dx);
                 }
             }
             Operation::Add { inputs } => {
