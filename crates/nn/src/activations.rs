@@ -256,14 +256,11 @@ pub fn leaky_slope_derivative<F: Float>(z: F) -> F {
     z.min(F::zero())
 }
 
-/// Logistic sigmoid `σ(z) = 1 / (1 + e^(−z))`, evaluated without overflow for any `z`.
+/// Logistic sigmoid `σ(z) = 1 / (1 + e^(−z))`, evaluated without overflow for any `z`
+/// (see [`Float::fast_sigmoid`]).
+#[inline]
 pub fn sigmoid<F: Float>(z: F) -> F {
-    if z >= F::zero() {
-        F::one() / (F::one() + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (F::one() + e)
-    }
+    z.fast_sigmoid()
 }
 
 /// `ln(1 + e^z)` without overflow: `max(z, 0) + ln(1 + e^(−|z|))`.

@@ -6,11 +6,13 @@ use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 
 use crate::float::Float;
 
-/// Above this many multiply-adds a product goes to ndarray's general GEMM.
-const SMALL_PRODUCT: usize = 1 << 21;
+/// Products with more multiply-adds than this go to ndarray's general GEMM, whose packed
+/// kernels win once there is enough work; smaller ones (a training batch through a small
+/// layer) use the loops here, without packing or allocation.
+const SMALL_PRODUCT: usize = 4096;
 
 /// `Σ aᵢ·bᵢ` with eight independent accumulators, so the sum vectorizes.
-#[inline]
+#[inline(always)]
 fn dot<F: Float>(a: &[F], b: &[F]) -> F {
     let mut lanes = [F::zero(); 8];
     let chunks = a.len() / 8;
@@ -27,7 +29,7 @@ fn dot<F: Float>(a: &[F], b: &[F]) -> F {
 }
 
 /// `y += a·x` over two equally long rows.
-#[inline]
+#[inline(always)]
 fn axpy<F: Float>(a: F, x: &[F], y: &mut [F]) {
     for (yv, &xv) in y.iter_mut().zip(x) {
         *yv += a * xv;
@@ -43,11 +45,31 @@ pub fn affine_into<F: Float>(
 ) {
     let (rows, inputs) = x.dim();
     let outputs = weights.ncols();
-    let small = rows * inputs * outputs <= SMALL_PRODUCT;
+    // One output (GEMM handles a single column poorly) or a small product: loops here.
+    let small = rows * inputs * outputs <= SMALL_PRODUCT
+        || outputs == 1
+        || (matches!(outputs, 2 | 4 | 8 | 16 | 32 | 64) && inputs <= 64);
     if let (true, Some(xs), Some(ws), Some(zs)) =
         (small, x.as_slice(), weights.as_slice(), z.as_slice_mut())
     {
         let bias = bias.as_ref().and_then(|b| b.as_slice());
+        if outputs == 1 {
+            // One output: a dot product per row (W's single column is contiguous).
+            let offset = bias.map_or(F::zero(), |b| b[0]);
+            for (x_row, z) in xs.chunks_exact(inputs.max(1)).zip(zs.iter_mut()) {
+                *z = offset + dot(x_row, ws);
+            }
+            return;
+        }
+        match outputs {
+            2 => return affine_fixed::<F, 2>(xs, ws, bias, zs, inputs),
+            4 => return affine_fixed::<F, 4>(xs, ws, bias, zs, inputs),
+            8 => return affine_fixed::<F, 8>(xs, ws, bias, zs, inputs),
+            16 => return affine_fixed::<F, 16>(xs, ws, bias, zs, inputs),
+            32 => return affine_fixed::<F, 32>(xs, ws, bias, zs, inputs),
+            64 => return affine_fixed::<F, 64>(xs, ws, bias, zs, inputs),
+            _ => {}
+        }
         for (x_row, z_row) in xs
             .chunks_exact(inputs.max(1))
             .zip(zs.chunks_exact_mut(outputs.max(1)))
@@ -65,6 +87,30 @@ pub fn affine_into<F: Float>(
     ndarray::linalg::general_mat_mul(F::one(), &x, &weights, F::zero(), &mut z);
     if let Some(bias) = bias {
         z += &bias;
+    }
+}
+
+/// `z = x·W + b` for a layer of exactly `OUT` units: each row's outputs stay in registers.
+#[inline(always)]
+fn affine_fixed<F: Float, const OUT: usize>(
+    xs: &[F],
+    ws: &[F],
+    bias: Option<&[F]>,
+    zs: &mut [F],
+    inputs: usize,
+) {
+    let mut start = [F::zero(); OUT];
+    if let Some(b) = bias {
+        start.copy_from_slice(&b[..OUT]);
+    }
+    for (x_row, z_row) in xs.chunks_exact(inputs.max(1)).zip(zs.chunks_exact_mut(OUT)) {
+        let mut acc = start;
+        for (&a, w_row) in x_row.iter().zip(ws.chunks_exact(OUT)) {
+            for j in 0..OUT {
+                acc[j] += a * w_row[j];
+            }
+        }
+        z_row.copy_from_slice(&acc);
     }
 }
 
@@ -125,13 +171,35 @@ mod tests {
     use ndarray::{Array2, array};
 
     #[test]
+    fn the_fixed_width_kernels_agree_with_ndarray_products() {
+        for outputs in [1, 2, 3, 4, 8, 16, 32, 64] {
+            for rows in [1, 10, 3000] {
+                let x = Array2::from_shape_fn((rows, 5), |(i, j)| {
+                    ((i * 7 + j * 3) % 11) as f64 * 0.25 - 1.0
+                });
+                let w = Array2::from_shape_fn((5, outputs), |(i, j)| {
+                    ((i * 5 + j) % 13) as f64 * 0.1 - 0.6
+                });
+                let b = Array2::from_shape_fn((1, outputs), |(_, j)| j as f64 * 0.01);
+                let mut z = Array2::zeros((rows, outputs));
+                affine_into(x.view(), w.view(), Some(b.row(0)), z.view_mut());
+                let expected = x.dot(&w) + b.row(0);
+                assert!(
+                    (&z - &expected).iter().all(|d| d.abs() < 1e-12),
+                    "{rows}×5×{outputs}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_small_kernels_agree_with_ndarray_products() {
         let x = array![[1.0_f64, 2.0, 3.0], [4.0, 5.0, 6.0]];
         let w = Array2::from_shape_fn((3, 11), |(i, j)| (i * 11 + j) as f64 * 0.1 - 1.0);
         let b = Array2::from_shape_fn((1, 11), |(_, j)| j as f64);
         let mut z = Array2::zeros((2, 11));
         affine_into(x.view(), w.view(), Some(b.row(0)), z.view_mut());
-        let expected = x.dot(&w) + &b.row(0);
+        let expected = x.dot(&w) + b.row(0);
         assert!((&z - &expected).iter().all(|d| d.abs() < 1e-12));
         let dz = Array2::from_shape_fn((2, 11), |(i, j)| (i + j) as f64 * 0.5);
         let mut dw = Array2::from_elem((3, 11), 99.0);

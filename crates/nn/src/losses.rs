@@ -77,8 +77,18 @@ impl OutputFunction {
 
     /// Applies `ŷ = g(z)` to every row of `logits` in place.
     pub fn apply<F: Float>(self, mut logits: ArrayViewMut2<F>) {
-        for row in logits.rows_mut() {
-            self.apply_row(row);
+        match self {
+            // Element-wise functions run over the whole block at once.
+            Self::Identity => {}
+            Self::Sigmoid => logits.mapv_inplace(sigmoid),
+            Self::Step => {
+                logits.mapv_inplace(|z| if z > F::zero() { F::one() } else { F::zero() });
+            }
+            Self::Softmax => {
+                for row in logits.rows_mut() {
+                    self.apply_row(row);
+                }
+            }
         }
     }
 }

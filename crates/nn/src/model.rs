@@ -200,6 +200,26 @@ fn map_into<F: Float>(z: ArrayView2<F>, mut y: ArrayViewMut2<F>, f: impl Fn(F) -
     }
 }
 
+/// `out = f(a, b)` element by element over three arrays of one shape.
+fn zip_into<F: Float>(
+    out: &mut ArrayViewMut2<F>,
+    a: &ArrayView2<F>,
+    b: &ArrayView2<F>,
+    f: impl Fn(F, F) -> F,
+) {
+    match (out.as_slice_mut(), a.as_slice(), b.as_slice()) {
+        (Some(os), Some(xs), Some(ys)) => {
+            for ((o, &x), &y) in os.iter_mut().zip(xs).zip(ys) {
+                *o = f(x, y);
+            }
+        }
+        _ => Zip::from(out)
+            .and(a)
+            .and(b)
+            .for_each(|o, &x, &y| *o = f(x, y)),
+    }
+}
+
 /// `z = x·W + b` into `z`.
 fn affine<F: Float>(
     parameters: &ParameterSet<F>,
@@ -313,6 +333,16 @@ fn backward<F: Float>(
                             .and(&noise.slice_axis(Axis(0), Slice::from(..rows)))
                             .for_each(|dz, &z, &g, &s| *dz = g * leaky_derivative(z, s));
                     }
+                    // The common activations get a loop of their own, chosen once per layer.
+                    Activation::Tanh => {
+                        zip_into(&mut dz, &gradient, &y, |g, y| g * (F::one() - y * y));
+                    }
+                    Activation::Sigmoid => {
+                        zip_into(&mut dz, &gradient, &y, |g, y| g * y * (F::one() - y));
+                    }
+                    Activation::Relu => zip_into(&mut dz, &gradient, &z, |g, z| {
+                        if z > F::zero() { g } else { F::zero() }
+                    }),
                     activation => {
                         Zip::from(&mut dz)
                             .and(&z)
