@@ -238,6 +238,21 @@ fn records(text: &str) -> impl Iterator<Item = Result<(usize, csv::StringRecord)
     })
 }
 
+/// A header row's names, an empty cell named `column N` after its 1-based position.
+fn header_names(cells: &csv::StringRecord) -> Vec<String> {
+    cells
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            if name.is_empty() {
+                format!("column {}", i + 1)
+            } else {
+                name.to_owned()
+            }
+        })
+        .collect()
+}
+
 /// Reads a data set from CSV `text`. `name` names the data set in the app.
 ///
 /// Rows are parsed as they are read, so a file past the row, column or cell limits is
@@ -276,17 +291,7 @@ pub fn read_csv(text: &str, name: &str, options: &CsvOptions) -> Result<Dataset,
         ),
     };
     let names: Vec<String> = if has_header {
-        first
-            .iter()
-            .enumerate()
-            .map(|(i, name)| {
-                if name.is_empty() {
-                    format!("column {}", i + 1)
-                } else {
-                    name.to_owned()
-                }
-            })
-            .collect()
+        header_names(&first)
     } else {
         (1..=width).map(|i| format!("column {i}")).collect()
     };
@@ -435,17 +440,7 @@ pub fn read_features(text: &str, feature_names: &[String]) -> Result<Array2<f64>
     for (index, record) in records(text).enumerate() {
         let (line, cells) = record?;
         if index == 0 && cells.iter().any(|cell| !is_number(cell)) {
-            names = cells
-                .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    if n.is_empty() {
-                        format!("column {}", i + 1)
-                    } else {
-                        n.to_owned()
-                    }
-                })
-                .collect();
+            names = header_names(&cells);
             if cells.len() != expected {
                 return Err(CsvError::FeatureCount {
                     line,
