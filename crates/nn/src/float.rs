@@ -59,13 +59,12 @@ pub trait Float:
 /// `e^r` by its Taylor polynomial to degree 7, `2^k` built from the exponent bits. Relative
 /// error below 2e-7 for `x` in `[−87, 88]`; clamped outside.
 #[allow(clippy::excessive_precision, clippy::unreadable_literal)] // ln 2 split in two parts
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // k is clamped to [-126, 127]
 #[inline]
 fn branch_free_exp(x: f32) -> f32 {
     const LN2_HIGH: f32 = 0.693_145_751_953_125;
     const LN2_LOW: f32 = 1.428_606_820_309_417_2e-6;
     let x = x.clamp(-87.0, 88.0);
-    let k = (x * std::f32::consts::LOG2_E).round();
+    let k = (x * std::f32::consts::LOG2_E).round_ties_even();
     let r = x - k * LN2_HIGH - k * LN2_LOW;
     let mut p = 1.0 / 5040.0;
     for c in [
@@ -79,7 +78,10 @@ fn branch_free_exp(x: f32) -> f32 {
     ] {
         p = p * r + c;
     }
-    let scale = f32::from_bits(((k as i32 + 127) as u32) << 23);
+    // 2^k without a float-to-integer conversion (which does not vectorize): adding 1.5·2²³
+    // leaves the integer k + 127 in the low mantissa bits; shifting them into the exponent
+    // field makes 2^k.
+    let scale = f32::from_bits((k + 127.0 + 12_582_912.0).to_bits() << 23);
     p * scale
 }
 

@@ -56,6 +56,17 @@ pub fn affine_into<F: Float>(
         if outputs == 1 {
             // One output: a dot product per row (W's single column is contiguous).
             let offset = bias.map_or(F::zero(), |b| b[0]);
+            if let Ok(w8) = <&[F; 8]>::try_from(ws) {
+                // Eight inputs: one vector product and a fixed addition tree per row.
+                for (x_row, z) in xs.chunks_exact(8).zip(zs.iter_mut()) {
+                    if let Ok(x8) = <&[F; 8]>::try_from(x_row) {
+                        let p: [F; 8] = std::array::from_fn(|i| x8[i] * w8[i]);
+                        *z = offset
+                            + (((p[0] + p[4]) + (p[2] + p[6])) + ((p[1] + p[5]) + (p[3] + p[7])));
+                    }
+                }
+                return;
+            }
             for (x_row, z) in xs.chunks_exact(inputs.max(1)).zip(zs.iter_mut()) {
                 *z = offset + dot(x_row, ws);
             }
