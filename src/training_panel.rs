@@ -139,6 +139,7 @@ pub struct TrainingPanel {
     pub playing: bool,
     examples_per_second: f64,
     acknowledged: u64,
+    reloading_after_failure: bool,
     /// Why training stopped or cannot start, if it did.
     pub message: Option<String>,
     parameters: Option<ParameterSet<f64>>,
@@ -169,6 +170,7 @@ impl Default for TrainingPanel {
             playing: false,
             examples_per_second: 0.0,
             acknowledged: 0,
+            reloading_after_failure: false,
             message: None,
             parameters: None,
             grid: None,
@@ -253,7 +255,10 @@ impl TrainingPanel {
                     self.run_id += 1;
                     self.grid = None;
                     self.texture_stale = true;
-                    self.message = None;
+                    // After a failure the message stays until the person acts.
+                    if !std::mem::take(&mut self.reloading_after_failure) {
+                        self.message = None;
+                    }
                     let resume = self.playing;
                     self.send(
                         ctx,
@@ -327,11 +332,20 @@ impl TrainingPanel {
                 FromTrainer::Progress(progress) if progress.run_id == self.run_id => {
                     self.absorb(*progress);
                 }
-                FromTrainer::Stopped { run_id, message }
-                    if run_id == self.run_id || run_id == 0 =>
-                {
+                FromTrainer::Stopped {
+                    run_id,
+                    message,
+                    lost,
+                } if run_id == self.run_id || run_id == 0 => {
                     self.playing = false;
                     self.message = Some(message);
+                    if lost {
+                        // The next frame loads the graph again, from fresh weights.
+                        self.reloading_after_failure = true;
+                        self.loaded = None;
+                        self.parameters = None;
+                        self.architecture = None;
+                    }
                 }
                 // A message from an earlier run.
                 _ => {}
@@ -386,6 +400,12 @@ impl TrainingPanel {
             let until = (self.budget > self.epochs).then_some(self.budget);
             self.send(ctx, ToTrainer::Play { until });
         }
+    }
+
+    /// Makes the trainer panic (tests use this to check that failures are caught).
+    #[doc(hidden)]
+    pub fn panic_for_test(&mut self, ctx: &egui::Context) {
+        self.send(ctx, ToTrainer::PanicForTest);
     }
 
     /// One epoch, then pause.

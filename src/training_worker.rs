@@ -119,6 +119,9 @@ pub enum ToTrainer {
     },
     /// End the thread.
     Shutdown,
+    /// Panic inside the trainer, to prove that a failure there is caught and reported.
+    #[doc(hidden)]
+    PanicForTest,
 }
 
 /// What the trainer tells the UI.
@@ -132,6 +135,8 @@ pub enum FromTrainer {
         run_id: u64,
         /// What happened, for the person.
         message: String,
+        /// Whether the trainer dropped the run (after a failure): it must be loaded again.
+        lost: bool,
     },
 }
 
@@ -323,7 +328,7 @@ fn trainer_loop(
                 Ok(Ok(did)) => changed |= did,
                 Ok(Err(message)) => {
                     control.playing = false;
-                    stop(news, wake, run.as_ref(), message);
+                    stop(news, wake, run.as_ref(), message, false);
                 }
                 Err(panic) => {
                     control.playing = false;
@@ -331,7 +336,7 @@ fn trainer_loop(
                         "The trainer failed ({}); your graph is safe. Reset to start again.",
                         panic_text(panic.as_ref())
                     );
-                    stop(news, wake, run.as_ref(), message);
+                    stop(news, wake, run.as_ref(), message, true);
                     run = None;
                 }
             }
@@ -344,7 +349,7 @@ fn trainer_loop(
                 Ok(Ok(())) => changed = true,
                 Ok(Err(message)) => {
                     control.playing = false;
-                    stop(news, wake, Some(current), message);
+                    stop(news, wake, Some(current), message, false);
                 }
                 Err(panic) => {
                     control.playing = false;
@@ -352,7 +357,7 @@ fn trainer_loop(
                         "The trainer failed ({}); your graph is safe. Reset to start again.",
                         panic_text(panic.as_ref())
                     );
-                    stop(news, wake, Some(current), message);
+                    stop(news, wake, Some(current), message, true);
                     run = None;
                 }
             }
@@ -398,9 +403,19 @@ fn trainer_loop(
     }
 }
 
-fn stop(news: &SyncSender<FromTrainer>, wake: &dyn Fn(), run: Option<&Run>, message: String) {
+fn stop(
+    news: &SyncSender<FromTrainer>,
+    wake: &dyn Fn(),
+    run: Option<&Run>,
+    message: String,
+    lost: bool,
+) {
     let run_id = run.map_or(0, |r| r.run_id);
-    let _ = news.send(FromTrainer::Stopped { run_id, message });
+    let _ = news.send(FromTrainer::Stopped {
+        run_id,
+        message,
+        lost,
+    });
     wake();
 }
 
@@ -511,6 +526,7 @@ fn handle(
             Ok(true)
         }
         ToTrainer::Shutdown => Ok(false),
+        ToTrainer::PanicForTest => panic!("a deliberate failure"),
     }
 }
 

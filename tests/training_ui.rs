@@ -195,3 +195,32 @@ fn a_graph_edit_restarts_training_keeping_the_layers_whose_shapes_did_not_change
         "hidden2 starts afresh at its new shape"
     );
 }
+
+#[test]
+fn a_failure_in_the_trainer_is_shown_and_the_app_and_document_survive() {
+    let mut harness = harness();
+    run_until(&mut harness, "the first snapshot", |app| {
+        !app.training.history.is_empty()
+    });
+    let document = harness.state().editor.document.document().clone();
+    let ctx = harness.ctx.clone();
+    // The panic message goes to stderr; the test is about what the app does next.
+    harness.state_mut().training.panic_for_test(&ctx);
+    run_until(&mut harness, "the failure message", |app| {
+        app.training.message.is_some()
+    });
+    let message = harness.state().training.message.clone().unwrap();
+    assert!(
+        message.starts_with("The trainer failed (a deliberate failure); your graph is safe."),
+        "{message}"
+    );
+    assert_eq!(*harness.state().editor.document.document(), document);
+    // The graph is loaded again from fresh weights, and training works.
+    run_until(&mut harness, "the reloaded run", |app| {
+        app.training.epochs == 0 && app.training.is_settled() && app.training.parameters().is_some()
+    });
+    harness.get_by_label("Step epoch").click();
+    run_until(&mut harness, "an epoch after the failure", |app| {
+        app.training.epochs == 1
+    });
+}
