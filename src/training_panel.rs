@@ -140,6 +140,7 @@ pub struct TrainingPanel {
     examples_per_second: f64,
     acknowledged: u64,
     reloading_after_failure: bool,
+    seen: Option<(u64, u64)>,
     /// Why training stopped or cannot start, if it did.
     pub message: Option<String>,
     parameters: Option<ParameterSet<f64>>,
@@ -171,6 +172,7 @@ impl Default for TrainingPanel {
             examples_per_second: 0.0,
             acknowledged: 0,
             reloading_after_failure: false,
+            seen: None,
             message: None,
             parameters: None,
             grid: None,
@@ -223,6 +225,12 @@ impl TrainingPanel {
     /// restarts (keeping the weights of layers whose shapes did not change); new settings
     /// apply live.
     pub fn sync(&mut self, ctx: &egui::Context, editor: &mut Editor) {
+        // Most frames the document has not changed: skip the comparison work.
+        if self.seen == Some(editor.version()) && self.loaded.is_some() {
+            self.poll();
+            return;
+        }
+        self.seen = Some(editor.version());
         let document = editor.document.document().clone();
         let key = structure_key(&document);
         self.budget = document.training.epochs;
@@ -434,6 +442,11 @@ impl TrainingPanel {
     /// The latest weights the trainer reported (small networks).
     pub fn parameters(&self) -> Option<&ParameterSet<f64>> {
         self.parameters.as_ref()
+    }
+
+    /// Whether a decision boundary has arrived from the trainer.
+    pub fn has_boundary(&self) -> bool {
+        self.grid.is_some()
     }
 
     /// The latest training loss, if any.

@@ -139,8 +139,8 @@ fn a_huge_learning_rate_pauses_with_a_message_and_the_app_keeps_running() {
 #[test]
 fn the_decision_boundary_appears_for_two_dimensional_data() {
     let mut harness = harness();
-    run_until(&mut harness, "the first snapshot", |app| {
-        !app.training.history.is_empty()
+    run_until(&mut harness, "the first boundary", |app| {
+        app.training.has_boundary()
     });
     harness.get_by_label("Discretize output");
     harness.get_by_label("Test points");

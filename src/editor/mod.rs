@@ -46,6 +46,9 @@ pub struct AddMenu {
 
 /// The editor's state beside the document: the canvas view, selection, clipboard and caches.
 pub struct Editor {
+    /// Tells editors apart: a newly opened document gets a new editor, whose revisions
+    /// start again from 0.
+    id: u64,
     /// The document and its history.
     pub document: EditorDocument,
     /// The folder of the open file, for data paths relative to it.
@@ -75,7 +78,9 @@ pub struct Editor {
 impl Editor {
     /// An editor on `document`.
     pub fn new(document: layerwright_nn::graph::GraphDocument, base_dir: Option<PathBuf>) -> Self {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Self {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             document: EditorDocument::new(document),
             base_dir,
             snarl: Snarl::new(),
@@ -110,6 +115,11 @@ impl Editor {
             self.diagnostics = diagnose(self.document.document(), dataset);
             self.diagnosed_revision = Some(revision);
         }
+    }
+
+    /// This editor's id and its document's revision: equal pairs mean an unchanged document.
+    pub fn version(&self) -> (u64, u64) {
+        (self.id, self.document.revision())
     }
 
     /// Compiles the current document against its (cached) data set.
@@ -308,7 +318,7 @@ impl Editor {
             diagnostics: &self.diagnostics,
             commands: &mut commands,
             transform: &mut self.transform,
-            fit: std::mem::take(&mut self.fit_requested).then_some(()),
+            fit: std::mem::take(&mut self.fit_requested),
             canvas_rect: ui.available_rect_before_wrap(),
             refusal: None,
             selected: &self.selected,

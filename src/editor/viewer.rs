@@ -18,7 +18,7 @@ pub struct GraphViewer<'a> {
     pub diagnostics: &'a Diagnostics,
     pub commands: &'a mut Vec<Command>,
     pub transform: &'a mut TSTransform,
-    pub fit: Option<()>,
+    pub fit: bool,
     pub canvas_rect: Rect,
     pub refusal: Option<String>,
     /// The selected nodes' ids, drawn highlighted.
@@ -451,7 +451,7 @@ impl SnarlViewer<String> for GraphViewer<'_> {
     }
 
     fn current_transform(&mut self, to_global: &mut TSTransform, snarl: &mut Snarl<String>) {
-        if self.fit.take().is_some() && self.canvas_rect.is_positive() {
+        if std::mem::take(&mut self.fit) && self.canvas_rect.is_positive() {
             let mut bounds = Rect::NOTHING;
             for (pos, _) in snarl.nodes_pos() {
                 bounds = bounds.union(Rect::from_min_size(pos, vec2(200.0, 90.0)));
