@@ -16,7 +16,9 @@ pub mod graph;
 pub mod inference;
 pub mod init;
 pub mod kernels;
+pub mod loss_surface;
 pub mod losses;
+pub mod metrics;
 pub mod model;
 pub mod optimizers;
 pub mod rng;
@@ -34,5 +36,5 @@ pub use losses::{Loss, OutputFunction, Reduction};
 pub use optimizers::{Optimizer, Regularization};
 pub use rng::SplitMix64;
 pub use training::{
-    Batching, Evaluation, Samples, Session, Shuffle, Trainer, TrainingConfig, TrainingError,
+    Batching, Evaluation, NodeValues, Samples, Session, Shuffle, Trainer, TrainingConfig, TrainingError,
 };

@@ -4,7 +4,7 @@ use ndarray::{Array2, ArrayView2, Axis, Slice};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::architecture::{Architecture, ParameterRole, ParameterSet};
+use crate::architecture::{Architecture, NodeId, ParameterRole, ParameterSet};
 use crate::float::{Float, Precision};
 use crate::losses::{OutputFunction, Reduction, loss_and_gradient};
 use crate::model::{Mode, Workspace, forward, loss_and_gradients};
@@ -596,6 +596,26 @@ impl<F: Float> Trainer<F> {
         outputs.assign(&self.evaluation_workspace.value(head.logits));
         head.output_function.apply(outputs);
     }
+
+    /// Every node's output for `inputs: [n, input_width]` in inference mode, in the
+    /// architecture's node order (`[n, width]` each, the input node's being the encoded
+    /// features), and the predictions `ŷ = g(z)`, `[n, output_width]`.
+    pub fn node_values(&mut self, inputs: ArrayView2<F>) -> (Vec<Array2<F>>, Array2<F>) {
+        let head = self.architecture.head();
+        forward(
+            &self.architecture,
+            &self.parameters,
+            inputs,
+            Mode::Inference,
+            &mut self.evaluation_workspace,
+        );
+        let values = (0..self.architecture.nodes().len())
+            .map(|index| self.evaluation_workspace.value(NodeId(index)).to_owned())
+            .collect();
+        let mut predictions = self.evaluation_workspace.value(head.logits).to_owned();
+        head.output_function.apply(predictions.view_mut());
+        (values, predictions)
+    }
 }
 
 /// How many rows of `logits` are classified as `targets` says.
@@ -628,6 +648,15 @@ fn argmax<'a, F: Float>(values: impl Iterator<Item = &'a F>) -> usize {
         }
     }
     best.0
+}
+
+/// Every node's output over a batch of inputs: what the neuron views draw.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeValues {
+    /// One `[n, width]` array per node, in the architecture's node order.
+    pub nodes: Vec<Array2<f32>>,
+    /// `ŷ = g(z)`, `[n, output_width]`.
+    pub predictions: Array2<f64>,
 }
 
 /// A [`Trainer`] in the precision chosen at run time.
@@ -750,6 +779,26 @@ impl Session {
             let mut outputs = Array2::zeros((rows, width));
             t.predict_into(cast.view(), outputs.view_mut());
             outputs.mapv(Float::widen)
+        }))
+    }
+
+    /// Every node's output for `inputs: [n, input_width]` (see [`Trainer::node_values`]),
+    /// as `f32` to keep snapshots small, and the predictions `[n, output_width]` in `f64`.
+    pub fn node_values(&mut self, inputs: ArrayView2<f64>) -> Result<NodeValues, TrainingError> {
+        let expected = self.architecture().input_width();
+        if inputs.ncols() != expected {
+            return Err(TrainingError::InputWidth {
+                expected,
+                found: inputs.ncols(),
+            });
+        }
+        Ok(each_precision!(self, t => {
+            let cast = cast_array(inputs);
+            let (nodes, predictions) = t.node_values(cast.view());
+            NodeValues {
+                nodes: nodes.into_iter().map(|n| n.mapv(|v| v.widen() as f32)).collect(),
+                predictions: predictions.mapv(Float::widen),
+            }
         }))
     }
 
