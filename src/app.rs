@@ -107,6 +107,11 @@ pub struct LayerwrightApp {
     show_shortcuts: bool,
     show_about: bool,
     shown_title: String,
+    /// A plot's PNG waiting for the person to choose where it goes, with its suggested name.
+    pending_png: Option<(Vec<u8>, String)>,
+    /// Whether the frame-time overlay is shown.
+    pub show_frame_times: bool,
+    frame_stats: crate::insight::frame_stats::FrameStats,
 }
 
 impl LayerwrightApp {
@@ -148,6 +153,9 @@ impl LayerwrightApp {
             show_shortcuts: false,
             show_about: false,
             shown_title: String::new(),
+            pending_png: None,
+            show_frame_times: false,
+            frame_stats: Default::default(),
         }
     }
 
@@ -257,10 +265,21 @@ impl LayerwrightApp {
                     self.perform(ctx, intent);
                 }
             }
-            DialogOutcome::Cancelled => self.after_save = None,
+            DialogOutcome::Chosen(DialogKind::SavePng, path) => {
+                self.save_png_to(ctx, &path);
+            }
+            DialogOutcome::Cancelled => {
+                self.after_save = None;
+                self.pending_png = None;
+            }
             DialogOutcome::Unavailable(kind) => {
                 let text = match (kind, &self.file.path) {
                     (DialogKind::SaveAs, Some(path)) => path.display().to_string(),
+                    (DialogKind::SavePng, _) => self
+                        .pending_png
+                        .as_ref()
+                        .map(|(_, name)| name.clone())
+                        .unwrap_or_default(),
                     _ => String::new(),
                 };
                 self.path_prompt = Some(PathPrompt { kind, text });
@@ -291,6 +310,14 @@ impl LayerwrightApp {
             Command::Action(Action::StepBatch) => return self.training.step_batch(ctx),
             Command::Action(Action::ResetTraining) => return self.training.reset(ctx, false),
             Command::Action(Action::ResetNewSeed) => return self.training.reset(ctx, true),
+            Command::SavePlot(capture) => {
+                // The screenshot arrives as an event in a later frame (see `window_events`).
+                ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(egui::UserData::new(
+                    capture,
+                )));
+                return;
+            }
+            Command::Notify(text) => return self.editor.notify(ctx, text, None),
             _ => {}
         }
         let editor = &mut self.editor;
@@ -382,6 +409,8 @@ impl LayerwrightApp {
                 | Action::Paste
                 | Action::Duplicate => Ok(()),
             },
+            // Handled above.
+            Command::SavePlot(_) | Command::Notify(_) => Ok(()),
         };
         // Whatever an edit added becomes the selection, so the next key acts on it.
         let added: Vec<String> = editor
@@ -446,10 +475,19 @@ impl LayerwrightApp {
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
-                commands.extend(self.editor.canvas_ui(ui));
+                let background = ui.visuals().extreme_bg_color;
+                self.training.insight.refresh_textures(ui.ctx(), background);
+                let (canvas_commands, hovered) = self.editor.canvas_ui(ui, &self.training.insight);
+                commands.extend(canvas_commands);
+                if hovered != self.training.hovered_unit {
+                    self.training.hovered_unit = hovered;
+                    // The plot below shows the hovered unit: draw it again now.
+                    ui.ctx().request_repaint();
+                }
             });
         commands.extend(self.editor.add_menu_ui(&ctx));
         self.dialogs_ui(&ctx);
+        self.frame_times_ui(&ctx);
         for command in commands {
             self.apply(&ctx, command);
         }
@@ -505,12 +543,12 @@ impl LayerwrightApp {
             let width = ((ui.available_width() - 16.0) / 2.0).max(120.0);
             ui.vertical(|ui| {
                 ui.set_width(width);
-                self.training.curves_ui(ui);
+                commands.extend(self.training.curves_ui(ui));
             });
             ui.separator();
             ui.vertical(|ui| {
                 ui.set_width(width);
-                self.training.boundary_ui(ui);
+                commands.extend(self.training.views_ui(ui, &mut self.editor));
             });
         });
     }
@@ -602,10 +640,110 @@ impl LayerwrightApp {
         if let Some(path) = dropped {
             self.request(ctx, Intent::Open(path));
         }
+        let screenshot = ctx.input(|i| {
+            i.raw.events.iter().find_map(|event| match event {
+                egui::Event::Screenshot {
+                    user_data, image, ..
+                } => {
+                    let capture = user_data
+                        .data
+                        .as_ref()?
+                        .downcast_ref::<crate::insight::export::PlotCapture>()?
+                        .clone();
+                    Some((capture, image.clone(), i.pixels_per_point))
+                }
+                _ => None,
+            })
+        });
+        if let Some((capture, image, pixels_per_point)) = screenshot {
+            self.plot_captured(ctx, &capture, &image, pixels_per_point);
+        }
         if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.is_dirty() {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.unsaved_prompt = Some(Intent::Quit);
         }
+    }
+
+    /// Crops a screenshot to the plot, encodes it and asks where to save it.
+    pub fn plot_captured(
+        &mut self,
+        ctx: &egui::Context,
+        capture: &crate::insight::export::PlotCapture,
+        image: &egui::ColorImage,
+        pixels_per_point: f32,
+    ) {
+        use crate::insight::export::{crop, encode_png};
+        let Some(cropped) = crop(image, capture.rect, pixels_per_point) else {
+            self.error_dialog = Some("The plot was not on screen; nothing was saved.".to_owned());
+            return;
+        };
+        match encode_png(&cropped) {
+            Ok(bytes) => {
+                self.pending_png = Some((bytes, capture.file_name.clone()));
+                if self.pending_dialog.is_none() {
+                    self.pending_dialog = Some(PendingDialog::start(
+                        DialogKind::SavePng,
+                        &capture.file_name,
+                        ctx,
+                    ));
+                }
+            }
+            Err(error) => self.error_dialog = Some(format!("Could not encode the image: {error}")),
+        }
+    }
+
+    /// Writes the waiting PNG to `path`; true if it was saved.
+    pub fn save_png_to(&mut self, ctx: &egui::Context, path: &Path) -> bool {
+        let Some((bytes, _)) = self.pending_png.take() else {
+            return false;
+        };
+        match layerwright_nn::graph::io::write_atomically(path, &bytes) {
+            Ok(()) => {
+                self.editor
+                    .notify(ctx, format!("Saved {}", path.display()), None);
+                true
+            }
+            Err(error) => {
+                self.error_dialog = Some(error.to_string());
+                false
+            }
+        }
+    }
+
+    /// Records one frame's CPU time for the overlay.
+    pub fn record_frame_time(&mut self, now_secs: f64, cpu_secs: f32) {
+        self.frame_stats.record(now_secs, cpu_secs);
+    }
+
+    /// The overlay with the UI thread's frame times (View → Frame times).
+    fn frame_times_ui(&self, ctx: &egui::Context) {
+        if !self.show_frame_times {
+            return;
+        }
+        let text = match self.frame_stats.p50_p95() {
+            Some((p50, p95)) => format!(
+                "UI CPU per frame: p50 {:.2} ms, p95 {:.2} ms ({} frames in the last second)",
+                p50 * 1000.0,
+                p95 * 1000.0,
+                self.frame_stats.len()
+            ),
+            None => "UI CPU per frame: measuring…".to_owned(),
+        };
+        egui::Area::new(egui::Id::new("frame-times"))
+            .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-8.0, 28.0))
+            .interactable(false)
+            .show(ctx, |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.label(egui::RichText::new(text).monospace().small());
+                });
+            });
+        // Keep measuring while the overlay is open.
+        ctx.request_repaint_after(std::time::Duration::from_millis(250));
+    }
+
+    /// Whether a plot image is waiting to be saved.
+    pub fn has_pending_png(&self) -> bool {
+        self.pending_png.is_some()
     }
 
     fn menu_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -680,6 +818,16 @@ impl LayerwrightApp {
                     ui.close();
                 }
             }
+            ui.separator();
+            ui.checkbox(&mut self.training.insight.show_maps, "Unit maps in nodes")
+                .on_hover_text(
+                    "Each unit's output over the input plane, inside its node (2-D data). \
+                     Hover one to see it large in the plot.",
+                );
+            ui.checkbox(&mut self.training.insight.show_weights, "Weights in nodes")
+                .on_hover_text("Each layer's weight matrix as a heatmap, values on hover.");
+            ui.checkbox(&mut self.show_frame_times, "Frame times")
+                .on_hover_text("The UI thread's CPU time per frame over the last second.");
             ui.separator();
             ui.label("Theme");
             let before = self.settings.theme;
@@ -771,6 +919,7 @@ impl LayerwrightApp {
             let title = match prompt.kind {
                 DialogKind::Open => "Open a graph file",
                 DialogKind::SaveAs => "Save the graph as",
+                DialogKind::SavePng => "Save the plot as",
             };
             let mut answer: Option<bool> = None;
             egui::Window::new(title)
@@ -804,7 +953,7 @@ impl LayerwrightApp {
                     ui.horizontal(|ui| {
                         let verb = match prompt.kind {
                             DialogKind::Open => "Open",
-                            DialogKind::SaveAs => "Save",
+                            DialogKind::SaveAs | DialogKind::SavePng => "Save",
                         };
                         if ui.button(verb).clicked() {
                             answer = Some(true);
@@ -824,6 +973,7 @@ impl LayerwrightApp {
                 Some(false) => {
                     self.path_prompt = None;
                     self.after_save = None;
+                    self.pending_png = None;
                 }
                 _ => {}
             }
@@ -917,7 +1067,11 @@ fn empty_document() -> GraphDocument {
 }
 
 impl eframe::App for LayerwrightApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        // The previous frame's work, as eframe measured it.
+        if let Some(cpu_secs) = frame.info().cpu_usage {
+            self.record_frame_time(ui.ctx().input(|i| i.time), cpu_secs);
+        }
         self.show(ui);
     }
 

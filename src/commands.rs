@@ -13,6 +13,10 @@ pub enum Command {
     Action(Action),
     /// A change to the document.
     Edit(Edit),
+    /// Save a plot (this part of the window) as a PNG image, asking where.
+    SavePlot(crate::insight::export::PlotCapture),
+    /// Tell the person something briefly (why a click on a plot did nothing, say).
+    Notify(String),
 }
 
 /// The app's named actions.

@@ -121,6 +121,8 @@ pub enum DialogKind {
     Open,
     /// Choose where to save the graph.
     SaveAs,
+    /// Choose where to save a plot's PNG image.
+    SavePng,
 }
 
 /// What a dialog answered.
@@ -164,10 +166,18 @@ impl PendingDialog {
             .name("file-dialog".to_owned())
             .spawn(move || {
                 let started = Instant::now();
-                let dialog = rfd::FileDialog::new().add_filter("Layerwright graph", &["json"]);
                 let chosen = match kind {
-                    DialogKind::Open => dialog.pick_file(),
-                    DialogKind::SaveAs => dialog.set_file_name(&suggested).save_file(),
+                    DialogKind::Open => rfd::FileDialog::new()
+                        .add_filter("Layerwright graph", &["json"])
+                        .pick_file(),
+                    DialogKind::SaveAs => rfd::FileDialog::new()
+                        .add_filter("Layerwright graph", &["json"])
+                        .set_file_name(&suggested)
+                        .save_file(),
+                    DialogKind::SavePng => rfd::FileDialog::new()
+                        .add_filter("PNG image", &["png"])
+                        .set_file_name(&suggested)
+                        .save_file(),
                 };
                 // The window may have closed meanwhile; then nobody is waiting.
                 let _ = sender.send(outcome_of(chosen, started));

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod editor;
 pub mod examples;
 pub mod files;
+pub mod insight;
 pub mod theme;
 pub mod training_panel;
 pub mod training_worker;

@@ -75,3 +75,53 @@ pub fn wire_colour(dark_mode: bool) -> Color32 {
         Color32::from_gray(90)
     }
 }
+
+/// The colour of class `index` in plots (Okabe–Ito, colour-blind safe).
+pub fn class_colour(index: usize) -> Color32 {
+    const COLOURS: [Color32; 7] = [
+        okabe_ito::ORANGE,
+        okabe_ito::BLUE,
+        okabe_ito::BLUISH_GREEN,
+        okabe_ito::REDDISH_PURPLE,
+        okabe_ito::SKY_BLUE,
+        okabe_ito::VERMILLION,
+        okabe_ito::YELLOW,
+    ];
+    COLOURS[index % COLOURS.len()]
+}
+
+/// Mixes `colour` into the neutral `background` by `amount` in 0..=1.
+pub fn tint(background: Color32, colour: Color32, amount: f64) -> Color32 {
+    let t = amount.clamp(0.0, 1.0) as f32;
+    let mix = |a: u8, b: u8| (f32::from(a) + (f32::from(b) - f32::from(a)) * t).round() as u8;
+    Color32::from_rgb(
+        mix(background.r(), colour.r()),
+        mix(background.g(), colour.g()),
+        mix(background.b(), colour.b()),
+    )
+}
+
+/// A diverging colour for a value in `[−scale, scale]`: class 0's colour (orange) for
+/// negative values, class 1's (blue) for positive ones, fading to `background` at zero.
+pub fn diverging(value: f64, scale: f64, background: Color32) -> Color32 {
+    if !value.is_finite() || scale <= 0.0 {
+        return background;
+    }
+    let colour = if value < 0.0 {
+        class_colour(0)
+    } else {
+        class_colour(1)
+    };
+    tint(background, colour, (value.abs() / scale).min(1.0) * 0.85)
+}
+
+/// A sequential colour for `t` in `[0, 1]` (loss heights): from `background` at 0 to a deep
+/// blue at 1.
+pub fn sequential(t: f64, background: Color32) -> Color32 {
+    tint(background, okabe_ito::BLUE, t.clamp(0.0, 1.0) * 0.9)
+}
+
+/// The colour of a gradient-descent path drawn over a surface.
+pub const DESCENT_PATH: Color32 = okabe_ito::VERMILLION;
+/// The colour of a marked optimum.
+pub const OPTIMUM: Color32 = okabe_ito::YELLOW;

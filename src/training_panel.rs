@@ -8,36 +8,19 @@ use layerwright_nn::data::Task;
 use layerwright_nn::graph::GraphDocument;
 use layerwright_nn::{ParameterSet, TrainingConfig};
 
+use crate::commands::Command;
 use crate::editor::Editor;
-use crate::theme::okabe_ito;
+use crate::editor::state::Edit;
+use crate::insight::confusion::{TestImages, confusion_ui};
+use crate::insight::export::PlotCapture;
+use crate::insight::neurons::NodeInsight;
+use crate::insight::regression::{LineScatter, SurfaceDrawing, fit_ui, surface_ui};
+use crate::insight::{View, with_nearest_removed, with_point_added};
+pub use crate::theme::class_colour;
+use crate::theme::tint;
 use crate::training_worker::{
-    EpochPoint, FromTrainer, GridValues, Progress, ToTrainer, TrainerHandle,
+    EpochPoint, FromTrainer, GridValues, Progress, ToTrainer, TrainerHandle, Views,
 };
-
-/// The colour of class `index` in plots (Okabe–Ito, colour-blind safe).
-pub fn class_colour(index: usize) -> Color32 {
-    const COLOURS: [Color32; 7] = [
-        okabe_ito::ORANGE,
-        okabe_ito::BLUE,
-        okabe_ito::BLUISH_GREEN,
-        okabe_ito::REDDISH_PURPLE,
-        okabe_ito::SKY_BLUE,
-        okabe_ito::VERMILLION,
-        okabe_ito::YELLOW,
-    ];
-    COLOURS[index % COLOURS.len()]
-}
-
-/// Mixes `colour` into the neutral `background` by `amount` in 0..=1.
-fn tint(background: Color32, colour: Color32, amount: f64) -> Color32 {
-    let t = amount.clamp(0.0, 1.0) as f32;
-    let mix = |a: u8, b: u8| (f32::from(a) + (f32::from(b) - f32::from(a)) * t).round() as u8;
-    Color32::from_rgb(
-        mix(background.r(), colour.r()),
-        mix(background.g(), colour.g()),
-        mix(background.b(), colour.b()),
-    )
-}
 
 /// The colour of one grid cell. Binary: a diverging scale from class 0 (p = 0) through the
 /// background (p = ½) to class 1 (p = 1). Softmax: the winning class's colour, stronger
@@ -156,6 +139,23 @@ pub struct TrainingPanel {
     show_test: bool,
     discretize: bool,
     next_seed: u64,
+    /// Unit maps and weights drawn inside the canvas's nodes.
+    pub insight: NodeInsight,
+    /// The unit whose thumbnail the pointer was over in the last frame: `(node id, unit)`.
+    pub hovered_unit: Option<(String, usize)>,
+    views: Views,
+    path: Vec<[f64; 2]>,
+    surface: Option<SurfaceDrawing>,
+    line_scatter: LineScatter,
+    test_images: Option<TestImages>,
+    class_names: Vec<String>,
+    view: View,
+    confusion_on_test: bool,
+    mistakes_only: bool,
+    /// The class a click on the decision boundary adds.
+    point_class: usize,
+    curves_rect: Option<egui::Rect>,
+    view_rect: Option<egui::Rect>,
 }
 
 impl Default for TrainingPanel {
@@ -186,6 +186,20 @@ impl Default for TrainingPanel {
             show_test: true,
             discretize: false,
             next_seed: 1000,
+            insight: NodeInsight::default(),
+            hovered_unit: None,
+            views: Views::default(),
+            path: Vec::new(),
+            surface: None,
+            line_scatter: LineScatter::default(),
+            test_images: None,
+            class_names: Vec::new(),
+            view: View::Boundary,
+            confusion_on_test: true,
+            mistakes_only: false,
+            point_class: 0,
+            curves_rect: None,
+            view_rect: None,
         }
     }
 }
@@ -258,6 +272,7 @@ impl TrainingPanel {
                                 .collect(),
                         })
                         .unwrap_or_default();
+                    self.take_dataset_views(editor, &compiled);
                     self.architecture = Some(compiled.architecture.clone());
                     self.loaded_config = Some(compiled.config);
                     self.run_id += 1;
@@ -304,6 +319,54 @@ impl TrainingPanel {
             }
         }
         self.poll();
+    }
+
+    /// What the views need from the data set of a newly compiled graph: one-column points,
+    /// test images, class names. Clears the previous run's views.
+    fn take_dataset_views(
+        &mut self,
+        editor: &mut Editor,
+        compiled: &layerwright_nn::compile::CompiledGraph,
+    ) {
+        self.views = Views::default();
+        self.path.clear();
+        self.surface = None;
+        self.insight.clear();
+        self.class_names = compiled.data.description.class_names.clone();
+        self.line_scatter = LineScatter::default();
+        self.test_images = None;
+        let Some(dataset) = editor.dataset() else {
+            return;
+        };
+        let row_point = |i: usize| [dataset.inputs[[i, 0]], dataset.targets[i]];
+        if dataset.feature_count() == 1 {
+            self.line_scatter = LineScatter {
+                train: compiled
+                    .data
+                    .train_indices
+                    .iter()
+                    .map(|&i| row_point(i))
+                    .collect(),
+                test: compiled
+                    .data
+                    .test_indices
+                    .iter()
+                    .map(|&i| row_point(i))
+                    .collect(),
+            };
+        }
+        if compiled.data.description.task == Task::Classification {
+            let test = &compiled.data.test_indices;
+            let images = test
+                .iter()
+                .map(|&i| dataset.inputs.row(i).to_vec())
+                .collect();
+            let truth = test
+                .iter()
+                .map(|&i| layerwright_nn::data::class_index(dataset.targets[i]).unwrap_or(0))
+                .collect();
+            self.test_images = TestImages::new(dataset.feature_count(), images, truth);
+        }
     }
 
     /// Fresh weights for a recompiled graph, keeping each parameter whose layer and shape match.
@@ -375,10 +438,167 @@ impl TrainingPanel {
         self.examples_per_second = progress.examples_per_second;
         if progress.parameters.is_some() {
             self.parameters = progress.parameters;
+            if let (Some(architecture), Some(parameters)) = (&self.architecture, &self.parameters) {
+                self.insight.set_weights(architecture, parameters);
+            }
         }
         if progress.grid.is_some() {
             self.grid = progress.grid;
             self.texture_stale = true;
+        }
+        if progress.reset {
+            self.path.clear();
+        }
+        self.path.extend(progress.path);
+        if let Some(surface) = progress.surface {
+            self.surface = Some(SurfaceDrawing::new(surface));
+        }
+        if let Some(mut views) = progress.views {
+            if let (Some(maps), Some(architecture)) =
+                (views.node_maps.take(), self.architecture.as_ref())
+            {
+                self.insight.set_maps(architecture, maps);
+            }
+            self.views = *views;
+        }
+    }
+
+    /// The views this run can show, in tab order.
+    pub fn available_views(&self) -> Vec<View> {
+        View::ALL
+            .into_iter()
+            .filter(|view| match view {
+                View::Boundary => !self.scatter.train.is_empty(),
+                View::Fit => !self.line_scatter.train.is_empty(),
+                View::LossSurface => self.surface.is_some(),
+                View::Confusion => self.task == Task::Classification && self.architecture.is_some(),
+                View::TestImages => self.test_images.is_some(),
+            })
+            .collect()
+    }
+
+    /// The view shown: the one chosen, or the first this run has.
+    pub fn current_view(&self) -> Option<View> {
+        let available = self.available_views();
+        if available.contains(&self.view) {
+            Some(self.view)
+        } else {
+            available.first().copied()
+        }
+    }
+
+    /// Chooses the view shown (when this run has it).
+    pub fn choose_view(&mut self, view: View) {
+        self.view = view;
+    }
+
+    /// The latest confusion matrix on the chosen split.
+    pub fn confusion(&self) -> Option<&layerwright_nn::metrics::ConfusionMatrix> {
+        if self.confusion_on_test && self.views.confusion_test.is_some() {
+            self.views.confusion_test.as_ref()
+        } else {
+            self.views.confusion_train.as_ref()
+        }
+    }
+
+    /// The gradient-descent path over the loss surface so far.
+    pub fn descent_path(&self) -> &[[f64; 2]] {
+        &self.path
+    }
+
+    /// Whether a loss surface has arrived.
+    pub fn has_surface(&self) -> bool {
+        self.surface.is_some()
+    }
+
+    /// Whether unit maps have arrived for the canvas's nodes.
+    pub fn has_unit_maps(&self) -> bool {
+        !self.insight.maps.is_empty()
+    }
+
+    /// The tabs over the right half, a save button, and the chosen view.
+    pub fn views_ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) -> Vec<Command> {
+        let mut commands = Vec::new();
+        let available = self.available_views();
+        let Some(current) = self.current_view() else {
+            ui.weak("Views of the trained network appear here once the graph is valid.");
+            return commands;
+        };
+        ui.horizontal(|ui| {
+            for view in &available {
+                if ui
+                    .selectable_label(current == *view, view.label(self.task))
+                    .on_hover_text(view.tooltip())
+                    .clicked()
+                {
+                    self.view = *view;
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if let Some(rect) = self.view_rect
+                    && ui
+                        .small_button("Save PNG…")
+                        .on_hover_text("Save this plot as a PNG image, for slides and handouts.")
+                        .clicked()
+                {
+                    commands.push(Command::SavePlot(PlotCapture {
+                        rect,
+                        file_name: current.file_name().to_owned(),
+                    }));
+                }
+            });
+        });
+        let top = ui.cursor().min;
+        match current {
+            View::Boundary => commands.extend(self.boundary_ui(ui, editor)),
+            View::Fit => {
+                ui.checkbox(&mut self.show_test, "Test points")
+                    .on_hover_text("Show the test split, outlined.");
+                fit_ui(
+                    ui,
+                    &self.line_scatter,
+                    self.views.curve.as_ref(),
+                    self.show_test,
+                );
+            }
+            View::LossSurface => {
+                if let Some(drawing) = &mut self.surface {
+                    surface_ui(ui, drawing, &self.path);
+                }
+            }
+            View::Confusion => self.confusion_view_ui(ui),
+            View::TestImages => {
+                ui.checkbox(&mut self.mistakes_only, "Mistakes only")
+                    .on_hover_text("Show only the test images the network gets wrong.");
+                if let Some(images) = &mut self.test_images {
+                    images.strip_ui(
+                        ui,
+                        &self.views.test_predictions,
+                        &self.class_names,
+                        self.mistakes_only,
+                    );
+                }
+            }
+        }
+        self.view_rect = Some(egui::Rect::from_min_max(top, ui.min_rect().max));
+        commands
+    }
+
+    fn confusion_view_ui(&mut self, ui: &mut egui::Ui) {
+        let has_test = self.views.confusion_test.is_some();
+        ui.horizontal(|ui| {
+            ui.label("Split");
+            ui.selectable_value(&mut self.confusion_on_test, false, "Training");
+            ui.add_enabled_ui(has_test, |ui| {
+                ui.selectable_value(&mut self.confusion_on_test, true, "Test")
+                    .on_disabled_hover_text("This data set has no test split.");
+            });
+        });
+        match self.confusion().cloned() {
+            Some(matrix) => confusion_ui(ui, &matrix, &self.class_names),
+            None => {
+                ui.weak("The matrix appears once the trainer reports.");
+            }
         }
     }
 
@@ -506,11 +726,26 @@ impl TrainingPanel {
     }
 
     /// The loss (and accuracy) curves.
-    pub fn curves_ui(&mut self, ui: &mut egui::Ui) {
+    pub fn curves_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let mut commands = Vec::new();
         ui.horizontal(|ui| {
             ui.checkbox(&mut self.log_scale, "Log scale")
                 .on_hover_text("Plot log₁₀ of the loss.");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if let Some(rect) = self.curves_rect
+                    && ui
+                        .small_button("Save PNG…")
+                        .on_hover_text("Save the curves as a PNG image, for slides and handouts.")
+                        .clicked()
+                {
+                    commands.push(Command::SavePlot(PlotCapture {
+                        rect,
+                        file_name: "training-curves.png".to_owned(),
+                    }));
+                }
+            });
         });
+        let top = ui.cursor().min;
         let transform = |loss: f64| {
             if self.log_scale {
                 loss.max(1e-12).log10()
@@ -575,13 +810,39 @@ impl TrainingPanel {
                     );
                 }
             });
+        self.curves_rect = Some(egui::Rect::from_min_max(top, ui.min_rect().max));
+        commands
     }
 
-    /// The decision boundary with the data points (2-D inputs only).
-    pub fn boundary_ui(&mut self, ui: &mut egui::Ui) {
+    /// The decision boundary with the data points (2-D inputs only); clicks add and remove
+    /// points (classification).
+    fn boundary_ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) -> Vec<Command> {
+        let mut commands = Vec::new();
         if self.scatter.train.is_empty() {
             ui.weak("The decision boundary is drawn for data with two input columns.");
-            return;
+            return commands;
+        }
+        let classes = self.class_names.len().max(2);
+        if self.task == Task::Classification {
+            ui.horizontal(|ui| {
+                ui.label("Click adds")
+                    .on_hover_text(View::Boundary.tooltip());
+                for class in 0..classes {
+                    let name = self
+                        .class_names
+                        .get(class)
+                        .cloned()
+                        .unwrap_or_else(|| format!("class {class}"));
+                    let text = egui::RichText::new(format!("● {name}")).color(class_colour(class));
+                    ui.selectable_value(&mut self.point_class, class, text)
+                        .on_hover_text(format!(
+                            "Click on the plot to add a training point of {name}; Shift+click                              adds the next class; right-click removes the nearest point."
+                        ));
+                }
+            });
+        }
+        if self.point_class >= classes {
+            self.point_class = 0;
         }
         ui.horizontal(|ui| {
             ui.checkbox(&mut self.show_test, "Test points")
@@ -616,11 +877,26 @@ impl TrainingPanel {
             Task::Classification => class_colour(label.max(0.0) as usize),
             Task::Regression => Color32::GRAY,
         };
-        Plot::new("decision-boundary")
+        // A unit's map replaces the boundary while its thumbnail is hovered in the canvas.
+        let unit_texture = self
+            .hovered_unit
+            .as_ref()
+            .and_then(|(node, unit)| Some((node, unit, self.insight.texture(node, *unit)?)));
+        if let Some((node, unit, _)) = &unit_texture {
+            ui.label(format!(
+                "{node}, unit {}: its output over the input plane",
+                *unit + 1
+            ));
+        }
+        let shown_texture = unit_texture
+            .map(|(_, _, texture)| texture)
+            .or(self.texture.as_ref());
+        let response = Plot::new("decision-boundary")
             .data_aspect(1.0)
             .show_grid(false)
+            .allow_double_click_reset(false)
             .show(ui, |plot| {
-                if let (Some(texture), Some(grid)) = (&self.texture, &self.grid) {
+                if let (Some(texture), Some(grid)) = (shown_texture, &self.grid) {
                     let spec = grid.spec;
                     let centre =
                         PlotPoint::new(0.5 * (spec.x.0 + spec.x.1), 0.5 * (spec.y.0 + spec.y.1));
@@ -664,6 +940,45 @@ impl TrainingPanel {
                     }
                 }
             });
+        let add = response.response.clicked();
+        let remove = response.response.secondary_clicked();
+        if (add || remove)
+            && let Some(position) = response.response.interact_pointer_pos()
+        {
+            let point = response.transform.value_from_position(position);
+            let shift = ui.input(|i| i.modifiers.shift);
+            commands.extend(self.point_edit(editor, [point.x, point.y], add, shift));
+        }
+        commands
+    }
+
+    /// The edit a click at `point` on the boundary asks for: add a point of the chosen class
+    /// (the next class with Shift), or remove the nearest point.
+    fn point_edit(
+        &self,
+        editor: &mut Editor,
+        point: [f64; 2],
+        add: bool,
+        next_class: bool,
+    ) -> Option<Command> {
+        let dataset = editor.dataset()?;
+        let spec = &editor.document.document().dataset;
+        let classes = self.class_names.len().max(2);
+        let class = if next_class {
+            (self.point_class + 1) % classes
+        } else {
+            self.point_class
+        };
+        let outcome = if add {
+            with_point_added(spec, &dataset, point, class).map(Some)
+        } else {
+            with_nearest_removed(spec, &dataset, point)
+        };
+        Some(match outcome {
+            Ok(Some(next)) => Command::Edit(Edit::UpdateDataset(Box::new(next))),
+            Ok(None) => Command::Notify("There is no point left to remove.".to_owned()),
+            Err(error) => Command::Notify(format!("Cannot place points here: {error}")),
+        })
     }
 }
 

@@ -4,12 +4,15 @@
 //! messages of earlier runs. The UI thread never trains.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use layerwright_nn::compile::CompiledGraph;
 use layerwright_nn::data::Task;
+use layerwright_nn::loss_surface::{LossSurface, weight_and_bias};
+use layerwright_nn::metrics::{ConfusionMatrix, classes_of};
 use layerwright_nn::{ParameterSet, Precision, Session, TrainingConfig};
 use ndarray::Array2;
 
@@ -85,6 +88,39 @@ pub struct GridValues {
     /// One row per cell.
     pub outputs: Array2<f64>,
 }
+
+/// The prediction along a one-column input: `outputs[i]` is `ŷ` at raw `x[i]` (probabilities
+/// for classifiers, values in the data's units for regression), `[points, output_width]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurveValues {
+    /// Evenly spaced raw inputs.
+    pub x: Vec<f64>,
+    /// One row per input.
+    pub outputs: Array2<f64>,
+}
+
+/// What the insight views draw, evaluated together with the decision boundary.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Views {
+    /// Each architecture node's values over the decision-boundary grid, `[cells, width]`
+    /// in node order (2-D inputs; networks up to [`NODE_MAP_WIDTH_LIMIT`] units in all).
+    pub node_maps: Option<Vec<Array2<f32>>>,
+    /// One-column inputs: the prediction along the input's range.
+    pub curve: Option<CurveValues>,
+    /// Classification: true against predicted classes on the training split.
+    pub confusion_train: Option<ConfusionMatrix>,
+    /// The same on the test split, when there is one.
+    pub confusion_test: Option<ConfusionMatrix>,
+    /// Classification: the predicted class of each test example, in the split's order.
+    pub test_predictions: Vec<usize>,
+}
+
+/// Networks whose nodes have more units than this in all send no per-unit maps.
+pub const NODE_MAP_WIDTH_LIMIT: usize = 256;
+/// Points along a one-column input's fitted curve.
+const CURVE_POINTS: usize = 200;
+/// Lattice points per side of the loss surface.
+pub const SURFACE_RESOLUTION: usize = 61;
 
 /// What the UI asks the trainer.
 pub enum ToTrainer {
@@ -162,6 +198,13 @@ pub struct Progress {
     pub parameters: Option<ParameterSet<f64>>,
     /// The decision boundary, when the input is 2-D and it was due.
     pub grid: Option<GridValues>,
+    /// Neuron maps, fitted curve, confusion matrices, when they were due (with the grid).
+    pub views: Option<Box<Views>>,
+    /// Networks of one weight and one bias: `(w, b)` after each update or epoch since the
+    /// last snapshot, the path gradient descent takes over the loss surface.
+    pub path: Vec<[f64; 2]>,
+    /// Such networks' loss surface, sent when the run (re)starts.
+    pub surface: Option<Arc<LossSurface>>,
 }
 
 /// Networks with more parameters than this do not send their weights with every snapshot.
@@ -185,6 +228,12 @@ struct Run {
     pending: Vec<EpochPoint>,
     reset: bool,
     examples_per_second: f64,
+    /// The tensors of `w` and `b`, for networks with only those two parameters.
+    weight_and_bias: Option<[usize; 2]>,
+    pending_path: Vec<[f64; 2]>,
+    surface_due: bool,
+    /// The raw range a one-column input's curve is drawn over.
+    curve_range: Option<(f64, f64)>,
 }
 
 impl Run {
@@ -206,23 +255,99 @@ impl Run {
         })
     }
 
-    fn grid_values(&mut self) -> Option<GridValues> {
-        let spec = self.grid?;
-        let raw = spec.points();
-        let inputs = self
-            .compiled
-            .data
-            .description
-            .encode_inputs(raw.view())
-            .ok()?;
-        let outputs = self.session.predict(inputs.view()).ok()?;
-        let outputs = match self.compiled.data.description.task {
-            Task::Regression => self.compiled.data.description.decode_outputs(outputs),
+    /// The decision boundary and the views that go with it.
+    fn evaluate_views(&mut self) -> (Option<GridValues>, Views) {
+        self.last_grid = Some(Instant::now());
+        let mut views = Views::default();
+        let description = &self.compiled.data.description;
+        let decode = |outputs: Array2<f64>| match description.task {
+            Task::Regression => description.decode_outputs(outputs),
             Task::Classification => outputs,
         };
-        self.last_grid = Some(Instant::now());
-        Some(GridValues { spec, outputs })
+        let grid = self.grid.and_then(|spec| {
+            let inputs = description.encode_inputs(spec.points().view()).ok()?;
+            let values = self.session.node_values(inputs.view()).ok()?;
+            let width: usize = values.nodes.iter().map(Array2::ncols).sum();
+            if width <= NODE_MAP_WIDTH_LIMIT {
+                views.node_maps = Some(values.nodes);
+            }
+            Some(GridValues {
+                spec,
+                outputs: decode(values.predictions),
+            })
+        });
+        if let Some((low, high)) = self.curve_range {
+            let step = (high - low) / (CURVE_POINTS - 1) as f64;
+            let x: Vec<f64> = (0..CURVE_POINTS).map(|i| low + i as f64 * step).collect();
+            let raw = Array2::from_shape_fn((CURVE_POINTS, 1), |(i, _)| x[i]);
+            let predicted = description
+                .encode_inputs(raw.view())
+                .ok()
+                .and_then(|inputs| self.session.predict(inputs.view()).ok());
+            if let Some(outputs) = predicted {
+                views.curve = Some(CurveValues {
+                    x,
+                    outputs: decode(outputs),
+                });
+            }
+        }
+        if description.task == Task::Classification {
+            let classes = description.class_names.len().max(2);
+            let data = &self.compiled.data;
+            for (samples, is_test) in [(&data.train, false), (&data.test, true)] {
+                if samples.is_empty() {
+                    continue;
+                }
+                let Ok(outputs) = self.session.predict(samples.inputs.view()) else {
+                    continue;
+                };
+                let predicted = classes_of(outputs.view());
+                let truth = classes_of(samples.targets.view());
+                let matrix = ConfusionMatrix::from_labels(classes, &truth, &predicted);
+                if is_test {
+                    views.confusion_test = Some(matrix);
+                    views.test_predictions = predicted;
+                } else {
+                    views.confusion_train = Some(matrix);
+                }
+            }
+        }
+        (grid, views)
     }
+
+    /// Records where `(w, b)` is now, for networks of one weight and one bias.
+    fn record_path(&mut self) {
+        if let Some([weight, bias]) = self.weight_and_bias {
+            let parameters = self.session.parameters();
+            let value = |index: usize| parameters.tensors.get(index).map(|t| t[[0, 0]]);
+            if let (Some(w), Some(b)) = (value(weight), value(bias)) {
+                self.pending_path.push([w, b]);
+            }
+        }
+    }
+
+    /// The loss surface around the run's starting point (networks of one weight and one bias).
+    fn surface(&self) -> Option<Arc<LossSurface>> {
+        self.weight_and_bias?;
+        LossSurface::around_start(
+            &self.compiled.architecture,
+            &self.initial,
+            &self.compiled.data.train,
+            SURFACE_RESOLUTION,
+        )
+        .map(Arc::new)
+    }
+}
+
+/// A one-column input's raw range with a 5% margin.
+fn curve_range(raw: &Array2<f64>) -> Option<(f64, f64)> {
+    if raw.ncols() != 1 || raw.nrows() == 0 {
+        return None;
+    }
+    let low = raw.fold(f64::INFINITY, |m, &v| m.min(v));
+    let high = raw.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+    let margin = ((high - low) * 0.05).max(0.05);
+    Some((low - margin, high + margin))
 }
 
 /// The UI's end of the trainer thread.
@@ -367,7 +492,17 @@ fn trainer_loop(
                 .last_grid
                 .is_none_or(|t| t.elapsed() >= GRID_INTERVAL)
                 || !control.playing;
-            let grid = if due { current.grid_values() } else { None };
+            let (grid, views) = if due {
+                let (grid, views) = current.evaluate_views();
+                (grid, Some(Box::new(views)))
+            } else {
+                (None, None)
+            };
+            let surface = if std::mem::take(&mut current.surface_due) {
+                current.surface()
+            } else {
+                None
+            };
             let parameters = (current.session.architecture().parameter_count()
                 <= SNAPSHOT_PARAMETER_LIMIT)
                 .then(|| current.session.parameters());
@@ -381,6 +516,9 @@ fn trainer_loop(
                 acknowledged,
                 parameters,
                 grid,
+                views,
+                path: std::mem::take(&mut current.pending_path),
+                surface,
             };
             let message = FromTrainer::Progress(Box::new(progress));
             // While training, a full channel means the UI is behind: drop this snapshot
@@ -389,7 +527,9 @@ fn trainer_loop(
                 Ok(()) => {}
                 Err(TrySendError::Full(FromTrainer::Progress(progress))) if control.playing => {
                     current.pending.splice(0..0, progress.points);
+                    current.pending_path.splice(0..0, progress.path);
                     current.reset |= progress.reset;
+                    current.surface_due |= progress.surface.is_some();
                 }
                 Err(TrySendError::Full(message)) => {
                     if news.send(message).is_err() {
@@ -444,6 +584,10 @@ fn handle(
             let mut new_run = Run {
                 run_id,
                 grid,
+                weight_and_bias: weight_and_bias(&compiled.architecture),
+                curve_range: curve_range(&compiled.data.raw_train),
+                pending_path: Vec::new(),
+                surface_due: true,
                 compiled: *compiled,
                 session,
                 initial,
@@ -454,6 +598,7 @@ fn handle(
             };
             let point = new_run.point()?;
             new_run.pending.push(point);
+            new_run.record_path();
             *run = Some(new_run);
             *playing = false;
             Ok(true)
@@ -485,6 +630,7 @@ fn handle(
             current.session.run_epoch().map_err(|e| e.to_string())?;
             let point = current.point()?;
             current.pending.push(point);
+            current.record_path();
             Ok(true)
         }
         ToTrainer::StepBatch => {
@@ -497,6 +643,7 @@ fn handle(
                 let point = current.point()?;
                 current.pending.push(point);
             }
+            current.record_path();
             Ok(true)
         }
         ToTrainer::Reset { reseed } => {
@@ -520,9 +667,12 @@ fn handle(
                 current.session.reset();
             }
             current.pending.clear();
+            current.pending_path.clear();
             current.reset = true;
+            current.surface_due = true;
             let point = current.point()?;
             current.pending.push(point);
+            current.record_path();
             Ok(true)
         }
         ToTrainer::Shutdown => Ok(false),
@@ -558,6 +708,7 @@ fn train_slice(run: &mut Run, control: &mut Control) -> Result<(), String> {
         epochs_done += 1;
         let point = run.point()?;
         run.pending.push(point);
+        run.record_path();
     }
     let seconds = started.elapsed().as_secs_f64();
     if seconds > 0.0 && trained > 0 {

@@ -292,7 +292,13 @@ impl Editor {
     }
 
     /// Draws the canvas into `ui`; returns the commands it asks for.
-    pub fn canvas_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+    /// `insight` holds what nodes draw inside them (unit maps, weights); the second value
+    /// returned is the unit whose map is under the pointer, `(node id, unit)`.
+    pub fn canvas_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        insight: &crate::insight::neurons::NodeInsight,
+    ) -> (Vec<Command>, Option<(String, usize)>) {
         self.sync_snarl();
         self.refresh_diagnostics();
         let mut commands = Vec::new();
@@ -323,11 +329,14 @@ impl Editor {
             refusal: None,
             selected: &self.selected,
             node_rects: Vec::new(),
+            insight,
+            hovered_unit: None,
         };
         self.canvas_rect = ui.available_rect_before_wrap();
         let response = widget.show(&mut self.snarl, &mut viewer, ui);
         let refusal = viewer.refusal.take();
         let node_rects = std::mem::take(&mut viewer.node_rects);
+        let hovered_unit = viewer.hovered_unit.take();
         if let Some(text) = refusal {
             self.notify(ui.ctx(), text, None);
         }
@@ -364,7 +373,7 @@ impl Editor {
             }));
         }
         self.notice_ui(ui.ctx());
-        commands
+        (commands, hovered_unit)
     }
 
     /// Selection: a click on a node selects it (Shift adds or removes it), a click on empty

@@ -205,6 +205,8 @@ pub enum Edit {
         /// Which field the gesture edits.
         field: &'static str,
     },
+    /// Replaces the data set (points added or removed by hand, for instance): one undo step.
+    UpdateDataset(Box<layerwright_nn::graph::DatasetSpec>),
     /// Renames a node, keeping its wires.
     RenameNode {
         /// The current id.
@@ -601,6 +603,7 @@ fn apply_to(document: &mut GraphDocument, edit: Edit) -> Result<(), EditError> {
             *slot = node;
         }
         Edit::UpdateTraining { training, .. } => document.training = training,
+        Edit::UpdateDataset(dataset) => document.dataset = *dataset,
         Edit::RenameNode { from, to } => {
             node_exists(document, &from)?;
             let valid = !to.is_empty()

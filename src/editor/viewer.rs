@@ -25,6 +25,10 @@ pub struct GraphViewer<'a> {
     pub selected: &'a [String],
     /// Each drawn node's id and screen rectangle, in drawing order.
     pub node_rects: Vec<(String, Rect)>,
+    /// Unit maps and weights to draw inside nodes.
+    pub insight: &'a crate::insight::neurons::NodeInsight,
+    /// The unit whose map the pointer is over: `(node id, unit)`.
+    pub hovered_unit: Option<(String, usize)>,
 }
 
 /// The colour group of a node.
@@ -228,6 +232,7 @@ impl SnarlViewer<String> for GraphViewer<'_> {
             return;
         };
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+        let mut hovered = None;
         ui.vertical(|ui| {
             match document_node {
                 Node::Input(input) => {
@@ -271,7 +276,12 @@ impl SnarlViewer<String> for GraphViewer<'_> {
                 .get(&id)
                 .map_or_else(|| "[batch, ?]".to_owned(), |w| format!("[batch, {w}]"));
             ui.monospace(shape);
+            let units = self.diagnostics.widths.get(&id).copied().unwrap_or(0);
+            hovered = self.insight.node_ui(ui, &id, units);
         });
+        if let Some(unit) = hovered {
+            self.hovered_unit = Some((id, unit));
+        }
     }
 
     fn has_graph_menu(&mut self, _pos: Pos2, _snarl: &mut Snarl<String>) -> bool {

@@ -36,5 +36,6 @@ pub use losses::{Loss, OutputFunction, Reduction};
 pub use optimizers::{Optimizer, Regularization};
 pub use rng::SplitMix64;
 pub use training::{
-    Batching, Evaluation, NodeValues, Samples, Session, Shuffle, Trainer, TrainingConfig, TrainingError,
+    Batching, Evaluation, NodeValues, Samples, Session, Shuffle, Trainer, TrainingConfig,
+    TrainingError,
 };

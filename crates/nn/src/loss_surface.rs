@@ -183,10 +183,7 @@ mod tests {
         let x = array![[-2.0], [-1.0], [0.0], [0.5], [1.0], [2.0], [3.0]];
         let wiggle = [0.3, -0.2, 0.1, 0.0, -0.4, 0.25, 0.1];
         let targets = Array2::from_shape_fn((7, 1), |(i, _)| 2.0 * x[[i, 0]] - 1.0 + wiggle[i]);
-        Samples {
-            inputs: x,
-            targets,
-        }
+        Samples { inputs: x, targets }
     }
 
     #[test]
