@@ -156,6 +156,7 @@ pub struct TrainingPanel {
     point_class: usize,
     curves_rect: Option<egui::Rect>,
     view_rect: Option<egui::Rect>,
+    boundary_rect: Option<egui::Rect>,
 }
 
 impl Default for TrainingPanel {
@@ -200,6 +201,7 @@ impl Default for TrainingPanel {
             point_class: 0,
             curves_rect: None,
             view_rect: None,
+            boundary_rect: None,
         }
     }
 }
@@ -504,6 +506,21 @@ impl TrainingPanel {
     /// The gradient-descent path over the loss surface so far.
     pub fn descent_path(&self) -> &[[f64; 2]] {
         &self.path
+    }
+
+    /// Where the decision-boundary plot was last drawn, in points.
+    pub fn boundary_plot_rect(&self) -> Option<egui::Rect> {
+        self.boundary_rect
+    }
+
+    /// The class a click on the decision boundary adds.
+    pub fn point_class(&self) -> usize {
+        self.point_class
+    }
+
+    /// The latest views the trainer sent (fitted curve, confusion matrices, predictions).
+    pub fn views(&self) -> &Views {
+        &self.views
     }
 
     /// Whether a loss surface has arrived.
@@ -825,7 +842,7 @@ impl TrainingPanel {
         let classes = self.class_names.len().max(2);
         if self.task == Task::Classification {
             ui.horizontal(|ui| {
-                ui.label("Click adds")
+                ui.label("Click adds:")
                     .on_hover_text(View::Boundary.tooltip());
                 for class in 0..classes {
                     let name = self
@@ -833,7 +850,7 @@ impl TrainingPanel {
                         .get(class)
                         .cloned()
                         .unwrap_or_else(|| format!("class {class}"));
-                    let text = egui::RichText::new(format!("● {name}")).color(class_colour(class));
+                    let text = egui::RichText::new(name.clone()).color(class_colour(class)).strong();
                     ui.selectable_value(&mut self.point_class, class, text)
                         .on_hover_text(format!(
                             "Click on the plot to add a training point of {name}; Shift+click                              adds the next class; right-click removes the nearest point."
@@ -882,11 +899,18 @@ impl TrainingPanel {
             .hovered_unit
             .as_ref()
             .and_then(|(node, unit)| Some((node, unit, self.insight.texture(node, *unit)?)));
-        if let Some((node, unit, _)) = &unit_texture {
-            ui.label(format!(
-                "{node}, unit {}: its output over the input plane",
-                *unit + 1
-            ));
+        // Always one line here, so the plot does not jump when a unit is hovered.
+        match &unit_texture {
+            Some((node, unit, _)) => {
+                ui.label(format!(
+                    "{node}, unit {}: its output over the input plane",
+                    *unit + 1
+                ));
+            }
+            None if self.insight.show_maps && !self.insight.maps.is_empty() => {
+                ui.weak("Hover a unit's map in a node to see it here.");
+            }
+            None => {}
         }
         let shown_texture = unit_texture
             .map(|(_, _, texture)| texture)
@@ -940,6 +964,7 @@ impl TrainingPanel {
                     }
                 }
             });
+        self.boundary_rect = Some(response.response.rect);
         let add = response.response.clicked();
         let remove = response.response.secondary_clicked();
         if (add || remove)

@@ -6,8 +6,8 @@ use layerwright_nn::metrics::ConfusionMatrix;
 
 use crate::theme::{class_colour, error_colour, tint};
 
-/// The side of one cell of the matrix, in points.
-const CELL: f32 = 34.0;
+/// The largest cell of the matrix, in points.
+const CELL: f32 = 46.0;
 
 /// The matrix: rows are true classes, columns predicted ones; each cell shows its count
 /// and is tinted by its share of the row. Per-class accuracy (recall) closes each row.
@@ -27,6 +27,12 @@ pub fn confusion_ui(ui: &mut egui::Ui, matrix: &ConfusionMatrix, class_names: &[
             matrix.total()
         ));
     }
+    // Cells shrink so that ten classes fit the panel without scrolling.
+    let rows = classes as f32 + 1.5;
+    // The first column (class names) and the last (accuracy) take about 150 points.
+    let cell_width = ((ui.available_width() - 150.0) / classes as f32 - 2.0).clamp(24.0, CELL);
+    let cell_height = ((ui.available_height() - 8.0) / rows - 2.0).clamp(14.0, CELL * 0.6);
+    let font = FontId::monospace(if cell_height < 20.0 { 11.0 } else { 14.0 });
     let background = ui.visuals().extreme_bg_color;
     let text = ui.visuals().text_color();
     let wrong = error_colour(ui.visuals().dark_mode);
@@ -34,15 +40,17 @@ pub fn confusion_ui(ui: &mut egui::Ui, matrix: &ConfusionMatrix, class_names: &[
         egui::Grid::new("confusion-matrix")
             .spacing([2.0, 2.0])
             .show(ui, |ui| {
-                ui.label(RichText::new("true ↓  predicted →").weak().small());
+                ui.label(RichText::new("true \\ predicted").weak())
+                    .on_hover_text("Rows: the true class. Columns: the predicted class.");
                 for c in 0..classes {
-                    ui.label(RichText::new(name(c)).small())
+                    ui.label(name(c))
                         .on_hover_text(format!("Predicted {}", name(c)));
                 }
-                ui.label(RichText::new("class accuracy").small());
+                ui.label("accuracy")
+                    .on_hover_text("The share of each true class predicted correctly (recall).");
                 ui.end_row();
                 for truth in 0..classes {
-                    ui.label(RichText::new(name(truth)).small());
+                    ui.label(name(truth));
                     let row_total = matrix.class_total(truth);
                     for predicted in 0..classes {
                         let count = matrix.count(truth, predicted);
@@ -57,14 +65,16 @@ pub fn confusion_ui(ui: &mut egui::Ui, matrix: &ConfusionMatrix, class_names: &[
                             wrong
                         };
                         let fill = tint(background, colour, share * 0.85);
-                        let (rect, response) =
-                            ui.allocate_exact_size(egui::vec2(CELL, CELL * 0.7), Sense::hover());
+                        let (rect, response) = ui.allocate_exact_size(
+                            egui::vec2(cell_width, cell_height),
+                            Sense::hover(),
+                        );
                         ui.painter().rect_filled(rect, 2.0, fill);
                         ui.painter().text(
                             rect.center(),
                             Align2::CENTER_CENTER,
                             count.to_string(),
-                            FontId::monospace(12.0),
+                            font.clone(),
                             if share > 0.5 { Color32::WHITE } else { text },
                         );
                         response.on_hover_text(format!(
@@ -96,6 +106,8 @@ pub struct TestImages {
 
 /// Test images drawn at most.
 const MAX_IMAGES: usize = 60;
+/// An image's side in points.
+const IMAGE_SIZE: f32 = 40.0;
 
 impl TestImages {
     /// The test examples as images, if each row's `features` make a square of side ≥ 4.
@@ -126,6 +138,51 @@ impl TestImages {
             })
             .collect();
         Some(ColorImage::new([self.side, self.side], grey))
+    }
+
+    /// One image with its predicted label: red, with the true class in brackets, when wrong.
+    fn image_cell_ui(
+        &self,
+        ui: &mut egui::Ui,
+        index: usize,
+        predicted: Option<usize>,
+        name: &dyn Fn(usize) -> String,
+        wrong: Color32,
+    ) {
+        let (Some(texture), Some(&truth)) = (self.textures.get(index), self.truth.get(index))
+        else {
+            return;
+        };
+        ui.vertical_centered(|ui| {
+            ui.set_width(IMAGE_SIZE);
+            let size = egui::vec2(IMAGE_SIZE, IMAGE_SIZE);
+            let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+            let uv = egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
+            ui.painter().image(texture.id(), rect, uv, Color32::WHITE);
+            let mistaken = predicted.is_some_and(|p| p != truth);
+            if mistaken {
+                ui.painter().rect_stroke(
+                    rect,
+                    0.0,
+                    egui::Stroke::new(2.0, wrong),
+                    egui::StrokeKind::Outside,
+                );
+            }
+            response.on_hover_text(format!(
+                "Test example {}: true {}, predicted {}",
+                index + 1,
+                name(truth),
+                predicted.map_or_else(|| "—".to_owned(), name)
+            ));
+            let label = match predicted {
+                Some(p) if mistaken => RichText::new(format!("{} ({})", name(p), name(truth)))
+                    .small()
+                    .color(wrong),
+                Some(p) => RichText::new(name(p)).small(),
+                None => RichText::new(name(truth)).small().weak(),
+            };
+            ui.label(label);
+        });
     }
 
     /// The strip: each image with its predicted label, mistakes marked with the true one.
@@ -159,49 +216,38 @@ impl TestImages {
             .filter(|(t, p)| t != p)
             .count();
         ui.label(format!(
-            "{} test images, {mistakes} misclassified",
+            "{} test images, {mistakes} misclassified. Under each: the predicted class; \
+             mistakes are framed red, with the true class in brackets.",
             self.truth.len()
         ));
         egui::ScrollArea::vertical().show(ui, |ui| {
-            ui.horizontal_wrapped(|ui| {
-                let shown = self
-                    .textures
-                    .iter()
-                    .enumerate()
-                    .filter(|(index, _)| {
-                        let predicted = predictions.get(*index);
-                        !mistakes_only || predicted.is_some_and(|p| *p != self.truth[*index])
-                    })
-                    .take(MAX_IMAGES);
-                for (index, texture) in shown {
-                    let truth = self.truth[index];
-                    let predicted = predictions.get(index).copied();
-                    ui.vertical(|ui| {
-                        ui.add(egui::Image::new((texture.id(), egui::vec2(40.0, 40.0))))
-                            .on_hover_text(format!(
-                                "Test example {}: true {}, predicted {}",
-                                index + 1,
-                                name(truth),
-                                predicted.map_or_else(|| "—".to_owned(), name)
-                            ));
-                        match predicted {
-                            Some(p) if p == truth => {
-                                ui.label(RichText::new(format!("{} ✔", name(p))).small());
-                            }
-                            Some(p) => {
-                                ui.label(
-                                    RichText::new(format!("{} (true {})", name(p), name(truth)))
-                                        .small()
-                                        .color(wrong),
-                                );
-                            }
-                            None => {
-                                ui.label(RichText::new(name(truth)).small());
-                            }
+            let shown: Vec<usize> = (0..self.textures.len())
+                .filter(|&index| {
+                    let predicted = predictions.get(index);
+                    !mistakes_only || predicted.is_some_and(|p| *p != self.truth[index])
+                })
+                .take(MAX_IMAGES)
+                .collect();
+            // As many columns as fit: a fixed grid rather than wrapping, so rows line up.
+            let columns = ((ui.available_width() + 4.0) / (IMAGE_SIZE + 4.0))
+                .floor()
+                .max(1.0);
+            egui::Grid::new("test-images")
+                .spacing([4.0, 4.0])
+                .show(ui, |ui| {
+                    for (position, &index) in shown.iter().enumerate() {
+                        self.image_cell_ui(
+                            ui,
+                            index,
+                            predictions.get(index).copied(),
+                            &name,
+                            wrong,
+                        );
+                        if (position + 1) % columns as usize == 0 {
+                            ui.end_row();
                         }
-                    });
-                }
-            });
+                    }
+                });
         });
     }
 }

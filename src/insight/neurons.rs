@@ -13,9 +13,9 @@ use crate::theme::diverging;
 /// Thumbnails drawn per node; more units are counted, not drawn.
 pub const MAX_THUMBNAILS: usize = 16;
 /// Thumbnails per row inside a node.
-const THUMBNAILS_PER_ROW: usize = 8;
+const THUMBNAILS_PER_ROW: usize = 4;
 /// A thumbnail's side in points.
-const THUMBNAIL_SIZE: f32 = 30.0;
+const THUMBNAIL_SIZE: f32 = 26.0;
 /// Weight matrices with more entries than this are not drawn.
 pub const MAX_DRAWN_WEIGHTS: usize = 64 * 64;
 
@@ -181,11 +181,9 @@ fn thumbnails_ui(
                 for (offset, texture) in chunk.iter().enumerate() {
                     let unit = row * THUMBNAILS_PER_ROW + offset;
                     let size = vec2(THUMBNAIL_SIZE, THUMBNAIL_SIZE);
-                    let response = ui.add(
-                        egui::Image::new((texture.id(), size))
-                            .sense(Sense::hover())
-                            .corner_radius(2.0),
-                    );
+                    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+                    let uv = egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
+                    ui.painter().image(texture.id(), rect, uv, Color32::WHITE);
                     if response.hovered() {
                         hovered = Some(unit);
                         ui.painter().rect_stroke(
@@ -219,6 +217,12 @@ fn weights_ui(ui: &mut Ui, node: &str, weights: &Array2<f64>) {
         return;
     }
     let cell = (120.0 / inputs.max(units) as f32).clamp(2.0, 10.0);
+    ui.label(
+        egui::RichText::new(format!("W {inputs}×{units}"))
+            .small()
+            .weak(),
+    )
+    .on_hover_text("The weights: one row per input, one column per unit.");
     let size = vec2(cell * units as f32, cell * inputs as f32);
     let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
     let scale = weights

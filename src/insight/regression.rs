@@ -133,10 +133,11 @@ pub fn surface_ui(ui: &mut egui::Ui, drawing: &mut SurfaceDrawing, path: &[[f64;
                 PlotPoint::new(0.5 * (w0 + w1), 0.5 * (b0 + b1)),
                 egui::vec2((w1 - w0 + cell[0]) as f32, (b1 - b0 + cell[1]) as f32),
             ));
-            for (level, lines) in &drawing.contours {
+            // One legend entry for all of them: items sharing a name share an entry.
+            for (_, lines) in &drawing.contours {
                 for line in lines {
                     plot.line(
-                        Line::new(format!("L = {level:.3}"), PlotPoints::from(line.clone()))
+                        Line::new("level curves", PlotPoints::from(line.clone()))
                             .color(line_colour)
                             .width(1.0)
                             .allow_hover(false),

@@ -1,0 +1,293 @@
+//! The insight views in the window, driven headless: points placed by clicks (and undone),
+//! unit maps, the confusion matrix, the loss surface with its descent path, test images,
+//! and saving a plot as PNG.
+#![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
+
+use std::time::{Duration, Instant};
+
+use egui::{Modifiers, PointerButton, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use layerwright::app::{LayerwrightApp, OpenedDocument};
+use layerwright::insight::export::PlotCapture;
+use layerwright_nn::data::LabeledPoint;
+use layerwright_nn::graph::DataSource;
+
+fn harness_on(example: &str) -> Harness<'static, LayerwrightApp> {
+    let app = LayerwrightApp::new(OpenedDocument::example(example));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut LayerwrightApp| app.show(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+/// Runs frames until `done` holds, failing after 20 seconds.
+fn run_until(
+    harness: &mut Harness<'_, LayerwrightApp>,
+    what: &str,
+    done: impl Fn(&LayerwrightApp) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        harness.run_steps(1);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run_steps(1);
+}
+
+/// Presses and releases `button` at `pos`, holding `modifiers`.
+fn click_at(
+    harness: &mut Harness<'_, LayerwrightApp>,
+    pos: Pos2,
+    button: PointerButton,
+    modifiers: Modifiers,
+) {
+    harness.event(egui::Event::PointerMoved(pos));
+    for pressed in [true, false] {
+        harness.event_modifiers(
+            egui::Event::PointerButton {
+                pos,
+                button,
+                pressed,
+                modifiers,
+            },
+            modifiers,
+        );
+    }
+    harness.run_steps(2);
+}
+
+fn points(app: &LayerwrightApp) -> Option<Vec<LabeledPoint>> {
+    match &app.editor.document.document().dataset.source {
+        DataSource::Points { points, .. } => Some(points.clone()),
+        _ => None,
+    }
+}
+
+#[test]
+fn clicks_add_and_remove_points_in_the_document_and_undo_restores_it() {
+    let mut harness = harness_on("xor.json");
+    let original = harness.state().editor.document.document().dataset.clone();
+    assert!(points(harness.state()).is_none(), "xor starts generated");
+    run_until(&mut harness, "the boundary plot", |app| {
+        app.training.boundary_plot_rect().is_some()
+    });
+    let plot = harness.state().training.boundary_plot_rect().unwrap();
+    assert_eq!(harness.state().training.point_class(), 0);
+
+    // A click adds a point of the chosen class (0) where it lands.
+    click_at(
+        &mut harness,
+        plot.center(),
+        PointerButton::Primary,
+        Modifiers::NONE,
+    );
+    let after_one = points(harness.state()).expect("the data set became points");
+    assert_eq!(after_one.len(), 5, "xor's four points and the new one");
+    let added = after_one[4];
+    assert_eq!(added.label, 0.0);
+
+    // Shift+click adds the next class (1).
+    let lower_left = plot.center() + egui::vec2(-plot.width() * 0.2, plot.height() * 0.2);
+    click_at(
+        &mut harness,
+        lower_left,
+        PointerButton::Primary,
+        Modifiers::SHIFT,
+    );
+    let after_two = points(harness.state()).unwrap();
+    assert_eq!(after_two.len(), 6);
+    assert_eq!(after_two[5].label, 1.0);
+    assert!(
+        after_two[5].x < added.x && after_two[5].y < added.y,
+        "left of and below the first"
+    );
+
+    // A right-click on the first new point removes it, and only it.
+    click_at(
+        &mut harness,
+        plot.center(),
+        PointerButton::Secondary,
+        Modifiers::NONE,
+    );
+    let after_removal = points(harness.state()).unwrap();
+    assert_eq!(after_removal.len(), 5);
+    assert!(!after_removal.contains(&added));
+
+    // Each click was one undo step; three undos give back the generated data set.
+    for _ in 0..3 {
+        harness.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
+        harness.run_steps(1);
+    }
+    assert_eq!(harness.state().editor.document.document().dataset, original);
+    // And redo brings the points back.
+    harness.key_press_modifiers(Modifiers::COMMAND, egui::Key::Y);
+    harness.run_steps(1);
+    assert_eq!(points(harness.state()).unwrap().len(), 5);
+}
+
+#[test]
+fn hidden_units_draw_their_maps_in_their_nodes() {
+    let mut harness = harness_on("spiral.json");
+    run_until(&mut harness, "unit maps", |app| {
+        app.training.has_unit_maps()
+    });
+    let insight = &harness.state().training.insight;
+    // 7 engineered input features, 8 + 8 hidden units, 1 output; 80×80 cells each.
+    for (node, units) in [("input", 7), ("hidden1", 8), ("hidden2", 8), ("output", 1)] {
+        let maps = &insight.maps[node];
+        assert_eq!(maps.len(), units, "{node}");
+        assert!(maps.iter().all(|m| m.values.len() == 80 * 80));
+    }
+    // Each dense layer's weight matrix is there to draw: W is [in, units].
+    assert_eq!(insight.weights["hidden1"].dim(), (7, 8));
+    assert_eq!(insight.weights["output"].dim(), (8, 1));
+    harness.get_by_label("Hover a unit's map in a node to see it here.");
+}
+
+#[test]
+fn iris_shows_a_confusion_matrix_of_its_test_split() {
+    let mut harness = harness_on("iris.json");
+    harness.get_by_label("Confusion matrix").click();
+    run_until(&mut harness, "the confusion matrix", |app| {
+        app.training.confusion().is_some()
+    });
+    let matrix = harness.state().training.confusion().unwrap().clone();
+    // Iris has 150 flowers, 3 classes; a fifth (10 per class, stratified) is the test split.
+    assert_eq!(matrix.classes(), 3);
+    assert_eq!(matrix.total(), 30);
+    for class in 0..3 {
+        assert_eq!(matrix.class_total(class), 10);
+    }
+    // Each class names a row and a column.
+    assert_eq!(harness.get_all_by_label("setosa").count(), 2);
+    harness.get_by_label(&format!(
+        "Accuracy {:.1}% ({} of 30 correct)",
+        matrix.accuracy().unwrap() * 100.0,
+        matrix.correct()
+    ));
+    // Training makes it better than chance.
+    harness.get_by_label("Train").click();
+    run_until(&mut harness, "training to finish", |app| {
+        app.training.epochs >= 100 && !app.training.playing
+    });
+    run_until(&mut harness, "a fresh matrix", |app| {
+        app.training.confusion().is_some_and(|m| m.correct() >= 25)
+    });
+}
+
+#[test]
+fn linear_regression_walks_down_its_loss_surface_to_the_least_squares_line() {
+    let mut harness = harness_on("linear-regression.json");
+    run_until(&mut harness, "the loss surface", |app| {
+        app.training.has_surface()
+    });
+    harness.get_by_label("Loss surface").click();
+    harness.run_steps(2);
+    harness.get_by_label("Fit");
+    // The path starts where the weights start: zero.
+    assert_eq!(harness.state().training.descent_path(), [[0.0, 0.0]]);
+    harness.get_by_label("Train").click();
+    run_until(&mut harness, "200 epochs", |app| {
+        app.training.epochs >= 200 && !app.training.playing
+    });
+    run_until(&mut harness, "the whole path", |app| {
+        app.training.descent_path().len() > 200
+    });
+    let path = harness.state().training.descent_path();
+    // The data lie along y = 2x − 1 (with noise): the walk ends near w = 2, b = −1.
+    let [w, b] = *path.last().unwrap();
+    assert!(
+        (w - 2.0).abs() < 0.1 && (b + 1.0).abs() < 0.1,
+        "ended at ({w}, {b})"
+    );
+    // One point per epoch after the start, and every step of full-batch gradient descent
+    // with this small rate goes downhill (up to f32 rounding, a millionth of the loss).
+    assert_eq!(path.len(), 201);
+    let losses: Vec<f64> = harness
+        .state()
+        .training
+        .history
+        .iter()
+        .map(|p| p.train_loss)
+        .collect();
+    let rises: Vec<(usize, f64)> = losses
+        .windows(2)
+        .enumerate()
+        .filter(|(_, l)| l[1] > l[0] * (1.0 + 1e-6))
+        .map(|(i, l)| (i, l[1] - l[0]))
+        .collect();
+    assert!(
+        rises.is_empty(),
+        "the loss only falls: {rises:?} of {losses:?}"
+    );
+}
+
+#[test]
+fn digits_show_test_images_with_their_predicted_labels() {
+    let mut harness = harness_on("digits.json");
+    harness.get_by_label("Test images").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().training.current_view(),
+        Some(layerwright::insight::View::TestImages)
+    );
+    run_until(&mut harness, "predictions", |app| {
+        !app.training.views().test_predictions.is_empty()
+    });
+    let predictions = harness.state().training.views().test_predictions.len();
+    assert_eq!(predictions, 359, "a fifth of 1797 digits, stratified");
+    harness.get_by_label("Mistakes only");
+}
+
+#[test]
+fn a_plot_saved_as_png_is_cropped_and_written_where_the_person_says() {
+    let mut harness = harness_on("spiral.json");
+    // A 40×30 "screenshot": left half red, right half blue.
+    let image = egui::ColorImage::new(
+        [40, 30],
+        (0..40 * 30)
+            .map(|i| {
+                if i % 40 < 20 {
+                    egui::Color32::RED
+                } else {
+                    egui::Color32::BLUE
+                }
+            })
+            .collect(),
+    );
+    let capture = PlotCapture {
+        rect: egui::Rect::from_min_max(egui::pos2(10.0, 5.0), egui::pos2(30.0, 25.0)),
+        file_name: "decision-boundary.png".to_owned(),
+    };
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .plot_captured(&ctx, &capture, &image, 1.0);
+    assert!(harness.state().has_pending_png());
+    // No file dialog answers headless: the path field asks instead.
+    run_until(&mut harness, "the path field", |app| {
+        app.path_prompt.is_some()
+    });
+    let folder = std::env::temp_dir().join(format!("layerwright-png-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join("plot.png");
+    harness.state_mut().path_prompt.as_mut().unwrap().text = path.display().to_string();
+    harness.run_steps(1);
+    harness.get_by_label("Save").click();
+    harness.run_steps(2);
+    let bytes = std::fs::read(&path).unwrap();
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((info.width, info.height), (20, 20));
+    // Columns 10..30 of the image: ten red, then ten blue.
+    assert_eq!(&pixels[0..4], &[255, 0, 0, 255]);
+    assert_eq!(&pixels[4 * 19..4 * 20], &[0, 0, 255, 255]);
+    assert!(!harness.state().has_pending_png());
+    std::fs::remove_dir_all(&folder).unwrap();
+}
