@@ -157,6 +157,7 @@ pub struct TrainingPanel {
     curves_rect: Option<egui::Rect>,
     view_rect: Option<egui::Rect>,
     boundary_rect: Option<egui::Rect>,
+    curve_cache: crate::insight::curves::CurveCache,
 }
 
 impl Default for TrainingPanel {
@@ -202,6 +203,7 @@ impl Default for TrainingPanel {
             curves_rect: None,
             view_rect: None,
             boundary_rect: None,
+            curve_cache: Default::default(),
         }
     }
 }
@@ -691,6 +693,12 @@ impl TrainingPanel {
         self.history.last().map(|p| p.train_loss)
     }
 
+    /// Sets the speed: at most `epochs_per_second`, or as fast as possible with `None`.
+    pub fn set_speed(&mut self, ctx: &egui::Context, epochs_per_second: Option<f64>) {
+        self.speed = epochs_per_second;
+        self.send(ctx, ToTrainer::SetSpeed(epochs_per_second));
+    }
+
     /// The speed choice: watchable or as fast as the machine goes.
     pub fn speed_ui(&mut self, ui: &mut egui::Ui) {
         let before = self.speed;
@@ -763,23 +771,9 @@ impl TrainingPanel {
             });
         });
         let top = ui.cursor().min;
-        let transform = |loss: f64| {
-            if self.log_scale {
-                loss.max(1e-12).log10()
-            } else {
-                loss
-            }
-        };
-        let train: Vec<[f64; 2]> = self
-            .history
-            .iter()
-            .map(|p| [p.epoch as f64, transform(p.train_loss)])
-            .collect();
-        let test: Vec<[f64; 2]> = self
-            .history
-            .iter()
-            .filter_map(|p| p.test_loss.map(|l| [p.epoch as f64, transform(l)]))
-            .collect();
+        // Thinned to at most a thousand points a line, remade only when the history grows.
+        self.curve_cache.update(&self.history, self.log_scale);
+        let curves = &self.curve_cache;
         let height = (ui.available_height() * 0.6).max(80.0);
         let log_scale = self.log_scale;
         Plot::new("loss-curves")
@@ -788,10 +782,14 @@ impl TrainingPanel {
             .x_axis_label("epoch")
             .y_axis_label(if log_scale { "log₁₀ loss" } else { "loss" })
             .show(ui, |plot| {
-                plot.line(Line::new("train loss", PlotPoints::from(train)).color(class_colour(1)));
-                if !test.is_empty() {
+                plot.line(
+                    Line::new("train loss", PlotPoints::from(curves.train_loss.clone()))
+                        .color(class_colour(1)),
+                );
+                if !curves.test_loss.is_empty() {
                     plot.line(
-                        Line::new("test loss", PlotPoints::from(test)).color(class_colour(0)),
+                        Line::new("test loss", PlotPoints::from(curves.test_loss.clone()))
+                            .color(class_colour(0)),
                     );
                 }
             });
@@ -799,16 +797,6 @@ impl TrainingPanel {
             Task::Classification => "accuracy",
             Task::Regression => "R²",
         };
-        let train: Vec<[f64; 2]> = self
-            .history
-            .iter()
-            .filter_map(|p| p.train_score.map(|s| [p.epoch as f64, s]))
-            .collect();
-        let test: Vec<[f64; 2]> = self
-            .history
-            .iter()
-            .filter_map(|p| p.test_score.map(|s| [p.epoch as f64, s]))
-            .collect();
         Plot::new("score-curves")
             .legend(Legend::default())
             .x_axis_label("epoch")
@@ -817,13 +805,19 @@ impl TrainingPanel {
             .include_y(1.0)
             .show(ui, |plot| {
                 plot.line(
-                    Line::new(format!("train {score_name}"), PlotPoints::from(train))
-                        .color(class_colour(1)),
+                    Line::new(
+                        format!("train {score_name}"),
+                        PlotPoints::from(curves.train_score.clone()),
+                    )
+                    .color(class_colour(1)),
                 );
-                if !test.is_empty() {
+                if !curves.test_score.is_empty() {
                     plot.line(
-                        Line::new(format!("test {score_name}"), PlotPoints::from(test))
-                            .color(class_colour(0)),
+                        Line::new(
+                            format!("test {score_name}"),
+                            PlotPoints::from(curves.test_score.clone()),
+                        )
+                        .color(class_colour(0)),
                     );
                 }
             });

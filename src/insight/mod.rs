@@ -4,6 +4,7 @@
 
 pub mod confusion;
 pub mod contours;
+pub mod curves;
 pub mod export;
 pub mod frame_stats;
 pub mod neurons;
