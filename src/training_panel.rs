@@ -97,6 +97,9 @@ pub fn boundary_image(
     ColorImage::new([n, n], pixels)
 }
 
+/// Epochs of history kept before every other one is dropped.
+pub const HISTORY_LIMIT: usize = 20_000;
+
 /// Training and test points grouped by their colour's RGBA bytes.
 type PointsByColour = std::collections::BTreeMap<[u8; 4], (Vec<[f64; 2]>, Vec<[f64; 2]>)>;
 
@@ -433,6 +436,21 @@ impl TrainingPanel {
             self.history.clear();
         }
         self.history.extend(progress.points);
+        if self.history.len() > HISTORY_LIMIT {
+            // Runs at full speed reach millions of epochs: keep every other point (and the
+            // latest), so memory and the curves' upkeep stay bounded.
+            let last = self.history.last().copied();
+            let mut index = 0;
+            self.history.retain(|_| {
+                index += 1;
+                index % 2 == 1
+            });
+            if let Some(last) = last
+                && self.history.last() != Some(&last)
+            {
+                self.history.push(last);
+            }
+        }
         self.epochs = progress.epochs;
         self.acknowledged = progress.acknowledged;
         // A snapshot sent before the trainer saw the latest Train or Pause must not undo it.
@@ -844,10 +862,16 @@ impl TrainingPanel {
                         .get(class)
                         .cloned()
                         .unwrap_or_else(|| format!("class {class}"));
-                    let text = egui::RichText::new(name.clone()).color(class_colour(class)).strong();
-                    ui.selectable_value(&mut self.point_class, class, text)
+                    // A dot in the class's colour, then the name in the text colour, which
+                    // stays readable on the selection highlight.
+                    let (dot, _) =
+                        ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                    ui.painter()
+                        .circle_filled(dot.center(), 4.5, class_colour(class));
+                    ui.selectable_value(&mut self.point_class, class, name.clone())
                         .on_hover_text(format!(
-                            "Click on the plot to add a training point of {name}; Shift+click                              adds the next class; right-click removes the nearest point."
+                            "Click on the plot to add a training point of {name}; Shift+click \
+                             adds the next class; right-click removes the nearest point."
                         ));
                 }
             });
@@ -909,6 +933,12 @@ impl TrainingPanel {
         let shown_texture = unit_texture
             .map(|(_, _, texture)| texture)
             .or(self.texture.as_ref());
+        // A few hand-placed points are drawn large; hundreds of generated ones small.
+        let radius = if self.scatter.train.len() + self.scatter.test.len() < 60 {
+            5.0
+        } else {
+            2.5
+        };
         let response = Plot::new("decision-boundary")
             .data_aspect(1.0)
             .show_grid(false)
@@ -945,14 +975,14 @@ impl TrainingPanel {
                     plot.points(
                         Points::new("training points", PlotPoints::from(train))
                             .color(colour)
-                            .radius(2.5)
+                            .radius(radius)
                             .filled(true),
                     );
                     if !test.is_empty() {
                         plot.points(
                             Points::new("test points", PlotPoints::from(test))
                                 .color(colour)
-                                .radius(3.0)
+                                .radius(radius + 0.5)
                                 .filled(false),
                         );
                     }

@@ -128,7 +128,7 @@ pub fn surface_ui(ui: &mut egui::Ui, drawing: &mut SurfaceDrawing, path: &[[f64;
         })
         .show(ui, |plot| {
             plot.image(PlotImage::new(
-                "loss",
+                "",
                 texture.id(),
                 PlotPoint::new(0.5 * (w0 + w1), 0.5 * (b0 + b1)),
                 egui::vec2((w1 - w0 + cell[0]) as f32, (b1 - b0 + cell[1]) as f32),
