@@ -730,7 +730,7 @@ impl LayerwrightApp {
             None => "UI CPU per frame: measuring…".to_owned(),
         };
         egui::Area::new(egui::Id::new("frame-times"))
-            .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-8.0, 28.0))
+            .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 30.0))
             .interactable(false)
             .show(ctx, |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {

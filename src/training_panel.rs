@@ -160,6 +160,8 @@ pub struct TrainingPanel {
     curves_rect: Option<egui::Rect>,
     view_rect: Option<egui::Rect>,
     boundary_rect: Option<egui::Rect>,
+    /// The boundary plot with its axes.
+    boundary_area: Option<egui::Rect>,
     curve_cache: crate::insight::curves::CurveCache,
 }
 
@@ -206,6 +208,7 @@ impl Default for TrainingPanel {
             curves_rect: None,
             view_rect: None,
             boundary_rect: None,
+            boundary_area: None,
             curve_cache: Default::default(),
         }
     }
@@ -586,21 +589,26 @@ impl TrainingPanel {
             });
         });
         let top = ui.cursor().min;
+        // The plot itself, for Save PNG…; views without one save their whole area.
+        let mut plot_rect = None;
         match current {
-            View::Boundary => commands.extend(self.boundary_ui(ui, editor)),
+            View::Boundary => {
+                commands.extend(self.boundary_ui(ui, editor));
+                plot_rect = self.boundary_area;
+            }
             View::Fit => {
                 ui.checkbox(&mut self.show_test, "Test points")
                     .on_hover_text("Show the test split, outlined.");
-                fit_ui(
+                plot_rect = Some(fit_ui(
                     ui,
                     &self.line_scatter,
                     self.views.curve.as_ref(),
                     self.show_test,
-                );
+                ));
             }
             View::LossSurface => {
                 if let Some(drawing) = &mut self.surface {
-                    surface_ui(ui, drawing, &self.path);
+                    plot_rect = Some(surface_ui(ui, drawing, &self.path));
                 }
             }
             View::Confusion => self.confusion_view_ui(ui),
@@ -617,7 +625,8 @@ impl TrainingPanel {
                 }
             }
         }
-        self.view_rect = Some(egui::Rect::from_min_max(top, ui.min_rect().max));
+        self.view_rect =
+            plot_rect.or_else(|| Some(egui::Rect::from_min_max(top, ui.min_rect().max)));
         commands
     }
 
@@ -939,6 +948,7 @@ impl TrainingPanel {
         } else {
             2.5
         };
+        let plot_top = egui::pos2(ui.min_rect().min.x, ui.cursor().min.y);
         let response = Plot::new("decision-boundary")
             .data_aspect(1.0)
             .show_grid(false)
@@ -989,6 +999,7 @@ impl TrainingPanel {
                 }
             });
         self.boundary_rect = Some(response.response.rect);
+        self.boundary_area = Some(egui::Rect::from_min_max(plot_top, ui.min_rect().max));
         let add = response.response.clicked();
         let remove = response.response.secondary_clicked();
         if (add || remove)

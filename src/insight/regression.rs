@@ -89,8 +89,13 @@ pub fn surface_image(surface: &LossSurface, background: Color32) -> ColorImage {
     ColorImage::new([n, n], pixels)
 }
 
-/// The loss surface with level curves, the least-squares point and the descent path so far.
-pub fn surface_ui(ui: &mut egui::Ui, drawing: &mut SurfaceDrawing, path: &[[f64; 2]]) {
+/// The loss surface with level curves, the least-squares point and the descent path so far;
+/// returns where the plot was drawn.
+pub fn surface_ui(
+    ui: &mut egui::Ui,
+    drawing: &mut SurfaceDrawing,
+    path: &[[f64; 2]],
+) -> egui::Rect {
     let background = ui.visuals().extreme_bg_color;
     let texture = drawing.texture.get_or_insert_with(|| {
         ui.ctx().load_texture(
@@ -111,6 +116,7 @@ pub fn surface_ui(ui: &mut egui::Ui, drawing: &mut SurfaceDrawing, path: &[[f64;
         "L(w, b) for ŷ = w·x + b: level curves, the least-squares minimum and the path of \
          gradient descent (eq. 1.5-1.9).",
     );
+    let top = egui::pos2(ui.min_rect().min.x, ui.cursor().min.y);
     Plot::new("loss-surface")
         .data_aspect(1.0)
         .show_grid(false)
@@ -176,6 +182,8 @@ pub fn surface_ui(ui: &mut egui::Ui, drawing: &mut SurfaceDrawing, path: &[[f64;
                 );
             }
         });
+    // The plot with its axes, for Save PNG….
+    egui::Rect::from_min_max(top, ui.min_rect().max)
 }
 
 /// One-column data: training and test points `(x, y)`.
@@ -187,13 +195,15 @@ pub struct LineScatter {
     pub test: Vec<[f64; 2]>,
 }
 
-/// The data with the network's prediction along `x` (a probability for classifiers).
+/// The data with the network's prediction along `x` (a probability for classifiers);
+/// returns where the plot was drawn.
 pub fn fit_ui(
     ui: &mut egui::Ui,
     scatter: &LineScatter,
     curve: Option<&CurveValues>,
     show_test: bool,
-) {
+) -> egui::Rect {
+    let top = egui::pos2(ui.min_rect().min.x, ui.cursor().min.y);
     Plot::new("fit")
         .legend(Legend::default())
         .x_axis_label("x")
@@ -234,6 +244,8 @@ pub fn fit_ui(
                 }
             }
         });
+    // The plot with its axes, for Save PNG….
+    egui::Rect::from_min_max(top, ui.min_rect().max)
 }
 
 #[cfg(test)]
