@@ -23,6 +23,8 @@ struct Benchmark {
     measure_for: Duration,
     cpu_secs: Vec<f32>,
     show_secs: Vec<f32>,
+    thread_secs: Vec<f32>,
+    last_thread_ns: Option<u64>,
     epochs_at_start: Option<usize>,
     restarts: usize,
     reported: bool,
@@ -32,6 +34,15 @@ impl eframe::App for Benchmark {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let elapsed = self.started.elapsed();
         let measuring = elapsed >= WARM_UP;
+        // The UI thread's time on a CPU since the last frame began: its own work for one
+        // whole frame (UI code, tessellation, its share of painting), without the time it
+        // waited for the rasterizer's threads or for the display.
+        let thread_ns = thread_cpu_ns();
+        if measuring && let (Some(now), Some(before)) = (thread_ns, self.last_thread_ns) {
+            self.thread_secs
+                .push((now.saturating_sub(before)) as f32 * 1e-9);
+        }
+        self.last_thread_ns = thread_ns;
         if measuring && let Some(cpu) = frame.info().cpu_usage {
             self.cpu_secs.push(cpu);
             self.epochs_at_start.get_or_insert(self.app.training.epochs);
@@ -84,8 +95,25 @@ impl Benchmark {
             layout_ms(0.5),
             layout_ms(0.95)
         );
+        let mut thread = self.thread_secs.clone();
+        thread.sort_by(f32::total_cmp);
+        if !thread.is_empty() {
+            let thread_ms =
+                |fraction: f64| percentile(&thread, fraction).map_or(f32::NAN, |s| s * 1000.0);
+            println!(
+                "ui thread on a cpu per frame: p50 {:.2} ms, p95 {:.2} ms (from /proc/thread-self/schedstat)",
+                thread_ms(0.5),
+                thread_ms(0.95)
+            );
+        }
         self.cpu_secs.clear();
     }
+}
+
+/// Nanoseconds this thread has run on a CPU (Linux), read from `/proc/thread-self/schedstat`.
+fn thread_cpu_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
 }
 
 fn main() -> eframe::Result {
@@ -112,6 +140,8 @@ fn main() -> eframe::Result {
                 measure_for: Duration::from_secs_f64(seconds),
                 cpu_secs: Vec::new(),
                 show_secs: Vec::new(),
+                thread_secs: Vec::new(),
+                last_thread_ns: None,
                 epochs_at_start: None,
                 restarts: 0,
                 reported: false,
