@@ -7,7 +7,8 @@
 //! and prints its median and 95th percentile. Needs a display; on a headless machine run it
 //! under a virtual one: `xvfb-run cargo run --release --example frame_benchmark`.
 //!
-//! `cargo run --release --example frame_benchmark -- [SECONDS]` (default 10).
+//! `cargo run --release --example frame_benchmark -- [SECONDS] [--no-memory-tuning]`
+//! (default 10 seconds).
 
 use std::time::{Duration, Instant};
 
@@ -117,9 +118,14 @@ fn thread_cpu_ns() -> Option<u64> {
 }
 
 fn main() -> eframe::Result {
+    // As the app does at start (see `layerwright::memory`); `--no-memory-tuning` measures
+    // the window without it.
+    if !std::env::args().any(|a| a == "--no-memory-tuning") {
+        layerwright::memory::keep_freed_memory_for_reuse();
+    }
     let seconds: f64 = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
+        .skip(1)
+        .find_map(|a| a.parse().ok())
         .filter(|s: &f64| *s > 0.0)
         .unwrap_or(10.0);
     let options = eframe::NativeOptions {

@@ -8,6 +8,7 @@ pub mod editor;
 pub mod examples;
 pub mod files;
 pub mod insight;
+pub mod memory;
 pub mod theme;
 pub mod training_panel;
 pub mod training_worker;

@@ -21,6 +21,8 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    // Before the window starts: its graphics driver frees and reallocates buffers each frame.
+    layerwright::memory::keep_freed_memory_for_reuse();
     let opened = app::OpenedDocument::open(arguments.file.as_deref());
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
