@@ -86,34 +86,36 @@ fn branch_free_exp(x: f32) -> f32 {
 }
 
 /// tanh for f32 as a rational function: `x·P(x²)/Q(x²)` on `|x| ≤ 7.9053`, where f32's tanh
-/// is already ±1; the same coefficients as Eigen's float `ptanh` (accurate to a few ulp).
-#[allow(clippy::excessive_precision, clippy::unreadable_literal)] // published coefficients
+/// is already ±1. `P` has degree 4 and `Q` degree 3 in `x²`, fitted here for the smallest
+/// largest relative error (iteratively reweighted least squares on `[10⁻⁴, 7.9]`): 4.8e-7
+/// worst evaluated in f32, under the 1e-6 the engine promises, with two multiply-adds fewer
+/// than the usual 13/6 form (tanh is most of a small tanh network's work). Past the clamp it
+/// gives ±0.99999964, within 3.6e-7 of the exact value, and never more than 1 in magnitude.
+#[allow(clippy::excessive_precision, clippy::unreadable_literal)] // fitted coefficients
 #[inline]
 fn rational_tanh(x: f32) -> f32 {
     const CLAMP: f32 = 7.905_311_107_635_498;
-    const ALPHA: [f32; 7] = [
-        4.893_524_558_917_86e-3,
-        6.372_619_288_754_36e-4,
-        1.485_722_357_179_79e-5,
-        5.122_297_090_371_14e-8,
-        -8.604_671_522_137_35e-11,
-        2.000_187_904_824_77e-13,
-        -2.760_768_477_423_55e-16,
+    const P: [f32; 5] = [
+        0.999_999_821_186_065_7,
+        0.127_204_403_281_211_85,
+        0.002_704_713_260_754_943,
+        7.225_362_423_923_798e-6,
+        -6.256_503_315_427_153e-9,
     ];
-    const BETA: [f32; 4] = [
-        4.893_525_185_543_85e-3,
-        2.268_434_632_439_00e-3,
-        1.185_347_056_866_54e-4,
-        1.198_258_394_667_02e-6,
+    const Q: [f32; 4] = [
+        1.0,
+        0.460_536_181_926_727_3,
+        0.022_885_564_714_670_18,
+        0.000_197_815_650_608_390_57,
     ];
     let x = x.clamp(-CLAMP, CLAMP);
     let x2 = x * x;
-    let mut p = ALPHA[6];
-    for &a in ALPHA[..6].iter().rev() {
+    let mut p = P[4];
+    for &a in P[..4].iter().rev() {
         p = p * x2 + a;
     }
-    let mut q = BETA[3];
-    for &b in BETA[..3].iter().rev() {
+    let mut q = Q[3];
+    for &b in Q[..3].iter().rev() {
         q = q * x2 + b;
     }
     x * p / q
@@ -186,8 +188,13 @@ mod tests {
             }
         }
         assert!(worst < 1e-6, "worst relative error {worst:e}");
-        assert_eq!(50.0_f32.fast_tanh(), 1.0);
-        assert_eq!((-50.0_f32).fast_tanh(), -1.0);
+        // Saturated: within a millionth of ±1, never beyond.
+        assert!((1.0 - 50.0_f32.fast_tanh()) < 1e-6 && 50.0_f32.fast_tanh() <= 1.0);
+        assert_eq!((-50.0_f32).fast_tanh(), -(50.0_f32.fast_tanh()));
+        let largest = (0..80_000)
+            .map(|i| (i as f32 * 1e-4).fast_tanh())
+            .fold(0.0_f32, f32::max);
+        assert!(largest <= 1.0);
     }
 
     #[test]
@@ -201,6 +208,5 @@ mod tests {
         }
         assert!(worst < 1e-6, "worst relative error {worst:e}");
         assert_eq!(200.0_f32.fast_sigmoid(), 1.0);
-        assert_eq!((-50.0_f32).fast_tanh(), -1.0);
     }
 }

@@ -114,7 +114,39 @@ fn affine_fixed<F: Float, const OUT: usize>(
     if let Some(b) = bias {
         start.copy_from_slice(&b[..OUT]);
     }
-    for (x_row, z_row) in xs.chunks_exact(inputs.max(1)).zip(zs.chunks_exact_mut(OUT)) {
+    let inputs = inputs.max(1);
+    // Four rows at a time (up to 16 units): four independent accumulator chains share each
+    // weight row, so the multiply-adds overlap instead of waiting on one another.
+    const ROWS: usize = 4;
+    // Wider layers would need more registers than there are: one row at a time.
+    let blocks = if OUT <= 16 {
+        (xs.len() / inputs).min(zs.len() / OUT) / ROWS
+    } else {
+        0
+    };
+    let (x_blocked, x_rest) = xs.split_at(blocks * ROWS * inputs);
+    let (z_blocked, z_rest) = zs.split_at_mut(blocks * ROWS * OUT);
+    for (x_block, z_block) in x_blocked
+        .chunks_exact(ROWS * inputs)
+        .zip(z_blocked.chunks_exact_mut(ROWS * OUT))
+    {
+        let mut acc = [start; ROWS];
+        for (k, w_row) in ws.chunks_exact(OUT).take(inputs).enumerate() {
+            for (r, acc_row) in acc.iter_mut().enumerate() {
+                let a = x_block[r * inputs + k];
+                for j in 0..OUT {
+                    acc_row[j] += a * w_row[j];
+                }
+            }
+        }
+        for (z_row, acc_row) in z_block.chunks_exact_mut(OUT).zip(&acc) {
+            z_row.copy_from_slice(acc_row);
+        }
+    }
+    for (x_row, z_row) in x_rest
+        .chunks_exact(inputs)
+        .zip(z_rest.chunks_exact_mut(OUT))
+    {
         let mut acc = start;
         for (&a, w_row) in x_row.iter().zip(ws.chunks_exact(OUT)) {
             for j in 0..OUT {
