@@ -23,7 +23,7 @@ pub fn activation_formula(activation: Activation) -> &'static str {
         }
         Activation::Elu { .. } => "y = z for z > 0, α(e^z - 1) otherwise",
         Activation::Softplus => "y = ln(1 + e^z), a smooth ReLU",
-        Activation::Gelu => "y = ½·z·(1 + tanh(√(2/π)·(z + 0.044715·z³)))",
+        Activation::Gelu => "y = z·Φ(z) = ½·z·(1 + erf(z/√2))",
         Activation::Swish => "y = z·σ(z)",
     }
 }

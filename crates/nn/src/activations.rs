@@ -15,10 +15,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::float::Float;
 
-/// `√(2/π)`, the constant of GELU's tanh approximation.
-const GELU_SQRT_2_OVER_PI: f64 = 0.797_884_560_802_865_4;
-/// The cubic coefficient of GELU's tanh approximation.
-const GELU_CUBIC: f64 = 0.044_715;
+/// GELU in f64: `Φ(z)`, the standard normal distribution function, and `φ(z)`, its density.
+fn normal_cdf_and_density(z: f64) -> (f64, f64) {
+    let cdf = 0.5 * (1.0 + libm::erf(z * std::f64::consts::FRAC_1_SQRT_2));
+    let density = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    (cdf, density)
+}
 
 /// An activation function `y = f(z)`, applied element by element.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -65,8 +67,9 @@ pub enum Activation {
     },
     /// Softplus `y = ln(1 + e^z)`, a smooth ReLU; `y' = σ(z)`.
     Softplus,
-    /// Gaussian error linear unit, tanh approximation:
-    /// `y = ½ z (1 + tanh(√(2/π)(z + 0.044715 z³)))`.
+    /// Gaussian error linear unit `y = z·Φ(z) = ½ z (1 + erf(z/√2))`, `Φ` the standard
+    /// normal distribution function (exact, as PyTorch's `nn.GELU()` and ONNX's `Erf`
+    /// compute it); `y' = Φ(z) + z·φ(z)`, `φ` its density.
     Gelu,
     /// Swish (SiLU) `y = z · σ(z)`; `y' = y + σ(z)(1 − y)`.
     Swish,
@@ -183,8 +186,8 @@ impl Activation {
             }
             Self::Softplus => softplus(z),
             Self::Gelu => {
-                let inner = F::cast(GELU_SQRT_2_OVER_PI) * (z + F::cast(GELU_CUBIC) * z * z * z);
-                F::cast(0.5) * z * (one + inner.tanh())
+                let (cdf, _) = normal_cdf_and_density(z.widen());
+                F::cast(z.widen() * cdf)
             }
             Self::Swish => z * sigmoid(z),
         }
@@ -218,11 +221,8 @@ impl Activation {
             }
             Self::Softplus => sigmoid(z),
             Self::Gelu => {
-                let c = F::cast(GELU_SQRT_2_OVER_PI);
-                let k = F::cast(GELU_CUBIC);
-                let half = F::cast(0.5);
-                let t = (c * (z + k * z * z * z)).tanh();
-                half * (one + t) + half * z * (one - t * t) * c * (one + F::cast(3.0) * k * z * z)
+                let (cdf, density) = normal_cdf_and_density(z.widen());
+                F::cast(cdf + z.widen() * density)
             }
             Self::Swish => {
                 let s = sigmoid(z);

@@ -10,6 +10,7 @@ pub mod activations;
 pub mod architecture;
 pub mod compile;
 pub mod data;
+pub mod export;
 pub mod float;
 pub mod gradient_check;
 pub mod graph;

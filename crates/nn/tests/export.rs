@@ -1,0 +1,119 @@
+//! Every example document, trained briefly, exported to ONNX and run by a second runtime
+//! (tract): its outputs match the engine's within `1e-5·max(1, |y|)` on 100 raw inputs.
+#![allow(clippy::unwrap_used)] // a panic in a test is a failing test, as intended
+
+use std::path::{Path, PathBuf};
+
+use layerwright_nn::compile::{compile, compile_trained, load_dataset};
+use layerwright_nn::export::{ExportError, domain_samples, onnx::to_onnx, verify_onnx};
+use layerwright_nn::graph::GraphDocument;
+use layerwright_nn::graph::io::load_document;
+use layerwright_nn::inference::TrainedModel;
+use layerwright_nn::{Activation, Precision};
+
+fn examples() -> Vec<PathBuf> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/examples");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// The document trained for `epochs` epochs, with its weights, and its data set.
+fn trained(
+    mut document: GraphDocument,
+    folder: &Path,
+    epochs: usize,
+) -> (TrainedModel, layerwright_nn::data::Dataset) {
+    let dataset = load_dataset(&document.dataset, Some(folder)).unwrap();
+    let compiled = compile(&document, &dataset).unwrap();
+    let mut session = compiled.session(Precision::F32).unwrap();
+    session.run_epochs(epochs).unwrap();
+    document.weights = Some(compiled.trained_weights(&session.parameters(), epochs));
+    (compile_trained(&document).unwrap(), dataset)
+}
+
+#[test]
+fn every_example_exports_to_onnx_that_tract_runs_like_the_engine() {
+    for path in examples() {
+        let document = load_document(&path).unwrap();
+        let (model, dataset) = trained(document, path.parent().unwrap(), 3);
+        let bytes = to_onnx(&model, "test").unwrap();
+        let inputs = domain_samples(&model, Some(&dataset), 100, 7);
+        let verification = verify_onnx(&bytes, &model, inputs.view())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        println!("{}: {verification}", path.display());
+        assert_eq!(verification.rows, 100);
+    }
+}
+
+#[test]
+fn every_activation_and_input_feature_exports_faithfully() {
+    // The spiral: seven engineered features (squares, a product, sines), here z-scored,
+    // and each activation in turn in both hidden layers.
+    let path = examples()
+        .into_iter()
+        .find(|p| p.ends_with("spiral.json"))
+        .unwrap();
+    let folder = path.parent().unwrap().to_path_buf();
+    for activation in Activation::ALL {
+        let mut document = load_document(&path).unwrap();
+        document.dataset.normalization = layerwright_nn::data::Normalization::ZScore;
+        for node in &mut document.nodes {
+            if let layerwright_nn::graph::Node::Dense(dense) = node {
+                dense.activation = activation;
+            }
+        }
+        let (model, dataset) = trained(document, &folder, 2);
+        let bytes = to_onnx(&model, "activations").unwrap();
+        let inputs = domain_samples(&model, Some(&dataset), 100, 11);
+        let verification = verify_onnx(&bytes, &model, inputs.view())
+            .unwrap_or_else(|e| panic!("{}: {e}", activation.name()));
+        println!("{}: {verification}", activation.name());
+    }
+}
+
+#[test]
+fn a_file_that_disagrees_with_the_engine_is_reported_with_the_row_and_the_values() {
+    let path = examples()
+        .into_iter()
+        .find(|p| p.ends_with("iris.json"))
+        .unwrap();
+    let document = load_document(&path).unwrap();
+    let (model, dataset) = trained(document.clone(), path.parent().unwrap(), 3);
+    // The file of a differently trained network must not pass as this one's.
+    let (other, _) = trained(document, path.parent().unwrap(), 30);
+    let bytes = to_onnx(&other, "other").unwrap();
+    let inputs = domain_samples(&model, Some(&dataset), 100, 3);
+    match verify_onnx(&bytes, &model, inputs.view()) {
+        Err(ExportError::Mismatch { row, allowed, .. }) => {
+            assert!(row >= 1);
+            assert!(allowed >= 1e-5);
+        }
+        other => panic!("expected a mismatch, got {other:?}"),
+    }
+    assert!(matches!(
+        verify_onnx(b"not an onnx file", &model, inputs.view()),
+        Err(ExportError::Runtime(_))
+    ));
+}
+
+#[test]
+fn samples_cover_the_data_or_the_normalisation() {
+    let path = examples()
+        .into_iter()
+        .find(|p| p.ends_with("iris.json"))
+        .unwrap();
+    let (model, dataset) = trained(load_document(&path).unwrap(), path.parent().unwrap(), 1);
+    let inputs = domain_samples(&model, Some(&dataset), 100, 5);
+    assert_eq!(inputs.dim(), (100, 4));
+    for column in 0..4 {
+        let data = dataset.inputs.column(column);
+        let low = data.fold(f64::INFINITY, |m, &v| m.min(v));
+        let high = data.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+        assert!(inputs.column(column).iter().all(|&v| low <= v && v <= high));
+    }
+}
