@@ -121,7 +121,7 @@ pub fn run(command: Command) -> ExitCode {
             trained,
             format,
             out,
-        } => export(&trained, format, &out),
+        } => export(&trained, format, &out, &mut stdout.lock()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -353,27 +353,86 @@ pub fn predict(
     }
 }
 
-/// `export TRAINED.json --format json|onnx|pytorch --out FILE`.
-pub fn export(trained: &Path, format: ExportFormat, out_path: &Path) -> Result<(), Failure> {
+/// What an export produced: the file's bytes and, for ONNX, the second runtime's check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exported {
+    /// The file's content.
+    pub bytes: Vec<u8>,
+    /// tract's agreement with the engine (ONNX only).
+    pub verification: Option<layerwright_nn::export::Verification>,
+}
+
+/// A trained document in `format`; `folder` is where its data set's relative paths start
+/// (the ONNX check draws its inputs from the data's range when the data loads). Errors are
+/// lines for the person.
+pub fn export_bytes(
+    document: &layerwright_nn::graph::GraphDocument,
+    folder: Option<&Path>,
+    format: ExportFormat,
+    name: &str,
+) -> Result<Exported, Vec<String>> {
+    use layerwright_nn::export::{domain_samples, onnx::to_onnx, pytorch::to_pytorch, verify_onnx};
+    let model = compile_trained(document)
+        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let one = |e: &dyn std::fmt::Display| vec![e.to_string()];
+    match format {
+        ExportFormat::Json => Ok(Exported {
+            bytes: document_to_json(document)
+                .map_err(|e| one(&e))?
+                .into_bytes(),
+            verification: None,
+        }),
+        ExportFormat::Onnx => {
+            let bytes = to_onnx(&model, name).map_err(|e| one(&e))?;
+            let dataset = layerwright_nn::compile::load_dataset(&document.dataset, folder).ok();
+            let inputs = domain_samples(&model, dataset.as_ref(), VERIFICATION_ROWS, 1);
+            let verification = verify_onnx(&bytes, &model, inputs.view()).map_err(|e| one(&e))?;
+            Ok(Exported {
+                bytes,
+                verification: Some(verification),
+            })
+        }
+        ExportFormat::Pytorch => Ok(Exported {
+            bytes: to_pytorch(&model, name).map_err(|e| one(&e))?.into_bytes(),
+            verification: None,
+        }),
+    }
+}
+
+/// Raw inputs the ONNX check runs through both runtimes.
+const VERIFICATION_ROWS: usize = 100;
+
+/// `export TRAINED.json --format json|onnx|pytorch --out FILE`: writes the file (an ONNX
+/// file only once tract agrees with the engine) and says what it wrote.
+pub fn export(
+    trained: &Path,
+    format: ExportFormat,
+    out_path: &Path,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let document = load_document(trained).map_err(|e| Failure::one(e.to_string()))?;
-    compile_trained(&document).map_err(|errors| {
+    let name = trained
+        .file_stem()
+        .map_or_else(|| "model".to_owned(), |s| s.to_string_lossy().into_owned());
+    let exported = export_bytes(&document, trained.parent(), format, &name).map_err(|lines| {
         Failure(
-            errors
+            lines
                 .iter()
-                .map(|e| format!("{}: {e}", trained.display()))
+                .map(|line| format!("{}: {line}", trained.display()))
                 .collect(),
         )
     })?;
-    match format {
-        ExportFormat::Json => {
-            let text = document_to_json(&document).map_err(|e| Failure::one(e.to_string()))?;
-            write_atomically(out_path, text.as_bytes()).map_err(|e| Failure::one(e.to_string()))
-        }
-        ExportFormat::Onnx => Err(Failure::one(
-            "export to ONNX is not yet supported in this version; use --format json",
-        )),
-        ExportFormat::Pytorch => Err(Failure::one(
-            "export to PyTorch is not yet supported in this version; use --format json",
-        )),
-    }
+    write_atomically(out_path, &exported.bytes).map_err(|e| Failure::one(e.to_string()))?;
+    let what = match format {
+        ExportFormat::Json => "the trained graph document".to_owned(),
+        ExportFormat::Onnx => format!("ONNX opset {}", layerwright_nn::export::onnx::OPSET),
+        ExportFormat::Pytorch => "a PyTorch module".to_owned(),
+    };
+    let check = exported
+        .verification
+        .map_or_else(String::new, |v| format!("; {v}"));
+    write_line(
+        out,
+        &format!("wrote {} ({what}){check}", out_path.display()),
+    )
 }

@@ -51,8 +51,8 @@ impl std::fmt::Display for Verification {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "verified with tract on {} inputs: max difference {:.1e}",
-            self.rows, self.max_difference
+            "verified with tract: max difference {:.1e} on {} inputs",
+            self.max_difference, self.rows
         )
     }
 }

@@ -119,11 +119,11 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
     w(&mut py, "");
     w(
         &mut py,
-        "`Network` mirrors the graph and starts from the trained weights; train it further",
+        "`Network()` mirrors the graph with the trained weights loaded; train it further like",
     );
     w(
         &mut py,
-        "like any nn.Module (see `preprocess` for the inputs it expects).",
+        "any nn.Module on `preprocess(raw rows)`, the inputs it expects.",
     );
     w(
         &mut py,
@@ -258,6 +258,7 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
             _ => {}
         }
     }
+    w(&mut py, "        load_weights(self)");
     w(&mut py, "");
     w(&mut py, "    def forward(self, x):");
     for (index, node) in architecture.nodes().iter().enumerate() {
@@ -376,7 +377,6 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
         "        sys.exit('usage: python3 ' + sys.argv[0] + ' data.csv')",
     );
     w(&mut py, "    model = Network()");
-    w(&mut py, "    load_weights(model)");
     w(&mut py, "    model.eval()");
     w(
         &mut py,
