@@ -108,10 +108,20 @@ pub struct LayerwrightApp {
     show_about: bool,
     shown_title: String,
     /// A plot's PNG waiting for the person to choose where it goes, with its suggested name.
-    pending_png: Option<(Vec<u8>, String)>,
+    pending_file: Option<PendingFile>,
     /// Whether the frame-time overlay is shown.
     pub show_frame_times: bool,
     frame_stats: crate::insight::frame_stats::FrameStats,
+}
+
+/// A file made in memory (a plot's PNG, an exported model), waiting for the person to
+/// choose where it goes.
+struct PendingFile {
+    bytes: Vec<u8>,
+    /// The file name the dialog suggests.
+    suggested: String,
+    /// Said after it is saved (the ONNX check's result).
+    note: Option<String>,
 }
 
 impl LayerwrightApp {
@@ -153,7 +163,7 @@ impl LayerwrightApp {
             show_shortcuts: false,
             show_about: false,
             shown_title: String::new(),
-            pending_png: None,
+            pending_file: None,
             show_frame_times: false,
             frame_stats: Default::default(),
         }
@@ -265,20 +275,20 @@ impl LayerwrightApp {
                     self.perform(ctx, intent);
                 }
             }
-            DialogOutcome::Chosen(DialogKind::SavePng, path) => {
-                self.save_png_to(ctx, &path);
+            DialogOutcome::Chosen(DialogKind::SavePng | DialogKind::Export(_), path) => {
+                self.save_pending_to(ctx, &path);
             }
             DialogOutcome::Cancelled => {
                 self.after_save = None;
-                self.pending_png = None;
+                self.pending_file = None;
             }
             DialogOutcome::Unavailable(kind) => {
                 let text = match (kind, &self.file.path) {
                     (DialogKind::SaveAs, Some(path)) => path.display().to_string(),
-                    (DialogKind::SavePng, _) => self
-                        .pending_png
+                    (DialogKind::SavePng | DialogKind::Export(_), _) => self
+                        .pending_file
                         .as_ref()
-                        .map(|(_, name)| name.clone())
+                        .map(|file| file.suggested.clone())
                         .unwrap_or_default(),
                     _ => String::new(),
                 };
@@ -310,6 +320,15 @@ impl LayerwrightApp {
             Command::Action(Action::StepBatch) => return self.training.step_batch(ctx),
             Command::Action(Action::ResetTraining) => return self.training.reset(ctx, false),
             Command::Action(Action::ResetNewSeed) => return self.training.reset(ctx, true),
+            Command::Action(Action::ExportJson) => {
+                return self.export(ctx, crate::cli::ExportFormat::Json);
+            }
+            Command::Action(Action::ExportOnnx) => {
+                return self.export(ctx, crate::cli::ExportFormat::Onnx);
+            }
+            Command::Action(Action::ExportPytorch) => {
+                return self.export(ctx, crate::cli::ExportFormat::Pytorch);
+            }
             Command::SavePlot(capture) => {
                 // The screenshot arrives as an event in a later frame (see `window_events`).
                 ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(egui::UserData::new(
@@ -404,6 +423,9 @@ impl LayerwrightApp {
                 | Action::StepBatch
                 | Action::ResetTraining
                 | Action::ResetNewSeed
+                | Action::ExportJson
+                | Action::ExportOnnx
+                | Action::ExportPytorch
                 | Action::Delete
                 | Action::Copy
                 | Action::Paste
@@ -679,7 +701,11 @@ impl LayerwrightApp {
         };
         match encode_png(&cropped) {
             Ok(bytes) => {
-                self.pending_png = Some((bytes, capture.file_name.clone()));
+                self.pending_file = Some(PendingFile {
+                    bytes,
+                    suggested: capture.file_name.clone(),
+                    note: None,
+                });
                 if self.pending_dialog.is_none() {
                     self.pending_dialog = Some(PendingDialog::start(
                         DialogKind::SavePng,
@@ -692,15 +718,16 @@ impl LayerwrightApp {
         }
     }
 
-    /// Writes the waiting PNG to `path`; true if it was saved.
-    pub fn save_png_to(&mut self, ctx: &egui::Context, path: &Path) -> bool {
-        let Some((bytes, _)) = self.pending_png.take() else {
+    /// Writes the waiting file (a plot's PNG, an export) to `path`; true if it was saved.
+    pub fn save_pending_to(&mut self, ctx: &egui::Context, path: &Path) -> bool {
+        let Some(PendingFile { bytes, note, .. }) = self.pending_file.take() else {
             return false;
         };
         match layerwright_nn::graph::io::write_atomically(path, &bytes) {
             Ok(()) => {
+                let note = note.map_or_else(String::new, |n| format!(" ({n})"));
                 self.editor
-                    .notify(ctx, format!("Saved {}", path.display()), None);
+                    .notify(ctx, format!("Saved {}{note}", path.display()), None);
                 true
             }
             Err(error) => {
@@ -741,9 +768,72 @@ impl LayerwrightApp {
         ctx.request_repaint_after(std::time::Duration::from_millis(250));
     }
 
+    /// Whether a model has trained, so that it can be exported.
+    pub fn can_export(&self) -> bool {
+        self.training.epochs > 0 && self.training.parameters().is_some()
+    }
+
+    /// Exports the trained model in `format` (an ONNX file is first checked by running it
+    /// in tract) and asks where to write it.
+    pub fn export(&mut self, ctx: &egui::Context, format: crate::cli::ExportFormat) {
+        let Some(parameters) = self
+            .training
+            .parameters()
+            .cloned()
+            .filter(|_| self.can_export())
+        else {
+            self.error_dialog = Some(
+                "Nothing to export yet: train the model first (Space), then export its weights."
+                    .to_owned(),
+            );
+            return;
+        };
+        let compiled = match self.editor.compile_current() {
+            Ok(compiled) => compiled,
+            Err(message) => {
+                self.error_dialog = Some(format!("The graph cannot be exported: {message}"));
+                return;
+            }
+        };
+        let mut document = self.editor.document.document().clone();
+        document.weights = Some(compiled.trained_weights(&parameters, self.training.epochs));
+        let stem = self
+            .file
+            .name
+            .strip_suffix(".json")
+            .unwrap_or(&self.file.name)
+            .to_owned();
+        match crate::cli::export_bytes(&document, self.editor.base_dir.as_deref(), format, &stem) {
+            Ok(exported) => {
+                let (_, extension) = format.file_type();
+                let suffix = if format == crate::cli::ExportFormat::Json {
+                    "-trained"
+                } else {
+                    ""
+                };
+                let suggested = format!("{stem}{suffix}.{extension}");
+                self.pending_file = Some(PendingFile {
+                    bytes: exported.bytes,
+                    suggested: suggested.clone(),
+                    note: exported.verification.map(|v| v.to_string()),
+                });
+                if self.pending_dialog.is_none() {
+                    self.pending_dialog = Some(PendingDialog::start(
+                        DialogKind::Export(format),
+                        &suggested,
+                        ctx,
+                    ));
+                }
+            }
+            Err(lines) => {
+                self.error_dialog = Some(format!("Could not export: {}", lines.join("\n")));
+            }
+        }
+    }
+
     /// Whether a plot image is waiting to be saved.
     pub fn has_pending_png(&self) -> bool {
-        self.pending_png.is_some()
+        self.pending_file.is_some()
     }
 
     fn menu_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -790,6 +880,21 @@ impl LayerwrightApp {
                     commands.push(Command::Action(action));
                     ui.close();
                 }
+            }
+            ui.separator();
+            let trained = self.can_export();
+            for action in [
+                Action::ExportJson,
+                Action::ExportOnnx,
+                Action::ExportPytorch,
+            ] {
+                if action.menu_button(ui, trained) {
+                    commands.push(Command::Action(action));
+                    ui.close();
+                }
+            }
+            if !trained {
+                ui.weak("Train the model to export it.");
             }
         });
         ui.menu_button("Edit", |ui| {
@@ -920,6 +1025,7 @@ impl LayerwrightApp {
                 DialogKind::Open => "Open a graph file",
                 DialogKind::SaveAs => "Save the graph as",
                 DialogKind::SavePng => "Save the plot as",
+                DialogKind::Export(_) => "Export the model as",
             };
             let mut answer: Option<bool> = None;
             egui::Window::new(title)
@@ -954,6 +1060,7 @@ impl LayerwrightApp {
                         let verb = match prompt.kind {
                             DialogKind::Open => "Open",
                             DialogKind::SaveAs | DialogKind::SavePng => "Save",
+                            DialogKind::Export(_) => "Export",
                         };
                         if ui.button(verb).clicked() {
                             answer = Some(true);
@@ -973,7 +1080,7 @@ impl LayerwrightApp {
                 Some(false) => {
                     self.path_prompt = None;
                     self.after_save = None;
-                    self.pending_png = None;
+                    self.pending_file = None;
                 }
                 _ => {}
             }

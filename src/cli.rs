@@ -89,6 +89,17 @@ pub enum ExportFormat {
     Pytorch,
 }
 
+impl ExportFormat {
+    /// What such a file is called and its extension.
+    pub fn file_type(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Json => ("Layerwright trained graph", "json"),
+            Self::Onnx => ("ONNX model", "onnx"),
+            Self::Pytorch => ("Python file", "py"),
+        }
+    }
+}
+
 /// Runs a headless command, writing to standard output and error.
 pub fn run(command: Command) -> ExitCode {
     let stdout = std::io::stdout();

@@ -66,6 +66,12 @@ pub enum Action {
     ShowShortcuts,
     /// Version, licence and the data sets' authors.
     ShowAbout,
+    /// Write the trained graph document (JSON with weights).
+    ExportJson,
+    /// Write the trained model as ONNX, checked with tract.
+    ExportOnnx,
+    /// Write the trained model as a PyTorch module.
+    ExportPytorch,
 }
 
 const fn command(key: Key) -> KeyboardShortcut {
@@ -78,7 +84,7 @@ const fn plain(key: Key) -> KeyboardShortcut {
 
 impl Action {
     /// Every action, in the order shortcuts are matched (more modifiers first).
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 25] = [
         Self::New,
         Self::Open,
         Self::SaveAs,
@@ -101,6 +107,9 @@ impl Action {
         Self::ResetNewSeed,
         Self::ShowShortcuts,
         Self::ShowAbout,
+        Self::ExportJson,
+        Self::ExportOnnx,
+        Self::ExportPytorch,
     ];
 
     /// The menu label (sentence case; "…" when it opens something).
@@ -117,6 +126,9 @@ impl Action {
             Self::ResetNewSeed => "Reset with new seed",
             Self::ShowShortcuts => "Keyboard shortcuts",
             Self::ShowAbout => "About Layerwright",
+            Self::ExportJson => "Export as JSON…",
+            Self::ExportOnnx => "Export as ONNX…",
+            Self::ExportPytorch => "Export as PyTorch…",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
             Self::Delete => "Delete",
@@ -145,6 +157,15 @@ impl Action {
             Self::ResetNewSeed => "Start again from fresh initial weights drawn with a new seed.",
             Self::ShowShortcuts => "List every keyboard shortcut.",
             Self::ShowAbout => "Version, licence and who made the bundled data sets.",
+            Self::ExportJson => {
+                "Save the graph with its trained weights and normalisation, for `layerwright predict`."
+            }
+            Self::ExportOnnx => {
+                "Save the trained model as ONNX (opset 17, preprocessing included), checked by running it in tract."
+            }
+            Self::ExportPytorch => {
+                "Save the trained model as one Python file defining a PyTorch module, to train further."
+            }
             Self::Undo => "Undo the last change to the graph.",
             Self::Redo => "Redo the change you just undid.",
             Self::Delete => "Delete the selected nodes and their wires.",
@@ -199,7 +220,12 @@ impl Action {
             Self::StepEpoch => &STEP_EPOCH,
             Self::StepBatch => &STEP_BATCH,
             Self::ResetTraining => &RESET,
-            Self::ShowShortcuts | Self::ShowAbout | Self::ResetNewSeed => &[],
+            Self::ShowShortcuts
+            | Self::ShowAbout
+            | Self::ResetNewSeed
+            | Self::ExportJson
+            | Self::ExportOnnx
+            | Self::ExportPytorch => &[],
             Self::Undo => &UNDO,
             Self::Redo => &REDO,
             Self::Delete => &DELETE,

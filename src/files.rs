@@ -123,6 +123,8 @@ pub enum DialogKind {
     SaveAs,
     /// Choose where to save a plot's PNG image.
     SavePng,
+    /// Choose where to write an exported model.
+    Export(crate::cli::ExportFormat),
 }
 
 /// What a dialog answered.
@@ -178,6 +180,13 @@ impl PendingDialog {
                         .add_filter("PNG image", &["png"])
                         .set_file_name(&suggested)
                         .save_file(),
+                    DialogKind::Export(format) => {
+                        let (what, extension) = crate::cli::ExportFormat::file_type(format);
+                        rfd::FileDialog::new()
+                            .add_filter(what, &[extension])
+                            .set_file_name(&suggested)
+                            .save_file()
+                    }
                 };
                 // The window may have closed meanwhile; then nobody is waiting.
                 let _ = sender.send(outcome_of(chosen, started));
