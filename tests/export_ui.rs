@@ -51,7 +51,7 @@ fn a_trained_model_exports_to_onnx_pytorch_and_json_through_the_path_field() {
         !app.training.history.is_empty()
     });
     harness.get_by_label("Step epoch").click();
-    run_until(&mut harness, "one epoch", |app| app.can_export());
+    run_until(&mut harness, "one epoch", LayerwrightApp::can_export);
     let folder = std::env::temp_dir().join(format!("layerwright-export-ui-{}", std::process::id()));
     std::fs::create_dir_all(&folder).unwrap();
     for (format, file) in [
