@@ -67,6 +67,21 @@ pub const EXAMPLES: &[Example] = &[
     },
 ];
 
+/// Scalar expressions for the computational-graph mode (`layerwright.expression`
+/// documents), in the order its menu lists them; the first is what the mode opens on.
+pub const EXPRESSION_EXAMPLES: &[Example] = &[
+    Example {
+        file_name: "backprop-fxyz.json",
+        title: "f = (x + y)·z (the notes' example)",
+        text: include_str!("../assets/examples/backprop-fxyz.json"),
+    },
+    Example {
+        file_name: "backprop-shopping.json",
+        title: "Apples, oranges and tax",
+        text: include_str!("../assets/examples/backprop-shopping.json"),
+    },
+];
+
 /// The example with this file name.
 pub fn example(file_name: &str) -> Option<&'static Example> {
     EXAMPLES.iter().find(|e| e.file_name == file_name)

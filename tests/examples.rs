@@ -32,7 +32,11 @@ fn every_example_file_is_embedded_and_the_default_is_the_spiral() {
             .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
     on_disk.sort();
-    let mut embedded: Vec<String> = EXAMPLES.iter().map(|e| e.file_name.to_owned()).collect();
+    let mut embedded: Vec<String> = EXAMPLES
+        .iter()
+        .chain(layerwright::examples::EXPRESSION_EXAMPLES)
+        .map(|e| e.file_name.to_owned())
+        .collect();
     embedded.sort();
     assert_eq!(on_disk, embedded);
     assert_eq!(DEFAULT_EXAMPLE, "spiral.json");

@@ -8,6 +8,7 @@
 
 pub mod activations;
 pub mod architecture;
+pub mod autograd;
 pub mod compile;
 pub mod data;
 pub mod export;

@@ -17,6 +17,12 @@ fn examples() -> Vec<PathBuf> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        // Network documents only (the folder also holds scalar expression presets).
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .contains("\"format\": \"layerwright.graph\"")
+        })
         .collect();
     paths.sort();
     paths

@@ -5,6 +5,7 @@
 //! editor's view. [`crate::compile`] checks it and turns it into an engine model;
 //! [`io`] loads and saves it.
 
+pub mod expression;
 pub mod io;
 mod node_serde;
 
