@@ -111,7 +111,20 @@ pub struct LayerwrightApp {
     pending_file: Option<PendingFile>,
     /// Whether the frame-time overlay is shown.
     pub show_frame_times: bool,
+    /// Which canvas is shown: the network or the computational graph.
+    pub mode: Mode,
+    /// The computational-graph mode's expression.
+    pub expressions: crate::expression::ExpressionEditor,
     frame_stats: crate::insight::frame_stats::FrameStats,
+}
+
+/// Which canvas the window shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Networks: layers, training, plots.
+    Network,
+    /// Scalar expressions and the chain rule, number by number.
+    Expression,
 }
 
 /// A file made in memory (a plot's PNG, an exported model), waiting for the person to
@@ -165,6 +178,8 @@ impl LayerwrightApp {
             shown_title: String::new(),
             pending_file: None,
             show_frame_times: false,
+            mode: Mode::Network,
+            expressions: crate::expression::ExpressionEditor::default_preset(),
             frame_stats: Default::default(),
         }
     }
@@ -278,6 +293,33 @@ impl LayerwrightApp {
             DialogOutcome::Chosen(DialogKind::SavePng | DialogKind::Export(_), path) => {
                 self.save_pending_to(ctx, &path);
             }
+            DialogOutcome::Chosen(DialogKind::OpenExpression, path) => {
+                let name = file_name(&path);
+                let opened = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))
+                    .and_then(|text| {
+                        self.expressions
+                            .open_text(&text, &path.display().to_string())
+                    });
+                match opened {
+                    Ok(()) => self.expressions.name = name,
+                    Err(message) => self.error_dialog = Some(message),
+                }
+            }
+            DialogOutcome::Chosen(DialogKind::SaveExpression, path) => {
+                let written = self.expressions.to_json().and_then(|text| {
+                    layerwright_nn::graph::io::write_atomically(&path, text.as_bytes())
+                        .map_err(|e| e.to_string())
+                });
+                match written {
+                    Ok(()) => {
+                        self.expressions.name = file_name(&path);
+                        self.editor
+                            .notify(ctx, format!("Saved {}", path.display()), None);
+                    }
+                    Err(message) => self.error_dialog = Some(message),
+                }
+            }
             DialogOutcome::Cancelled => {
                 self.after_save = None;
                 self.pending_file = None;
@@ -299,6 +341,26 @@ impl LayerwrightApp {
 
     /// Applies one command from a panel, a menu or a key.
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        // The computational-graph mode has its own undo; the network's editing and training
+        // keys do nothing there.
+        if self.mode == Mode::Expression
+            && let Command::Action(action) = &command
+        {
+            match action {
+                Action::Undo => return self.expressions.undo(),
+                Action::Redo => return self.expressions.redo(),
+                Action::New
+                | Action::Open
+                | Action::Save
+                | Action::SaveAs
+                | Action::ShowShortcuts
+                | Action::ShowAbout
+                | Action::ExportJson
+                | Action::ExportOnnx
+                | Action::ExportPytorch => {}
+                _ => return,
+            }
+        }
         match command {
             Command::Action(Action::New) => return self.request(ctx, Intent::New),
             Command::Action(Action::Open) => return self.start_dialog(ctx, DialogKind::Open),
@@ -474,11 +536,35 @@ impl LayerwrightApp {
                 self.menu_ui(ui, &mut commands);
             });
         });
+        if self.mode == Mode::Expression {
+            self.expression_ui(ui);
+        } else {
+            self.network_ui(ui, &mut commands);
+        }
+        self.dialogs_ui(&ctx);
+        self.frame_times_ui(&ctx);
+        for command in commands {
+            self.apply(&ctx, command);
+        }
+        let settled = !ctx.input(|i| i.pointer.any_down()) && !ctx.text_edit_focused();
+        if settled {
+            self.editor.document.end_gesture();
+            self.expressions.end_gesture();
+        }
+        let title = self.title();
+        if title != self.shown_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.shown_title = title;
+        }
+    }
+
+    /// The network mode: training panel, palette, inspector and canvas.
+    fn network_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         egui::Panel::bottom("training")
             .resizable(true)
             .default_size(310.0)
             .show(ui, |ui| {
-                self.training_ui(ui, &mut commands);
+                self.training_ui(ui, commands);
             });
         egui::Panel::left("palette")
             .resizable(false)
@@ -507,21 +593,184 @@ impl LayerwrightApp {
                     ui.ctx().request_repaint();
                 }
             });
-        commands.extend(self.editor.add_menu_ui(&ctx));
-        self.dialogs_ui(&ctx);
-        self.frame_times_ui(&ctx);
-        for command in commands {
-            self.apply(&ctx, command);
+        commands.extend(self.editor.add_menu_ui(ui.ctx()));
+    }
+
+    /// The computational-graph mode: operations and presets, the canvas, and the backward
+    /// pass with its narration.
+    fn expression_ui(&mut self, ui: &mut egui::Ui) {
+        use crate::expression::{ExpressionEdit, KINDS, viewer::ExpressionViewer};
+        let ctx = ui.ctx().clone();
+        let mut edits: Vec<ExpressionEdit> = Vec::new();
+        egui::Panel::left("expression-palette")
+            .resizable(false)
+            .exact_size(150.0)
+            .show(ui, |ui| {
+                ui.heading("Operations");
+                ui.weak("Click to add, or right-click the canvas. Wire an output into a, b or in.");
+                for (index, op) in KINDS.into_iter().enumerate() {
+                    if ui.button(op.name()).on_hover_text(op.rule()).clicked() {
+                        let offset = 30.0 * (self.expressions.document().nodes.len() % 8) as f32;
+                        edits.push(ExpressionEdit::AddNode {
+                            op,
+                            position: [200.0 + offset, 80.0 + offset + index as f32],
+                        });
+                    }
+                }
+                ui.separator();
+                ui.heading("From the notes");
+                for example in crate::examples::EXPRESSION_EXAMPLES {
+                    if ui
+                        .button(example.title)
+                        .on_hover_text(example.file_name)
+                        .clicked()
+                        && let Err(message) =
+                            self.expressions.open_text(example.text, example.file_name)
+                    {
+                        self.error_dialog = Some(message);
+                    }
+                }
+            });
+        egui::Panel::right("expression-panel")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.expression_panel_ui(ui));
+            });
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| {
+                self.expressions.sync_snarl();
+                let numbers = self.expressions.shown_numbers();
+                let document = self.expressions.document().clone();
+                let mut viewer = ExpressionViewer {
+                    document: &document,
+                    numbers: &numbers,
+                    edits: &mut edits,
+                };
+                let mut style = egui_snarl::ui::SnarlStyle::new();
+                style.collapsible = Some(false);
+                style.wire_width = Some(2.5);
+                style.pin_size = Some(12.0);
+                style.bg_pattern = Some(egui_snarl::ui::BackgroundPattern::grid(
+                    egui::vec2(40.0, 40.0),
+                    0.0,
+                ));
+                egui_snarl::ui::SnarlWidget::new()
+                    .id_salt("expression-canvas")
+                    .style(style)
+                    .show(&mut self.expressions.snarl, &mut viewer, ui);
+            });
+        for edit in edits {
+            if let Err(message) = self.expressions.apply(edit) {
+                self.editor.notify(&ctx, message, None);
+            }
         }
-        let settled = !ctx.input(|i| i.pointer.any_down()) && !ctx.text_edit_focused();
-        if settled {
-            self.editor.document.end_gesture();
+    }
+
+    /// The backward-pass controls, the result and each step's rule.
+    fn expression_panel_ui(&mut self, ui: &mut egui::Ui) {
+        use crate::expression::viewer::shown;
+        ui.heading("Computational graph");
+        let title = self.expressions.document().title.clone();
+        if !title.is_empty() {
+            ui.label(title);
         }
-        let title = self.title();
-        if title != self.shown_title {
-            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
-            self.shown_title = title;
+        let evaluated = self.expressions.evaluate();
+        match &evaluated {
+            Ok((_, _, evaluation)) => {
+                if let Some(f) = evaluation.values.last() {
+                    ui.label(
+                        egui::RichText::new(format!("f = {}", shown(*f)))
+                            .strong()
+                            .size(18.0),
+                    );
+                }
+            }
+            Err(message) => {
+                ui.colored_label(crate::theme::error_colour(ui.visuals().dark_mode), message);
+            }
         }
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .button("Backward")
+                .on_hover_text("Run the whole backward pass: every value gets ∂f/∂(value).")
+                .clicked()
+            {
+                self.expressions.backward();
+            }
+            if ui
+                .button("Step backward")
+                .on_hover_text(
+                    "One node of the backward pass at a time, from f back to the inputs.",
+                )
+                .clicked()
+            {
+                self.expressions.step_backward();
+            }
+            if ui
+                .button("Clear gradients")
+                .on_hover_text("Hide the gradients and start the backward pass again.")
+                .clicked()
+            {
+                self.expressions.clear_gradients();
+            }
+        });
+        ui.weak(
+            "Each node shows its value (=) where its wires leave it; after the backward pass, \
+             its gradient ∂f/∂(value) below, marked ∂.",
+        );
+        if let (Ok((graph, _, evaluation)), Some(revealed)) =
+            (&evaluated, self.expressions.revealed())
+        {
+            ui.separator();
+            ui.strong("Backward pass");
+            for (number, step) in evaluation.steps.iter().take(revealed).enumerate() {
+                let node = &graph.nodes[step.node];
+                let mut line = format!(
+                    "{}. {} ({}): ∂f/∂{} = {}",
+                    number + 1,
+                    node.id,
+                    node.op.name(),
+                    node.id,
+                    shown(step.upstream)
+                );
+                if step.sends.is_empty() {
+                    line.push_str(". An input: the gradient stops here.");
+                } else {
+                    line.push_str(&format!(". The local rule: {}.", step.rule));
+                    for (input, local, sent) in &step.sends {
+                        line.push_str(&format!(
+                            "\n    {} gets {} × {} = {}",
+                            graph.nodes[*input].id,
+                            shown(*local),
+                            shown(step.upstream),
+                            shown(*sent)
+                        ));
+                    }
+                }
+                ui.label(line);
+            }
+        }
+        ui.separator();
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Open expression…").clicked() && self.pending_dialog.is_none() {
+                self.pending_dialog = Some(PendingDialog::start(
+                    DialogKind::OpenExpression,
+                    "",
+                    ui.ctx(),
+                ));
+            }
+            if ui.button("Save expression as…").clicked() && self.pending_dialog.is_none() {
+                let suggested = self.expressions.name.clone();
+                self.pending_dialog = Some(PendingDialog::start(
+                    DialogKind::SaveExpression,
+                    &suggested,
+                    ui.ctx(),
+                ));
+            }
+        });
+        ui.weak(format!("Shown: {}", self.expressions.name));
     }
 
     /// The training panel: controls and settings, curves, decision boundary.
@@ -952,6 +1201,15 @@ impl LayerwrightApp {
             }
         });
         ui.separator();
+        ui.selectable_value(&mut self.mode, Mode::Network, "Network")
+            .on_hover_text("Build networks, train them and watch them learn.");
+        ui.selectable_value(&mut self.mode, Mode::Expression, "Computational graph")
+            .on_hover_text("Wire a scalar expression and watch the chain rule, number by number.");
+        ui.separator();
+        if self.mode == Mode::Expression {
+            ui.strong(&self.expressions.name);
+            return;
+        }
         ui.strong(&self.file.name);
         if self.is_dirty() {
             ui.label("•").on_hover_text("Unsaved changes");
@@ -1026,6 +1284,8 @@ impl LayerwrightApp {
                 DialogKind::SaveAs => "Save the graph as",
                 DialogKind::SavePng => "Save the plot as",
                 DialogKind::Export(_) => "Export the model as",
+                DialogKind::OpenExpression => "Open an expression",
+                DialogKind::SaveExpression => "Save the expression as",
             };
             let mut answer: Option<bool> = None;
             egui::Window::new(title)
@@ -1058,8 +1318,10 @@ impl LayerwrightApp {
                     }
                     ui.horizontal(|ui| {
                         let verb = match prompt.kind {
-                            DialogKind::Open => "Open",
-                            DialogKind::SaveAs | DialogKind::SavePng => "Save",
+                            DialogKind::Open | DialogKind::OpenExpression => "Open",
+                            DialogKind::SaveAs
+                            | DialogKind::SavePng
+                            | DialogKind::SaveExpression => "Save",
                             DialogKind::Export(_) => "Export",
                         };
                         if ui.button(verb).clicked() {

@@ -125,6 +125,10 @@ pub enum DialogKind {
     SavePng,
     /// Choose where to write an exported model.
     Export(crate::cli::ExportFormat),
+    /// Choose a scalar expression to open.
+    OpenExpression,
+    /// Choose where to save the scalar expression.
+    SaveExpression,
 }
 
 /// What a dialog answered.
@@ -172,6 +176,13 @@ impl PendingDialog {
                     DialogKind::Open => rfd::FileDialog::new()
                         .add_filter("Layerwright graph", &["json"])
                         .pick_file(),
+                    DialogKind::OpenExpression => rfd::FileDialog::new()
+                        .add_filter("Layerwright expression", &["json"])
+                        .pick_file(),
+                    DialogKind::SaveExpression => rfd::FileDialog::new()
+                        .add_filter("Layerwright expression", &["json"])
+                        .set_file_name(&suggested)
+                        .save_file(),
                     DialogKind::SaveAs => rfd::FileDialog::new()
                         .add_filter("Layerwright graph", &["json"])
                         .set_file_name(&suggested)

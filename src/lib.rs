@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod editor;
 pub mod examples;
+pub mod expression;
 pub mod files;
 pub mod insight;
 pub mod memory;
