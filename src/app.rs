@@ -647,6 +647,8 @@ impl LayerwrightApp {
                     document: &document,
                     numbers: &numbers,
                     edits: &mut edits,
+                    fit: std::mem::take(&mut self.expressions.fit_requested),
+                    canvas_rect: ui.available_rect_before_wrap(),
                 };
                 let mut style = egui_snarl::ui::SnarlStyle::new();
                 style.collapsible = Some(false);
@@ -656,6 +658,14 @@ impl LayerwrightApp {
                     egui::vec2(40.0, 40.0),
                     0.0,
                 ));
+                let faint = ui
+                    .visuals()
+                    .widgets
+                    .noninteractive
+                    .bg_stroke
+                    .color
+                    .gamma_multiply(0.35);
+                style.bg_pattern_stroke = Some(egui::Stroke::new(1.0, faint));
                 egui_snarl::ui::SnarlWidget::new()
                     .id_salt("expression-canvas")
                     .style(style)

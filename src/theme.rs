@@ -125,3 +125,12 @@ pub fn sequential(t: f64, background: Color32) -> Color32 {
 pub const DESCENT_PATH: Color32 = okabe_ito::VERMILLION;
 /// The colour of a marked optimum.
 pub const OPTIMUM: Color32 = okabe_ito::YELLOW;
+
+/// The colour of gradients in the computational-graph mode (always with a `∂` prefix too).
+pub fn gradient_colour(dark_mode: bool) -> Color32 {
+    if dark_mode {
+        okabe_ito::ORANGE
+    } else {
+        okabe_ito::VERMILLION
+    }
+}

@@ -93,6 +93,8 @@ pub struct ExpressionEditor {
     revealed: Option<usize>,
     /// The file or preset shown.
     pub name: String,
+    /// Fit the view to the nodes at the next frame (a new expression was opened).
+    pub fit_requested: bool,
 }
 
 impl ExpressionEditor {
@@ -108,6 +110,7 @@ impl ExpressionEditor {
             snarl: Snarl::new(),
             revealed: None,
             name,
+            fit_requested: true,
         }
     }
 
@@ -199,6 +202,7 @@ impl ExpressionEditor {
         let document = parse_expression(text, name).map_err(|e| e.to_string())?;
         self.apply(ExpressionEdit::Replace(Box::new(document)))?;
         self.name = name.to_owned();
+        self.fit_requested = true;
         Ok(())
     }
 

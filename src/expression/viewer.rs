@@ -19,6 +19,10 @@ pub struct ExpressionViewer<'a> {
     pub numbers: &'a [(Option<f64>, Option<f64>)],
     /// Edits asked for while drawing.
     pub edits: &'a mut Vec<ExpressionEdit>,
+    /// Zoom and pan to show every node this frame.
+    pub fit: bool,
+    /// The canvas's area on screen.
+    pub canvas_rect: egui::Rect,
 }
 
 /// A number as people read it: up to six significant digits, no trailing zeros.
@@ -118,22 +122,23 @@ impl SnarlViewer<String> for ExpressionViewer<'_> {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         if let Some(index) = self.index(snarl, pin.id.node) {
             let (value, gradient) = self.numbers.get(index).copied().unwrap_or((None, None));
-            ui.vertical(|ui| {
-                match value {
-                    Some(v) => ui.monospace(format!("= {}", shown(v))),
-                    None => ui.weak("= ?"),
-                }
-                .on_hover_text("The value flowing along this node's wires (forward pass).");
-                if let Some(g) = gradient {
-                    let colour = theme::error_colour(ui.visuals().dark_mode);
-                    ui.label(
-                        RichText::new(format!("∂ {}", shown(g)))
-                            .monospace()
-                            .color(colour),
-                    )
-                    .on_hover_text("∂f/∂(this value), from the backward pass.");
-                }
-            });
+            // Outputs are laid out right to left: the value sits by the pin (clear of it),
+            // the gradient beyond it.
+            ui.add_space(8.0);
+            match value {
+                Some(v) => ui.monospace(format!("= {}", shown(v))),
+                None => ui.weak("= ?"),
+            }
+            .on_hover_text("The value flowing along this node's wires (forward pass).");
+            if let Some(g) = gradient {
+                let colour = theme::gradient_colour(ui.visuals().dark_mode);
+                ui.label(
+                    RichText::new(format!("∂ {}", shown(g)))
+                        .monospace()
+                        .color(colour),
+                )
+                .on_hover_text("∂f/∂(this value), from the backward pass.");
+            }
         }
         Self::pin(ui, !pin.remotes.is_empty())
     }
@@ -236,6 +241,29 @@ impl SnarlViewer<String> for ExpressionViewer<'_> {
                     position: [pos.x, pos.y],
                 });
                 ui.close();
+            }
+        }
+    }
+
+    fn current_transform(
+        &mut self,
+        to_global: &mut egui::emath::TSTransform,
+        snarl: &mut Snarl<String>,
+    ) {
+        if std::mem::take(&mut self.fit) && self.canvas_rect.is_positive() {
+            let mut bounds = egui::Rect::NOTHING;
+            for (pos, _) in snarl.nodes_pos() {
+                bounds = bounds.union(egui::Rect::from_min_size(pos, egui::vec2(240.0, 90.0)));
+            }
+            if bounds.is_positive() {
+                let bounds = bounds.expand(40.0);
+                let scale = (self.canvas_rect.width() / bounds.width())
+                    .min(self.canvas_rect.height() / bounds.height())
+                    .clamp(0.3, 1.2);
+                *to_global = egui::emath::TSTransform::new(
+                    self.canvas_rect.center().to_vec2() - bounds.center().to_vec2() * scale,
+                    scale,
+                );
             }
         }
     }
