@@ -439,6 +439,37 @@ mod tests {
     }
 
     #[test]
+    fn a_saved_expression_opens_again_and_a_bad_file_keeps_the_open_one() {
+        let mut editor = ExpressionEditor::default_preset();
+        editor
+            .apply(ExpressionEdit::SetValue {
+                id: "z".to_owned(),
+                value: 2.0,
+            })
+            .unwrap();
+        let saved = editor.to_json().unwrap();
+        let mut other = ExpressionEditor::default_preset();
+        other.open_text(&saved, "saved.json").unwrap();
+        assert_eq!(other.document().nodes, editor.document().nodes);
+        assert_eq!(
+            other.evaluate().unwrap().2.values.last().copied(),
+            Some(6.0)
+        );
+        let before = other.document().clone();
+        let error = other
+            .open_text("{ \"format\": 3", "broken.json")
+            .unwrap_err();
+        assert!(error.starts_with("broken.json:1:"), "{error}");
+        assert_eq!(other.document(), &before);
+        // Opening was one undo step.
+        other.undo();
+        assert_eq!(
+            other.evaluate().unwrap().2.values.last().copied(),
+            Some(-12.0)
+        );
+    }
+
+    #[test]
     fn edits_are_undoable_and_a_value_drag_is_one_step() {
         let mut editor = ExpressionEditor::default_preset();
         for value in [1.0, 2.0, 3.0] {
