@@ -109,6 +109,8 @@ pub struct LayerwrightApp {
     shown_title: String,
     /// A plot's PNG waiting for the person to choose where it goes, with its suggested name.
     pending_file: Option<PendingFile>,
+    /// The last gradient check, shown in its window while open.
+    pub gradient_report: Option<GradientReport>,
     /// Whether the frame-time overlay is shown.
     pub show_frame_times: bool,
     /// Which canvas is shown: the network or the computational graph.
@@ -117,6 +119,20 @@ pub struct LayerwrightApp {
     pub expressions: crate::expression::ExpressionEditor,
     frame_stats: crate::insight::frame_stats::FrameStats,
 }
+
+/// A gradient check of the current network on one training example.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradientReport {
+    /// The training example checked (0-based).
+    pub example: usize,
+    /// How many training examples there are.
+    pub examples: usize,
+    /// Each parameter tensor's largest relative error, or why there is no check.
+    pub result: Result<layerwright_nn::gradient_check::GradientCheck, String>,
+}
+
+/// Relative errors below this mean back-propagation and finite differences agree.
+pub const GRADIENT_TOLERANCE: f64 = 1e-6;
 
 /// Which canvas the window shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,6 +193,7 @@ impl LayerwrightApp {
             show_about: false,
             shown_title: String::new(),
             pending_file: None,
+            gradient_report: None,
             show_frame_times: false,
             mode: Mode::Network,
             expressions: crate::expression::ExpressionEditor::default_preset(),
@@ -382,6 +399,7 @@ impl LayerwrightApp {
             Command::Action(Action::StepBatch) => return self.training.step_batch(ctx),
             Command::Action(Action::ResetTraining) => return self.training.reset(ctx, false),
             Command::Action(Action::ResetNewSeed) => return self.training.reset(ctx, true),
+            Command::Action(Action::GradientCheck) => return self.check_gradients(0),
             Command::Action(Action::ExportJson) => {
                 return self.export(ctx, crate::cli::ExportFormat::Json);
             }
@@ -488,6 +506,7 @@ impl LayerwrightApp {
                 | Action::ExportJson
                 | Action::ExportOnnx
                 | Action::ExportPytorch
+                | Action::GradientCheck
                 | Action::Delete
                 | Action::Copy
                 | Action::Paste
@@ -542,6 +561,7 @@ impl LayerwrightApp {
             self.network_ui(ui, &mut commands);
         }
         self.dialogs_ui(&ctx);
+        self.gradient_check_ui(&ctx);
         self.frame_times_ui(&ctx);
         for command in commands {
             self.apply(&ctx, command);
@@ -801,6 +821,7 @@ impl LayerwrightApp {
                         (Action::StepBatch, "Step batch"),
                         (Action::ResetTraining, "Reset"),
                         (Action::ResetNewSeed, "Reset with new seed"),
+                        (Action::GradientCheck, "Gradient check…"),
                     ]);
                     for (action, label) in controls {
                         let keys = action
@@ -1025,6 +1046,142 @@ impl LayerwrightApp {
             });
         // Keep measuring while the overlay is open.
         ctx.request_repaint_after(std::time::Duration::from_millis(250));
+    }
+
+    /// Checks back-propagation against central finite differences (f64) for the current
+    /// weights (the initial ones before training) on training example `example`.
+    pub fn check_gradients(&mut self, example: usize) {
+        use layerwright_nn::gradient_check::gradient_check;
+        use ndarray::{Axis, Slice};
+        let compiled = match self.editor.compile_current() {
+            Ok(compiled) => compiled,
+            Err(message) => {
+                self.gradient_report = Some(GradientReport {
+                    example: 0,
+                    examples: 0,
+                    result: Err(format!("The graph cannot be checked: {message}")),
+                });
+                return;
+            }
+        };
+        let examples = compiled.data.train.len();
+        let example = example.min(examples.saturating_sub(1));
+        let result = if compiled.architecture.head().loss == layerwright_nn::Loss::Perceptron {
+            Err(
+                "The perceptron rule (eq. 2.1) is an update rule, not the gradient of a loss: \
+                 it passes ŷ − y straight through the step, whose derivative is 0 almost \
+                 everywhere, so finite differences do not apply."
+                    .to_owned(),
+            )
+        } else if compiled.architecture.parameter_count() > 50_000 {
+            Err(
+                "This network has over 50,000 parameters; the check nudges each one twice, \
+                 which is too slow to do here."
+                    .to_owned(),
+            )
+        } else if examples == 0 {
+            Err("There are no training examples.".to_owned())
+        } else {
+            let parameters = self
+                .training
+                .parameters()
+                .filter(|p| compiled.architecture.fits(p))
+                .cloned()
+                .unwrap_or_else(|| compiled.initial.clone());
+            let rows = Slice::from(example..example + 1);
+            Ok(gradient_check(
+                &compiled.architecture,
+                &parameters,
+                compiled.data.train.inputs.slice_axis(Axis(0), rows),
+                compiled.data.train.targets.slice_axis(Axis(0), rows),
+                None,
+            ))
+        };
+        self.gradient_report = Some(GradientReport {
+            example,
+            examples,
+            result,
+        });
+    }
+
+    /// The gradient check's window.
+    fn gradient_check_ui(&mut self, ctx: &egui::Context) {
+        let Some(report) = self.gradient_report.clone() else {
+            return;
+        };
+        let mut open = true;
+        let mut example = report.example;
+        egui::Window::new("Gradient check")
+            .open(&mut open)
+            .resizable(false)
+            .collapsible(false)
+            .default_pos(egui::pos2(420.0, 120.0))
+            .show(ctx, |ui| {
+                ui.label(
+                    "Each weight is nudged by ±1e-5 and the change of the loss compared with the \
+                     gradient back-propagation computed (central differences, in f64).",
+                );
+                if report.examples > 0 {
+                    ui.horizontal(|ui| {
+                        let label = ui.label("Training example");
+                        let mut shown = example + 1;
+                        ui.add(
+                            egui::DragValue::new(&mut shown)
+                                .range(1..=report.examples)
+                                .speed(0.2),
+                        )
+                        .labelled_by(label.id);
+                        ui.weak(format!("of {}", report.examples));
+                        example = shown - 1;
+                    });
+                }
+                match &report.result {
+                    Ok(check) => {
+                        let worst = check.max_relative_error();
+                        let verdict = if worst < GRADIENT_TOLERANCE {
+                            format!(
+                                "Largest relative error {worst:.1e}: back-propagation agrees with finite differences."
+                            )
+                        } else {
+                            format!(
+                                "Largest relative error {worst:.1e}: back-propagation and finite differences disagree."
+                            )
+                        };
+                        if worst < GRADIENT_TOLERANCE {
+                            ui.strong(verdict);
+                        } else {
+                            ui.colored_label(
+                                crate::theme::error_colour(ui.visuals().dark_mode),
+                                verdict,
+                            );
+                        }
+                        egui::Grid::new("gradient-check").striped(true).show(ui, |ui| {
+                            ui.strong("node");
+                            ui.strong("parameter");
+                            ui.strong("largest relative error");
+                            ui.end_row();
+                            for parameter in &check.parameters {
+                                ui.label(&parameter.node);
+                                ui.label(match parameter.role {
+                                    layerwright_nn::architecture::ParameterRole::Weights => "W",
+                                    layerwright_nn::architecture::ParameterRole::Bias => "b",
+                                    layerwright_nn::architecture::ParameterRole::Slopes => "α",
+                                });
+                                ui.monospace(format!("{:.1e}", parameter.max_relative_error));
+                                ui.end_row();
+                            }
+                        });
+                    }
+                    Err(message) => {
+                        ui.label(message);
+                    }
+                }
+            });
+        if !open {
+            self.gradient_report = None;
+        } else if example != report.example {
+            self.check_gradients(example);
+        }
     }
 
     /// Whether a model has trained, so that it can be exported.

@@ -72,6 +72,8 @@ pub enum Action {
     ExportOnnx,
     /// Write the trained model as a PyTorch module.
     ExportPytorch,
+    /// Compare back-propagation with finite differences on one training example.
+    GradientCheck,
 }
 
 const fn command(key: Key) -> KeyboardShortcut {
@@ -84,7 +86,7 @@ const fn plain(key: Key) -> KeyboardShortcut {
 
 impl Action {
     /// Every action, in the order shortcuts are matched (more modifiers first).
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 26] = [
         Self::New,
         Self::Open,
         Self::SaveAs,
@@ -110,6 +112,7 @@ impl Action {
         Self::ExportJson,
         Self::ExportOnnx,
         Self::ExportPytorch,
+        Self::GradientCheck,
     ];
 
     /// The menu label (sentence case; "…" when it opens something).
@@ -129,6 +132,7 @@ impl Action {
             Self::ExportJson => "Export as JSON…",
             Self::ExportOnnx => "Export as ONNX…",
             Self::ExportPytorch => "Export as PyTorch…",
+            Self::GradientCheck => "Gradient check…",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
             Self::Delete => "Delete",
@@ -165,6 +169,9 @@ impl Action {
             }
             Self::ExportPytorch => {
                 "Save the trained model as one Python file defining a PyTorch module, to train further."
+            }
+            Self::GradientCheck => {
+                "Check back-propagation against finite differences for the current weights on one training example."
             }
             Self::Undo => "Undo the last change to the graph.",
             Self::Redo => "Redo the change you just undid.",
@@ -225,7 +232,8 @@ impl Action {
             | Self::ResetNewSeed
             | Self::ExportJson
             | Self::ExportOnnx
-            | Self::ExportPytorch => &[],
+            | Self::ExportPytorch
+            | Self::GradientCheck => &[],
             Self::Undo => &UNDO,
             Self::Redo => &REDO,
             Self::Delete => &DELETE,

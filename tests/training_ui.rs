@@ -224,3 +224,25 @@ fn a_failure_in_the_trainer_is_shown_and_the_app_and_document_survive() {
         app.training.epochs == 1
     });
 }
+
+#[test]
+fn the_gradient_check_agrees_on_the_spiral_and_explains_the_perceptron() {
+    let mut harness = harness();
+    harness.get_by_label("Gradient check…").click();
+    harness.run_steps(3);
+    let report = harness.state().gradient_report.clone().unwrap();
+    let check = report.result.unwrap();
+    // Three dense layers: W and b each.
+    assert_eq!(check.parameters.len(), 6);
+    assert!(check.max_relative_error() < 1e-6);
+    harness.get_by_label_contains("back-propagation agrees with finite differences");
+    // Another training example is one drag away; the check follows it.
+    harness.state_mut().check_gradients(7);
+    harness.run_steps(2);
+    assert_eq!(harness.state().gradient_report.as_ref().unwrap().example, 7);
+
+    let mut perceptron = harness_on("perceptron-and.json");
+    perceptron.get_by_label("Gradient check…").click();
+    perceptron.run_steps(3);
+    perceptron.get_by_label_contains("The perceptron rule (eq. 2.1) is an update rule");
+}

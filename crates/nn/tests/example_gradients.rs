@@ -1,0 +1,62 @@
+//! Back-propagation agrees with central finite differences (f64) on every example network
+//! trained by gradient descent, from its initial weights, on a few training examples: what
+//! the app's Gradient check button reports.
+#![allow(clippy::unwrap_used)] // a panic in a test is a failing test, as intended
+
+use std::path::{Path, PathBuf};
+
+use layerwright_nn::compile::{compile, load_dataset};
+use layerwright_nn::gradient_check::gradient_check;
+use layerwright_nn::graph::io::load_document;
+use ndarray::{Axis, Slice};
+
+fn network_examples() -> Vec<PathBuf> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/examples");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .contains("\"format\": \"layerwright.graph\"")
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn every_example_network_passes_the_gradient_check() {
+    for path in network_examples() {
+        let document = load_document(&path).unwrap();
+        let dataset = load_dataset(&document.dataset, path.parent()).unwrap();
+        let compiled = compile(&document, &dataset).unwrap();
+        if compiled.architecture.head().loss == layerwright_nn::Loss::Perceptron {
+            // The perceptron rule passes ŷ − y straight through the step: an update rule,
+            // not the gradient of its loss (which is flat almost everywhere), so finite
+            // differences do not apply. The app says so instead of checking.
+            continue;
+        }
+        let rows = compiled.data.train.len().min(4);
+        let inputs = compiled
+            .data
+            .train
+            .inputs
+            .slice_axis(Axis(0), Slice::from(..rows));
+        let targets = compiled
+            .data
+            .train
+            .targets
+            .slice_axis(Axis(0), Slice::from(..rows));
+        let check = gradient_check(
+            &compiled.architecture,
+            &compiled.initial,
+            inputs,
+            targets,
+            None,
+        );
+        let worst = check.max_relative_error();
+        println!("{}: largest relative error {worst:.1e}", path.display());
+        assert!(worst < 1e-6, "{}: {worst:e}", path.display());
+    }
+}
