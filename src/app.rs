@@ -111,6 +111,8 @@ pub struct LayerwrightApp {
     pending_file: Option<PendingFile>,
     /// The last gradient check, shown in its window while open.
     pub gradient_report: Option<GradientReport>,
+    /// The activation gallery window.
+    pub gallery: crate::gallery::Gallery,
     /// Whether the frame-time overlay is shown.
     pub show_frame_times: bool,
     /// Which canvas is shown: the network or the computational graph.
@@ -194,6 +196,7 @@ impl LayerwrightApp {
             shown_title: String::new(),
             pending_file: None,
             gradient_report: None,
+            gallery: crate::gallery::Gallery::default(),
             show_frame_times: false,
             mode: Mode::Network,
             expressions: crate::expression::ExpressionEditor::default_preset(),
@@ -374,7 +377,8 @@ impl LayerwrightApp {
                 | Action::ShowAbout
                 | Action::ExportJson
                 | Action::ExportOnnx
-                | Action::ExportPytorch => {}
+                | Action::ExportPytorch
+                | Action::ShowGallery => {}
                 _ => return,
             }
         }
@@ -400,6 +404,10 @@ impl LayerwrightApp {
             Command::Action(Action::ResetTraining) => return self.training.reset(ctx, false),
             Command::Action(Action::ResetNewSeed) => return self.training.reset(ctx, true),
             Command::Action(Action::GradientCheck) => return self.check_gradients(0),
+            Command::Action(Action::ShowGallery) => {
+                self.gallery.open = true;
+                return;
+            }
             Command::Action(Action::ExportJson) => {
                 return self.export(ctx, crate::cli::ExportFormat::Json);
             }
@@ -507,6 +515,7 @@ impl LayerwrightApp {
                 | Action::ExportOnnx
                 | Action::ExportPytorch
                 | Action::GradientCheck
+                | Action::ShowGallery
                 | Action::Delete
                 | Action::Copy
                 | Action::Paste
@@ -562,6 +571,7 @@ impl LayerwrightApp {
         }
         self.dialogs_ui(&ctx);
         self.gradient_check_ui(&ctx);
+        self.gallery.ui(&ctx);
         self.frame_times_ui(&ctx);
         for command in commands {
             self.apply(&ctx, command);
@@ -1357,6 +1367,24 @@ impl LayerwrightApp {
             ui.radio_value(&mut self.settings.theme, Theme::System, "Follow the system");
             if self.settings.theme != before {
                 ui.ctx().set_theme(self.settings.theme.preference());
+            }
+        });
+        ui.menu_button("Learn", |ui| {
+            for action in [Action::ShowGallery, Action::GradientCheck] {
+                if action.menu_button(ui, true) {
+                    commands.push(Command::Action(action));
+                    ui.close();
+                }
+            }
+            if ui
+                .button("Computational graph")
+                .on_hover_text(
+                    "Wire a scalar expression and watch the chain rule, number by number.",
+                )
+                .clicked()
+            {
+                self.mode = Mode::Expression;
+                ui.close();
             }
         });
         ui.menu_button("Help", |ui| {

@@ -74,6 +74,8 @@ pub enum Action {
     ExportPytorch,
     /// Compare back-propagation with finite differences on one training example.
     GradientCheck,
+    /// Every activation and its derivative on one chart.
+    ShowGallery,
 }
 
 const fn command(key: Key) -> KeyboardShortcut {
@@ -86,7 +88,7 @@ const fn plain(key: Key) -> KeyboardShortcut {
 
 impl Action {
     /// Every action, in the order shortcuts are matched (more modifiers first).
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 27] = [
         Self::New,
         Self::Open,
         Self::SaveAs,
@@ -113,6 +115,7 @@ impl Action {
         Self::ExportOnnx,
         Self::ExportPytorch,
         Self::GradientCheck,
+        Self::ShowGallery,
     ];
 
     /// The menu label (sentence case; "…" when it opens something).
@@ -133,6 +136,7 @@ impl Action {
             Self::ExportOnnx => "Export as ONNX…",
             Self::ExportPytorch => "Export as PyTorch…",
             Self::GradientCheck => "Gradient check…",
+            Self::ShowGallery => "Activation gallery…",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
             Self::Delete => "Delete",
@@ -172,6 +176,9 @@ impl Action {
             }
             Self::GradientCheck => {
                 "Check back-propagation against finite differences for the current weights on one training example."
+            }
+            Self::ShowGallery => {
+                "Every activation and its derivative on one chart, with when to use each (the notes' figure 2.5)."
             }
             Self::Undo => "Undo the last change to the graph.",
             Self::Redo => "Redo the change you just undid.",
@@ -233,7 +240,8 @@ impl Action {
             | Self::ExportJson
             | Self::ExportOnnx
             | Self::ExportPytorch
-            | Self::GradientCheck => &[],
+            | Self::GradientCheck
+            | Self::ShowGallery => &[],
             Self::Undo => &UNDO,
             Self::Redo => &REDO,
             Self::Delete => &DELETE,

@@ -8,6 +8,7 @@ pub mod editor;
 pub mod examples;
 pub mod expression;
 pub mod files;
+pub mod gallery;
 pub mod insight;
 pub mod memory;
 pub mod theme;
