@@ -343,7 +343,7 @@ fn torch_available() -> bool {
 #[test]
 fn onnx_export_writes_a_file_that_tract_checked() {
     let dir = temporary_dir("export-onnx");
-    for name in ["xor.json", "iris.json", "diabetes.json"] {
+    for name in layerwright::examples::EXAMPLES.iter().map(|e| e.file_name) {
         let trained = dir.join(name);
         let output = layerwright(&[
             "train",
@@ -391,13 +391,7 @@ fn pytorch_export_is_a_python_file_that_runs_or_at_least_compiles() {
             "PyTorch is not installed: compiling the exported files with python3 -m py_compile"
         }
     );
-    for name in [
-        "xor.json",
-        "spiral.json",
-        "skip-connection.json",
-        "iris.json",
-        "diabetes.json",
-    ] {
+    for name in layerwright::examples::EXAMPLES.iter().map(|e| e.file_name) {
         let trained = dir.join(name);
         let output = layerwright(&[
             "train",
@@ -428,14 +422,9 @@ fn pytorch_export_is_a_python_file_that_runs_or_at_least_compiles() {
         assert!(text.contains("def preprocess(raw: torch.Tensor)"));
         assert!(text.contains("if __name__ == '__main__':"));
         let check = if with_torch {
-            // Predictions for a few raw rows from the CSV reader, compared with `predict`.
-            let columns = if name == "iris.json" {
-                4
-            } else if name == "diabetes.json" {
-                10
-            } else {
-                2
-            };
+            // The file runs on a row of the raw columns it expects.
+            let document = layerwright_nn::graph::io::load_document(&trained).unwrap();
+            let columns = document.weights.unwrap().data.raw_feature_names.len();
             let row: Vec<String> = (0..columns).map(|i| format!("0.{}", i + 1)).collect();
             let input = dir.join("rows.csv");
             std::fs::write(&input, format!("{}\n", row.join(","))).unwrap();
