@@ -113,6 +113,8 @@ pub struct LayerwrightApp {
     pub gradient_report: Option<GradientReport>,
     /// The activation gallery window.
     pub gallery: crate::gallery::Gallery,
+    /// Stepping one example through the network.
+    pub step_through: crate::step_through::StepThrough,
     /// Whether the frame-time overlay is shown.
     pub show_frame_times: bool,
     /// Which canvas is shown: the network or the computational graph.
@@ -197,6 +199,7 @@ impl LayerwrightApp {
             pending_file: None,
             gradient_report: None,
             gallery: crate::gallery::Gallery::default(),
+            step_through: crate::step_through::StepThrough::default(),
             show_frame_times: false,
             mode: Mode::Network,
             expressions: crate::expression::ExpressionEditor::default_preset(),
@@ -408,6 +411,12 @@ impl LayerwrightApp {
                 self.gallery.open = true;
                 return;
             }
+            Command::Action(Action::StepThrough) => {
+                self.step_through.open = true;
+                self.step_through.result = None;
+                self.step_through.restart();
+                return;
+            }
             Command::Action(Action::ExportJson) => {
                 return self.export(ctx, crate::cli::ExportFormat::Json);
             }
@@ -516,6 +525,7 @@ impl LayerwrightApp {
                 | Action::ExportPytorch
                 | Action::GradientCheck
                 | Action::ShowGallery
+                | Action::StepThrough
                 | Action::Delete
                 | Action::Copy
                 | Action::Paste
@@ -572,6 +582,7 @@ impl LayerwrightApp {
         self.dialogs_ui(&ctx);
         self.gradient_check_ui(&ctx);
         self.gallery.ui(&ctx);
+        self.step_through_ui(&ctx);
         self.frame_times_ui(&ctx);
         for command in commands {
             self.apply(&ctx, command);
@@ -1194,6 +1205,130 @@ impl LayerwrightApp {
         }
     }
 
+    /// The step-through window, and the vectors it puts on the canvas's nodes.
+    fn step_through_ui(&mut self, ctx: &egui::Context) {
+        use crate::step_through::step_result;
+        self.training.insight.step_vectors.clear();
+        if !self.step_through.open {
+            return;
+        }
+        if self.step_through.result.is_none() {
+            let example = self.step_through.example;
+            self.step_through.result = Some(match self.editor.compile_current() {
+                Ok(compiled) => {
+                    let parameters = self
+                        .training
+                        .parameters()
+                        .filter(|p| compiled.architecture.fits(p))
+                        .cloned()
+                        .unwrap_or_else(|| compiled.initial.clone());
+                    step_result(&compiled, &parameters, example)
+                }
+                Err(message) => Err(format!("The graph cannot be run: {message}")),
+            });
+        }
+        for (name, values, gradient) in self.step_through.shown_vectors() {
+            self.training
+                .insight
+                .step_vectors
+                .insert(name, (values, gradient));
+        }
+        let mut open = true;
+        let walk = &mut self.step_through;
+        let mut example = walk.example;
+        egui::Window::new("Step through one example")
+            .open(&mut open)
+            .default_pos(egui::pos2(880.0, 60.0))
+            .default_width(360.0)
+            .show(ctx, |ui| {
+                let result = match &walk.result {
+                    Some(Ok(result)) => result.clone(),
+                    Some(Err(message)) => {
+                        ui.label(message);
+                        return;
+                    }
+                    None => return,
+                };
+                ui.horizontal(|ui| {
+                    let label = ui.label("Training example");
+                    let mut shown = example + 1;
+                    ui.add(egui::DragValue::new(&mut shown).range(1..=result.examples).speed(0.2))
+                        .labelled_by(label.id);
+                    ui.weak(format!("of {}", result.examples));
+                    example = shown - 1;
+                });
+                let listed = |values: &[f64]| {
+                    let parts: Vec<String> = values.iter().take(8).map(|v| format!("{v:.3}")).collect();
+                    let more = if values.len() > 8 { ", …" } else { "" };
+                    format!("[{}{more}]", parts.join(", "))
+                };
+                ui.label(format!("inputs {}", listed(&result.inputs)));
+                ui.label(format!("target {}", listed(&result.targets)));
+                let count = result.names.len();
+                ui.horizontal(|ui| {
+                    let next = if walk.forward_shown < count {
+                        format!("Forward: {}", result.names[walk.forward_shown])
+                    } else if walk.backward_shown < count {
+                        format!("Backward: {}", result.names[count - 1 - walk.backward_shown])
+                    } else {
+                        "Done".to_owned()
+                    };
+                    if ui
+                        .add_enabled(walk.backward_shown < count, egui::Button::new("Step"))
+                        .on_hover_text(next)
+                        .clicked()
+                    {
+                        walk.step();
+                    }
+                    if ui.button("Restart").clicked() {
+                        walk.restart();
+                    }
+                });
+                ui.separator();
+                for index in 0..count.min(walk.forward_shown) {
+                    ui.label(format!("{} = {}", result.names[index], listed(&result.values[index])));
+                }
+                if walk.forward_shown >= count {
+                    ui.strong(format!("loss L = {:.6}", result.loss));
+                }
+                for index in (0..count).rev().take(walk.backward_shown) {
+                    ui.colored_label(
+                        crate::theme::gradient_colour(ui.visuals().dark_mode),
+                        format!("∂L/∂{} = {}", result.names[index], listed(&result.gradients[index])),
+                    );
+                }
+                if walk.backward_shown >= count && !result.updates.is_empty() {
+                    ui.separator();
+                    let layer = walk
+                        .layer
+                        .clone()
+                        .filter(|l| result.updates.iter().any(|(n, _)| n == l))
+                        .unwrap_or_else(|| result.updates[0].0.clone());
+                    let mut chosen = layer.clone();
+                    egui::ComboBox::from_label("weight update of")
+                        .selected_text(&chosen)
+                        .show_ui(ui, |ui| {
+                            for (name, _) in &result.updates {
+                                ui.selectable_value(&mut chosen, name.clone(), name);
+                            }
+                        });
+                    walk.layer = Some(chosen.clone());
+                    if let Some((_, update)) = result.updates.iter().find(|(n, _)| *n == chosen) {
+                        ui.weak("ΔW = −η·∂L/∂W, what one gradient-descent step on this example changes:");
+                        crate::insight::neurons::matrix_ui(ui, &format!("{chosen} ΔW"), update);
+                    }
+                }
+            });
+        if example != walk.example {
+            walk.example = example;
+            walk.result = None;
+        }
+        if !open {
+            walk.open = false;
+            walk.result = None;
+        }
+    }
+
     /// Whether a model has trained, so that it can be exported.
     pub fn can_export(&self) -> bool {
         self.training.epochs > 0 && self.training.parameters().is_some()
@@ -1370,7 +1505,11 @@ impl LayerwrightApp {
             }
         });
         ui.menu_button("Learn", |ui| {
-            for action in [Action::ShowGallery, Action::GradientCheck] {
+            for action in [
+                Action::StepThrough,
+                Action::GradientCheck,
+                Action::ShowGallery,
+            ] {
                 if action.menu_button(ui, true) {
                     commands.push(Command::Action(action));
                     ui.close();

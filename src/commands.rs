@@ -76,6 +76,8 @@ pub enum Action {
     GradientCheck,
     /// Every activation and its derivative on one chart.
     ShowGallery,
+    /// Walk one training example forward and backward through the network.
+    StepThrough,
 }
 
 const fn command(key: Key) -> KeyboardShortcut {
@@ -88,7 +90,7 @@ const fn plain(key: Key) -> KeyboardShortcut {
 
 impl Action {
     /// Every action, in the order shortcuts are matched (more modifiers first).
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 28] = [
         Self::New,
         Self::Open,
         Self::SaveAs,
@@ -116,6 +118,7 @@ impl Action {
         Self::ExportPytorch,
         Self::GradientCheck,
         Self::ShowGallery,
+        Self::StepThrough,
     ];
 
     /// The menu label (sentence case; "…" when it opens something).
@@ -137,6 +140,7 @@ impl Action {
             Self::ExportPytorch => "Export as PyTorch…",
             Self::GradientCheck => "Gradient check…",
             Self::ShowGallery => "Activation gallery…",
+            Self::StepThrough => "Step through one example…",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
             Self::Delete => "Delete",
@@ -179,6 +183,9 @@ impl Action {
             }
             Self::ShowGallery => {
                 "Every activation and its derivative on one chart, with when to use each (the notes' figure 2.5)."
+            }
+            Self::StepThrough => {
+                "Walk one training example through the network: forward node by node, then backward, with the vectors on the nodes."
             }
             Self::Undo => "Undo the last change to the graph.",
             Self::Redo => "Redo the change you just undid.",
@@ -241,7 +248,8 @@ impl Action {
             | Self::ExportOnnx
             | Self::ExportPytorch
             | Self::GradientCheck
-            | Self::ShowGallery => &[],
+            | Self::ShowGallery
+            | Self::StepThrough => &[],
             Self::Undo => &UNDO,
             Self::Redo => &REDO,
             Self::Delete => &DELETE,

@@ -11,6 +11,7 @@ pub mod files;
 pub mod gallery;
 pub mod insight;
 pub mod memory;
+pub mod step_through;
 pub mod theme;
 pub mod training_panel;
 pub mod training_worker;

@@ -246,3 +246,31 @@ fn the_gradient_check_agrees_on_the_spiral_and_explains_the_perceptron() {
     perceptron.run_steps(3);
     perceptron.get_by_label_contains("The perceptron rule (eq. 2.1) is an update rule");
 }
+
+#[test]
+fn stepping_through_one_example_shows_the_forward_then_the_backward_pass() {
+    let mut harness = harness_on("linear-regression.json");
+    let ctx = harness.ctx.clone();
+    harness.state_mut().apply(
+        &ctx,
+        Command::Action(layerwright::commands::Action::StepThrough),
+    );
+    harness.run_steps(3);
+    for _ in 0..2 {
+        harness.get_by_label("Step").click();
+        harness.run_steps(2);
+    }
+    // Forward complete: the loss of the example is shown, no gradient yet.
+    harness.get_by_label_contains("loss L = ");
+    assert!(harness.query_by_label_contains("∂L/∂output").is_none());
+    harness.get_by_label("Step").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("∂L/∂output = ");
+    harness.get_by_label("Step").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("∂L/∂input = ");
+    // The canvas shows the vectors on the nodes, and the update of the one layer.
+    let vectors = &harness.state().training.insight.step_vectors;
+    assert!(vectors["output"].1.is_some() && vectors["input"].1.is_some());
+    harness.get_by_label_contains("ΔW = −η·∂L/∂W");
+}

@@ -61,6 +61,8 @@ pub struct NodeInsight {
     pub show_maps: bool,
     /// Whether nodes draw their weight matrices.
     pub show_weights: bool,
+    /// While stepping through one example: each shown node's output and gradient vectors.
+    pub step_vectors: HashMap<String, (Vec<f64>, Option<Vec<f64>>)>,
     stale: bool,
 }
 
@@ -72,6 +74,7 @@ impl Default for NodeInsight {
             weights: HashMap::new(),
             show_maps: true,
             show_weights: true,
+            step_vectors: HashMap::new(),
             stale: false,
         }
     }
@@ -150,6 +153,12 @@ impl NodeInsight {
     /// unit whose thumbnail is under the pointer.
     pub fn node_ui(&self, ui: &mut Ui, node: &str, units: usize) -> Option<usize> {
         let mut hovered = None;
+        if let Some((values, gradient)) = self.step_vectors.get(node) {
+            vector_ui(ui, node, "a", values, false);
+            if let Some(gradient) = gradient {
+                vector_ui(ui, node, "∂L", gradient, true);
+            }
+        }
         if self.show_maps
             && let Some(textures) = self.textures.get(node)
             && !textures.is_empty()
@@ -163,6 +172,42 @@ impl NodeInsight {
         }
         hovered
     }
+}
+
+/// One vector as a row of cells (sign and size), labelled, with the values on hover.
+fn vector_ui(ui: &mut Ui, node: &str, label: &str, values: &[f64], gradient: bool) {
+    const SHOWN: usize = 16;
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 1.0;
+        let text = egui::RichText::new(label).small().monospace();
+        if gradient {
+            ui.label(text.color(crate::theme::gradient_colour(ui.visuals().dark_mode)));
+        } else {
+            ui.label(text);
+        }
+        let scale = values.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
+        let background = ui.visuals().extreme_bg_color;
+        let size = vec2(12.0, 12.0);
+        let (rect, response) = ui.allocate_exact_size(
+            vec2(size.x * values.len().min(SHOWN) as f32, size.y),
+            Sense::hover(),
+        );
+        for (index, &value) in values.iter().take(SHOWN).enumerate() {
+            let cell = egui::Rect::from_min_size(rect.min + vec2(index as f32 * size.x, 0.0), size);
+            ui.painter()
+                .rect_filled(cell.shrink(0.5), 1.0, diverging(value, scale, background));
+        }
+        let listed: Vec<String> = values.iter().map(|v| format!("{v:+.4}")).collect();
+        let what = if gradient {
+            "∂L/∂(output)"
+        } else {
+            "output"
+        };
+        response.on_hover_text(format!("{node} {what}: [{}]", listed.join(", ")));
+        if values.len() > SHOWN {
+            ui.weak(format!("+{}", values.len() - SHOWN));
+        }
+    });
 }
 
 /// A grid of thumbnails, one per unit; returns the hovered unit.
@@ -206,6 +251,12 @@ fn thumbnails_ui(
         }
     });
     hovered
+}
+
+/// A matrix as a heatmap (sign and size), inputs down and units across, with the value
+/// under the pointer.
+pub fn matrix_ui(ui: &mut Ui, name: &str, matrix: &Array2<f64>) {
+    weights_ui(ui, name, matrix);
 }
 
 /// The weight matrix as a heatmap, inputs down and units across, with the value under the
