@@ -691,25 +691,9 @@ impl LayerwrightApp {
                     fit: std::mem::take(&mut self.expressions.fit_requested),
                     canvas_rect: ui.available_rect_before_wrap(),
                 };
-                let mut style = egui_snarl::ui::SnarlStyle::new();
-                style.collapsible = Some(false);
-                style.wire_width = Some(2.5);
-                style.pin_size = Some(12.0);
-                style.bg_pattern = Some(egui_snarl::ui::BackgroundPattern::grid(
-                    egui::vec2(40.0, 40.0),
-                    0.0,
-                ));
-                let faint = ui
-                    .visuals()
-                    .widgets
-                    .noninteractive
-                    .bg_stroke
-                    .color
-                    .gamma_multiply(0.35);
-                style.bg_pattern_stroke = Some(egui::Stroke::new(1.0, faint));
                 egui_snarl::ui::SnarlWidget::new()
                     .id_salt("expression-canvas")
-                    .style(style)
+                    .style(crate::editor::canvas_style(ui))
                     .show(&mut self.expressions.snarl, &mut viewer, ui);
             });
         for edit in edits {

@@ -302,23 +302,9 @@ impl Editor {
         self.sync_snarl();
         self.refresh_diagnostics();
         let mut commands = Vec::new();
-        let mut style = SnarlStyle::new();
-        style.collapsible = Some(false);
-        style.bg_pattern = Some(egui_snarl::ui::BackgroundPattern::grid(
-            egui::vec2(40.0, 40.0),
-            0.0,
-        ));
-        let faint = ui
-            .visuals()
-            .widgets
-            .noninteractive
-            .bg_stroke
-            .color
-            .gamma_multiply(0.35);
-        style.bg_pattern_stroke = Some(egui::Stroke::new(1.0, faint));
-        style.wire_width = Some(2.5);
-        style.pin_size = Some(12.0);
-        let widget = SnarlWidget::new().id_salt(CANVAS_ID).style(style);
+        let widget = SnarlWidget::new()
+            .id_salt(CANVAS_ID)
+            .style(canvas_style(ui));
         let mut viewer = viewer::GraphViewer {
             document: self.document.document(),
             diagnostics: &self.diagnostics,
@@ -558,4 +544,26 @@ pub fn search_list_ui(
             }
         });
     chosen
+}
+
+/// How both canvases look (the network's and the computational graph's): a faint 40-point
+/// grid, thick wires, large pins, nodes that do not collapse.
+pub fn canvas_style(ui: &egui::Ui) -> SnarlStyle {
+    let mut style = SnarlStyle::new();
+    style.collapsible = Some(false);
+    style.bg_pattern = Some(egui_snarl::ui::BackgroundPattern::grid(
+        egui::vec2(40.0, 40.0),
+        0.0,
+    ));
+    let faint = ui
+        .visuals()
+        .widgets
+        .noninteractive
+        .bg_stroke
+        .color
+        .gamma_multiply(0.35);
+    style.bg_pattern_stroke = Some(egui::Stroke::new(1.0, faint));
+    style.wire_width = Some(2.5);
+    style.pin_size = Some(12.0);
+    style
 }
