@@ -212,55 +212,6 @@ impl ExpressionDocument {
 
 /// Reads an expression document from JSON text; errors name `path`, line and column.
 pub fn parse_expression(text: &str, path: &str) -> Result<ExpressionDocument, LoadError> {
-    #[derive(Deserialize)]
-    struct Header {
-        format: Option<serde_json::Value>,
-        version: Option<serde_json::Value>,
-    }
-    let syntax = |error: serde_json::Error| LoadError::Syntax {
-        path: path.to_owned(),
-        line: error.line(),
-        column: error.column(),
-        message: error.to_string(),
-    };
-    let header: Header = serde_json::from_str(text).map_err(syntax)?;
-    match header.format {
-        Some(serde_json::Value::String(format)) if format == EXPRESSION_FORMAT => {}
-        other => {
-            return Err(LoadError::UnknownFormat {
-                path: path.to_owned(),
-                found: other.map_or_else(|| "missing".to_owned(), |f| f.to_string()),
-            });
-        }
-    }
-    match header.version.as_ref().and_then(serde_json::Value::as_u64) {
-        Some(v) if v == u64::from(EXPRESSION_VERSION) => {}
-        Some(v) => {
-            return Err(LoadError::UnsupportedVersion {
-                path: path.to_owned(),
-                found: v,
-            });
-        }
-        None => {
-            return Err(LoadError::Shape {
-                path: path.to_owned(),
-                line: 0,
-                column: 0,
-                json_path: "version".to_owned(),
-                message: "missing or not a whole number".to_owned(),
-            });
-        }
-    }
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let json_path = error.path().to_string();
-        let inner = error.into_inner();
-        LoadError::Shape {
-            path: path.to_owned(),
-            line: inner.line(),
-            column: inner.column(),
-            json_path,
-            message: inner.to_string(),
-        }
-    })
+    super::io::read_header(text, path, EXPRESSION_FORMAT, EXPRESSION_VERSION)?;
+    super::io::deserialize_strictly(text, path)
 }

@@ -120,16 +120,17 @@ fn bare_message(error: &serde_json::Error) -> String {
     }
 }
 
-/// Reads a document from `text`; `path` names it in errors.
-pub fn parse_document(text: &str, path: &str) -> Result<GraphDocument, LoadError> {
-    let header: Header = serde_json::from_str(text).map_err(|error| LoadError::Syntax {
-        path: path.to_owned(),
-        line: error.line(),
-        column: error.column(),
-        message: bare_message(&error),
-    })?;
+/// Checks that `text` is JSON whose `format` is `format` and whose `version` is between 1
+/// and `newest`; returns the version.
+pub(crate) fn read_header(
+    text: &str,
+    path: &str,
+    format: &str,
+    newest: u32,
+) -> Result<u64, LoadError> {
+    let header: Header = serde_json::from_str(text).map_err(|error| syntax(path, &error))?;
     match &header.format {
-        Some(serde_json::Value::String(format)) if format == FORMAT => {}
+        Some(serde_json::Value::String(found)) if found == format => {}
         Some(other) => {
             return Err(LoadError::UnknownFormat {
                 path: path.to_owned(),
@@ -143,61 +144,69 @@ pub fn parse_document(text: &str, path: &str) -> Result<GraphDocument, LoadError
             });
         }
     }
-    let version = header.version.as_ref().and_then(serde_json::Value::as_u64);
-    let version = match version {
-        Some(v) if (1..=u64::from(VERSION)).contains(&v) => v,
-        Some(v) => {
-            return Err(LoadError::UnsupportedVersion {
-                path: path.to_owned(),
-                found: v,
-            });
-        }
-        None => {
-            return Err(LoadError::Shape {
-                path: path.to_owned(),
-                line: 0,
-                column: 0,
-                json_path: "version".to_owned(),
-                message: "missing or not a whole number".to_owned(),
-            });
-        }
-    };
-    let shape_error = |error: serde_path_to_error::Error<serde_json::Error>| {
-        let json_path = error.path().to_string();
-        let inner = error.into_inner();
-        LoadError::Shape {
+    match header.version.as_ref().and_then(serde_json::Value::as_u64) {
+        Some(v) if (1..=u64::from(newest)).contains(&v) => Ok(v),
+        Some(v) => Err(LoadError::UnsupportedVersion {
             path: path.to_owned(),
-            line: inner.line(),
-            column: inner.column(),
-            json_path,
-            message: bare_message(&inner),
-        }
-    };
+            found: v,
+        }),
+        None => Err(LoadError::Shape {
+            path: path.to_owned(),
+            line: 0,
+            column: 0,
+            json_path: "version".to_owned(),
+            message: "missing or not a whole number".to_owned(),
+        }),
+    }
+}
+
+fn syntax(path: &str, error: &serde_json::Error) -> LoadError {
+    LoadError::Syntax {
+        path: path.to_owned(),
+        line: error.line(),
+        column: error.column(),
+        message: bare_message(error),
+    }
+}
+
+fn shape(path: &str, error: serde_path_to_error::Error<serde_json::Error>) -> LoadError {
+    let json_path = error.path().to_string();
+    let inner = error.into_inner();
+    LoadError::Shape {
+        path: path.to_owned(),
+        line: inner.line(),
+        column: inner.column(),
+        json_path,
+        message: bare_message(&inner),
+    }
+}
+
+/// Reads the whole of `text` as a `T`, naming the JSON path, line and column of a mismatch.
+pub(crate) fn deserialize_strictly<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &str,
+) -> Result<T, LoadError> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value: T =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| shape(path, e))?;
+    deserializer.end().map_err(|error| syntax(path, &error))?;
+    Ok(value)
+}
+
+/// Reads a document from `text`; `path` names it in errors.
+pub fn parse_document(text: &str, path: &str) -> Result<GraphDocument, LoadError> {
+    let version = read_header(text, path, FORMAT, VERSION)?;
     if version == u64::from(VERSION) {
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let document: GraphDocument =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(shape_error)?;
-        deserializer.end().map_err(|error| LoadError::Syntax {
-            path: path.to_owned(),
-            line: error.line(),
-            column: error.column(),
-            message: bare_message(&error),
-        })?;
-        return Ok(document);
+        return deserialize_strictly(text, path);
     }
     let mut value: serde_json::Value =
-        serde_json::from_str(text).map_err(|error| LoadError::Syntax {
-            path: path.to_owned(),
-            line: error.line(),
-            column: error.column(),
-            message: bare_message(&error),
-        })?;
+        serde_json::from_str(text).map_err(|error| syntax(path, &error))?;
     for step in usize::try_from(version - 1).unwrap_or(usize::MAX)..MIGRATIONS.len() {
         if let Some(migrate) = MIGRATIONS.get(step) {
             migrate(&mut value);
         }
     }
-    serde_path_to_error::deserialize(value).map_err(shape_error)
+    serde_path_to_error::deserialize(value).map_err(|e| shape(path, e))
 }
 
 /// Loads the document at `path`, refusing files over [`MAX_FILE_BYTES`] before reading them.
