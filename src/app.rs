@@ -1376,8 +1376,8 @@ impl LayerwrightApp {
         }
     }
 
-    /// Whether a plot image is waiting to be saved.
-    pub fn has_pending_png(&self) -> bool {
+    /// Whether a file (a plot image, an export) is waiting for a place to be saved.
+    pub fn has_pending_file(&self) -> bool {
         self.pending_file.is_some()
     }
 

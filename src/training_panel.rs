@@ -264,25 +264,7 @@ impl TrainingPanel {
                 Ok(compiled) => {
                     let initial = self.carry_over(&compiled);
                     self.task = compiled.data.description.task;
-                    self.scatter = editor
-                        .dataset()
-                        .filter(|d| d.feature_count() == 2)
-                        .map(|d| Scatter {
-                            train: compiled
-                                .data
-                                .train_indices
-                                .iter()
-                                .map(|&i| ([d.inputs[[i, 0]], d.inputs[[i, 1]]], d.targets[i]))
-                                .collect(),
-                            test: compiled
-                                .data
-                                .test_indices
-                                .iter()
-                                .map(|&i| ([d.inputs[[i, 0]], d.inputs[[i, 1]]], d.targets[i]))
-                                .collect(),
-                        })
-                        .unwrap_or_default();
-                    self.take_dataset_views(editor, &compiled);
+                    self.take_dataset_views(editor.dataset().as_ref(), &compiled);
                     self.architecture = Some(compiled.architecture.clone());
                     self.loaded_config = Some(compiled.config);
                     self.run_id += 1;
@@ -331,11 +313,11 @@ impl TrainingPanel {
         self.poll();
     }
 
-    /// What the views need from the data set of a newly compiled graph: one-column points,
-    /// test images, class names. Clears the previous run's views.
+    /// What the views need from the data set of a newly compiled graph: 2-D and one-column
+    /// points, test images, class names. Clears the previous run's views.
     fn take_dataset_views(
         &mut self,
-        editor: &mut Editor,
+        dataset: Option<&layerwright_nn::data::Dataset>,
         compiled: &layerwright_nn::compile::CompiledGraph,
     ) {
         self.views = Views::default();
@@ -345,9 +327,32 @@ impl TrainingPanel {
         self.class_names = compiled.data.description.class_names.clone();
         self.line_scatter = LineScatter::default();
         self.test_images = None;
-        let Some(dataset) = editor.dataset() else {
+        self.scatter = Scatter::default();
+        let Some(dataset) = dataset else {
             return;
         };
+        let plane_point = |i: usize| {
+            (
+                [dataset.inputs[[i, 0]], dataset.inputs[[i, 1]]],
+                dataset.targets[i],
+            )
+        };
+        if dataset.feature_count() == 2 {
+            self.scatter = Scatter {
+                train: compiled
+                    .data
+                    .train_indices
+                    .iter()
+                    .map(|&i| plane_point(i))
+                    .collect(),
+                test: compiled
+                    .data
+                    .test_indices
+                    .iter()
+                    .map(|&i| plane_point(i))
+                    .collect(),
+            };
+        }
         let row_point = |i: usize| [dataset.inputs[[i, 0]], dataset.targets[i]];
         if dataset.feature_count() == 1 {
             self.line_scatter = LineScatter {

@@ -266,7 +266,7 @@ fn a_plot_saved_as_png_is_cropped_and_written_where_the_person_says() {
     harness
         .state_mut()
         .plot_captured(&ctx, &capture, &image, 1.0);
-    assert!(harness.state().has_pending_png());
+    assert!(harness.state().has_pending_file());
     // No file dialog answers headless: the path field asks instead.
     run_until(&mut harness, "the path field", |app| {
         app.path_prompt.is_some()
@@ -288,6 +288,6 @@ fn a_plot_saved_as_png_is_cropped_and_written_where_the_person_says() {
     // Columns 10..30 of the image: ten red, then ten blue.
     assert_eq!(&pixels[0..4], &[255, 0, 0, 255]);
     assert_eq!(&pixels[4 * 19..4 * 20], &[0, 0, 255, 255]);
-    assert!(!harness.state().has_pending_png());
+    assert!(!harness.state().has_pending_file());
     std::fs::remove_dir_all(&folder).unwrap();
 }

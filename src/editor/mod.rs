@@ -8,6 +8,7 @@ pub mod inspector;
 pub mod palette;
 pub mod state;
 mod viewer;
+pub use viewer::wire_pin;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

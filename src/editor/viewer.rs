@@ -60,15 +60,21 @@ impl GraphViewer<'_> {
     }
 
     fn pin(ui: &Ui, connected: bool) -> PinInfo {
-        let colour = theme::wire_colour(ui.visuals().dark_mode);
-        let pin = PinInfo::circle().with_fill(if connected {
+        wire_pin(ui, connected)
+    }
+}
+
+/// A pin as both canvases draw it: a ring in the wire colour, filled once connected.
+pub fn wire_pin(ui: &Ui, connected: bool) -> PinInfo {
+    let colour = theme::wire_colour(ui.visuals().dark_mode);
+    PinInfo::circle()
+        .with_fill(if connected {
             colour
         } else {
             Color32::TRANSPARENT
-        });
-        pin.with_stroke(Stroke::new(1.5, colour))
-            .with_wire_color(colour)
-    }
+        })
+        .with_stroke(Stroke::new(1.5, colour))
+        .with_wire_color(colour)
 }
 
 /// A tiny plot of an activation over z ∈ [−3, 3].

@@ -2,8 +2,8 @@
 //! wire leaves it, its gradient `∂` after the backward pass (a second colour and the `∂`
 //! prefix, never colour alone), and value fields for inputs and constants.
 
-use egui::{Color32, Pos2, RichText, Stroke, Ui};
-use egui_snarl::ui::{PinInfo, SnarlPin, SnarlViewer};
+use egui::{Pos2, RichText, Ui};
+use egui_snarl::ui::{SnarlPin, SnarlViewer};
 use egui_snarl::{InPin, NodeId, OutPin, Snarl};
 use layerwright_nn::autograd::ScalarOp;
 use layerwright_nn::graph::expression::{ExpressionDocument, ports};
@@ -43,18 +43,6 @@ impl ExpressionViewer<'_> {
     fn index(&self, snarl: &Snarl<String>, node: NodeId) -> Option<usize> {
         let id = snarl.get_node(node)?;
         self.document.nodes.iter().position(|n| &n.id == id)
-    }
-
-    fn pin(ui: &Ui, connected: bool) -> PinInfo {
-        let colour = theme::wire_colour(ui.visuals().dark_mode);
-        PinInfo::circle()
-            .with_fill(if connected {
-                colour
-            } else {
-                Color32::TRANSPARENT
-            })
-            .with_stroke(Stroke::new(1.5, colour))
-            .with_wire_color(colour)
     }
 }
 
@@ -110,7 +98,7 @@ impl SnarlViewer<String> for ExpressionViewer<'_> {
                 ui.weak(*name);
             }
         }
-        Self::pin(ui, !pin.remotes.is_empty())
+        crate::editor::wire_pin(ui, !pin.remotes.is_empty())
     }
 
     fn show_output(
@@ -140,7 +128,7 @@ impl SnarlViewer<String> for ExpressionViewer<'_> {
                 .on_hover_text("∂f/∂(this value), from the backward pass.");
             }
         }
-        Self::pin(ui, !pin.remotes.is_empty())
+        crate::editor::wire_pin(ui, !pin.remotes.is_empty())
     }
 
     fn has_body(&mut self, node: &String) -> bool {

@@ -32,7 +32,7 @@ impl SurfaceDrawing {
             .into_iter()
             .map(|level| {
                 let lines = contour_lines(surface.losses.view(), level, |row, column| {
-                    lattice_point(&surface, row, column)
+                    surface.position(row, column)
                 });
                 (level, lines)
             })
@@ -45,24 +45,11 @@ impl SurfaceDrawing {
     }
 }
 
-/// `(w, b)` at fractional lattice coordinates.
-fn lattice_point(surface: &LossSurface, row: f64, column: f64) -> [f64; 2] {
-    let steps = (surface.resolution().max(2) - 1) as f64;
-    let (w0, w1) = surface.weight_range;
-    let (b0, b1) = surface.bias_range;
-    [
-        w0 + column * (w1 - w0) / steps,
-        b1 - row * (b1 - b0) / steps,
-    ]
-}
-
 /// The loss at the lattice point nearest `(w, b)`, if it is inside the surface.
-pub fn nearest_loss(surface: &LossSurface, [w, b]: [f64; 2]) -> Option<f64> {
+pub fn nearest_loss(surface: &LossSurface, point: [f64; 2]) -> Option<f64> {
     let steps = (surface.resolution().max(2) - 1) as f64;
-    let (w0, w1) = surface.weight_range;
-    let (b0, b1) = surface.bias_range;
-    let column = ((w - w0) / (w1 - w0) * steps).round();
-    let row = ((b1 - b) / (b1 - b0) * steps).round();
+    let (row, column) = surface.lattice_coordinates(point);
+    let (row, column) = (row.round(), column.round());
     let inside = (0.0..=steps).contains(&column) && (0.0..=steps).contains(&row);
     inside
         .then(|| surface.losses.get((row as usize, column as usize)).copied())
@@ -267,6 +254,20 @@ mod tests {
         assert_eq!(image.pixels[0], sequential(1.0, background));
         // Square-root scale: a quarter of the span is half the colour.
         assert_eq!(image.pixels[1], sequential(0.5, background));
+    }
+
+    #[test]
+    fn the_hover_reads_the_nearest_lattice_point_inside_the_surface() {
+        let surface = LossSurface {
+            weight_range: (0.0, 1.0),
+            bias_range: (0.0, 1.0),
+            losses: array![[4.0, 1.0], [0.0, 2.0]],
+            least_squares: None,
+        };
+        // Row 0 is b = 1, column 1 is w = 1.
+        assert_eq!(nearest_loss(&surface, [0.9, 0.8]), Some(1.0));
+        assert_eq!(nearest_loss(&surface, [0.1, 0.1]), Some(0.0));
+        assert_eq!(nearest_loss(&surface, [2.0, 0.5]), None);
     }
 
     #[test]

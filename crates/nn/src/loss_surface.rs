@@ -72,13 +72,26 @@ impl LossSurface {
 
     /// The `(w, b)` of lattice point `(row, column)`.
     pub fn point(&self, row: usize, column: usize) -> [f64; 2] {
+        self.position(row as f64, column as f64)
+    }
+
+    /// The `(w, b)` at fractional lattice coordinates (where level curves cross cells).
+    pub fn position(&self, row: f64, column: f64) -> [f64; 2] {
         let steps = (self.resolution().max(2) - 1) as f64;
         let (w0, w1) = self.weight_range;
         let (b0, b1) = self.bias_range;
         [
-            w0 + column as f64 * (w1 - w0) / steps,
-            b1 - row as f64 * (b1 - b0) / steps,
+            w0 + column * (w1 - w0) / steps,
+            b1 - row * (b1 - b0) / steps,
         ]
+    }
+
+    /// The lattice coordinates `(row, column)` of `(w, b)`, fractional.
+    pub fn lattice_coordinates(&self, [w, b]: [f64; 2]) -> (f64, f64) {
+        let steps = (self.resolution().max(2) - 1) as f64;
+        let (w0, w1) = self.weight_range;
+        let (b0, b1) = self.bias_range;
+        ((b1 - b) / (b1 - b0) * steps, (w - w0) / (w1 - w0) * steps)
     }
 
     /// The lattice point with the smallest loss: `(w, b)` and the loss.
