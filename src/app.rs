@@ -711,7 +711,8 @@ impl LayerwrightApp {
         if !title.is_empty() {
             ui.label(title);
         }
-        let evaluated = self.expressions.evaluate();
+        // Owned: the buttons below change the editor.
+        let evaluated = self.expressions.evaluate().clone();
         match &evaluated {
             Ok((_, _, evaluation)) => {
                 if let Some(f) = evaluation.values.last() {

@@ -91,6 +91,7 @@ pub struct ExpressionEditor {
     pub snarl: Snarl<String>,
     /// How many backward steps are shown; `None` until Backward or Step backward.
     revealed: Option<usize>,
+    evaluated: Evaluated,
     /// The file or preset shown.
     pub name: String,
     /// Fit the view to the nodes at the next frame (a new expression was opened).
@@ -101,6 +102,7 @@ impl ExpressionEditor {
     /// An editor on `document`, named `name`.
     pub fn new(document: ExpressionDocument, name: String) -> Self {
         Self {
+            evaluated: evaluated(&document),
             document,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -195,6 +197,7 @@ impl ExpressionEditor {
     fn changed(&mut self) {
         self.revision += 1;
         self.revealed = None;
+        self.evaluated = evaluated(&self.document);
     }
 
     /// Opens a saved expression (undoable); the open one stays if the file is bad.
@@ -217,29 +220,40 @@ impl ExpressionEditor {
         serde_json::to_string_pretty(&document).map_err(|e| e.to_string())
     }
 
-    /// The forward values and the backward pass, or why the expression cannot be evaluated.
-    pub fn evaluate(&self) -> Result<(ScalarGraph, Vec<usize>, Evaluation), String> {
-        let (graph, order) = self.document.to_graph().map_err(|errors| {
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
-        let evaluation = graph.evaluate().map_err(|e| e.to_string())?;
-        Ok((graph, order, evaluation))
+    /// The forward values and the backward pass (with each graph node's document index), or
+    /// why the expression cannot be evaluated; worked out once per change.
+    pub fn evaluate(&self) -> &Evaluated {
+        &self.evaluated
     }
+}
 
+/// An expression's graph, the document index of each graph node and its evaluation, or why
+/// it cannot be evaluated.
+pub type Evaluated = Result<(ScalarGraph, Vec<usize>, Evaluation), String>;
+
+fn evaluated(document: &ExpressionDocument) -> Evaluated {
+    let (graph, order) = document.to_graph().map_err(|errors| {
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let evaluation = graph.evaluate().map_err(|e| e.to_string())?;
+    Ok((graph, order, evaluation))
+}
+
+impl ExpressionEditor {
     /// Shows the whole backward pass.
     pub fn backward(&mut self) {
-        if let Ok((graph, _, _)) = self.evaluate() {
+        if let Ok((graph, _, _)) = &self.evaluated {
             self.revealed = Some(graph.nodes.len());
         }
     }
 
     /// Shows one more node of the backward pass.
     pub fn step_backward(&mut self) {
-        if let Ok((graph, _, _)) = self.evaluate() {
+        if let Ok((graph, _, _)) = &self.evaluated {
             let shown = self.revealed.map_or(1, |r| (r + 1).min(graph.nodes.len()));
             self.revealed = Some(shown);
         }
@@ -452,7 +466,7 @@ mod tests {
         other.open_text(&saved, "saved.json").unwrap();
         assert_eq!(other.document().nodes, editor.document().nodes);
         assert_eq!(
-            other.evaluate().unwrap().2.values.last().copied(),
+            other.evaluate().as_ref().unwrap().2.values.last().copied(),
             Some(6.0)
         );
         let before = other.document().clone();
@@ -464,7 +478,7 @@ mod tests {
         // Opening was one undo step.
         other.undo();
         assert_eq!(
-            other.evaluate().unwrap().2.values.last().copied(),
+            other.evaluate().as_ref().unwrap().2.values.last().copied(),
             Some(-12.0)
         );
     }
@@ -482,17 +496,17 @@ mod tests {
         }
         editor.end_gesture();
         // q = 3 + 5 = 8, f = 8·(−4) = −32.
-        let f = editor.evaluate().unwrap().2.values.last().copied();
+        let f = editor.evaluate().as_ref().unwrap().2.values.last().copied();
         assert_eq!(f, Some(-32.0));
         editor.undo();
         assert_eq!(
-            editor.evaluate().unwrap().2.values.last().copied(),
+            editor.evaluate().as_ref().unwrap().2.values.last().copied(),
             Some(-12.0)
         );
         assert!(!editor.can_undo());
         editor.redo();
         assert_eq!(
-            editor.evaluate().unwrap().2.values.last().copied(),
+            editor.evaluate().as_ref().unwrap().2.values.last().copied(),
             Some(-32.0)
         );
         assert_eq!(
