@@ -3,35 +3,12 @@
 //! exporting an untrained model says so.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-use std::time::{Duration, Instant};
+mod common;
 
-use egui_kittest::Harness;
+use common::{harness_on, run_until};
 use egui_kittest::kittest::Queryable;
-use layerwright::app::{LayerwrightApp, OpenedDocument};
+use layerwright::app::LayerwrightApp;
 use layerwright::cli::ExportFormat;
-
-fn harness_on(example: &str) -> Harness<'static, LayerwrightApp> {
-    let app = LayerwrightApp::new(OpenedDocument::example(example));
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_ui_state(|ui, app: &mut LayerwrightApp| app.show(ui), app);
-    harness.run_steps(3);
-    harness
-}
-
-fn run_until(
-    harness: &mut Harness<'_, LayerwrightApp>,
-    what: &str,
-    done: impl Fn(&LayerwrightApp) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done(harness.state()) {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        harness.run_steps(1);
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    harness.run_steps(1);
-}
 
 #[test]
 fn exporting_before_training_explains_what_to_do() {
