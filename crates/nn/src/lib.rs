@@ -18,6 +18,7 @@ pub mod graph;
 pub mod inference;
 pub mod init;
 pub mod kernels;
+pub mod lesson;
 pub mod loss_surface;
 pub mod losses;
 pub mod metrics;
