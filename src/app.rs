@@ -67,6 +67,16 @@ pub enum Intent {
     Open(PathBuf),
     /// Open this embedded example.
     OpenExample(String),
+    /// Open a stage of a bundled lesson (an index into `lessons::LESSONS`), or one of the
+    /// stage's variants.
+    OpenLesson {
+        /// Which lesson.
+        lesson: usize,
+        /// Which stage (0-based).
+        stage: usize,
+        /// Which of the stage's variants, if not the stage's own network.
+        variant: Option<usize>,
+    },
     /// Close the window.
     Quit,
 }
@@ -76,6 +86,7 @@ impl Intent {
         match self {
             Self::New => "starting a new graph",
             Self::Open(_) | Self::OpenExample(_) => "opening another graph",
+            Self::OpenLesson { .. } => "opening the lesson's network",
             Self::Quit => "closing",
         }
     }
@@ -121,6 +132,8 @@ pub struct LayerwrightApp {
     pub mode: Mode,
     /// The computational-graph mode's expression.
     pub expressions: crate::expression::ExpressionEditor,
+    /// The open lesson's side panel.
+    pub lesson: Option<crate::lessons::LessonPanel>,
     frame_stats: crate::insight::frame_stats::FrameStats,
 }
 
@@ -203,6 +216,7 @@ impl LayerwrightApp {
             show_frame_times: false,
             mode: Mode::Network,
             expressions: crate::expression::ExpressionEditor::default_preset(),
+            lesson: None,
             frame_stats: Default::default(),
         }
     }
@@ -231,6 +245,8 @@ impl LayerwrightApp {
         match intent {
             Intent::New => {
                 let document = empty_document();
+                // Another graph: the lesson's explanations no longer describe it.
+                self.lesson = None;
                 self.file = FileSession::new("Untitled".to_owned(), None, &document);
                 self.editor = Editor::new(document, None);
             }
@@ -239,15 +255,90 @@ impl LayerwrightApp {
                 let opened = OpenedDocument::example(&name);
                 match opened.document {
                     Ok(document) => {
+                        self.lesson = None;
                         self.file = FileSession::new(opened.name, None, &document);
                         self.editor = Editor::new(document, None);
                     }
                     Err(message) => self.error_dialog = Some(message),
                 }
             }
+            Intent::OpenLesson {
+                lesson,
+                stage,
+                variant,
+            } => self.open_lesson(lesson, stage, variant),
             Intent::Quit => {
                 self.allow_close = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    /// Opens stage `stage` of bundled lesson `lesson` (with `variant` applied) in the editor,
+    /// with the lesson's side panel; an error is shown and the open document kept.
+    pub fn open_lesson(&mut self, lesson: usize, stage: usize, variant: Option<usize>) {
+        let panel = match self.lesson.take() {
+            Some(panel) if panel.index == lesson => Ok(panel),
+            other => {
+                self.lesson = other;
+                crate::lessons::LessonPanel::open(lesson)
+            }
+        };
+        let mut panel = match panel {
+            Ok(panel) => panel,
+            Err(message) => {
+                self.error_dialog = Some(message);
+                return;
+            }
+        };
+        let Some(shown) = panel.lesson.stages.get(stage) else {
+            self.error_dialog = Some(format!("lesson {} has no stage {}", lesson + 1, stage + 1));
+            self.lesson = Some(panel);
+            return;
+        };
+        let (graph, name) = match variant.and_then(|v| shown.variants.get(v)) {
+            Some(chosen) => (
+                chosen.apply(&shown.graph),
+                format!("{} · {}", panel.stage_name(stage), chosen.label),
+            ),
+            None => (shown.graph.clone(), panel.stage_name(stage)),
+        };
+        panel.stage = stage;
+        panel.hovered_formula = None;
+        self.file = FileSession::new(name, None, &graph);
+        self.editor = Editor::new(graph, None);
+        self.mode = Mode::Network;
+        self.lesson = Some(panel);
+    }
+
+    /// Carries out what the lesson panel asked for.
+    fn apply_lesson(&mut self, ctx: &egui::Context, command: crate::lessons::LessonCommand) {
+        use crate::lessons::LessonCommand;
+        let Some(panel) = &self.lesson else {
+            return;
+        };
+        let (lesson, current) = (panel.index, panel.stage);
+        match command {
+            LessonCommand::GoToStage(stage) => self.request(
+                ctx,
+                Intent::OpenLesson {
+                    lesson,
+                    stage,
+                    variant: None,
+                },
+            ),
+            LessonCommand::OpenVariant(variant) => self.request(
+                ctx,
+                Intent::OpenLesson {
+                    lesson,
+                    stage: current,
+                    variant: Some(variant),
+                },
+            ),
+            LessonCommand::SelectNodes(nodes) => self.editor.selected = nodes,
+            LessonCommand::Close => {
+                self.lesson = None;
+                self.editor.highlighted.clear();
             }
         }
     }
@@ -256,6 +347,7 @@ impl LayerwrightApp {
     pub fn open_path(&mut self, path: &Path) {
         match load_document(path) {
             Ok(document) => {
+                self.lesson = None;
                 self.file = FileSession::new(file_name(path), Some(path.to_path_buf()), &document);
                 self.editor = Editor::new(document, path.parent().map(Path::to_path_buf));
                 self.settings.remember(path);
@@ -601,6 +693,19 @@ impl LayerwrightApp {
 
     /// The network mode: training panel, palette, inspector and canvas.
     fn network_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        if let Some(panel) = &mut self.lesson {
+            let lesson_commands = egui::Panel::left("lesson")
+                .resizable(true)
+                .default_size(340.0)
+                .min_size(240.0)
+                .show(ui, |ui| panel.ui(ui))
+                .inner;
+            self.editor.highlighted = panel.highlighted_nodes();
+            let ctx = ui.ctx().clone();
+            for command in lesson_commands {
+                self.apply_lesson(&ctx, command);
+            }
+        }
         egui::Panel::bottom("training")
             .resizable(true)
             .default_size(310.0)
@@ -888,19 +993,42 @@ impl LayerwrightApp {
                 let label = ui
                     .label("Batch size")
                     .on_hover_text("Examples per update; the last, shorter batch counts as one.");
-                let mut size = training.batching.batch_size(usize::MAX);
                 let full = matches!(training.batching, Batching::FullBatch);
-                let response = ui
-                    .add_enabled(!full, egui::DragValue::new(&mut size).range(1..=4096))
-                    .labelled_by(label.id);
-                if response.changed() {
-                    training.batching = if size == 1 {
-                        Batching::PerExample
+                ui.horizontal(|ui| {
+                    // A full batch has no size to show: a drag value would clamp it to its
+                    // range and so change the document just by drawing it.
+                    if full {
+                        ui.weak("every example");
                     } else {
-                        Batching::MiniBatch { size }
-                    };
-                    field = Some("batching");
-                }
+                        let mut size = training.batching.batch_size(usize::MAX);
+                        let response = ui
+                            .add(egui::DragValue::new(&mut size).range(1..=4096))
+                            .labelled_by(label.id);
+                        if response.changed() {
+                            training.batching = if size == 1 {
+                                Batching::PerExample
+                            } else {
+                                Batching::MiniBatch { size }
+                            };
+                            field = Some("batching");
+                        }
+                    }
+                    let mut all = full;
+                    let toggled = ui
+                        .checkbox(&mut all, "All")
+                        .on_hover_text(
+                            "Full batch: one update per epoch, on the mean gradient of every training example.",
+                        )
+                        .changed();
+                    if toggled {
+                        training.batching = if all {
+                            Batching::FullBatch
+                        } else {
+                            Batching::MiniBatch { size: 32 }
+                        };
+                        field = Some("batching");
+                    }
+                });
                 ui.end_row();
                 let label = ui
                     .label("L2 rate")
@@ -1509,6 +1637,26 @@ impl LayerwrightApp {
             {
                 self.mode = Mode::Expression;
                 ui.close();
+            }
+            ui.separator();
+            for (index, lesson) in crate::lessons::LESSONS.iter().enumerate() {
+                if ui
+                    .button(format!("Lesson {}: {}", index + 1, lesson.title))
+                    .on_hover_text(
+                        "Open the lesson's first network, with its explanations beside it.",
+                    )
+                    .clicked()
+                {
+                    self.request(
+                        &ui.ctx().clone(),
+                        Intent::OpenLesson {
+                            lesson: index,
+                            stage: 0,
+                            variant: None,
+                        },
+                    );
+                    ui.close();
+                }
             }
         });
         ui.menu_button("Help", |ui| {

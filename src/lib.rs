@@ -10,6 +10,7 @@ pub mod expression;
 pub mod files;
 pub mod gallery;
 pub mod insight;
+pub mod lessons;
 pub mod memory;
 pub mod step_through;
 pub mod theme;

@@ -123,6 +123,8 @@ pub fn sequential(t: f64, background: Color32) -> Color32 {
 
 /// The colour of a gradient-descent path drawn over a surface.
 pub const DESCENT_PATH: Color32 = okabe_ito::VERMILLION;
+/// The outline of nodes a lesson's hovered formula describes.
+pub const HIGHLIGHT: Color32 = okabe_ito::ORANGE;
 /// The colour of a marked optimum.
 pub const OPTIMUM: Color32 = okabe_ito::YELLOW;
 

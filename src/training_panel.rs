@@ -613,7 +613,7 @@ impl TrainingPanel {
             }
             View::LossSurface => {
                 if let Some(drawing) = &mut self.surface {
-                    plot_rect = Some(surface_ui(ui, drawing, &self.path));
+                    plot_rect = Some(surface_ui(ui, drawing, &self.path, "loss-surface", None));
                 }
             }
             View::Confusion => self.confusion_view_ui(ui),

@@ -62,6 +62,8 @@ pub struct Editor {
     datasets: DatasetCache,
     /// The ids of the selected nodes, in selection order.
     pub selected: Vec<String>,
+    /// The ids of nodes drawn with a thick outline (those a lesson's formula describes).
+    pub highlighted: Vec<String>,
     /// The canvas's own (box) selection last frame, to notice when it changes.
     canvas_selection: Vec<String>,
     /// What Copy last copied.
@@ -91,6 +93,7 @@ impl Editor {
             diagnosed_revision: None,
             datasets: DatasetCache::default(),
             selected: Vec::new(),
+            highlighted: Vec::new(),
             canvas_selection: Vec::new(),
             clipboard: Clip::default(),
             add_menu: None,
@@ -315,6 +318,7 @@ impl Editor {
             canvas_rect: ui.available_rect_before_wrap(),
             refusal: None,
             selected: &self.selected,
+            highlighted: &self.highlighted,
             node_rects: Vec::new(),
             insight,
             hovered_unit: None,
@@ -396,7 +400,9 @@ impl Editor {
                 i.modifiers.shift,
             )
         });
-        let Some(position) = position.filter(|p| clicked && response.rect.contains(*p)) else {
+        // The widget's rectangle can reach under the side panels; only the visible canvas counts.
+        let on_canvas = |p: &egui::Pos2| response.rect.contains(*p) && ui.clip_rect().contains(*p);
+        let Some(position) = position.filter(|p| clicked && on_canvas(p)) else {
             return;
         };
         // A click on a menu or window above the canvas is not a click on the canvas.

@@ -23,6 +23,8 @@ pub struct GraphViewer<'a> {
     pub refusal: Option<String>,
     /// The selected nodes' ids, drawn highlighted.
     pub selected: &'a [String],
+    /// The ids of nodes a lesson points at, drawn with a thick outline.
+    pub highlighted: &'a [String],
     /// Each drawn node's id and screen rectangle, in drawing order.
     pub node_rects: Vec<(String, Rect)>,
     /// Unit maps and weights to draw inside nodes.
@@ -128,9 +130,12 @@ impl SnarlViewer<String> for GraphViewer<'_> {
         _outputs: &[OutPin],
         snarl: &Snarl<String>,
     ) -> egui::Frame {
-        let selected =
-            Self::id_of(snarl, node).is_some_and(|id| self.selected.iter().any(|s| s == id));
-        if selected {
+        let id = Self::id_of(snarl, node);
+        let highlighted = id.is_some_and(|id| self.highlighted.iter().any(|s| s == id));
+        let selected = id.is_some_and(|id| self.selected.iter().any(|s| s == id));
+        if highlighted {
+            default.stroke(Stroke::new(4.0, theme::HIGHLIGHT))
+        } else if selected {
             default.stroke(Stroke::new(2.0, theme::okabe_ito::SKY_BLUE))
         } else {
             default

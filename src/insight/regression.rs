@@ -76,12 +76,14 @@ pub fn surface_image(surface: &LossSurface, background: Color32) -> ColorImage {
     ColorImage::new([n, n], pixels)
 }
 
-/// The loss surface with level curves, the least-squares point and the descent path so far;
-/// returns where the plot was drawn.
+/// The loss surface with level curves, the least-squares point and the descent path so far,
+/// as plot `plot_id` (of `height` points, or all the space left); returns where it was drawn.
 pub fn surface_ui(
     ui: &mut egui::Ui,
     drawing: &mut SurfaceDrawing,
     path: &[[f64; 2]],
+    plot_id: &str,
+    height: Option<f32>,
 ) -> egui::Rect {
     let background = ui.visuals().extreme_bg_color;
     let texture = drawing.texture.get_or_insert_with(|| {
@@ -99,15 +101,21 @@ pub fn surface_ui(
     // Lattice points are pixel centres: the image reaches half a cell past each end.
     let cell = [(w1 - w0) / (n - 1) as f64, (b1 - b0) / (n - 1) as f64];
     let line_colour = ui.visuals().text_color().gamma_multiply(0.45);
-    ui.weak(
-        "L(w, b) for ŷ = w·x + b: level curves, the least-squares minimum and the path of \
-         gradient descent (eq. 1.5-1.9).",
-    );
+    if height.is_none() {
+        ui.weak(
+            "L(w, b) for ŷ = w·x + b: level curves, the least-squares minimum and the path of \
+             gradient descent (eq. 1.5-1.9).",
+        );
+    }
     let top = egui::pos2(ui.min_rect().min.x, ui.cursor().min.y);
-    Plot::new("loss-surface")
-        .data_aspect(1.0)
+    let mut plot = Plot::new(plot_id);
+    match height {
+        // Small copies side by side: the caption beside them names the marks.
+        Some(height) => plot = plot.height(height).allow_scroll(false),
+        None => plot = plot.legend(Legend::default()),
+    }
+    plot.data_aspect(1.0)
         .show_grid(false)
-        .legend(Legend::default())
         .x_axis_label("w")
         .y_axis_label("b")
         .label_formatter(move |hover| {

@@ -181,7 +181,7 @@ impl Outcome {
                 let measured = match (&run.diverged, run.losses.first(), run.losses.last()) {
                     (Some(error), _, _) => error.to_string(),
                     (None, Some(first), Some(last)) => {
-                        format!("loss {first:.3e} → {last:.3e}")
+                        format!("loss from {} to {}", readable(*first), readable(*last))
                     }
                     _ => "no epochs".to_owned(),
                 };
@@ -189,6 +189,16 @@ impl Outcome {
             }
         };
         Verdict { met, measured }
+    }
+}
+
+/// A loss for people: three decimals, or three significant digits in powers of ten when large.
+fn readable(value: f64) -> String {
+    if value.abs() >= 1e4 {
+        let exponent = value.abs().log10().floor();
+        format!("{:.2}×10^{exponent}", value / 10f64.powf(exponent))
+    } else {
+        format!("{value:.3}")
     }
 }
 
@@ -224,7 +234,7 @@ pub struct LessonRun {
     pub diverged: Option<TrainingError>,
     /// `(w, b)` at the start and after each epoch, for a one-weight, one-bias network.
     pub descent_path: Vec<[f64; 2]>,
-    /// The loss over `(w, b)` around the start and the optimum, for such a network.
+    /// The loss over `(w, b)` framing the path and the optimum, for such a network.
     pub surface: Option<LossSurface>,
 }
 
@@ -266,14 +276,6 @@ pub fn train_for_lesson(
         .session(Precision::F32)
         .map_err(LessonError::Training)?;
     let pair = weight_and_bias(&compiled.architecture);
-    let surface = pair.and_then(|_| {
-        LossSurface::around_start(
-            &compiled.architecture,
-            &compiled.initial,
-            &compiled.data.train,
-            SURFACE_RESOLUTION,
-        )
-    });
     let position = |session: &crate::training::Session| {
         pair.and_then(|[weight, bias]| {
             let parameters = session.parameters();
@@ -290,7 +292,7 @@ pub fn train_for_lesson(
         final_evaluation: None,
         diverged: None,
         descent_path: position(&session).into_iter().collect(),
-        surface,
+        surface: None,
     };
     for epoch in 1..=compiled.epochs {
         match session.run_epoch() {
@@ -316,6 +318,12 @@ pub fn train_for_lesson(
     if run.diverged.is_some() {
         run.final_evaluation = None;
     }
+    run.surface = LossSurface::framing(
+        &compiled.architecture,
+        &compiled.data.train,
+        &run.descent_path,
+        SURFACE_RESOLUTION,
+    );
     Ok(run)
 }
 
@@ -400,6 +408,15 @@ mod tests {
         let fell = run_with(vec![1.0, 0.5, 0.2], None);
         assert!(Outcome::Diverges.judge(&grew).met);
         assert!(!Outcome::Diverges.judge(&fell).met);
+        assert_eq!(
+            Outcome::Diverges.judge(&grew).measured,
+            "loss from 1.000 to 9.000"
+        );
+        let exploded = run_with(vec![15.9, 1.743e14], None);
+        assert_eq!(
+            Outcome::Diverges.judge(&exploded).measured,
+            "loss from 15.900 to 1.74×10^14"
+        );
     }
 
     #[test]

@@ -144,6 +144,39 @@ impl LossSurface {
         Some(surface)
     }
 
+    /// A surface framing every point of `path` (a descent path of `(w, b)`) and the
+    /// least-squares line, with a tenth of the span as margin and the same span on both
+    /// axes. `None` when the path is empty, not finite or spans more than `10⁴`.
+    pub fn framing(
+        architecture: &Architecture,
+        samples: &Samples,
+        path: &[[f64; 2]],
+        resolution: usize,
+    ) -> Option<Self> {
+        let least_squares = least_squares_line(samples);
+        let points = path.iter().chain(least_squares.iter());
+        let (mut low, mut high) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        for point in points {
+            for axis in 0..2 {
+                low[axis] = low[axis].min(point[axis]);
+                high[axis] = high[axis].max(point[axis]);
+            }
+        }
+        let span = (high[0] - low[0]).max(high[1] - low[1]).max(1.0) * 1.2;
+        if path.is_empty() || !span.is_finite() || span > 1e4 {
+            return None;
+        }
+        let centre = [0.5 * (low[0] + high[0]), 0.5 * (low[1] + high[1])];
+        let half = 0.5 * span;
+        Self::sample(
+            architecture,
+            samples,
+            (centre[0] - half, centre[0] + half),
+            (centre[1] - half, centre[1] + half),
+            resolution,
+        )
+    }
+
     /// A surface framing both where training starts (`start`, the parameters of a
     /// [`weight_and_bias`] network) and the least-squares line (or the start alone when
     /// there is none), with the same span on both axes so level curves keep their shape.
