@@ -139,6 +139,9 @@ impl Outcome {
     /// The outcome as a sentence for the side panel.
     pub fn describe(&self) -> String {
         match self {
+            Self::Accuracy { at_least } if *at_least >= 1.0 => {
+                "classifies every training example correctly".to_owned()
+            }
             Self::Accuracy { at_least } => {
                 format!(
                     "reaches at least {:.0}% training accuracy",
