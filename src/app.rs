@@ -40,7 +40,7 @@ impl OpenedDocument {
                     || path.display().to_string(),
                     |n| n.to_string_lossy().into_owned(),
                 ),
-                document: load_document(path).map_err(|e| e.to_string()),
+                document: load_for_editing(path),
                 folder: path.parent().map(Path::to_path_buf),
             },
             None => Self::example(DEFAULT_EXAMPLE),
@@ -345,14 +345,14 @@ impl LayerwrightApp {
 
     /// Opens the file at `path`; a load error is shown and the open document kept.
     pub fn open_path(&mut self, path: &Path) {
-        match load_document(path) {
+        match load_for_editing(path) {
             Ok(document) => {
                 self.lesson = None;
                 self.file = FileSession::new(file_name(path), Some(path.to_path_buf()), &document);
                 self.editor = Editor::new(document, path.parent().map(Path::to_path_buf));
                 self.settings.remember(path);
             }
-            Err(error) => self.error_dialog = Some(error.to_string()),
+            Err(message) => self.error_dialog = Some(message),
         }
     }
 
@@ -1870,6 +1870,21 @@ impl LayerwrightApp {
 }
 
 /// A document with nothing in it, on the spiral data, for when even the example fails.
+/// Loads the graph at `path` for the editor, which refuses graphs too large to draw (the
+/// engine would refuse to compile them anyway); the message names the file.
+pub fn load_for_editing(path: &Path) -> Result<GraphDocument, String> {
+    let document = load_document(path).map_err(|e| e.to_string())?;
+    let limit = layerwright_nn::compile::MAX_NODES;
+    if document.nodes.len() > limit {
+        return Err(format!(
+            "{}: the graph has {} nodes; at most {limit} are supported",
+            path.display(),
+            document.nodes.len()
+        ));
+    }
+    Ok(document)
+}
+
 fn empty_document() -> GraphDocument {
     use layerwright_nn::data::{Generator, Normalization, TargetColumn, Task};
     use layerwright_nn::graph::{DataSource, DatasetSpec, TrainingSpec};

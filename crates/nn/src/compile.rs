@@ -288,6 +288,7 @@ fn check_structure(
             errors.push(GraphError::at(node.id(), "two nodes have this id"));
         }
     }
+
     let inputs: Vec<&Node> = document
         .nodes
         .iter()
@@ -408,6 +409,10 @@ fn check_structure(
         if matches!(node, Node::Add(_)) && count == 1 {
             errors.push(GraphError::at(node.id(), "add needs at least two inputs"));
         }
+    }
+    // Edges name nodes by id: with an id taken twice there is no order to find.
+    if by_id.len() < document.nodes.len() {
+        return None;
     }
     // Kahn's algorithm in document order, so the same document always compiles the same way.
     let mut remaining: HashMap<&str, usize> = document

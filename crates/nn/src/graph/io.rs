@@ -58,6 +58,14 @@ pub enum LoadError {
         /// What is wrong.
         message: String,
     },
+    /// The file is empty, or its JSON is not an object.
+    #[error("{path}: not a Layerwright document: the file holds {found}, not a JSON object")]
+    NotAnObject {
+        /// The file.
+        path: String,
+        /// What it holds instead, e.g. "nothing" or "a JSON array".
+        found: &'static str,
+    },
     /// The `format` field is not [`FORMAT`].
     #[error("{path}: not a Layerwright graph: its format is {found}, expected \"{FORMAT}\"")]
     UnknownFormat {
@@ -128,6 +136,22 @@ pub(crate) fn read_header(
     format: &str,
     newest: u32,
 ) -> Result<u64, LoadError> {
+    let found = match text.trim_start().chars().next() {
+        None => Some("nothing"),
+        Some('[') => Some("a JSON array"),
+        Some('"') => Some("a JSON string"),
+        Some('n') => Some("null"),
+        Some('t' | 'f') => Some("true or false"),
+        Some('-' | '0'..='9') => Some("a number"),
+        // An object, or not JSON at all (the parser names the line and column).
+        Some(_) => None,
+    };
+    if let Some(found) = found {
+        return Err(LoadError::NotAnObject {
+            path: path.to_owned(),
+            found,
+        });
+    }
     let header: Header = serde_json::from_str(text).map_err(|error| syntax(path, &error))?;
     match &header.format {
         Some(serde_json::Value::String(found)) if found == format => {}
