@@ -134,6 +134,10 @@ pub struct LayerwrightApp {
     pub expressions: crate::expression::ExpressionEditor,
     /// The open lesson's side panel.
     pub lesson: Option<crate::lessons::LessonPanel>,
+    /// Autosaving the open graph while it has unsaved changes (off until `enable_recovery`).
+    pub autosave: Option<crate::recovery::Autosave>,
+    /// An autosave left by a window that stopped abnormally, offered for restoring.
+    pub recovery_offer: Option<(PathBuf, crate::recovery::AutosaveRecord)>,
     frame_stats: crate::insight::frame_stats::FrameStats,
 }
 
@@ -217,6 +221,8 @@ impl LayerwrightApp {
             mode: Mode::Network,
             expressions: crate::expression::ExpressionEditor::default_preset(),
             lesson: None,
+            autosave: None,
+            recovery_offer: None,
             frame_stats: Default::default(),
         }
     }
@@ -271,6 +277,114 @@ impl LayerwrightApp {
                 self.allow_close = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
+        }
+    }
+
+    /// Autosaves into `dir` from now on, and offers to restore what a window that stopped
+    /// abnormally left there.
+    pub fn enable_recovery(&mut self, dir: PathBuf) {
+        self.recovery_offer = crate::recovery::Autosave::leftover(&dir);
+        self.autosave = Some(crate::recovery::Autosave::new(dir));
+    }
+
+    /// Restores the offered autosave as the open graph, with unsaved changes against its file
+    /// (or against nothing, when it had none).
+    pub fn restore_autosave(&mut self) {
+        let Some((file, record)) = self.recovery_offer.take() else {
+            return;
+        };
+        let on_disk = record
+            .path
+            .as_deref()
+            .and_then(|path| load_document(path).ok())
+            .unwrap_or_else(empty_document);
+        let folder = record
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf);
+        self.lesson = None;
+        self.file = FileSession::new(record.name, record.path, &on_disk);
+        self.editor = Editor::new(record.document, folder);
+        if let Some(autosave) = &mut self.autosave {
+            autosave.inherited = Some(file);
+        }
+    }
+
+    /// Declines the offered autosave and deletes it.
+    pub fn discard_autosave(&mut self) {
+        if let Some((file, _)) = self.recovery_offer.take() {
+            // Already gone is as good as deleted.
+            let _ = std::fs::remove_file(file);
+        }
+    }
+
+    /// Autosaves when due; asks for a frame when the next one will be.
+    fn autosave_tick(&mut self, ctx: &egui::Context) {
+        let Some(autosave) = &mut self.autosave else {
+            return;
+        };
+        let now = ctx.input(|i| i.time);
+        let document = self.editor.document.document();
+        let dirty = self.file.is_dirty(document);
+        if let Some(wait) = autosave.tick(
+            now,
+            dirty,
+            document,
+            &self.file.name,
+            self.file.path.as_deref(),
+        ) {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait.max(0.05)));
+        }
+    }
+
+    /// The offer to restore an autosave, until it is answered.
+    fn recovery_ui(&mut self, ctx: &egui::Context) {
+        let Some((_, record)) = &self.recovery_offer else {
+            return;
+        };
+        let mut choice = None;
+        egui::Window::new("Restore unsaved work?")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+            .show(ctx, |ui| {
+                ui.label(format!(
+                    "Layerwright stopped without closing properly while \"{}\" had unsaved changes.",
+                    record.name
+                ));
+                ui.label(format!(
+                    "The last autosave, from {} ago, holds {} nodes.",
+                    record.age(crate::recovery::unix_now()),
+                    record.document.nodes.len()
+                ));
+                if let Some(path) = &record.path {
+                    ui.weak(format!(
+                        "Restoring opens it with unsaved changes against {}.",
+                        path.display()
+                    ));
+                }
+                ui.horizontal(|ui| {
+                    if ui
+                        .button("Restore")
+                        .on_hover_text("Open the autosaved graph in place of this one.")
+                        .clicked()
+                    {
+                        choice = Some(true);
+                    }
+                    if ui
+                        .button("Discard")
+                        .on_hover_text("Delete the autosave and keep what is open.")
+                        .clicked()
+                    {
+                        choice = Some(false);
+                    }
+                });
+            });
+        match choice {
+            Some(true) => self.restore_autosave(),
+            Some(false) => self.discard_autosave(),
+            None => {}
         }
     }
 
@@ -672,6 +786,7 @@ impl LayerwrightApp {
             self.network_ui(ui, &mut commands);
         }
         self.dialogs_ui(&ctx);
+        self.recovery_ui(&ctx);
         self.gradient_check_ui(&ctx);
         self.gallery.ui(&ctx);
         self.step_through_ui(&ctx);
@@ -684,6 +799,7 @@ impl LayerwrightApp {
             self.editor.document.end_gesture();
             self.expressions.end_gesture();
         }
+        self.autosave_tick(&ctx);
         let title = self.title();
         if title != self.shown_title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
@@ -1681,6 +1797,13 @@ impl LayerwrightApp {
         if self.is_dirty() {
             ui.label("•").on_hover_text("Unsaved changes");
         }
+        if let Some(message) = self.autosave.as_ref().and_then(|a| a.last_error.as_ref()) {
+            ui.colored_label(
+                crate::theme::error_colour(ui.visuals().dark_mode),
+                "autosave failed",
+            )
+            .on_hover_text(message);
+        }
         let valid = self.editor.diagnostics().is_valid();
         if valid {
             ui.weak("valid");
@@ -1885,7 +2008,8 @@ pub fn load_for_editing(path: &Path) -> Result<GraphDocument, String> {
     Ok(document)
 }
 
-fn empty_document() -> GraphDocument {
+/// A graph with nothing in it yet, on the default data set.
+pub fn empty_document() -> GraphDocument {
     use layerwright_nn::data::{Generator, Normalization, TargetColumn, Task};
     use layerwright_nn::graph::{DataSource, DatasetSpec, TrainingSpec};
     GraphDocument::new(
@@ -1928,5 +2052,12 @@ impl eframe::App for LayerwrightApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+
+    /// A clean exit: nothing needs recovering.
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if let Some(autosave) = &mut self.autosave {
+            autosave.remove();
+        }
     }
 }

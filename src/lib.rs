@@ -12,6 +12,7 @@ pub mod gallery;
 pub mod insight;
 pub mod lessons;
 pub mod memory;
+pub mod recovery;
 pub mod step_through;
 pub mod theme;
 pub mod training_panel;

@@ -41,9 +41,11 @@ fn main() -> ExitCode {
                 .and_then(|storage| eframe::get_value(storage, app::SETTINGS_KEY))
                 .unwrap_or_default();
             creation.egui_ctx.set_theme(settings.theme.preference());
-            Ok(Box::new(app::LayerwrightApp::with_settings(
-                opened, settings,
-            )))
+            let mut window = app::LayerwrightApp::with_settings(opened, settings);
+            if let Some(dir) = layerwright::recovery::data_dir() {
+                window.enable_recovery(dir);
+            }
+            Ok(Box::new(window))
         }),
     );
     match result {

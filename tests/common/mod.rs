@@ -17,6 +17,7 @@ pub fn harness_on(example: &str) -> Harness<'static, LayerwrightApp> {
 }
 
 /// Runs frames until `done` holds, failing after 20 seconds.
+#[allow(dead_code)] // each test file compiles this module; not all of them wait for threads
 pub fn run_until(
     harness: &mut Harness<'_, LayerwrightApp>,
     what: &str,

@@ -236,6 +236,31 @@ fn a_failed_save_leaves_the_old_file_whole() {
 }
 
 #[test]
+fn a_writer_that_fails_half_way_leaves_the_old_file_whole_and_no_temporary_file() {
+    let dir = temporary_dir("failing-writer");
+    let path = dir.join("model.json");
+    std::fs::write(&path, "the old content").unwrap();
+    let error = layerwright_nn::graph::io::write_atomically_with(&path, |file| {
+        use std::io::Write;
+        file.write_all(b"{ \"format\": \"layerwright.gr")?;
+        Err(std::io::Error::new(
+            std::io::ErrorKind::StorageFull,
+            "no space left on device",
+        ))
+    })
+    .unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("model.json"), "{message}");
+    assert!(message.contains("no space left on device"), "{message}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "the old content");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["model.json"]);
+}
+
+#[test]
 fn non_finite_weights_are_never_written() {
     let mut document = common::spiral_document();
     document.weights = Some(TrainedWeights {

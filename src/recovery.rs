@@ -1,0 +1,227 @@
+//! Autosave and crash recovery: while the open graph has unsaved changes, a copy (with its
+//! view) is written every 30 seconds into the app's data directory, one file per running
+//! window; a clean exit removes it. A copy left by a window that is no longer running means
+//! that window stopped abnormally, and the next start offers to restore it.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use layerwright_nn::graph::GraphDocument;
+use layerwright_nn::graph::io::write_atomically;
+use serde::{Deserialize, Serialize};
+
+/// The environment variable that overrides the data directory (tests use it).
+pub const DATA_DIR_VARIABLE: &str = "LAYERWRIGHT_DATA_DIR";
+
+/// Seconds between autosaves while there are unsaved changes.
+pub const AUTOSAVE_INTERVAL_SECS: f64 = 30.0;
+
+/// The `format` of an autosave file.
+pub const AUTOSAVE_FORMAT: &str = "layerwright.autosave";
+
+/// Where autosaves go: `$LAYERWRIGHT_DATA_DIR` when set, else the app's data directory
+/// (where eframe keeps its settings), if the system has one.
+pub fn data_dir() -> Option<PathBuf> {
+    match std::env::var_os(DATA_DIR_VARIABLE) {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+        _ => eframe::storage_dir(crate::app::APP_ID),
+    }
+}
+
+/// An autosaved graph: what was open, where it came from, and when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AutosaveRecord {
+    /// Always [`AUTOSAVE_FORMAT`].
+    pub format: String,
+    /// The process that wrote it.
+    pub process_id: u32,
+    /// When it was written, in seconds since 1970.
+    pub saved_at_unix_secs: u64,
+    /// The name the window showed (a file name, an example's, "Untitled").
+    pub name: String,
+    /// The file the graph was opened from or last saved to, if any.
+    pub path: Option<PathBuf>,
+    /// The graph with its unsaved changes and its view.
+    pub document: GraphDocument,
+}
+
+impl AutosaveRecord {
+    /// How long before `now_unix_secs` it was written, in words ("2 minutes").
+    pub fn age(&self, now_unix_secs: u64) -> String {
+        let seconds = now_unix_secs.saturating_sub(self.saved_at_unix_secs);
+        match seconds {
+            0..=59 => format!("{seconds} seconds"),
+            60..=119 => "1 minute".to_owned(),
+            120..=3599 => format!("{} minutes", seconds / 60),
+            3600..=7199 => "1 hour".to_owned(),
+            7200..=172_799 => format!("{} hours", seconds / 3600),
+            _ => format!("{} days", seconds / 86_400),
+        }
+    }
+}
+
+/// Seconds since 1970 now (0 if the clock is before it).
+pub fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Whether process `id` is running. Where the system cannot tell (no `/proc`), it answers
+/// no, so a leftover autosave is offered rather than lost.
+fn process_running(id: u32) -> bool {
+    id == std::process::id() || Path::new(&format!("/proc/{id}")).exists()
+}
+
+/// This window's autosave: where it goes, when the next one is due and what was written.
+#[derive(Debug)]
+pub struct Autosave {
+    dir: PathBuf,
+    /// Seconds between autosaves ([`AUTOSAVE_INTERVAL_SECS`]; tests shorten it).
+    pub interval_secs: f64,
+    next_due_secs: Option<f64>,
+    written: Option<GraphDocument>,
+    /// Why the last autosave failed, shown in the menu bar until one succeeds.
+    pub last_error: Option<String>,
+    /// A crashed window's autosave this one restored: kept until this window has written
+    /// its own copy or exits cleanly, so a second crash in between loses nothing.
+    pub inherited: Option<PathBuf>,
+}
+
+impl Autosave {
+    /// Autosaves into `dir` (created when first needed).
+    pub fn new(dir: PathBuf) -> Self {
+        Self {
+            dir,
+            interval_secs: AUTOSAVE_INTERVAL_SECS,
+            next_due_secs: None,
+            written: None,
+            last_error: None,
+            inherited: None,
+        }
+    }
+
+    /// This process's autosave file.
+    pub fn file(&self) -> PathBuf {
+        self.dir
+            .join(format!("autosave-{}.json", std::process::id()))
+    }
+
+    /// Called every frame with the clock (`now_secs`) and the open graph: writes it when it
+    /// has had unsaved changes for an interval and differs from the last copy; removes the
+    /// copy once there are no unsaved changes. Returns the seconds until the next check is
+    /// due, for a repaint request, when one is pending.
+    pub fn tick(
+        &mut self,
+        now_secs: f64,
+        dirty: bool,
+        document: &GraphDocument,
+        name: &str,
+        path: Option<&Path>,
+    ) -> Option<f64> {
+        if !dirty {
+            self.next_due_secs = None;
+            if self.written.take().is_some() {
+                self.remove();
+            }
+            return None;
+        }
+        let due = *self
+            .next_due_secs
+            .get_or_insert(now_secs + self.interval_secs);
+        if now_secs < due {
+            return Some(due - now_secs);
+        }
+        self.next_due_secs = Some(now_secs + self.interval_secs);
+        if self.written.as_ref() != Some(document) {
+            match self.write(document, name, path) {
+                Ok(()) => {
+                    self.written = Some(document.clone());
+                    self.last_error = None;
+                    self.remove_inherited();
+                }
+                Err(message) => self.last_error = Some(message),
+            }
+        }
+        Some(self.interval_secs)
+    }
+
+    fn write(
+        &self,
+        document: &GraphDocument,
+        name: &str,
+        path: Option<&Path>,
+    ) -> Result<(), String> {
+        let record = AutosaveRecord {
+            format: AUTOSAVE_FORMAT.to_owned(),
+            process_id: std::process::id(),
+            saved_at_unix_secs: unix_now(),
+            name: name.to_owned(),
+            path: path.map(Path::to_path_buf),
+            document: document.clone(),
+        };
+        let failed =
+            |e: &dyn std::fmt::Display| format!("autosave into {} failed: {e}", self.dir.display());
+        std::fs::create_dir_all(&self.dir).map_err(|e| failed(&e))?;
+        let text = serde_json::to_string_pretty(&record).map_err(|e| failed(&e))?;
+        write_atomically(&self.file(), text.as_bytes()).map_err(|e| failed(&e))
+    }
+
+    /// Removes this window's autosave and any it inherited (a clean exit, or nothing left
+    /// unsaved).
+    pub fn remove(&mut self) {
+        self.written = None;
+        // Nothing to do if it was never written.
+        let _ = std::fs::remove_file(self.file());
+        self.remove_inherited();
+    }
+
+    fn remove_inherited(&mut self) {
+        if let Some(path) = self.inherited.take() {
+            // Already gone is as good as removed.
+            let _ = std::fs::remove_file(path);
+        }
+    }
+
+    /// The newest autosave in `dir` left by a window that is no longer running, with its file.
+    pub fn leftover(dir: &Path) -> Option<(PathBuf, AutosaveRecord)> {
+        let entries = std::fs::read_dir(dir).ok()?;
+        entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| {
+                path.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("autosave-") && n.ends_with(".json"))
+            })
+            .filter_map(|path| {
+                let text = std::fs::read_to_string(&path).ok()?;
+                let record: AutosaveRecord = serde_json::from_str(&text).ok()?;
+                (record.format == AUTOSAVE_FORMAT && !process_running(record.process_id))
+                    .then_some((path, record))
+            })
+            .max_by_key(|(_, record)| record.saved_at_unix_secs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_as_words() {
+        let record = |saved| AutosaveRecord {
+            format: AUTOSAVE_FORMAT.to_owned(),
+            process_id: 1,
+            saved_at_unix_secs: saved,
+            name: String::new(),
+            path: None,
+            document: crate::app::empty_document(),
+        };
+        assert_eq!(record(1000).age(1042), "42 seconds");
+        assert_eq!(record(1000).age(1090), "1 minute");
+        assert_eq!(record(1000).age(1000 + 5 * 60 + 3), "5 minutes");
+        assert_eq!(record(1000).age(1000 + 3 * 3600), "3 hours");
+        assert_eq!(record(1000).age(1000 + 3 * 86_400), "3 days");
+    }
+}

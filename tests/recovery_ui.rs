@@ -1,0 +1,207 @@
+//! Nothing lost: the open graph is autosaved while it has unsaved changes, the copy goes
+//! away when the changes are saved or the window closes cleanly, and a copy left by a
+//! window that stopped abnormally is offered, restored or discarded at the next start.
+//! Saves that fail say why and keep the changes unsaved.
+#![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use layerwright::app::{LayerwrightApp, OpenedDocument};
+use layerwright::commands::Command;
+use layerwright::editor::state::{Edit, NodeTemplate};
+use layerwright::recovery::{AUTOSAVE_FORMAT, Autosave, AutosaveRecord, unix_now};
+
+fn temporary_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "layerwright-recovery-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn harness_with(app: LayerwrightApp) -> Harness<'static, LayerwrightApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut LayerwrightApp| app.show(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+fn add_dense(harness: &mut Harness<'_, LayerwrightApp>) {
+    let ctx = harness.ctx.clone();
+    harness.state_mut().apply(
+        &ctx,
+        Command::Edit(Edit::AddNode {
+            template: NodeTemplate::Dense(layerwright_nn::Activation::Tanh),
+            position: [0.0, 0.0],
+            from: None,
+            into: None,
+        }),
+    );
+    harness.run_steps(2);
+}
+
+fn autosaves_in(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("autosave-")
+        })
+        .collect()
+}
+
+/// A copy as a window with process id `process_id` would have left it.
+fn leave_autosave(dir: &Path, process_id: u32, name: &str) -> AutosaveRecord {
+    let mut document = OpenedDocument::example("xor.json").document.unwrap();
+    document.training.learning_rate = 0.75;
+    let record = AutosaveRecord {
+        format: AUTOSAVE_FORMAT.to_owned(),
+        process_id,
+        saved_at_unix_secs: unix_now() - 125,
+        name: name.to_owned(),
+        path: None,
+        document,
+    };
+    std::fs::write(
+        dir.join(format!("autosave-{process_id}.json")),
+        serde_json::to_string(&record).unwrap(),
+    )
+    .unwrap();
+    record
+}
+
+/// A process id no running process has (Linux ids stay below 2²²).
+const GONE: u32 = 4_000_000_000;
+
+#[test]
+fn unsaved_changes_are_autosaved_after_the_interval_and_saving_removes_the_copy() {
+    let dir = temporary_dir("autosave");
+    let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
+    app.enable_recovery(dir.clone());
+    app.autosave.as_mut().unwrap().interval_secs = 2.0;
+    let mut harness = harness_with(app);
+    harness.run_steps(30);
+    assert!(
+        autosaves_in(&dir).is_empty(),
+        "nothing unsaved, nothing written"
+    );
+
+    add_dense(&mut harness);
+    assert!(autosaves_in(&dir).is_empty(), "not before the interval");
+    // kittest's frames are a quarter of a second apart.
+    harness.run_steps(10);
+    let written = autosaves_in(&dir);
+    assert_eq!(written.len(), 1);
+    let record: AutosaveRecord =
+        serde_json::from_str(&std::fs::read_to_string(&written[0]).unwrap()).unwrap();
+    assert_eq!(record.name, "spiral.json");
+    assert_eq!(record.process_id, std::process::id());
+    assert_eq!(record.document, *harness.state().editor.document.document());
+    assert!(record.document.view.is_some(), "the view is kept too");
+
+    let saved = dir.join("saved.json");
+    assert!(harness.state_mut().save_to(&saved));
+    harness.run_steps(2);
+    assert!(autosaves_in(&dir).is_empty(), "saved: the copy is gone");
+}
+
+#[test]
+fn a_clean_exit_removes_the_autosave() {
+    let dir = temporary_dir("clean-exit");
+    let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
+    app.enable_recovery(dir.clone());
+    app.autosave.as_mut().unwrap().interval_secs = 2.0;
+    let mut harness = harness_with(app);
+    add_dense(&mut harness);
+    harness.run_steps(20);
+    assert_eq!(autosaves_in(&dir).len(), 1);
+    eframe::App::on_exit(harness.state_mut(), None);
+    assert!(autosaves_in(&dir).is_empty());
+}
+
+#[test]
+fn a_copy_left_by_a_stopped_window_is_offered_and_restored_with_unsaved_changes() {
+    let dir = temporary_dir("restore");
+    let left = leave_autosave(&dir, GONE, "my-network.json");
+    let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
+    app.enable_recovery(dir.clone());
+    app.autosave.as_mut().unwrap().interval_secs = 2.0;
+    let mut harness = harness_with(app);
+    harness.get_by_label("Restore unsaved work?");
+    harness.get_by_label_contains("while \"my-network.json\" had unsaved changes");
+    harness.get_by_label("The last autosave, from 2 minutes ago, holds 3 nodes.");
+    harness.get_by_label("Restore").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    assert!(app.recovery_offer.is_none());
+    assert_eq!(*app.editor.document.document(), left.document);
+    assert_eq!(app.file.name, "my-network.json");
+    assert!(app.is_dirty(), "restored work is unsaved until saved");
+    // The crashed window's copy stays until this window has written its own.
+    assert!(dir.join(format!("autosave-{GONE}.json")).exists());
+    harness.run_steps(20);
+    let remaining = autosaves_in(&dir);
+    assert_eq!(
+        remaining,
+        [dir.join(format!("autosave-{}.json", std::process::id()))]
+    );
+}
+
+#[test]
+fn discarding_the_offer_deletes_the_copy_and_keeps_the_open_graph() {
+    let dir = temporary_dir("discard");
+    leave_autosave(&dir, GONE, "Untitled");
+    let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
+    app.enable_recovery(dir.clone());
+    let before = app.editor.document.document().clone();
+    let mut harness = harness_with(app);
+    harness.get_by_label("Discard").click();
+    harness.run_steps(3);
+    assert!(harness.state().recovery_offer.is_none());
+    assert_eq!(*harness.state().editor.document.document(), before);
+    assert!(autosaves_in(&dir).is_empty());
+}
+
+#[test]
+fn a_running_window_s_copy_is_not_offered() {
+    let dir = temporary_dir("running");
+    // Process 1 is always running.
+    leave_autosave(&dir, 1, "busy.json");
+    assert!(Autosave::leftover(&dir).is_none());
+    leave_autosave(&dir, GONE, "gone.json");
+    let (_, record) = Autosave::leftover(&dir).unwrap();
+    assert_eq!(record.name, "gone.json");
+}
+
+#[test]
+fn a_save_into_a_folder_s_place_says_why_and_keeps_the_changes_unsaved() {
+    let dir = temporary_dir("save-fails");
+    let mut harness = common::harness_on("spiral.json");
+    add_dense(&mut harness);
+    let edited = harness.state().editor.document.document().clone();
+    // A folder where the file should go: the rename over it fails whatever the user's rights.
+    let folder = dir.join("model.json");
+    std::fs::create_dir_all(folder.join("inside")).unwrap();
+    assert!(!harness.state_mut().save_to(&folder));
+    harness.run_steps(2);
+    let app = harness.state();
+    assert!(app.is_dirty());
+    assert_eq!(*app.editor.document.document(), edited);
+    let message = app.error_dialog.clone().unwrap();
+    assert!(message.starts_with("The graph was not saved."), "{message}");
+    assert!(message.contains("model.json"), "{message}");
+    assert!(
+        folder.join("inside").is_dir(),
+        "what was there is untouched"
+    );
+}
