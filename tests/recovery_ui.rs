@@ -205,3 +205,24 @@ fn a_save_into_a_folder_s_place_says_why_and_keeps_the_changes_unsaved() {
         "what was there is untouched"
     );
 }
+
+#[test]
+fn layerwright_data_dir_names_where_autosaves_go() {
+    // The variable is read from the environment, which a test may not change in its own
+    // process: this test runs itself again as a child with the variable set.
+    const CHILD: &str = "LAYERWRIGHT_DATA_DIR_TEST_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        let expected =
+            std::env::var_os(layerwright::recovery::DATA_DIR_VARIABLE).map(PathBuf::from);
+        assert_eq!(layerwright::recovery::data_dir(), expected);
+        return;
+    }
+    let dir = temporary_dir("data-dir-variable");
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "layerwright_data_dir_names_where_autosaves_go"])
+        .env(CHILD, "1")
+        .env(layerwright::recovery::DATA_DIR_VARIABLE, &dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
