@@ -344,43 +344,39 @@ impl LayerwrightApp {
             return;
         };
         let mut choice = None;
-        egui::Window::new("Restore unsaved work?")
-            .collapsible(false)
-            .resizable(false)
-            .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
-            .show(ctx, |ui| {
-                ui.label(format!(
-                    "Layerwright stopped without closing properly while \"{}\" had unsaved changes.",
-                    record.name
+        question_window("Restore unsaved work?").show(ctx, |ui| {
+            ui.label(format!(
+                "Layerwright stopped without closing properly while \"{}\" had unsaved changes.",
+                record.name
+            ));
+            ui.label(format!(
+                "The last autosave, from {} ago, holds {} nodes.",
+                record.age(crate::recovery::unix_now()),
+                record.document.nodes.len()
+            ));
+            if let Some(path) = &record.path {
+                ui.weak(format!(
+                    "Restoring opens it with unsaved changes against {}.",
+                    path.display()
                 ));
-                ui.label(format!(
-                    "The last autosave, from {} ago, holds {} nodes.",
-                    record.age(crate::recovery::unix_now()),
-                    record.document.nodes.len()
-                ));
-                if let Some(path) = &record.path {
-                    ui.weak(format!(
-                        "Restoring opens it with unsaved changes against {}.",
-                        path.display()
-                    ));
+            }
+            ui.horizontal(|ui| {
+                if ui
+                    .button("Restore")
+                    .on_hover_text("Open the autosaved graph in place of this one.")
+                    .clicked()
+                {
+                    choice = Some(true);
                 }
-                ui.horizontal(|ui| {
-                    if ui
-                        .button("Restore")
-                        .on_hover_text("Open the autosaved graph in place of this one.")
-                        .clicked()
-                    {
-                        choice = Some(true);
-                    }
-                    if ui
-                        .button("Discard")
-                        .on_hover_text("Delete the autosave and keep what is open.")
-                        .clicked()
-                    {
-                        choice = Some(false);
-                    }
-                });
+                if ui
+                    .button("Discard")
+                    .on_hover_text("Delete the autosave and keep what is open.")
+                    .clicked()
+                {
+                    choice = Some(false);
+                }
             });
+        });
         match choice {
             Some(true) => self.restore_autosave(),
             Some(false) => self.discard_autosave(),
@@ -1823,28 +1819,24 @@ impl LayerwrightApp {
     fn dialogs_ui(&mut self, ctx: &egui::Context) {
         if let Some(intent) = self.unsaved_prompt.clone() {
             let mut choice = None;
-            egui::Window::new("Unsaved changes")
-                .collapsible(false)
-                .resizable(false)
-                .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
-                .show(ctx, |ui| {
-                    ui.label(format!(
-                        "Save the changes to {} before {}?",
-                        self.file.name,
-                        intent.phrase()
-                    ));
-                    ui.horizontal(|ui| {
-                        if ui.button("Save").clicked() {
-                            choice = Some(0);
-                        }
-                        if ui.button("Don't save").clicked() {
-                            choice = Some(1);
-                        }
-                        if ui.button("Cancel").clicked() {
-                            choice = Some(2);
-                        }
-                    });
+            question_window("Unsaved changes").show(ctx, |ui| {
+                ui.label(format!(
+                    "Save the changes to {} before {}?",
+                    self.file.name,
+                    intent.phrase()
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Save").clicked() {
+                        choice = Some(0);
+                    }
+                    if ui.button("Don't save").clicked() {
+                        choice = Some(1);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        choice = Some(2);
+                    }
                 });
+            });
             if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
                 choice = Some(2);
             }
@@ -1878,50 +1870,43 @@ impl LayerwrightApp {
                 DialogKind::SaveExpression => "Save the expression as",
             };
             let mut answer: Option<bool> = None;
-            egui::Window::new(title)
-                .collapsible(false)
-                .resizable(false)
-                .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
-                .show(ctx, |ui| {
-                    ui.label("No file dialog is available here; type the file's path.");
-                    let field = ui
-                        .horizontal(|ui| {
-                            let label = ui.label("Path");
-                            let field = ui
-                                .add(
-                                    egui::TextEdit::singleline(&mut prompt.text)
-                                        .desired_width(360.0),
-                                )
-                                .labelled_by(label.id);
-                            // Typing goes to the field straight away.
-                            if ui.memory(|m| m.focused().is_none()) {
-                                field.request_focus();
-                            }
-                            field
-                        })
-                        .inner;
-                    // Enter answers the prompt wherever the focus is: it is the only thing open.
-                    if (field.lost_focus() || field.has_focus())
-                        && ui.input(|i| i.key_pressed(egui::Key::Enter))
-                    {
+            question_window(title).show(ctx, |ui| {
+                ui.label("No file dialog is available here; type the file's path.");
+                let field = ui
+                    .horizontal(|ui| {
+                        let label = ui.label("Path");
+                        let field = ui
+                            .add(egui::TextEdit::singleline(&mut prompt.text).desired_width(360.0))
+                            .labelled_by(label.id);
+                        // Typing goes to the field straight away.
+                        if ui.memory(|m| m.focused().is_none()) {
+                            field.request_focus();
+                        }
+                        field
+                    })
+                    .inner;
+                // Enter answers the prompt wherever the focus is: it is the only thing open.
+                if (field.lost_focus() || field.has_focus())
+                    && ui.input(|i| i.key_pressed(egui::Key::Enter))
+                {
+                    answer = Some(true);
+                }
+                ui.horizontal(|ui| {
+                    let verb = match prompt.kind {
+                        DialogKind::Open | DialogKind::OpenExpression => "Open",
+                        DialogKind::SaveAs | DialogKind::SavePng | DialogKind::SaveExpression => {
+                            "Save"
+                        }
+                        DialogKind::Export(_) => "Export",
+                    };
+                    if ui.button(verb).clicked() {
                         answer = Some(true);
                     }
-                    ui.horizontal(|ui| {
-                        let verb = match prompt.kind {
-                            DialogKind::Open | DialogKind::OpenExpression => "Open",
-                            DialogKind::SaveAs
-                            | DialogKind::SavePng
-                            | DialogKind::SaveExpression => "Save",
-                            DialogKind::Export(_) => "Export",
-                        };
-                        if ui.button(verb).clicked() {
-                            answer = Some(true);
-                        }
-                        if ui.button("Cancel").clicked() {
-                            answer = Some(false);
-                        }
-                    });
+                    if ui.button("Cancel").clicked() {
+                        answer = Some(false);
+                    }
                 });
+            });
             match answer {
                 Some(true) if !prompt.text.trim().is_empty() => {
                     let path = PathBuf::from(prompt.text.trim());
@@ -1939,11 +1924,8 @@ impl LayerwrightApp {
         }
         if let Some(message) = self.error_dialog.clone() {
             let mut open = true;
-            egui::Window::new("Something went wrong")
-                .collapsible(false)
-                .resizable(false)
+            question_window("Something went wrong")
                 .open(&mut open)
-                .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
                 .show(ctx, |ui| {
                     ui.label(message);
                     ui.label("Your open graph is unchanged.");
@@ -1993,6 +1975,15 @@ impl LayerwrightApp {
 }
 
 /// A document with nothing in it, on the spiral data, for when even the example fails.
+/// A fixed window in the middle of the screen, for a question or a message that needs an
+/// answer before anything else.
+fn question_window(title: &str) -> egui::Window<'_> {
+    egui::Window::new(title)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+}
+
 /// Loads the graph at `path` for the editor, which refuses graphs too large to draw (the
 /// engine would refuse to compile them anyway); the message names the file.
 pub fn load_for_editing(path: &Path) -> Result<GraphDocument, String> {
