@@ -306,6 +306,12 @@ impl LayerwrightApp {
         self.lesson = None;
         self.file = FileSession::new(record.name, record.path, &on_disk);
         self.editor = Editor::new(record.document, folder);
+        if let Some(unsaved) = record.expression {
+            let baseline = self.expressions.document().clone();
+            self.expressions =
+                crate::expression::ExpressionEditor::new(unsaved.document, unsaved.name);
+            self.expressions.set_saved(baseline);
+        }
         if let Some(autosave) = &mut self.autosave {
             autosave.inherited = Some(file);
         }
@@ -326,13 +332,20 @@ impl LayerwrightApp {
         };
         let now = ctx.input(|i| i.time);
         let document = self.editor.document.document();
-        let dirty = self.file.is_dirty(document);
+        let expression = self
+            .expressions
+            .is_dirty()
+            .then(|| (self.expressions.name.as_str(), self.expressions.document()));
+        let dirty = self.file.is_dirty(document) || expression.is_some();
         if let Some(wait) = autosave.tick(
             now,
             dirty,
-            document,
-            &self.file.name,
-            self.file.path.as_deref(),
+            crate::recovery::Unsaved {
+                document,
+                name: &self.file.name,
+                path: self.file.path.as_deref(),
+                expression,
+            },
         ) {
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait.max(0.05)));
         }
@@ -354,6 +367,12 @@ impl LayerwrightApp {
                 record.age(crate::recovery::unix_now()),
                 record.document.nodes.len()
             ));
+            if let Some(expression) = &record.expression {
+                ui.label(format!(
+                    "It also holds the computational graph \"{}\" with its unsaved changes.",
+                    expression.name
+                ));
+            }
             if let Some(path) = &record.path {
                 ui.weak(format!(
                     "Restoring opens it with unsaved changes against {}.",
@@ -538,6 +557,7 @@ impl LayerwrightApp {
                 });
                 match written {
                     Ok(()) => {
+                        self.expressions.mark_saved();
                         self.expressions.name = file_name(&path);
                         self.editor
                             .notify(ctx, format!("Saved {}", path.display()), None);

@@ -1,5 +1,5 @@
-//! Autosave and crash recovery: while the open graph has unsaved changes, a copy (with its
-//! view) is written every 30 seconds into the app's data directory, one file per running
+//! Autosave and crash recovery: while the open graph (or the computational-graph mode's
+//! expression) has unsaved changes, a copy (with its view) is written every 30 seconds into the app's data directory, one file per running
 //! window; a clean exit removes it. A copy left by a window that is no longer running means
 //! that window stopped abnormally, and the next start offers to restore it.
 
@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use layerwright_nn::graph::GraphDocument;
+use layerwright_nn::graph::expression::ExpressionDocument;
 use layerwright_nn::graph::io::write_atomically;
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,32 @@ pub struct AutosaveRecord {
     pub path: Option<PathBuf>,
     /// The graph with its unsaved changes and its view.
     pub document: GraphDocument,
+    /// The computational-graph mode's expression, when it had unsaved changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<SavedExpression>,
+}
+
+/// An autosaved expression of the computational-graph mode, with the name it was shown as.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedExpression {
+    /// The file or preset name.
+    pub name: String,
+    /// The expression with its unsaved changes.
+    pub document: ExpressionDocument,
+}
+
+/// What the window has open, for an autosave: the graph and, when it has unsaved changes,
+/// the computational-graph mode's expression.
+#[derive(Clone, Copy, Debug)]
+pub struct Unsaved<'a> {
+    /// The network graph.
+    pub document: &'a GraphDocument,
+    /// The name the window shows for it.
+    pub name: &'a str,
+    /// Its file, if it has one.
+    pub path: Option<&'a Path>,
+    /// The expression's name and document, when it differs from what was opened or saved.
+    pub expression: Option<(&'a str, &'a ExpressionDocument)>,
 }
 
 impl AutosaveRecord {
@@ -80,7 +107,7 @@ pub struct Autosave {
     /// Seconds between autosaves ([`AUTOSAVE_INTERVAL_SECS`]; tests shorten it).
     pub interval_secs: f64,
     next_due_secs: Option<f64>,
-    written: Option<GraphDocument>,
+    written: Option<(GraphDocument, Option<ExpressionDocument>)>,
     /// Why the last autosave failed, shown in the menu bar until one succeeds.
     pub last_error: Option<String>,
     /// A crashed window's autosave this one restored: kept until this window has written
@@ -107,18 +134,11 @@ impl Autosave {
             .join(format!("autosave-{}.json", std::process::id()))
     }
 
-    /// Called every frame with the clock (`now_secs`) and the open graph: writes it when it
-    /// has had unsaved changes for an interval and differs from the last copy; removes the
-    /// copy once there are no unsaved changes. Returns the seconds until the next check is
-    /// due, for a repaint request, when one is pending.
-    pub fn tick(
-        &mut self,
-        now_secs: f64,
-        dirty: bool,
-        document: &GraphDocument,
-        name: &str,
-        path: Option<&Path>,
-    ) -> Option<f64> {
+    /// Called every frame with the clock (`now_secs`) and what is open: writes it when it
+    /// has had unsaved changes (`dirty`) for an interval and differs from the last copy;
+    /// removes the copy once there are no unsaved changes. Returns the seconds until the next
+    /// check is due, for a repaint request, when one is pending.
+    pub fn tick(&mut self, now_secs: f64, dirty: bool, open: Unsaved<'_>) -> Option<f64> {
         if !dirty {
             self.next_due_secs = None;
             if self.written.take().is_some() {
@@ -133,10 +153,14 @@ impl Autosave {
             return Some(due - now_secs);
         }
         self.next_due_secs = Some(now_secs + self.interval_secs);
-        if self.written.as_ref() != Some(document) {
-            match self.write(document, name, path) {
+        let current = (
+            open.document.clone(),
+            open.expression.map(|(_, expression)| expression.clone()),
+        );
+        if self.written.as_ref() != Some(&current) {
+            match self.write(open) {
                 Ok(()) => {
-                    self.written = Some(document.clone());
+                    self.written = Some(current);
                     self.last_error = None;
                     self.remove_inherited();
                 }
@@ -146,19 +170,18 @@ impl Autosave {
         Some(self.interval_secs)
     }
 
-    fn write(
-        &self,
-        document: &GraphDocument,
-        name: &str,
-        path: Option<&Path>,
-    ) -> Result<(), String> {
+    fn write(&self, open: Unsaved<'_>) -> Result<(), String> {
         let record = AutosaveRecord {
             format: AUTOSAVE_FORMAT.to_owned(),
             process_id: std::process::id(),
             saved_at_unix_secs: unix_now(),
-            name: name.to_owned(),
-            path: path.map(Path::to_path_buf),
-            document: document.clone(),
+            name: open.name.to_owned(),
+            path: open.path.map(Path::to_path_buf),
+            document: open.document.clone(),
+            expression: open.expression.map(|(name, document)| SavedExpression {
+                name: name.to_owned(),
+                document: document.clone(),
+            }),
         };
         let failed =
             |e: &dyn std::fmt::Display| format!("autosave into {} failed: {e}", self.dir.display());
@@ -217,6 +240,7 @@ mod tests {
             name: String::new(),
             path: None,
             document: crate::app::empty_document(),
+            expression: None,
         };
         assert_eq!(record(1000).age(1042), "42 seconds");
         assert_eq!(record(1000).age(1090), "1 minute");

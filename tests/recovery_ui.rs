@@ -71,6 +71,7 @@ fn leave_autosave(dir: &Path, process_id: u32, name: &str) -> AutosaveRecord {
         name: name.to_owned(),
         path: None,
         document,
+        expression: None,
     };
     std::fs::write(
         dir.join(format!("autosave-{process_id}.json")),
@@ -225,4 +226,51 @@ fn layerwright_data_dir_names_where_autosaves_go() {
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+#[test]
+fn an_edited_expression_is_autosaved_and_restored_with_its_changes() {
+    use layerwright::expression::ExpressionEdit;
+    let dir = temporary_dir("expression");
+    let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
+    app.enable_recovery(dir.clone());
+    app.autosave.as_mut().unwrap().interval_secs = 2.0;
+    let mut harness = harness_with(app);
+    assert!(!harness.state().expressions.is_dirty());
+    harness
+        .state_mut()
+        .expressions
+        .apply(ExpressionEdit::SetValue {
+            id: "x".to_owned(),
+            value: 7.0,
+        })
+        .unwrap();
+    assert!(harness.state().expressions.is_dirty());
+    harness.run_steps(10);
+    let written = autosaves_in(&dir);
+    assert_eq!(written.len(), 1, "an unsaved expression alone is autosaved");
+    let record: AutosaveRecord =
+        serde_json::from_str(&std::fs::read_to_string(&written[0]).unwrap()).unwrap();
+    let saved = record.expression.clone().unwrap();
+    assert_eq!(saved.name, "backprop-fxyz.json");
+    assert_eq!(saved.document, *harness.state().expressions.document());
+
+    // As if this window had been killed: a new one finds the copy and restores it.
+    let mut stopped = record;
+    stopped.process_id = GONE;
+    std::fs::write(
+        dir.join(format!("autosave-{GONE}.json")),
+        serde_json::to_string(&stopped).unwrap(),
+    )
+    .unwrap();
+    std::fs::remove_file(&written[0]).unwrap();
+    let mut next = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
+    next.enable_recovery(dir.clone());
+    let mut harness = harness_with(next);
+    harness.get_by_label_contains("also holds the computational graph \"backprop-fxyz.json\"");
+    harness.get_by_label("Restore").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(*app.expressions.document(), saved.document);
+    assert!(app.expressions.is_dirty());
 }

@@ -81,6 +81,8 @@ pub enum ExpressionEdit {
 /// The expression being edited, its undo history, the canvas and the backward pass shown.
 pub struct ExpressionEditor {
     document: ExpressionDocument,
+    /// The expression as last opened or saved, to tell whether there are unsaved changes.
+    saved: ExpressionDocument,
     undo: Vec<ExpressionDocument>,
     redo: Vec<ExpressionDocument>,
     /// The gesture an edit belongs to: dragging a value is one undo step.
@@ -103,6 +105,7 @@ impl ExpressionEditor {
     pub fn new(document: ExpressionDocument, name: String) -> Self {
         Self {
             evaluated: evaluated(&document),
+            saved: document.clone(),
             document,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -136,6 +139,25 @@ impl ExpressionEditor {
     /// The expression.
     pub fn document(&self) -> &ExpressionDocument {
         &self.document
+    }
+
+    /// Whether the expression differs from what was last opened or saved (node positions
+    /// aside: they are read from the canvas only when saving).
+    pub fn is_dirty(&self) -> bool {
+        let mut now = self.document.clone();
+        now.view = self.saved.view.clone();
+        now != self.saved
+    }
+
+    /// Records that the expression as it is now has been saved.
+    pub fn mark_saved(&mut self) {
+        self.saved = self.document.clone();
+    }
+
+    /// Makes `baseline` what the expression counts as saved (a restored autosave counts its
+    /// changes against the preset or file it came from).
+    pub fn set_saved(&mut self, baseline: ExpressionDocument) {
+        self.saved = baseline;
     }
 
     /// Whether there is something to undo or redo.
@@ -204,6 +226,7 @@ impl ExpressionEditor {
     pub fn open_text(&mut self, text: &str, name: &str) -> Result<(), String> {
         let document = parse_expression(text, name).map_err(|e| e.to_string())?;
         self.apply(ExpressionEdit::Replace(Box::new(document)))?;
+        self.saved = self.document.clone();
         self.name = name.to_owned();
         self.fit_requested = true;
         Ok(())
