@@ -22,6 +22,9 @@ use crate::training_worker::{
     EpochPoint, FromTrainer, GridValues, Progress, ToTrainer, TrainerHandle, Views,
 };
 
+/// The epochs the curves' x axis spans at least, so the first points have a readable axis.
+const FIRST_EPOCHS_SHOWN: f64 = 10.0;
+
 /// The colour of one grid cell. Binary: a diverging scale from class 0 (p = 0) through the
 /// background (p = ½) to class 1 (p = 1). Softmax: the winning class's colour, stronger
 /// with confidence. Regression: a diverging scale over `range`. Discretized: full colour of
@@ -808,11 +811,14 @@ impl TrainingPanel {
         let curves = &self.curve_cache;
         let height = (ui.available_height() * 0.6).max(80.0);
         let log_scale = self.log_scale;
+        // Before the first epochs the axis still reads as epochs from 0.
         Plot::new("loss-curves")
             .height(height)
             .legend(Legend::default())
             .x_axis_label("epoch")
             .y_axis_label(if log_scale { "log₁₀ loss" } else { "loss" })
+            .include_x(0.0)
+            .include_x(FIRST_EPOCHS_SHOWN)
             .show(ui, |plot| {
                 plot.line(
                     Line::new("train loss", PlotPoints::from(curves.train_loss.clone()))
@@ -833,6 +839,8 @@ impl TrainingPanel {
             .legend(Legend::default())
             .x_axis_label("epoch")
             .y_axis_label(score_name)
+            .include_x(0.0)
+            .include_x(FIRST_EPOCHS_SHOWN)
             .include_y(0.0)
             .include_y(1.0)
             .show(ui, |plot| {
