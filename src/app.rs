@@ -138,6 +138,8 @@ pub struct LayerwrightApp {
     pub autosave: Option<crate::recovery::Autosave>,
     /// An autosave left by a window that stopped abnormally, offered for restoring.
     pub recovery_offer: Option<(PathBuf, crate::recovery::AutosaveRecord)>,
+    /// Closing was asked while the computational graph's expression has unsaved changes.
+    pub expression_close_prompt: bool,
     frame_stats: crate::insight::frame_stats::FrameStats,
 }
 
@@ -223,8 +225,14 @@ impl LayerwrightApp {
             lesson: None,
             autosave: None,
             recovery_offer: None,
+            expression_close_prompt: false,
             frame_stats: Default::default(),
         }
+    }
+
+    /// Whether the window has been told it may close (every question answered).
+    pub fn is_closing(&self) -> bool {
+        self.allow_close
     }
 
     /// Whether the document has changes not yet saved.
@@ -273,6 +281,8 @@ impl LayerwrightApp {
                 stage,
                 variant,
             } => self.open_lesson(lesson, stage, variant),
+            // The graph is saved or given up; an unsaved expression gets its own question.
+            Intent::Quit if self.expressions.is_dirty() => self.expression_close_prompt = true,
             Intent::Quit => {
                 self.allow_close = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -399,6 +409,53 @@ impl LayerwrightApp {
         match choice {
             Some(true) => self.restore_autosave(),
             Some(false) => self.discard_autosave(),
+            None => {}
+        }
+    }
+
+    /// The question before closing with an unsaved expression.
+    fn expression_close_ui(&mut self, ctx: &egui::Context) {
+        if !self.expression_close_prompt {
+            return;
+        }
+        let mut choice = None;
+        question_window("Unsaved computational graph").show(ctx, |ui| {
+            ui.label(format!(
+                "The computational graph \"{}\" has unsaved changes.",
+                self.expressions.name
+            ));
+            ui.horizontal(|ui| {
+                if ui
+                    .button("Save expression as…")
+                    .on_hover_text("Choose a file for it; close again once it is saved.")
+                    .clicked()
+                {
+                    choice = Some(ExpressionCloseChoice::Save);
+                }
+                if ui
+                    .button("Close without saving")
+                    .on_hover_text("Lose the expression's changes and close.")
+                    .clicked()
+                {
+                    choice = Some(ExpressionCloseChoice::Discard);
+                }
+                if ui.button("Cancel").on_hover_text("Keep working.").clicked() {
+                    choice = Some(ExpressionCloseChoice::Cancel);
+                }
+            });
+        });
+        match choice {
+            Some(ExpressionCloseChoice::Save) => {
+                self.expression_close_prompt = false;
+                self.mode = Mode::Expression;
+                self.start_dialog(ctx, DialogKind::SaveExpression);
+            }
+            Some(ExpressionCloseChoice::Discard) => {
+                self.expression_close_prompt = false;
+                self.allow_close = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Some(ExpressionCloseChoice::Cancel) => self.expression_close_prompt = false,
             None => {}
         }
     }
@@ -774,15 +831,17 @@ impl LayerwrightApp {
     /// Draws the whole window into `ui` and applies what it asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        let mut commands: Vec<Command> =
-            if self.unsaved_prompt.is_some() || self.path_prompt.is_some() {
-                Vec::new()
-            } else {
-                Action::pressed(&ctx)
-                    .into_iter()
-                    .map(Command::Action)
-                    .collect()
-            };
+        let mut commands: Vec<Command> = if self.unsaved_prompt.is_some()
+            || self.path_prompt.is_some()
+            || self.expression_close_prompt
+        {
+            Vec::new()
+        } else {
+            Action::pressed(&ctx)
+                .into_iter()
+                .map(Command::Action)
+                .collect()
+        };
         if let Some(outcome) = self.pending_dialog.as_ref().and_then(PendingDialog::poll) {
             self.pending_dialog = None;
             self.dialog_answered(&ctx, outcome);
@@ -802,6 +861,7 @@ impl LayerwrightApp {
             self.network_ui(ui, &mut commands);
         }
         self.dialogs_ui(&ctx);
+        self.expression_close_ui(&ctx);
         self.recovery_ui(&ctx);
         self.gradient_check_ui(&ctx);
         self.gallery.ui(&ctx);
@@ -1226,9 +1286,14 @@ impl LayerwrightApp {
         if let Some((capture, image, pixels_per_point)) = screenshot {
             self.plot_captured(ctx, &capture, &image, pixels_per_point);
         }
-        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.is_dirty() {
-            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.unsaved_prompt = Some(Intent::Quit);
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
+            if self.is_dirty() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.unsaved_prompt = Some(Intent::Quit);
+            } else if self.expressions.is_dirty() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.expression_close_prompt = true;
+            }
         }
     }
 
@@ -1807,6 +1872,9 @@ impl LayerwrightApp {
         ui.separator();
         if self.mode == Mode::Expression {
             ui.strong(&self.expressions.name);
+            if self.expressions.is_dirty() {
+                ui.label("•").on_hover_text("Unsaved changes");
+            }
             return;
         }
         ui.strong(&self.file.name);
@@ -1995,6 +2063,14 @@ impl LayerwrightApp {
 }
 
 /// A document with nothing in it, on the spiral data, for when even the example fails.
+/// The answers to the question before closing with an unsaved expression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ExpressionCloseChoice {
+    Save,
+    Discard,
+    Cancel,
+}
+
 /// A fixed window in the middle of the screen, for a question or a message that needs an
 /// answer before anything else.
 fn question_window(title: &str) -> egui::Window<'_> {

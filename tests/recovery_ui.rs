@@ -274,3 +274,45 @@ fn an_edited_expression_is_autosaved_and_restored_with_its_changes() {
     assert_eq!(*app.expressions.document(), saved.document);
     assert!(app.expressions.is_dirty());
 }
+
+#[test]
+fn closing_with_an_unsaved_expression_asks_first_even_after_the_graph_s_question() {
+    use layerwright::app::Intent;
+    use layerwright::expression::ExpressionEdit;
+    let mut harness = common::harness_on("spiral.json");
+    add_dense(&mut harness);
+    harness
+        .state_mut()
+        .expressions
+        .apply(ExpressionEdit::SetValue {
+            id: "y".to_owned(),
+            value: 1.5,
+        })
+        .unwrap();
+    let ctx = harness.ctx.clone();
+    harness.state_mut().request(&ctx, Intent::Quit);
+    harness.run_steps(2);
+    // First the graph's question; giving the graph up leads to the expression's.
+    harness.get_by_label("Don't save").click();
+    harness.run_steps(2);
+    assert!(harness.state().expression_close_prompt);
+    assert!(!harness.state().is_closing());
+    harness.get_by_label_contains("\"backprop-fxyz.json\" has unsaved changes");
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert!(!harness.state().expression_close_prompt);
+    assert!(
+        !harness.state().is_closing(),
+        "Cancel keeps the window open"
+    );
+
+    // Asked again: the graph is still unsaved, so its question comes first again.
+    harness.state_mut().request(&ctx, Intent::Quit);
+    harness.run_steps(2);
+    harness.get_by_label("Don't save").click();
+    harness.run_steps(2);
+    assert!(!harness.state().is_closing());
+    harness.get_by_label("Close without saving").click();
+    harness.run_steps(2);
+    assert!(harness.state().is_closing());
+}
