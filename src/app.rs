@@ -1709,12 +1709,7 @@ impl LayerwrightApp {
 
     fn menu_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         ui.menu_button("File", |ui| {
-            for action in [Action::New, Action::Open] {
-                if action.menu_button(ui, true) {
-                    commands.push(Command::Action(action));
-                    ui.close();
-                }
-            }
+            action_buttons_ui(ui, &[Action::New, Action::Open], true, commands);
             ui.menu_button("Open example", |ui| {
                 for example in EXAMPLES {
                     if ui
@@ -1746,24 +1741,19 @@ impl LayerwrightApp {
                 }
             });
             ui.separator();
-            for action in [Action::Save, Action::SaveAs] {
-                if action.menu_button(ui, true) {
-                    commands.push(Command::Action(action));
-                    ui.close();
-                }
-            }
+            action_buttons_ui(ui, &[Action::Save, Action::SaveAs], true, commands);
             ui.separator();
             let trained = self.can_export();
-            for action in [
-                Action::ExportJson,
-                Action::ExportOnnx,
-                Action::ExportPytorch,
-            ] {
-                if action.menu_button(ui, trained) {
-                    commands.push(Command::Action(action));
-                    ui.close();
-                }
-            }
+            action_buttons_ui(
+                ui,
+                &[
+                    Action::ExportJson,
+                    Action::ExportOnnx,
+                    Action::ExportPytorch,
+                ],
+                trained,
+                commands,
+            );
             if !trained {
                 ui.weak("Train the model to export it.");
             }
@@ -1788,12 +1778,12 @@ impl LayerwrightApp {
             }
         });
         ui.menu_button("View", |ui| {
-            for action in [Action::FitView, Action::SelectNext, Action::SelectPrevious] {
-                if action.menu_button(ui, true) {
-                    commands.push(Command::Action(action));
-                    ui.close();
-                }
-            }
+            action_buttons_ui(
+                ui,
+                &[Action::FitView, Action::SelectNext, Action::SelectPrevious],
+                true,
+                commands,
+            );
             ui.separator();
             ui.checkbox(&mut self.training.insight.show_maps, "Unit maps in nodes")
                 .on_hover_text(
@@ -1815,16 +1805,16 @@ impl LayerwrightApp {
             }
         });
         ui.menu_button("Learn", |ui| {
-            for action in [
-                Action::StepThrough,
-                Action::GradientCheck,
-                Action::ShowGallery,
-            ] {
-                if action.menu_button(ui, true) {
-                    commands.push(Command::Action(action));
-                    ui.close();
-                }
-            }
+            action_buttons_ui(
+                ui,
+                &[
+                    Action::StepThrough,
+                    Action::GradientCheck,
+                    Action::ShowGallery,
+                ],
+                true,
+                commands,
+            );
             if ui
                 .button("Computational graph")
                 .on_hover_text(
@@ -1857,12 +1847,12 @@ impl LayerwrightApp {
             }
         });
         ui.menu_button("Help", |ui| {
-            for action in [Action::ShowShortcuts, Action::ShowAbout] {
-                if action.menu_button(ui, true) {
-                    commands.push(Command::Action(action));
-                    ui.close();
-                }
-            }
+            action_buttons_ui(
+                ui,
+                &[Action::ShowShortcuts, Action::ShowAbout],
+                true,
+                commands,
+            );
         });
         ui.separator();
         ui.selectable_value(&mut self.mode, Mode::Network, "Network")
@@ -2063,6 +2053,22 @@ impl LayerwrightApp {
 }
 
 /// A document with nothing in it, on the spiral data, for when even the example fails.
+/// A menu's buttons for `actions` (enabled or not); a click pushes the action and closes
+/// the menu.
+fn action_buttons_ui(
+    ui: &mut egui::Ui,
+    actions: &[Action],
+    enabled: bool,
+    commands: &mut Vec<Command>,
+) {
+    for &action in actions {
+        if action.menu_button(ui, enabled) {
+            commands.push(Command::Action(action));
+            ui.close();
+        }
+    }
+}
+
 /// The answers to the question before closing with an unsaved expression.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ExpressionCloseChoice {

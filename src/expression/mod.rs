@@ -144,9 +144,24 @@ impl ExpressionEditor {
     /// Whether the expression differs from what was last opened or saved (node positions
     /// aside: they are read from the canvas only when saving).
     pub fn is_dirty(&self) -> bool {
-        let mut now = self.document.clone();
-        now.view = self.saved.view.clone();
-        now != self.saved
+        // Field by field rather than a copy with the view blanked: this runs every frame.
+        // Destructured so a new field cannot be left out of the comparison.
+        let ExpressionDocument {
+            format,
+            version,
+            title,
+            nodes,
+            edges,
+            output,
+            view: _,
+        } = &self.document;
+        let saved = &self.saved;
+        *title != saved.title
+            || *nodes != saved.nodes
+            || *edges != saved.edges
+            || *output != saved.output
+            || *format != saved.format
+            || *version != saved.version
     }
 
     /// Records that the expression as it is now has been saved.
