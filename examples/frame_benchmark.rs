@@ -12,8 +12,8 @@
 
 use std::time::{Duration, Instant};
 
+use layerwright::app::frame_times::percentile;
 use layerwright::app::{self, LayerwrightApp, OpenedDocument};
-use layerwright::insight::frame_stats::percentile;
 
 /// Frames before measuring starts: textures uploaded, the first snapshots drawn.
 const WARM_UP: Duration = Duration::from_secs(2);

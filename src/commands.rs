@@ -4,7 +4,7 @@
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
-use crate::editor::state::Edit;
+use crate::document::graph::Edit;
 
 /// Something a panel asks the app to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,7 +14,7 @@ pub enum Command {
     /// A change to the document.
     Edit(Edit),
     /// Save a plot (this part of the window) as a PNG image, asking where.
-    SavePlot(crate::insight::export::PlotCapture),
+    SavePlot(crate::network::views::export::PlotCapture),
     /// Tell the person something briefly (why a click on a plot did nothing, say).
     Notify(String),
 }

@@ -36,13 +36,13 @@ fn main() -> ExitCode {
         app::APP_ID,
         options,
         Box::new(|creation| {
-            let settings: layerwright::files::Settings = creation
+            let settings: layerwright::document::files::Settings = creation
                 .storage
                 .and_then(|storage| eframe::get_value(storage, app::SETTINGS_KEY))
                 .unwrap_or_default();
             creation.egui_ctx.set_theme(settings.theme.preference());
             let mut window = app::LayerwrightApp::with_settings(opened, settings);
-            if let Some(dir) = layerwright::recovery::data_dir() {
+            if let Some(dir) = layerwright::document::recovery::data_dir() {
                 window.enable_recovery(dir);
             }
             Ok(Box::new(window))

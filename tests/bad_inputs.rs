@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use layerwright::app::{LayerwrightApp, OpenedDocument};
-use layerwright::editor::state::{Edit, NodeTemplate};
+use layerwright::document::graph::{Edit, NodeTemplate};
 use layerwright_nn::compile::{compile, load_dataset};
 use layerwright_nn::graph::io::load_document;
 use serde_json::{Value, json};

@@ -8,7 +8,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use layerwright::app::{LayerwrightApp, OpenedDocument};
 use layerwright::commands::Command;
-use layerwright::editor::state::Edit;
+use layerwright::document::graph::Edit;
 use layerwright_nn::graph::{GraphDocument, Node};
 
 fn harness() -> Harness<'static, LayerwrightApp> {

@@ -9,8 +9,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use layerwright::app::{Intent, LayerwrightApp, OpenedDocument};
 use layerwright::commands::{Action, Command};
-use layerwright::editor::state::{Edit, NodeTemplate};
-use layerwright::files::{DialogKind, DialogOutcome};
+use layerwright::document::files::{DialogKind, DialogOutcome};
+use layerwright::document::graph::{Edit, NodeTemplate};
 use layerwright_nn::graph::io::{load_document, save_document};
 
 fn harness() -> Harness<'static, LayerwrightApp> {

@@ -10,7 +10,7 @@ use egui::{Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use layerwright::app::LayerwrightApp;
-use layerwright::insight::export::PlotCapture;
+use layerwright::network::views::export::PlotCapture;
 use layerwright_nn::data::LabeledPoint;
 use layerwright_nn::graph::DataSource;
 
@@ -209,7 +209,7 @@ fn digits_show_test_images_with_their_predicted_labels() {
     harness.run_steps(2);
     assert_eq!(
         harness.state().training.current_view(),
-        Some(layerwright::insight::View::TestImages)
+        Some(layerwright::network::views::View::TestImages)
     );
     run_until(&mut harness, "predictions", |app| {
         !app.training.views().test_predictions.is_empty()

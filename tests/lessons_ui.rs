@@ -8,7 +8,7 @@ mod common;
 use common::{harness_on, run_until};
 use egui_kittest::kittest::Queryable;
 use layerwright::app::Intent;
-use layerwright::lessons::LESSONS;
+use layerwright::learn::lessons::LESSONS;
 
 fn open_lesson(
     harness: &mut egui_kittest::Harness<'_, layerwright::app::LayerwrightApp>,

@@ -12,8 +12,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use layerwright::app::{LayerwrightApp, OpenedDocument};
 use layerwright::commands::Command;
-use layerwright::editor::state::{Edit, NodeTemplate};
-use layerwright::recovery::{AUTOSAVE_FORMAT, Autosave, AutosaveRecord, unix_now};
+use layerwright::document::graph::{Edit, NodeTemplate};
+use layerwright::document::recovery::{AUTOSAVE_FORMAT, Autosave, AutosaveRecord, unix_now};
 
 fn temporary_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
@@ -214,15 +214,15 @@ fn layerwright_data_dir_names_where_autosaves_go() {
     const CHILD: &str = "LAYERWRIGHT_DATA_DIR_TEST_CHILD";
     if std::env::var_os(CHILD).is_some() {
         let expected =
-            std::env::var_os(layerwright::recovery::DATA_DIR_VARIABLE).map(PathBuf::from);
-        assert_eq!(layerwright::recovery::data_dir(), expected);
+            std::env::var_os(layerwright::document::recovery::DATA_DIR_VARIABLE).map(PathBuf::from);
+        assert_eq!(layerwright::document::recovery::data_dir(), expected);
         return;
     }
     let dir = temporary_dir("data-dir-variable");
     let status = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "layerwright_data_dir_names_where_autosaves_go"])
         .env(CHILD, "1")
-        .env(layerwright::recovery::DATA_DIR_VARIABLE, &dir)
+        .env(layerwright::document::recovery::DATA_DIR_VARIABLE, &dir)
         .status()
         .unwrap();
     assert!(status.success());
@@ -230,7 +230,7 @@ fn layerwright_data_dir_names_where_autosaves_go() {
 
 #[test]
 fn an_edited_expression_is_autosaved_and_restored_with_its_changes() {
-    use layerwright::expression::ExpressionEdit;
+    use layerwright::learn::expression::ExpressionEdit;
     let dir = temporary_dir("expression");
     let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
     app.enable_recovery(dir.clone());
@@ -278,7 +278,7 @@ fn an_edited_expression_is_autosaved_and_restored_with_its_changes() {
 #[test]
 fn closing_with_an_unsaved_expression_asks_first_even_after_the_graph_s_question() {
     use layerwright::app::Intent;
-    use layerwright::expression::ExpressionEdit;
+    use layerwright::learn::expression::ExpressionEdit;
     let mut harness = common::harness_on("spiral.json");
     add_dense(&mut harness);
     harness

@@ -11,7 +11,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use layerwright::app::LayerwrightApp;
 use layerwright::commands::Command;
-use layerwright::editor::state::Edit;
+use layerwright::document::graph::Edit;
 
 fn harness() -> Harness<'static, LayerwrightApp> {
     harness_on("spiral.json")

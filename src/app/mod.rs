@@ -1,5 +1,7 @@
 //! The application window: menu bar, palette, canvas and inspector around one document.
 
+pub mod frame_times;
+
 use std::path::{Path, PathBuf};
 
 use layerwright_nn::data::BundledDataset;
@@ -7,13 +9,13 @@ use layerwright_nn::graph::GraphDocument;
 use layerwright_nn::graph::io::{load_document, parse_document, save_document};
 
 use crate::commands::{Action, Command};
-use crate::editor::Editor;
-use crate::editor::state::Edit;
-use crate::examples::{DEFAULT_EXAMPLE, EXAMPLES, example};
-use crate::files::{
+use crate::document::files::{
     DialogKind, DialogOutcome, FileSession, PathPrompt, PendingDialog, Settings, Theme, file_name,
 };
-use crate::training_panel::TrainingPanel;
+use crate::document::graph::Edit;
+use crate::examples::{DEFAULT_EXAMPLE, EXAMPLES, example};
+use crate::network::editor::Editor;
+use crate::network::training::panel::TrainingPanel;
 
 /// The id under which eframe stores settings; fixed so they survive renames.
 pub const APP_ID: &str = "layerwright";
@@ -123,24 +125,24 @@ pub struct LayerwrightApp {
     /// The last gradient check, shown in its window while open.
     pub gradient_report: Option<GradientReport>,
     /// The activation gallery window.
-    pub gallery: crate::gallery::Gallery,
+    pub gallery: crate::learn::gallery::Gallery,
     /// Stepping one example through the network.
-    pub step_through: crate::step_through::StepThrough,
+    pub step_through: crate::learn::step_through::StepThrough,
     /// Whether the frame-time overlay is shown.
     pub show_frame_times: bool,
     /// Which canvas is shown: the network or the computational graph.
     pub mode: Mode,
     /// The computational-graph mode's expression.
-    pub expressions: crate::expression::ExpressionEditor,
+    pub expressions: crate::learn::expression::ExpressionEditor,
     /// The open lesson's side panel.
-    pub lesson: Option<crate::lessons::LessonPanel>,
+    pub lesson: Option<crate::learn::lessons::LessonPanel>,
     /// Autosaving the open graph while it has unsaved changes (off until `enable_recovery`).
-    pub autosave: Option<crate::recovery::Autosave>,
+    pub autosave: Option<crate::document::recovery::Autosave>,
     /// An autosave left by a window that stopped abnormally, offered for restoring.
-    pub recovery_offer: Option<(PathBuf, crate::recovery::AutosaveRecord)>,
+    pub recovery_offer: Option<(PathBuf, crate::document::recovery::AutosaveRecord)>,
     /// Closing was asked while the computational graph's expression has unsaved changes.
     pub expression_close_prompt: bool,
-    frame_stats: crate::insight::frame_stats::FrameStats,
+    frame_stats: crate::app::frame_times::FrameStats,
 }
 
 /// A gradient check of the current network on one training example.
@@ -217,11 +219,11 @@ impl LayerwrightApp {
             shown_title: String::new(),
             pending_file: None,
             gradient_report: None,
-            gallery: crate::gallery::Gallery::default(),
-            step_through: crate::step_through::StepThrough::default(),
+            gallery: crate::learn::gallery::Gallery::default(),
+            step_through: crate::learn::step_through::StepThrough::default(),
             show_frame_times: false,
             mode: Mode::Network,
-            expressions: crate::expression::ExpressionEditor::default_preset(),
+            expressions: crate::learn::expression::ExpressionEditor::default_preset(),
             lesson: None,
             autosave: None,
             recovery_offer: None,
@@ -293,8 +295,8 @@ impl LayerwrightApp {
     /// Autosaves into `dir` from now on, and offers to restore what a window that stopped
     /// abnormally left there.
     pub fn enable_recovery(&mut self, dir: PathBuf) {
-        self.recovery_offer = crate::recovery::Autosave::leftover(&dir);
-        self.autosave = Some(crate::recovery::Autosave::new(dir));
+        self.recovery_offer = crate::document::recovery::Autosave::leftover(&dir);
+        self.autosave = Some(crate::document::recovery::Autosave::new(dir));
     }
 
     /// Restores the offered autosave as the open graph, with unsaved changes against its file
@@ -319,7 +321,7 @@ impl LayerwrightApp {
         if let Some(unsaved) = record.expression {
             let baseline = self.expressions.document().clone();
             self.expressions =
-                crate::expression::ExpressionEditor::new(unsaved.document, unsaved.name);
+                crate::learn::expression::ExpressionEditor::new(unsaved.document, unsaved.name);
             self.expressions.set_saved(baseline);
         }
         if let Some(autosave) = &mut self.autosave {
@@ -350,7 +352,7 @@ impl LayerwrightApp {
         if let Some(wait) = autosave.tick(
             now,
             dirty,
-            crate::recovery::Unsaved {
+            crate::document::recovery::Unsaved {
                 document,
                 name: &self.file.name,
                 path: self.file.path.as_deref(),
@@ -374,7 +376,7 @@ impl LayerwrightApp {
             ));
             ui.label(format!(
                 "The last autosave, from {} ago, holds {} nodes.",
-                record.age(crate::recovery::unix_now()),
+                record.age(crate::document::recovery::unix_now()),
                 record.document.nodes.len()
             ));
             if let Some(expression) = &record.expression {
@@ -467,7 +469,7 @@ impl LayerwrightApp {
             Some(panel) if panel.index == lesson => Ok(panel),
             other => {
                 self.lesson = other;
-                crate::lessons::LessonPanel::open(lesson)
+                crate::learn::lessons::LessonPanel::open(lesson)
             }
         };
         let mut panel = match panel {
@@ -498,8 +500,8 @@ impl LayerwrightApp {
     }
 
     /// Carries out what the lesson panel asked for.
-    fn apply_lesson(&mut self, ctx: &egui::Context, command: crate::lessons::LessonCommand) {
-        use crate::lessons::LessonCommand;
+    fn apply_lesson(&mut self, ctx: &egui::Context, command: crate::learn::lessons::LessonCommand) {
+        use crate::learn::lessons::LessonCommand;
         let Some(panel) = &self.lesson else {
             return;
         };
@@ -908,14 +910,20 @@ impl LayerwrightApp {
             .resizable(false)
             .exact_size(150.0)
             .show(ui, |ui| {
-                commands.extend(crate::editor::palette::palette_ui(&self.editor, ui));
+                commands.extend(crate::network::editor::palette::palette_ui(
+                    &self.editor,
+                    ui,
+                ));
             });
         egui::Panel::right("inspector")
             .resizable(true)
             .default_size(280.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    commands.extend(crate::editor::inspector::inspector_ui(&mut self.editor, ui));
+                    commands.extend(crate::network::editor::inspector::inspector_ui(
+                        &mut self.editor,
+                        ui,
+                    ));
                 });
             });
         egui::CentralPanel::default()
@@ -937,7 +945,7 @@ impl LayerwrightApp {
     /// The computational-graph mode: operations and presets, the canvas, and the backward
     /// pass with its narration.
     fn expression_ui(&mut self, ui: &mut egui::Ui) {
-        use crate::expression::{ExpressionEdit, KINDS, viewer::ExpressionViewer};
+        use crate::learn::expression::{ExpressionEdit, KINDS, viewer::ExpressionViewer};
         let ctx = ui.ctx().clone();
         let mut edits: Vec<ExpressionEdit> = Vec::new();
         egui::Panel::left("expression-palette")
@@ -990,7 +998,7 @@ impl LayerwrightApp {
                 };
                 egui_snarl::ui::SnarlWidget::new()
                     .id_salt("expression-canvas")
-                    .style(crate::editor::canvas_style(ui))
+                    .style(crate::canvas::canvas_style(ui))
                     .show(&mut self.expressions.snarl, &mut viewer, ui);
             });
         for edit in edits {
@@ -1002,7 +1010,7 @@ impl LayerwrightApp {
 
     /// The backward-pass controls, the result and each step's rule.
     fn expression_panel_ui(&mut self, ui: &mut egui::Ui) {
-        use crate::expression::viewer::shown;
+        use crate::learn::expression::viewer::shown;
         ui.heading("Computational graph");
         let title = self.expressions.document().title.clone();
         if !title.is_empty() {
@@ -1276,7 +1284,7 @@ impl LayerwrightApp {
                     let capture = user_data
                         .data
                         .as_ref()?
-                        .downcast_ref::<crate::insight::export::PlotCapture>()?
+                        .downcast_ref::<crate::network::views::export::PlotCapture>()?
                         .clone();
                     Some((capture, image.clone(), i.pixels_per_point))
                 }
@@ -1301,11 +1309,11 @@ impl LayerwrightApp {
     pub fn plot_captured(
         &mut self,
         ctx: &egui::Context,
-        capture: &crate::insight::export::PlotCapture,
+        capture: &crate::network::views::export::PlotCapture,
         image: &egui::ColorImage,
         pixels_per_point: f32,
     ) {
-        use crate::insight::export::{crop, encode_png};
+        use crate::network::views::export::{crop, encode_png};
         let Some(cropped) = crop(image, capture.rect, pixels_per_point) else {
             self.error_dialog = Some("The plot was not on screen; nothing was saved.".to_owned());
             return;
@@ -1517,7 +1525,7 @@ impl LayerwrightApp {
 
     /// The step-through window, and the vectors it puts on the canvas's nodes.
     fn step_through_ui(&mut self, ctx: &egui::Context) {
-        use crate::step_through::step_result;
+        use crate::learn::step_through::step_result;
         self.training.insight.step_vectors.clear();
         if !self.step_through.open {
             return;
@@ -1625,7 +1633,7 @@ impl LayerwrightApp {
                     walk.layer = Some(chosen.clone());
                     if let Some((_, update)) = result.updates.iter().find(|(n, _)| *n == chosen) {
                         ui.weak("ΔW = −η·∂L/∂W, what one gradient-descent step on this example changes:");
-                        crate::insight::neurons::matrix_ui(ui, &format!("{chosen} ΔW"), update);
+                        crate::network::views::units::matrix_ui(ui, &format!("{chosen} ΔW"), update);
                     }
                 }
             });
@@ -1826,7 +1834,7 @@ impl LayerwrightApp {
                 ui.close();
             }
             ui.separator();
-            for (index, lesson) in crate::lessons::LESSONS.iter().enumerate() {
+            for (index, lesson) in crate::learn::lessons::LESSONS.iter().enumerate() {
                 if ui
                     .button(format!("Lesson {}: {}", index + 1, lesson.title))
                     .on_hover_text(

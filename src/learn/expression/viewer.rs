@@ -98,7 +98,7 @@ impl SnarlViewer<String> for ExpressionViewer<'_> {
                 ui.weak(*name);
             }
         }
-        crate::editor::wire_pin(ui, !pin.remotes.is_empty())
+        crate::canvas::wire_pin(ui, !pin.remotes.is_empty())
     }
 
     fn show_output(
@@ -128,7 +128,7 @@ impl SnarlViewer<String> for ExpressionViewer<'_> {
                 .on_hover_text("∂f/∂(this value), from the backward pass.");
             }
         }
-        crate::editor::wire_pin(ui, !pin.remotes.is_empty())
+        crate::canvas::wire_pin(ui, !pin.remotes.is_empty())
     }
 
     fn has_body(&mut self, node: &String) -> bool {

@@ -9,18 +9,18 @@ use layerwright_nn::graph::GraphDocument;
 use layerwright_nn::{ParameterSet, TrainingConfig};
 
 use crate::commands::Command;
-use crate::editor::Editor;
-use crate::editor::state::Edit;
-use crate::insight::confusion::{TestImages, confusion_ui};
-use crate::insight::export::PlotCapture;
-use crate::insight::neurons::NodeInsight;
-use crate::insight::regression::{LineScatter, SurfaceDrawing, fit_ui, surface_ui};
-use crate::insight::{View, with_nearest_removed, with_point_added};
-pub use crate::theme::class_colour;
-use crate::theme::tint;
-use crate::training_worker::{
+use crate::document::graph::Edit;
+use crate::network::editor::Editor;
+use crate::network::training::worker::{
     EpochPoint, FromTrainer, GridValues, Progress, ToTrainer, TrainerHandle, Views,
 };
+use crate::network::views::confusion::{TestImages, confusion_ui};
+use crate::network::views::export::PlotCapture;
+use crate::network::views::regression::{LineScatter, SurfaceDrawing, fit_ui, surface_ui};
+use crate::network::views::units::NodeInsight;
+use crate::network::views::{View, with_nearest_removed, with_point_added};
+pub use crate::theme::class_colour;
+use crate::theme::tint;
 
 /// The epochs the curves' x axis spans at least, so the first points have a readable axis.
 const FIRST_EPOCHS_SHOWN: f64 = 10.0;
@@ -165,7 +165,7 @@ pub struct TrainingPanel {
     boundary_rect: Option<egui::Rect>,
     /// The boundary plot with its axes.
     boundary_area: Option<egui::Rect>,
-    curve_cache: crate::insight::curves::CurveCache,
+    curve_cache: crate::network::views::curves::CurveCache,
 }
 
 impl Default for TrainingPanel {
@@ -192,7 +192,7 @@ impl Default for TrainingPanel {
             task: Task::Classification,
             budget: 0,
             log_scale: false,
-            speed: Some(crate::training_worker::DEFAULT_SPEED),
+            speed: Some(crate::network::training::worker::DEFAULT_SPEED),
             show_test: true,
             discretize: false,
             next_seed: 1000,
@@ -1058,7 +1058,7 @@ impl TrainingPanel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::training_worker::GridSpec;
+    use crate::network::training::worker::GridSpec;
 
     #[test]
     fn the_grid_covers_the_domain_row_by_row_from_the_top() {

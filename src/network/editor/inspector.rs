@@ -5,8 +5,8 @@ use layerwright_nn::graph::{Node, OutputUnits};
 use layerwright_nn::{Activation, Initializer, Loss, OutputFunction, Reduction};
 
 use super::Editor;
-use super::state::Edit;
 use crate::commands::Command;
+use crate::document::graph::Edit;
 
 /// The formula of an activation, from the notes where they give one.
 pub fn activation_formula(activation: Activation) -> &'static str {

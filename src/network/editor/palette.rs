@@ -2,8 +2,8 @@
 //! onto the canvas.
 
 use super::Editor;
-use super::state::{Edit, NodeTemplate};
 use crate::commands::Command;
+use crate::document::graph::{Edit, NodeTemplate};
 use crate::theme;
 
 /// Draws the palette; returns the commands it asks for.

@@ -10,7 +10,7 @@ use layerwright_nn::compile::{compile, load_dataset};
 use layerwright_nn::data::{Dataset, Task};
 use layerwright_nn::graph::{GraphDocument, Node, OutputUnits};
 
-use super::state::inputs_of;
+use crate::document::graph::inputs_of;
 
 /// Validation results and shapes for the current document.
 #[derive(Clone, Debug, Default, PartialEq)]

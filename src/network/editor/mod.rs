@@ -6,19 +6,17 @@
 pub mod diagnostics;
 pub mod inspector;
 pub mod palette;
-pub mod state;
 mod viewer;
-pub use viewer::wire_pin;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use egui_snarl::ui::{SnarlStyle, SnarlWidget};
+use egui_snarl::ui::SnarlWidget;
 use egui_snarl::{InPinId, OutPinId, Snarl};
 
 use crate::commands::Command;
+use crate::document::graph::{Clip, Edit, EditorDocument, NodeTemplate, positions};
 use diagnostics::{DatasetCache, Diagnostics, diagnose};
-use state::{Clip, Edit, EditorDocument, NodeTemplate, positions};
 
 /// The id of the canvas widget, so its selection can be read after drawing.
 const CANVAS_ID: &str = "layerwright-canvas";
@@ -288,7 +286,7 @@ impl Editor {
                     },
                     InPinId {
                         node: to,
-                        input: state::port_index(port),
+                        input: crate::document::graph::port_index(port),
                     },
                 );
             }
@@ -301,14 +299,14 @@ impl Editor {
     pub fn canvas_ui(
         &mut self,
         ui: &mut egui::Ui,
-        insight: &crate::insight::neurons::NodeInsight,
+        insight: &crate::network::views::units::NodeInsight,
     ) -> (Vec<Command>, Option<(String, usize)>) {
         self.sync_snarl();
         self.refresh_diagnostics();
         let mut commands = Vec::new();
         let widget = SnarlWidget::new()
             .id_salt(CANVAS_ID)
-            .style(canvas_style(ui));
+            .style(crate::canvas::canvas_style(ui));
         let mut viewer = viewer::GraphViewer {
             document: self.document.document(),
             diagnostics: &self.diagnostics,
@@ -551,26 +549,4 @@ pub fn search_list_ui(
             }
         });
     chosen
-}
-
-/// How both canvases look (the network's and the computational graph's): a faint 40-point
-/// grid, thick wires, large pins, nodes that do not collapse.
-pub fn canvas_style(ui: &egui::Ui) -> SnarlStyle {
-    let mut style = SnarlStyle::new();
-    style.collapsible = Some(false);
-    style.bg_pattern = Some(egui_snarl::ui::BackgroundPattern::grid(
-        egui::vec2(40.0, 40.0),
-        0.0,
-    ));
-    let faint = ui
-        .visuals()
-        .widgets
-        .noninteractive
-        .bg_stroke
-        .color
-        .gamma_multiply(0.35);
-    style.bg_pattern_stroke = Some(egui::Stroke::new(1.0, faint));
-    style.wire_width = Some(2.5);
-    style.pin_size = Some(12.0);
-    style
 }

@@ -10,8 +10,8 @@ use egui_plot::{
 use layerwright_nn::loss_surface::LossSurface;
 
 use super::contours::{bowl_levels, contour_lines};
+use crate::network::snapshot::CurveValues;
 use crate::theme::{DESCENT_PATH, OPTIMUM, class_colour, sequential};
-use crate::training_worker::CurveValues;
 
 /// Level curves drawn on the loss surface.
 const LEVELS: usize = 12;

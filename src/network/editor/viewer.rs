@@ -1,15 +1,15 @@
 //! How the canvas draws the document's nodes and turns pointer gestures into commands.
 
 use egui::emath::TSTransform;
-use egui::{Color32, Pos2, Rect, Stroke, Ui, vec2};
+use egui::{Pos2, Rect, Stroke, Ui, vec2};
 use egui_snarl::ui::{AnyPins, PinInfo, SnarlPin, SnarlViewer};
 use egui_snarl::{InPin, NodeId, OutPin, Snarl};
 use layerwright_nn::Activation;
 use layerwright_nn::graph::{GraphDocument, Node, OutputUnits};
 
 use super::diagnostics::Diagnostics;
-use super::state::{Edit, NodeTemplate, inputs_of, would_cycle};
 use crate::commands::Command;
+use crate::document::graph::{Edit, NodeTemplate, inputs_of, would_cycle};
 use crate::theme::{self, NodeColour};
 
 /// Reads the document and diagnostics; writes commands. Never changes the document itself.
@@ -28,7 +28,7 @@ pub struct GraphViewer<'a> {
     /// Each drawn node's id and screen rectangle, in drawing order.
     pub node_rects: Vec<(String, Rect)>,
     /// Unit maps and weights to draw inside nodes.
-    pub insight: &'a crate::insight::neurons::NodeInsight,
+    pub insight: &'a crate::network::views::units::NodeInsight,
     /// The unit whose map the pointer is over: `(node id, unit)`.
     pub hovered_unit: Option<(String, usize)>,
 }
@@ -62,21 +62,8 @@ impl GraphViewer<'_> {
     }
 
     fn pin(ui: &Ui, connected: bool) -> PinInfo {
-        wire_pin(ui, connected)
+        crate::canvas::wire_pin(ui, connected)
     }
-}
-
-/// A pin as both canvases draw it: a ring in the wire colour, filled once connected.
-pub fn wire_pin(ui: &Ui, connected: bool) -> PinInfo {
-    let colour = theme::wire_colour(ui.visuals().dark_mode);
-    PinInfo::circle()
-        .with_fill(if connected {
-            colour
-        } else {
-            Color32::TRANSPARENT
-        })
-        .with_stroke(Stroke::new(1.5, colour))
-        .with_wire_color(colour)
 }
 
 /// A tiny plot of an activation over z ∈ [−3, 3].

@@ -14,7 +14,7 @@ use layerwright_nn::lesson::{
     LessonDocument, LessonRun, Outcome, Stage, parse_lesson, train_for_lesson,
 };
 
-use crate::insight::regression::{SurfaceDrawing, surface_ui};
+use crate::network::views::regression::{SurfaceDrawing, surface_ui};
 use crate::theme;
 
 /// One lesson bundled with the app.
@@ -32,22 +32,22 @@ pub const LESSONS: &[BundledLesson] = &[
     BundledLesson {
         file_name: "1-linear-regression.json",
         title: "Linear regression and gradient descent",
-        text: include_str!("../assets/lessons/1-linear-regression.json"),
+        text: include_str!("../../assets/lessons/1-linear-regression.json"),
     },
     BundledLesson {
         file_name: "2-perceptron.json",
         title: "The perceptron: AND, OR and why XOR needs a hidden layer",
-        text: include_str!("../assets/lessons/2-perceptron.json"),
+        text: include_str!("../../assets/lessons/2-perceptron.json"),
     },
     BundledLesson {
         file_name: "3-sigmoid-softmax.json",
         title: "Sigmoid or softmax: outputs for two and three classes",
-        text: include_str!("../assets/lessons/3-sigmoid-softmax.json"),
+        text: include_str!("../../assets/lessons/3-sigmoid-softmax.json"),
     },
     BundledLesson {
         file_name: "4-activation-choice.json",
         title: "Choosing an activation: the spiral",
-        text: include_str!("../assets/lessons/4-activation-choice.json"),
+        text: include_str!("../../assets/lessons/4-activation-choice.json"),
     },
 ];
 

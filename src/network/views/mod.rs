@@ -6,9 +6,8 @@ pub mod confusion;
 pub mod contours;
 pub mod curves;
 pub mod export;
-pub mod frame_stats;
-pub mod neurons;
 pub mod regression;
+pub mod units;
 
 use layerwright_nn::data::{Dataset, LabeledPoint, Task};
 use layerwright_nn::graph::{DataSource, DatasetSpec};

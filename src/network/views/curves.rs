@@ -43,7 +43,7 @@ pub struct CurveCache {
 
 impl CurveCache {
     /// Brings the curves up to date with `history` (loss on a log₁₀ scale if `log_scale`).
-    pub fn update(&mut self, history: &[crate::training_worker::EpochPoint], log_scale: bool) {
+    pub fn update(&mut self, history: &[crate::network::snapshot::EpochPoint], log_scale: bool) {
         let last = history.last();
         let key = (
             history.len(),
@@ -56,7 +56,7 @@ impl CurveCache {
         }
         self.key = Some(key);
         let loss = |l: f64| if log_scale { l.max(1e-12).log10() } else { l };
-        let line = |value: &dyn Fn(&crate::training_worker::EpochPoint) -> Option<f64>| {
+        let line = |value: &dyn Fn(&crate::network::snapshot::EpochPoint) -> Option<f64>| {
             let points: Vec<[f64; 2]> = history
                 .iter()
                 .filter_map(|p| value(p).map(|v| [p.epoch as f64, v]))
