@@ -9,12 +9,14 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
+
+pub use crate::document::export::{ExportFormat, Exported, export_bytes};
 use layerwright_nn::Precision;
 use layerwright_nn::compile::{CompiledGraph, compile, compile_trained, load_dataset};
 use layerwright_nn::data::{Task, read_features};
 use layerwright_nn::graph::GraphDocument;
-use layerwright_nn::graph::io::{document_to_json, load_document, save_document, write_atomically};
+use layerwright_nn::graph::io::{load_document, save_document, write_atomically};
 use layerwright_nn::inference::Predictions;
 use layerwright_nn::training::Evaluation;
 
@@ -76,28 +78,6 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
-}
-
-/// The formats `export` writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
-    /// The trained graph document with weights and normalisation statistics.
-    Json,
-    /// An ONNX model.
-    Onnx,
-    /// A PyTorch module in one Python file.
-    Pytorch,
-}
-
-impl ExportFormat {
-    /// What such a file is called and its extension.
-    pub fn file_type(self) -> (&'static str, &'static str) {
-        match self {
-            Self::Json => ("Layerwright trained graph", "json"),
-            Self::Onnx => ("ONNX model", "onnx"),
-            Self::Pytorch => ("Python file", "py"),
-        }
-    }
 }
 
 /// Runs a headless command, writing to standard output and error.
@@ -363,55 +343,6 @@ pub fn predict(
             .map_err(|e| Failure::one(format!("cannot write the predictions: {e}"))),
     }
 }
-
-/// What an export produced: the file's bytes and, for ONNX, the second runtime's check.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Exported {
-    /// The file's content.
-    pub bytes: Vec<u8>,
-    /// tract's agreement with the engine (ONNX only).
-    pub verification: Option<layerwright_nn::export::Verification>,
-}
-
-/// A trained document in `format`; `folder` is where its data set's relative paths start
-/// (the ONNX check draws its inputs from the data's range when the data loads). Errors are
-/// lines for the person.
-pub fn export_bytes(
-    document: &layerwright_nn::graph::GraphDocument,
-    folder: Option<&Path>,
-    format: ExportFormat,
-    name: &str,
-) -> Result<Exported, Vec<String>> {
-    use layerwright_nn::export::{domain_samples, onnx::to_onnx, pytorch::to_pytorch, verify_onnx};
-    let model = compile_trained(document)
-        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-    let one = |e: &dyn std::fmt::Display| vec![e.to_string()];
-    match format {
-        ExportFormat::Json => Ok(Exported {
-            bytes: document_to_json(document)
-                .map_err(|e| one(&e))?
-                .into_bytes(),
-            verification: None,
-        }),
-        ExportFormat::Onnx => {
-            let bytes = to_onnx(&model, name).map_err(|e| one(&e))?;
-            let dataset = layerwright_nn::compile::load_dataset(&document.dataset, folder).ok();
-            let inputs = domain_samples(&model, dataset.as_ref(), VERIFICATION_ROWS, 1);
-            let verification = verify_onnx(&bytes, &model, inputs.view()).map_err(|e| one(&e))?;
-            Ok(Exported {
-                bytes,
-                verification: Some(verification),
-            })
-        }
-        ExportFormat::Pytorch => Ok(Exported {
-            bytes: to_pytorch(&model, name).map_err(|e| one(&e))?.into_bytes(),
-            verification: None,
-        }),
-    }
-}
-
-/// Raw inputs the ONNX check runs through both runtimes.
-const VERIFICATION_ROWS: usize = 100;
 
 /// `export TRAINED.json --format json|onnx|pytorch --out FILE`: writes the file (an ONNX
 /// file only once tract agrees with the engine) and says what it wrote.

@@ -14,7 +14,7 @@ pub enum Command {
     /// A change to the document.
     Edit(Edit),
     /// Save a plot (this part of the window) as a PNG image, asking where.
-    SavePlot(crate::network::views::export::PlotCapture),
+    SavePlot(crate::document::export::PlotCapture),
     /// Tell the person something briefly (why a click on a plot did nothing, say).
     Notify(String),
 }

@@ -23,22 +23,24 @@ fn main() -> ExitCode {
     }
     // Before the window starts: its graphics driver frees and reallocates buffers each frame.
     layerwright::memory::keep_freed_memory_for_reuse();
-    let opened = app::OpenedDocument::open(arguments.file.as_deref());
+    let opened = layerwright::document::session::OpenedDocument::open(arguments.file.as_deref());
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title(format!("{} - Layerwright", opened.name))
-            .with_app_id(app::APP_ID)
+            .with_app_id(layerwright::document::settings::APP_ID)
             .with_inner_size([1400.0, 900.0])
             .with_min_inner_size([720.0, 480.0]),
         ..Default::default()
     };
     let result = eframe::run_native(
-        app::APP_ID,
+        layerwright::document::settings::APP_ID,
         options,
         Box::new(|creation| {
-            let settings: layerwright::document::files::Settings = creation
+            let settings: layerwright::document::settings::Settings = creation
                 .storage
-                .and_then(|storage| eframe::get_value(storage, app::SETTINGS_KEY))
+                .and_then(|storage| {
+                    eframe::get_value(storage, layerwright::document::settings::SETTINGS_KEY)
+                })
                 .unwrap_or_default();
             creation.egui_ctx.set_theme(settings.theme.preference());
             let mut window = app::LayerwrightApp::with_settings(opened, settings);

@@ -9,7 +9,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use layerwright::app::{Intent, LayerwrightApp, OpenedDocument};
 use layerwright::commands::{Action, Command};
-use layerwright::document::files::{DialogKind, DialogOutcome};
+use layerwright::document::file_dialog::{DialogKind, DialogOutcome};
 use layerwright::document::graph::{Edit, NodeTemplate};
 use layerwright_nn::graph::io::{load_document, save_document};
 

@@ -10,7 +10,7 @@ use egui::{Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use layerwright::app::LayerwrightApp;
-use layerwright::network::views::export::PlotCapture;
+use layerwright::document::export::PlotCapture;
 use layerwright_nn::data::LabeledPoint;
 use layerwright_nn::graph::DataSource;
 

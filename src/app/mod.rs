@@ -5,60 +5,21 @@ pub mod frame_times;
 use std::path::{Path, PathBuf};
 
 use layerwright_nn::data::BundledDataset;
-use layerwright_nn::graph::GraphDocument;
-use layerwright_nn::graph::io::{load_document, parse_document, save_document};
+use layerwright_nn::graph::io::{load_document, save_document};
 
 use crate::commands::{Action, Command};
-use crate::document::files::{
-    DialogKind, DialogOutcome, FileSession, PathPrompt, PendingDialog, Settings, Theme, file_name,
-};
+use crate::document::file_dialog::{DialogKind, DialogOutcome, PathPrompt, PendingDialog};
 use crate::document::graph::Edit;
-use crate::examples::{DEFAULT_EXAMPLE, EXAMPLES, example};
+pub use crate::document::session::OpenedDocument;
+use crate::document::session::{FileSession, empty_document, file_name, load_for_editing};
+pub use crate::document::settings::{APP_ID, SETTINGS_KEY};
+use crate::document::settings::{Settings, Theme};
+use crate::examples::{DEFAULT_EXAMPLE, EXAMPLES};
 use crate::network::editor::Editor;
 use crate::network::training::panel::TrainingPanel;
 
-/// The id under which eframe stores settings; fixed so they survive renames.
-pub const APP_ID: &str = "layerwright";
-
 /// How far pasted nodes are shifted from the originals, in canvas units.
 const PASTE_OFFSET: [f32; 2] = [40.0, 40.0];
-
-/// The document the window opens on, or why it could not be opened.
-pub struct OpenedDocument {
-    /// The file name shown in the title.
-    pub name: String,
-    /// The document, or the loader's message.
-    pub document: Result<GraphDocument, String>,
-    /// The folder of the file, for data paths relative to it.
-    pub folder: Option<std::path::PathBuf>,
-}
-
-impl OpenedDocument {
-    /// Opens `path`, or the default example when there is none.
-    pub fn open(path: Option<&Path>) -> Self {
-        match path {
-            Some(path) => Self {
-                name: path.file_name().map_or_else(
-                    || path.display().to_string(),
-                    |n| n.to_string_lossy().into_owned(),
-                ),
-                document: load_for_editing(path),
-                folder: path.parent().map(Path::to_path_buf),
-            },
-            None => Self::example(DEFAULT_EXAMPLE),
-        }
-    }
-
-    /// An embedded example.
-    pub fn example(file_name: &str) -> Self {
-        let text = example(file_name).map_or("", |e| e.text);
-        Self {
-            name: file_name.to_owned(),
-            document: parse_document(text, file_name).map_err(|e| e.to_string()),
-            folder: None,
-        }
-    }
-}
 
 /// Something that replaces the open document, and so may first ask about unsaved changes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,9 +54,6 @@ impl Intent {
         }
     }
 }
-
-/// The key under which settings are stored.
-pub const SETTINGS_KEY: &str = "layerwright-settings";
 
 /// The app: the editor and what the window shows around it.
 pub struct LayerwrightApp {
@@ -699,13 +657,13 @@ impl LayerwrightApp {
                 return;
             }
             Command::Action(Action::ExportJson) => {
-                return self.export(ctx, crate::cli::ExportFormat::Json);
+                return self.export(ctx, crate::document::export::ExportFormat::Json);
             }
             Command::Action(Action::ExportOnnx) => {
-                return self.export(ctx, crate::cli::ExportFormat::Onnx);
+                return self.export(ctx, crate::document::export::ExportFormat::Onnx);
             }
             Command::Action(Action::ExportPytorch) => {
-                return self.export(ctx, crate::cli::ExportFormat::Pytorch);
+                return self.export(ctx, crate::document::export::ExportFormat::Pytorch);
             }
             Command::SavePlot(capture) => {
                 // The screenshot arrives as an event in a later frame (see `window_events`).
@@ -1284,7 +1242,7 @@ impl LayerwrightApp {
                     let capture = user_data
                         .data
                         .as_ref()?
-                        .downcast_ref::<crate::network::views::export::PlotCapture>()?
+                        .downcast_ref::<crate::document::export::PlotCapture>()?
                         .clone();
                     Some((capture, image.clone(), i.pixels_per_point))
                 }
@@ -1309,11 +1267,11 @@ impl LayerwrightApp {
     pub fn plot_captured(
         &mut self,
         ctx: &egui::Context,
-        capture: &crate::network::views::export::PlotCapture,
+        capture: &crate::document::export::PlotCapture,
         image: &egui::ColorImage,
         pixels_per_point: f32,
     ) {
-        use crate::network::views::export::{crop, encode_png};
+        use crate::document::export::{crop, encode_png};
         let Some(cropped) = crop(image, capture.rect, pixels_per_point) else {
             self.error_dialog = Some("The plot was not on screen; nothing was saved.".to_owned());
             return;
@@ -1654,7 +1612,7 @@ impl LayerwrightApp {
 
     /// Exports the trained model in `format` (an ONNX file is first checked by running it
     /// in tract) and asks where to write it.
-    pub fn export(&mut self, ctx: &egui::Context, format: crate::cli::ExportFormat) {
+    pub fn export(&mut self, ctx: &egui::Context, format: crate::document::export::ExportFormat) {
         let Some(parameters) = self
             .training
             .parameters()
@@ -1682,10 +1640,15 @@ impl LayerwrightApp {
             .strip_suffix(".json")
             .unwrap_or(&self.file.name)
             .to_owned();
-        match crate::cli::export_bytes(&document, self.editor.base_dir.as_deref(), format, &stem) {
+        match crate::document::export::export_bytes(
+            &document,
+            self.editor.base_dir.as_deref(),
+            format,
+            &stem,
+        ) {
             Ok(exported) => {
                 let (_, extension) = format.file_type();
-                let suffix = if format == crate::cli::ExportFormat::Json {
+                let suffix = if format == crate::document::export::ExportFormat::Json {
                     "-trained"
                 } else {
                     ""
@@ -2060,7 +2023,6 @@ impl LayerwrightApp {
     }
 }
 
-/// A document with nothing in it, on the spiral data, for when even the example fails.
 /// A menu's buttons for `actions` (enabled or not); a click pushes the action and closes
 /// the menu.
 fn action_buttons_ui(
@@ -2092,54 +2054,6 @@ fn question_window(title: &str) -> egui::Window<'_> {
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
-}
-
-/// Loads the graph at `path` for the editor, which refuses graphs too large to draw (the
-/// engine would refuse to compile them anyway); the message names the file.
-pub fn load_for_editing(path: &Path) -> Result<GraphDocument, String> {
-    let document = load_document(path).map_err(|e| e.to_string())?;
-    let limit = layerwright_nn::compile::MAX_NODES;
-    if document.nodes.len() > limit {
-        return Err(format!(
-            "{}: the graph has {} nodes; at most {limit} are supported",
-            path.display(),
-            document.nodes.len()
-        ));
-    }
-    Ok(document)
-}
-
-/// A graph with nothing in it yet, on the default data set.
-pub fn empty_document() -> GraphDocument {
-    use layerwright_nn::data::{Generator, Normalization, TargetColumn, Task};
-    use layerwright_nn::graph::{DataSource, DatasetSpec, TrainingSpec};
-    GraphDocument::new(
-        Vec::new(),
-        Vec::new(),
-        DatasetSpec {
-            task: Task::Classification,
-            source: DataSource::Generated {
-                generator: Generator::Spiral,
-                samples: 500,
-                noise: 0.0,
-                seed: 1,
-            },
-            target: TargetColumn::Last,
-            normalization: Normalization::None,
-            standardize_target: false,
-            train_fraction: 0.8,
-            seed: 1,
-        },
-        TrainingSpec {
-            optimizer: layerwright_nn::Optimizer::ADAM,
-            learning_rate: 0.01,
-            batching: layerwright_nn::Batching::MiniBatch { size: 10 },
-            epochs: 500,
-            regularization: layerwright_nn::Regularization::None,
-            shuffle: layerwright_nn::Shuffle::EveryEpoch,
-            seed: 1,
-        },
-    )
 }
 
 impl eframe::App for LayerwrightApp {

@@ -25,7 +25,7 @@ pub const AUTOSAVE_FORMAT: &str = "layerwright.autosave";
 pub fn data_dir() -> Option<PathBuf> {
     match std::env::var_os(DATA_DIR_VARIABLE) {
         Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
-        _ => eframe::storage_dir(crate::app::APP_ID),
+        _ => eframe::storage_dir(crate::document::settings::APP_ID),
     }
 }
 
@@ -239,7 +239,7 @@ mod tests {
             saved_at_unix_secs: saved,
             name: String::new(),
             path: None,
-            document: crate::app::empty_document(),
+            document: crate::document::session::empty_document(),
             expression: None,
         };
         assert_eq!(record(1000).age(1042), "42 seconds");

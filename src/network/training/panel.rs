@@ -9,13 +9,13 @@ use layerwright_nn::graph::GraphDocument;
 use layerwright_nn::{ParameterSet, TrainingConfig};
 
 use crate::commands::Command;
+use crate::document::export::PlotCapture;
 use crate::document::graph::Edit;
 use crate::network::editor::Editor;
 use crate::network::training::worker::{
     EpochPoint, FromTrainer, GridValues, Progress, ToTrainer, TrainerHandle, Views,
 };
 use crate::network::views::confusion::{TestImages, confusion_ui};
-use crate::network::views::export::PlotCapture;
 use crate::network::views::regression::{LineScatter, SurfaceDrawing, fit_ui, surface_ui};
 use crate::network::views::units::NodeInsight;
 use crate::network::views::{View, with_nearest_removed, with_point_added};

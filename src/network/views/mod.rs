@@ -5,7 +5,6 @@
 pub mod confusion;
 pub mod contours;
 pub mod curves;
-pub mod export;
 pub mod regression;
 pub mod units;
 

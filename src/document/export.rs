@@ -1,6 +1,83 @@
-//! "Save plot as PNG…": a screenshot of the window, cropped to the plot, encoded as PNG.
+//! Files made in memory for the person to save: a trained model as the graph document with
+//! weights, ONNX (checked by running it in tract) or PyTorch, and a plot as a PNG image.
 
+use std::path::Path;
+
+use clap::ValueEnum;
 use egui::{ColorImage, Rect};
+use layerwright_nn::compile::compile_trained;
+use layerwright_nn::graph::io::document_to_json;
+
+/// The formats `export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The trained graph document with weights and normalisation statistics.
+    Json,
+    /// An ONNX model.
+    Onnx,
+    /// A PyTorch module in one Python file.
+    Pytorch,
+}
+
+impl ExportFormat {
+    /// What such a file is called and its extension.
+    pub fn file_type(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Json => ("Layerwright trained graph", "json"),
+            Self::Onnx => ("ONNX model", "onnx"),
+            Self::Pytorch => ("Python file", "py"),
+        }
+    }
+}
+
+/// What an export produced: the file's bytes and, for ONNX, the second runtime's check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exported {
+    /// The file's content.
+    pub bytes: Vec<u8>,
+    /// tract's agreement with the engine (ONNX only).
+    pub verification: Option<layerwright_nn::export::Verification>,
+}
+
+/// A trained document in `format`; `folder` is where its data set's relative paths start
+/// (the ONNX check draws its inputs from the data's range when the data loads). Errors are
+/// lines for the person.
+pub fn export_bytes(
+    document: &layerwright_nn::graph::GraphDocument,
+    folder: Option<&Path>,
+    format: ExportFormat,
+    name: &str,
+) -> Result<Exported, Vec<String>> {
+    use layerwright_nn::export::{domain_samples, onnx::to_onnx, pytorch::to_pytorch, verify_onnx};
+    let model = compile_trained(document)
+        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let one = |e: &dyn std::fmt::Display| vec![e.to_string()];
+    match format {
+        ExportFormat::Json => Ok(Exported {
+            bytes: document_to_json(document)
+                .map_err(|e| one(&e))?
+                .into_bytes(),
+            verification: None,
+        }),
+        ExportFormat::Onnx => {
+            let bytes = to_onnx(&model, name).map_err(|e| one(&e))?;
+            let dataset = layerwright_nn::compile::load_dataset(&document.dataset, folder).ok();
+            let inputs = domain_samples(&model, dataset.as_ref(), VERIFICATION_ROWS, 1);
+            let verification = verify_onnx(&bytes, &model, inputs.view()).map_err(|e| one(&e))?;
+            Ok(Exported {
+                bytes,
+                verification: Some(verification),
+            })
+        }
+        ExportFormat::Pytorch => Ok(Exported {
+            bytes: to_pytorch(&model, name).map_err(|e| one(&e))?.into_bytes(),
+            verification: None,
+        }),
+    }
+}
+
+/// Raw inputs the ONNX check runs through both runtimes.
+const VERIFICATION_ROWS: usize = 100;
 
 /// What a screenshot was taken for: the plot's rectangle (points) and a file name to suggest.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,118 +1,11 @@
-//! Files: where the open document lives, whether it has unsaved changes, recent files, and
-//! native file dialogs run off the UI thread (with an in-app path field where the system
-//! has no dialog service).
+//! Native file dialogs run off the UI thread on a thread named `file-dialog`, with an
+//! in-app path field where the system has no dialog service.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::time::{Duration, Instant};
 
-use layerwright_nn::graph::GraphDocument;
-use serde::{Deserialize, Serialize};
-
-/// How many recent files are remembered.
-pub const RECENT_LIMIT: usize = 10;
-
-/// The open document's file, and its content when last loaded or saved.
-#[derive(Clone, Debug)]
-pub struct FileSession {
-    /// Where Save writes; `None` for an example or a new graph.
-    pub path: Option<PathBuf>,
-    /// The name shown in the title.
-    pub name: String,
-    saved: GraphDocument,
-}
-
-impl FileSession {
-    /// A session on `document`, as loaded from `path` (or not saved anywhere yet).
-    pub fn new(name: String, path: Option<PathBuf>, document: &GraphDocument) -> Self {
-        Self {
-            path,
-            name,
-            saved: document.clone(),
-        }
-    }
-
-    /// Whether `current` differs from what was last loaded or saved.
-    pub fn is_dirty(&self, current: &GraphDocument) -> bool {
-        *current != self.saved
-    }
-
-    /// Records that `document` is now what `path` holds.
-    pub fn mark_saved(&mut self, document: &GraphDocument, path: &Path) {
-        self.saved = document.clone();
-        self.path = Some(path.to_path_buf());
-        self.name = file_name(path);
-    }
-
-    /// The window title: the file name, a dot when there are unsaved changes, the app.
-    pub fn title(&self, dirty: bool) -> String {
-        if dirty {
-            format!("{} • - Layerwright", self.name)
-        } else {
-            format!("{} - Layerwright", self.name)
-        }
-    }
-}
-
-/// The last component of `path`, for titles and menus.
-pub fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
-}
-
-/// What is remembered between runs.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    /// Recently opened or saved files, most recent first.
-    pub recent: Vec<PathBuf>,
-    /// Dark, light or the system's theme.
-    pub theme: Theme,
-}
-
-/// The theme choice, stored by name so settings files stay readable.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Theme {
-    /// Light text on dark.
-    #[default]
-    Dark,
-    /// Dark text on light.
-    Light,
-    /// Whatever the system prefers.
-    System,
-}
-
-impl Theme {
-    /// egui's equivalent.
-    pub fn preference(self) -> egui::ThemePreference {
-        match self {
-            Self::Dark => egui::ThemePreference::Dark,
-            Self::Light => egui::ThemePreference::Light,
-            Self::System => egui::ThemePreference::System,
-        }
-    }
-
-    /// From egui's preference.
-    pub fn from_preference(preference: egui::ThemePreference) -> Self {
-        match preference {
-            egui::ThemePreference::Dark => Self::Dark,
-            egui::ThemePreference::Light => Self::Light,
-            egui::ThemePreference::System => Self::System,
-        }
-    }
-}
-
-impl Settings {
-    /// Puts `path` first in the recent list, without repeats, keeping at most [`RECENT_LIMIT`].
-    pub fn remember(&mut self, path: &Path) {
-        self.recent.retain(|p| p != path);
-        self.recent.insert(0, path.to_path_buf());
-        self.recent.truncate(RECENT_LIMIT);
-    }
-}
+use crate::document::export::ExportFormat;
 
 /// Which file dialog is wanted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,7 +17,7 @@ pub enum DialogKind {
     /// Choose where to save a plot's PNG image.
     SavePng,
     /// Choose where to write an exported model.
-    Export(crate::cli::ExportFormat),
+    Export(ExportFormat),
     /// Choose a scalar expression to open.
     OpenExpression,
     /// Choose where to save the scalar expression.
@@ -192,7 +85,7 @@ impl PendingDialog {
                         .set_file_name(&suggested)
                         .save_file(),
                     DialogKind::Export(format) => {
-                        let (what, extension) = crate::cli::ExportFormat::file_type(format);
+                        let (what, extension) = ExportFormat::file_type(format);
                         rfd::FileDialog::new()
                             .add_filter(what, &[extension])
                             .set_file_name(&suggested)
@@ -228,24 +121,4 @@ pub struct PathPrompt {
     pub kind: DialogKind,
     /// What has been typed.
     pub text: String,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recent_files_are_most_recent_first_without_repeats() {
-        let mut settings = Settings::default();
-        for name in ["a.json", "b.json", "c.json", "a.json"] {
-            settings.remember(Path::new(name));
-        }
-        let names: Vec<String> = settings.recent.iter().map(|p| file_name(p)).collect();
-        assert_eq!(names, ["a.json", "c.json", "b.json"]);
-        for i in 0..20 {
-            settings.remember(Path::new(&format!("{i}.json")));
-        }
-        assert_eq!(settings.recent.len(), RECENT_LIMIT);
-        assert_eq!(file_name(&settings.recent[0]), "19.json");
-    }
 }
