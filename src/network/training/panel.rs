@@ -685,7 +685,7 @@ impl TrainingPanel {
     }
 
     /// Makes the trainer panic (tests use this to check that failures are caught).
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     pub fn panic_for_test(&mut self, ctx: &egui::Context) {
         self.send(ctx, ToTrainer::PanicForTest);
     }

@@ -5,7 +5,9 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
+use std::sync::mpsc::{
+    Receiver, RecvTimeoutError, SyncSender, TryRecvError, TrySendError, sync_channel,
+};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -58,8 +60,9 @@ pub enum ToTrainer {
     },
     /// End the thread.
     Shutdown,
-    /// Panic inside the trainer, to prove that a failure there is caught and reported.
-    #[doc(hidden)]
+    /// Panic inside the trainer, to prove that a failure there is caught and reported
+    /// (only with the `test-hooks` feature, which the integration tests turn on).
+    #[cfg(feature = "test-hooks")]
     PanicForTest,
 }
 
@@ -255,9 +258,12 @@ fn curve_range(raw: &Array2<f64>) -> Option<(f64, f64)> {
 
 /// The UI's end of the trainer thread.
 pub struct TrainerHandle {
-    to_trainer: SyncSender<(u64, ToTrainer)>,
+    /// `None` only while dropping.
+    to_trainer: Option<SyncSender<(u64, ToTrainer)>>,
     sent: u64,
-    from_trainer: Receiver<FromTrainer>,
+    /// `None` only while dropping: the receiver goes first, so a trainer blocked on a full
+    /// news channel wakes up with an error instead of waiting forever.
+    from_trainer: Option<Receiver<FromTrainer>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -270,9 +276,9 @@ impl TrainerHandle {
             .name("trainer".to_owned())
             .spawn(move || trainer_loop(&commands, &news, &wake))?;
         Ok(Self {
-            to_trainer,
+            to_trainer: Some(to_trainer),
             sent: 0,
-            from_trainer,
+            from_trainer: Some(from_trainer),
             thread: Some(thread),
         })
     }
@@ -280,7 +286,9 @@ impl TrainerHandle {
     /// Sends a command; false if the trainer has gone.
     pub fn send(&mut self, command: ToTrainer) -> bool {
         self.sent += 1;
-        self.to_trainer.send((self.sent, command)).is_ok()
+        self.to_trainer
+            .as_ref()
+            .is_some_and(|sender| sender.send((self.sent, command)).is_ok())
     }
 
     /// How many commands have been sent.
@@ -290,13 +298,23 @@ impl TrainerHandle {
 
     /// Every message waiting, oldest first.
     pub fn drain(&self) -> Vec<FromTrainer> {
-        self.from_trainer.try_iter().collect()
+        self.from_trainer
+            .as_ref()
+            .map(|receiver| receiver.try_iter().collect())
+            .unwrap_or_default()
     }
 }
 
 impl Drop for TrainerHandle {
+    /// Stops the trainer and waits for it. Neither step can block: the news channel is
+    /// closed first (a trainer waiting to send gets an error and returns), the shutdown is
+    /// only offered (a full command channel is closed instead, which the trainer also
+    /// notices), and then the thread is joined.
     fn drop(&mut self) {
-        let _ = self.to_trainer.send((u64::MAX, ToTrainer::Shutdown));
+        drop(self.from_trainer.take());
+        if let Some(sender) = self.to_trainer.take() {
+            let _ = sender.try_send((u64::MAX, ToTrainer::Shutdown));
+        }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -333,7 +351,11 @@ fn trainer_loop(
     loop {
         // Paused, wait for a command; playing, only look.
         let first = if control.playing {
-            commands.try_recv().ok()
+            match commands.try_recv() {
+                Ok(command) => Some(command),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => return,
+            }
         } else {
             match commands.recv_timeout(Duration::from_millis(500)) {
                 Ok(command) => Some(command),
@@ -579,6 +601,7 @@ fn handle(
             Ok(true)
         }
         ToTrainer::Shutdown => Ok(false),
+        #[cfg(feature = "test-hooks")]
         ToTrainer::PanicForTest => panic!("a deliberate failure"),
     }
 }
