@@ -46,13 +46,14 @@ impl eframe::App for Benchmark {
         self.last_thread_ns = thread_ns;
         if measuring && let Some(cpu) = frame.info().cpu_usage {
             self.cpu_secs.push(cpu);
-            self.epochs_at_start.get_or_insert(self.app.training.epochs);
+            self.epochs_at_start
+                .get_or_insert(self.app.training().run.epochs());
         }
-        if !self.app.training.playing && self.app.training.is_settled() {
+        if !self.app.training().run.is_playing() && self.app.training().run.is_settled() {
             if self.restarts == 0 {
-                self.app.training.set_speed(ui.ctx(), None);
+                self.app.training_mut().run.set_speed(None);
             }
-            self.app.training.toggle(ui.ctx());
+            self.app.training_mut().run.toggle();
             self.restarts += 1;
         }
         let before = Instant::now();
@@ -78,7 +79,7 @@ impl Benchmark {
         layout.sort_by(f32::total_cmp);
         let layout_ms =
             |fraction: f64| percentile(&layout, fraction).map_or(f32::NAN, |s| s * 1000.0);
-        let epochs = self.app.training.epochs - self.epochs_at_start.unwrap_or(0);
+        let epochs = self.app.training().run.epochs() - self.epochs_at_start.unwrap_or(0);
         println!("example: spiral.json, training at full speed");
         println!(
             "frames: {} in {seconds:.1} s ({:.0} per second); epochs trained meanwhile: {epochs}",

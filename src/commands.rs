@@ -2,21 +2,85 @@
 //! used alike by menus, buttons and keys. Panels return [`Command`]s; the app applies them
 //! after drawing.
 
+use std::path::PathBuf;
+
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use crate::document::export::PlotCapture;
+use crate::document::file_dialog::DialogKind;
 use crate::document::graph::Edit;
 
-/// Something a panel asks the app to do.
+/// Something a panel, a menu, a window or a key asks the app to do. Every part of the
+/// window returns these and the app applies them after drawing, in one place
+/// (`app::apply`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// A named action from the table.
     Action(Action),
-    /// A change to the document.
+    /// A change to the network document.
     Edit(Edit),
+    /// Replace the open document (or close the window): asks about unsaved changes first.
+    Intent(Intent),
+    /// Show the network or the computational-graph mode.
+    SetMode(Mode),
     /// Save a plot (this part of the window) as a PNG image, asking where.
-    SavePlot(crate::document::export::PlotCapture),
+    SavePlot(PlotCapture),
+    /// Start a file dialog of this kind (opening or saving an expression).
+    StartDialog(DialogKind),
     /// Tell the person something briefly (why a click on a plot did nothing, say).
     Notify(String),
+    /// Show an error that needs acknowledging (a file that could not be opened).
+    ShowError(String),
+    /// Select these nodes on the network canvas.
+    SelectNodes(Vec<String>),
+    /// Check the gradients again, on this training example (0-based).
+    CheckGradients(usize),
+    /// Close the open lesson's side panel.
+    CloseLesson,
+}
+
+/// Something that replaces the open document, and so may first ask about unsaved changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Intent {
+    /// Start a new, empty graph.
+    New,
+    /// Open this file.
+    Open(PathBuf),
+    /// Open this embedded example.
+    OpenExample(String),
+    /// Open a stage of a bundled lesson (an index into `learn::lessons::LESSONS`), or one
+    /// of the stage's variants.
+    OpenLesson {
+        /// Which lesson.
+        lesson: usize,
+        /// Which stage (0-based).
+        stage: usize,
+        /// Which of the stage's variants, if not the stage's own network.
+        variant: Option<usize>,
+    },
+    /// Close the window.
+    Quit,
+}
+
+impl Intent {
+    /// What the unsaved-changes question says is about to happen.
+    pub fn phrase(&self) -> &'static str {
+        match self {
+            Self::New => "starting a new graph",
+            Self::Open(_) | Self::OpenExample(_) => "opening another graph",
+            Self::OpenLesson { .. } => "opening the lesson's network",
+            Self::Quit => "closing",
+        }
+    }
+}
+
+/// Which canvas the window shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Networks: layers, training, plots.
+    Network,
+    /// Scalar expressions and the chain rule, number by number.
+    Expression,
 }
 
 /// The app's named actions.

@@ -2,8 +2,8 @@
 //! on top of the `layerwright-nn` engine. `main.rs` only dispatches to these modules.
 //!
 //! The rooms, each importing only from the ones listed before it:
-//! - [`theme`], [`canvas`], [`examples`], [`memory`]: leaves (colours, the canvases' shared
-//!   style, the embedded example files, allocator tuning).
+//! - [`theme`], [`canvas`], [`examples`], [`memory`], [`worker`]: leaves (colours, the
+//!   canvases' shared style, the embedded example files, allocator tuning, background jobs).
 //! - [`document`]: what is saved and its history: the open file, undo, recovery, settings,
 //!   file dialogs, exports.
 //! - [`commands`]: the one `Command` type every panel returns and the action table.
@@ -23,3 +23,4 @@ pub mod learn;
 pub mod memory;
 pub mod network;
 pub mod theme;
+pub mod worker;

@@ -413,7 +413,7 @@ fn the_open_graph_is_untouched_by_a_file_that_cannot_be_loaded() {
             into: None,
         }),
     );
-    let edited = app.editor.document.document().clone();
+    let edited = app.editor().document.document().clone();
     assert!(app.is_dirty());
     for case in &cases {
         let path = dir.join(case.file);
@@ -421,7 +421,8 @@ fn the_open_graph_is_untouched_by_a_file_that_cannot_be_loaded() {
             // It loads: the window opens it and shows the problem on the canvas instead.
             let mut opened = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
             opened.open_path(&path);
-            let diagnostics = opened.editor.diagnostics().clone();
+            compiled(&mut opened, &ctx);
+            let diagnostics = opened.editor().diagnostics().clone();
             let shown: Vec<String> = diagnostics
                 .general_errors
                 .iter()
@@ -437,17 +438,31 @@ fn the_open_graph_is_untouched_by_a_file_that_cannot_be_loaded() {
             );
             continue;
         }
-        app.error_dialog = None;
+        app.close_modal();
         app.open_path(&path);
         assert_eq!(
-            *app.editor.document.document(),
+            *app.editor().document.document(),
             edited,
             "{} changed the graph",
             case.file
         );
         assert!(app.is_dirty(), "{} lost the unsaved changes", case.file);
-        let message = app.error_dialog.clone().unwrap_or_default();
+        let message = app.error_message().unwrap_or_default().to_owned();
         assert_mentions(case.file, &message, case.expected);
+    }
+}
+
+/// Compiles the open graph as the window's frames would, waiting for the compiler thread.
+fn compiled(app: &mut LayerwrightApp, ctx: &egui::Context) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    app.network_mut().update(ctx);
+    while app.network().is_compiling() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the compile did not finish"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        app.network_mut().update(ctx);
     }
 }
 

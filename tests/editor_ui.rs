@@ -21,7 +21,7 @@ fn harness() -> Harness<'static, LayerwrightApp> {
 }
 
 fn document(harness: &Harness<'_, LayerwrightApp>) -> GraphDocument {
-    harness.state().editor.document.document().clone()
+    harness.state().editor().document.document().clone()
 }
 
 fn ids(harness: &Harness<'_, LayerwrightApp>) -> Vec<String> {
@@ -39,7 +39,7 @@ fn apply(harness: &mut Harness<'_, LayerwrightApp>, edit: Edit) {
 }
 
 fn select(harness: &mut Harness<'_, LayerwrightApp>, ids: &[&str]) {
-    harness.state_mut().editor.selected = ids.iter().map(|s| (*s).to_owned()).collect();
+    harness.state_mut().editor_mut().selected = ids.iter().map(|s| (*s).to_owned()).collect();
     harness.run_steps(2);
 }
 
@@ -274,7 +274,7 @@ fn a_network_is_built_from_an_empty_canvas_by_keyboard_alone() {
     // [ and ] step through the nodes for the inspector.
     harness.key_press(Key::OpenBracket);
     harness.run_steps(2);
-    assert_eq!(harness.state().editor.selected, ["dense1"]);
+    assert_eq!(harness.state().editor().selected, ["dense1"]);
 }
 
 #[test]

@@ -1,65 +1,114 @@
-//! Exporting from the window, driven headless: the File menu's export items are enabled
-//! once the model has trained, an ONNX export is checked by tract before it is written, and
-//! exporting an untrained model says so.
+//! Exporting from the window, driven headless through the File menu: its export items are
+//! disabled until the model has trained, then clicked, the path typed into the path field
+//! (no file dialog answers headless), and the files written hold the trained weights. An
+//! ONNX export is checked by tract before it is written, and checked again here.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
 mod common;
 
 use common::{harness_on, run_until};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
 use layerwright::app::LayerwrightApp;
-use layerwright::cli::ExportFormat;
+use layerwright::app::modal::Modal;
 
-#[test]
-fn exporting_before_training_explains_what_to_do() {
-    let mut harness = harness_on("iris.json");
-    assert!(!harness.state().can_export());
-    let ctx = harness.ctx.clone();
-    harness.state_mut().export(&ctx, ExportFormat::Onnx);
+const EXPORT_ITEMS: [&str; 3] = ["Export as JSON…", "Export as ONNX…", "Export as PyTorch…"];
+
+/// Opens the File menu and says whether each export item is enabled.
+fn export_items_enabled(harness: &mut Harness<'_, LayerwrightApp>) -> Vec<bool> {
+    harness.get_by_label("File").click();
     harness.run_steps(2);
-    let message = harness.state().error_dialog.clone().unwrap();
-    assert!(message.contains("train the model first"), "{message}");
+    let enabled = EXPORT_ITEMS
+        .iter()
+        .map(|label| !harness.get_by_label(label).accesskit_node().is_disabled())
+        .collect();
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    enabled
 }
 
 #[test]
-fn a_trained_model_exports_to_onnx_pytorch_and_json_through_the_path_field() {
+fn the_export_items_are_disabled_until_the_model_has_trained() {
+    let mut harness = harness_on("iris.json");
+    assert_eq!(export_items_enabled(&mut harness), [false, false, false]);
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Train the model to export it.");
+}
+
+#[test]
+fn a_trained_model_exports_from_the_file_menu_to_onnx_pytorch_and_json() {
     let mut harness = harness_on("iris.json");
     run_until(&mut harness, "the first snapshot", |app| {
-        !app.training.history.is_empty()
+        !app.training().run.history().is_empty()
     });
     harness.get_by_label("Step epoch").click();
     run_until(&mut harness, "one epoch", LayerwrightApp::can_export);
+    assert_eq!(export_items_enabled(&mut harness), [true, true, true]);
+    let trained = harness.state().training().run.parameters().unwrap().clone();
     let folder = std::env::temp_dir().join(format!("layerwright-export-ui-{}", std::process::id()));
     std::fs::create_dir_all(&folder).unwrap();
-    for (format, file) in [
-        (ExportFormat::Onnx, "iris.onnx"),
-        (ExportFormat::Pytorch, "iris.py"),
-        (ExportFormat::Json, "iris-trained.json"),
+    for (item, file) in [
+        ("Export as ONNX…", "iris.onnx"),
+        ("Export as PyTorch…", "iris.py"),
+        ("Export as JSON…", "iris-trained.json"),
     ] {
-        let ctx = harness.ctx.clone();
-        harness.state_mut().export(&ctx, format);
-        // No file dialog answers headless: the path field asks, suggesting a name.
+        harness.get_by_label("File").click();
+        harness.run_steps(2);
+        harness.get_by_label(item).click();
+        // The export is made on a worker thread, then the path field asks, suggesting a name.
         run_until(&mut harness, "the path field", |app| {
-            app.path_prompt.is_some()
+            matches!(app.modal(), Some(Modal::PathPrompt(_)))
         });
-        assert_eq!(harness.state().path_prompt.as_ref().unwrap().text, file);
+        let field = harness.get_by_label("Path");
+        assert_eq!(field.value().as_deref(), Some(file), "the suggested name");
         let path = folder.join(file);
-        harness.state_mut().path_prompt.as_mut().unwrap().text = path.display().to_string();
+        field.focus();
+        harness.run_steps(1);
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        harness
+            .get_by_label("Path")
+            .type_text(&path.display().to_string());
         harness.run_steps(1);
         harness.get_by_label("Export").click();
         harness.run_steps(2);
         assert!(
-            harness.state().error_dialog.is_none(),
-            "{:?}",
-            harness.state().error_dialog
+            harness.state().modal().is_none(),
+            "{item}: {:?}",
+            harness.state().modal()
         );
         assert!(path.exists(), "{} was written", path.display());
     }
-    // The JSON export is a trained document that the command line predicts with.
+    // The JSON export is a trained document holding exactly the weights the window trained.
     let document =
         layerwright_nn::graph::io::load_document(&folder.join("iris-trained.json")).unwrap();
-    assert_eq!(document.weights.unwrap().epochs, 1);
+    let weights = document.weights.clone().unwrap();
+    assert_eq!(weights.epochs, 1);
+    let model = layerwright_nn::compile::compile_trained(&document).unwrap();
+    assert_eq!(
+        model.parameters(),
+        &trained,
+        "the exported weights are the trained ones"
+    );
+    // The ONNX file runs in tract and agrees with the engine on the trained weights.
+    let onnx = std::fs::read(folder.join("iris.onnx")).unwrap();
+    let inputs = layerwright_nn::export::domain_samples(&model, None, 20, 7);
+    let verification = layerwright_nn::export::verify_onnx(&onnx, &model, inputs.view()).unwrap();
+    assert_eq!(verification.rows, 20);
+    assert!(verification.max_difference < 1e-4, "{verification}");
     let python = std::fs::read_to_string(folder.join("iris.py")).unwrap();
     assert!(python.contains("self.hidden = nn.Linear(4, 8, bias=True)"));
     std::fs::remove_dir_all(&folder).unwrap();
+}
+
+#[test]
+fn exporting_before_training_explains_what_to_do() {
+    let mut harness = harness_on("iris.json");
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .export(&ctx, layerwright::document::export::ExportFormat::Onnx);
+    harness.run_steps(2);
+    let message = harness.state().error_message().unwrap().to_owned();
+    assert!(message.contains("train the model first"), "{message}");
 }

@@ -5,7 +5,8 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use layerwright::app::{LayerwrightApp, Mode, OpenedDocument};
+use layerwright::app::{LayerwrightApp, OpenedDocument};
+use layerwright::commands::Mode;
 
 fn harness() -> Harness<'static, LayerwrightApp> {
     let app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
@@ -21,7 +22,7 @@ fn harness() -> Harness<'static, LayerwrightApp> {
 #[test]
 fn the_mode_opens_on_the_notes_example_and_backward_shows_every_gradient() {
     let mut harness = harness();
-    assert_eq!(harness.state().mode, Mode::Expression);
+    assert_eq!(harness.state().mode(), Mode::Expression);
     // Forward values: x = −2, y = 5, z = −4, q = 3, f = −12.
     for value in ["= -2", "= 5", "= -4", "= 3", "= -12"] {
         harness.get_by_label(value);

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use layerwright::app::{Intent, LayerwrightApp, OpenedDocument};
+use layerwright::app::{LayerwrightApp, OpenedDocument};
+use layerwright::commands::Intent;
 use layerwright::commands::{Action, Command};
 use layerwright::document::file_dialog::{DialogKind, DialogOutcome};
 use layerwright::document::graph::{Edit, NodeTemplate};
@@ -63,7 +64,7 @@ fn an_edit_marks_the_document_unsaved_and_saving_clears_it() {
     assert_eq!(harness.state().title(), "mine.json - Layerwright");
     assert_eq!(
         load_document(&path).unwrap(),
-        *harness.state().editor.document.document()
+        *harness.state().editor().document.document()
     );
     // Ctrl+S now saves to that file again.
     add_dense(&mut harness);
@@ -77,25 +78,33 @@ fn an_edit_marks_the_document_unsaved_and_saving_clears_it() {
 fn new_with_unsaved_changes_asks_first_and_cancel_keeps_everything() {
     let mut harness = harness();
     add_dense(&mut harness);
-    let edited = harness.state().editor.document.document().clone();
+    let edited = harness.state().editor().document.document().clone();
     run(&mut harness, Command::Action(Action::New));
     harness.get_by_label("Save the changes to spiral.json before starting a new graph?");
     harness.get_by_label("Cancel").click();
     harness.run_steps(2);
-    assert_eq!(*harness.state().editor.document.document(), edited);
-    assert!(harness.state().unsaved_prompt.is_none());
+    assert_eq!(*harness.state().editor().document.document(), edited);
+    assert!(harness.state().modal().is_none());
     run(&mut harness, Command::Action(Action::New));
     harness.get_by_label("Don't save").click();
     harness.run_steps(2);
-    assert!(harness.state().editor.document.document().nodes.is_empty());
-    assert_eq!(harness.state().file.name, "Untitled");
+    assert!(
+        harness
+            .state()
+            .editor()
+            .document
+            .document()
+            .nodes
+            .is_empty()
+    );
+    assert_eq!(harness.state().file().name, "Untitled");
 }
 
 #[test]
 fn a_file_that_fails_to_load_leaves_the_open_graph_untouched() {
     let mut harness = harness();
     add_dense(&mut harness);
-    let before = harness.state().editor.document.document().clone();
+    let before = harness.state().editor().document.document().clone();
     let bad = temporary_dir("bad").join("broken.json");
     std::fs::write(
         &bad,
@@ -105,8 +114,8 @@ fn a_file_that_fails_to_load_leaves_the_open_graph_untouched() {
     let ctx = harness.ctx.clone();
     harness.state_mut().perform(&ctx, Intent::Open(bad.clone()));
     harness.run_steps(2);
-    assert_eq!(*harness.state().editor.document.document(), before);
-    let message = harness.state().error_dialog.clone().unwrap();
+    assert_eq!(*harness.state().editor().document.document(), before);
+    let message = harness.state().error_message().unwrap().to_owned();
     assert!(
         message.starts_with(&format!("{}:1:", bad.display())),
         "{message}"
@@ -127,8 +136,7 @@ fn a_failed_save_says_why_and_keeps_the_changes_unsaved() {
     assert!(
         harness
             .state()
-            .error_dialog
-            .as_ref()
+            .error_message()
             .unwrap()
             .starts_with("The graph was not saved.")
     );
@@ -138,7 +146,7 @@ fn a_failed_save_says_why_and_keeps_the_changes_unsaved() {
 fn recent_files_list_the_last_opened_first() {
     let mut harness = harness();
     let dir = temporary_dir("recent");
-    let document = harness.state().editor.document.document().clone();
+    let document = harness.state().editor().document.document().clone();
     let (a, b) = (dir.join("a.json"), dir.join("b.json"));
     save_document(&document, &a).unwrap();
     save_document(&document, &b).unwrap();
@@ -146,14 +154,14 @@ fn recent_files_list_the_last_opened_first() {
     harness.state_mut().perform(&ctx, Intent::Open(a.clone()));
     harness.state_mut().perform(&ctx, Intent::Open(b.clone()));
     harness.state_mut().perform(&ctx, Intent::Open(a.clone()));
-    assert_eq!(harness.state().settings.recent, [a, b]);
+    assert_eq!(harness.state().settings().recent, [a, b]);
 }
 
 #[test]
 fn the_path_field_opens_a_file_where_no_dialog_service_exists() {
     let mut harness = harness();
     let path = temporary_dir("prompt").join("typed.json");
-    let mut document = harness.state().editor.document.document().clone();
+    let mut document = harness.state().editor().document.document().clone();
     document.training.epochs = 123;
     save_document(&document, &path).unwrap();
     let ctx = harness.ctx.clone();
@@ -169,10 +177,10 @@ fn the_path_field_opens_a_file_where_no_dialog_service_exists() {
     harness.get_by_label("Open").click();
     harness.run_steps(3);
     assert_eq!(
-        harness.state().editor.document.document().training.epochs,
+        harness.state().editor().document.document().training.epochs,
         123
     );
-    assert_eq!(harness.state().file.name, "typed.json");
+    assert_eq!(harness.state().file().name, "typed.json");
 }
 
 #[test]

@@ -10,6 +10,7 @@ use egui::{Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use layerwright::app::LayerwrightApp;
+use layerwright::app::modal::Modal;
 use layerwright::document::export::PlotCapture;
 use layerwright_nn::data::LabeledPoint;
 use layerwright_nn::graph::DataSource;
@@ -37,7 +38,7 @@ fn click_at(
 }
 
 fn points(app: &LayerwrightApp) -> Option<Vec<LabeledPoint>> {
-    match &app.editor.document.document().dataset.source {
+    match &app.editor().document.document().dataset.source {
         DataSource::Points { points, .. } => Some(points.clone()),
         _ => None,
     }
@@ -46,13 +47,13 @@ fn points(app: &LayerwrightApp) -> Option<Vec<LabeledPoint>> {
 #[test]
 fn clicks_add_and_remove_points_in_the_document_and_undo_restores_it() {
     let mut harness = harness_on("xor.json");
-    let original = harness.state().editor.document.document().dataset.clone();
+    let original = harness.state().editor().document.document().dataset.clone();
     assert!(points(harness.state()).is_none(), "xor starts generated");
     run_until(&mut harness, "the boundary plot", |app| {
-        app.training.boundary_plot_rect().is_some()
+        app.training().boundary_plot_rect().is_some()
     });
-    let plot = harness.state().training.boundary_plot_rect().unwrap();
-    assert_eq!(harness.state().training.point_class(), 0);
+    let plot = harness.state().training().boundary_plot_rect().unwrap();
+    assert_eq!(harness.state().training().point_class(), 0);
 
     // A click adds a point of the chosen class (0) where it lands.
     click_at(
@@ -98,7 +99,10 @@ fn clicks_add_and_remove_points_in_the_document_and_undo_restores_it() {
         harness.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
         harness.run_steps(1);
     }
-    assert_eq!(harness.state().editor.document.document().dataset, original);
+    assert_eq!(
+        harness.state().editor().document.document().dataset,
+        original
+    );
     // And redo brings the points back.
     harness.key_press_modifiers(Modifiers::COMMAND, egui::Key::Y);
     harness.run_steps(1);
@@ -109,9 +113,9 @@ fn clicks_add_and_remove_points_in_the_document_and_undo_restores_it() {
 fn hidden_units_draw_their_maps_in_their_nodes() {
     let mut harness = harness_on("spiral.json");
     run_until(&mut harness, "unit maps", |app| {
-        app.training.has_unit_maps()
+        app.training().has_unit_maps()
     });
-    let insight = &harness.state().training.insight;
+    let insight = &harness.state().training().insight;
     // 7 engineered input features, 8 + 8 hidden units, 1 output; 80×80 cells each.
     for (node, units) in [("input", 7), ("hidden1", 8), ("hidden2", 8), ("output", 1)] {
         let maps = &insight.maps[node];
@@ -129,9 +133,9 @@ fn iris_shows_a_confusion_matrix_of_its_test_split() {
     let mut harness = harness_on("iris.json");
     harness.get_by_label("Confusion matrix").click();
     run_until(&mut harness, "the confusion matrix", |app| {
-        app.training.confusion().is_some()
+        app.training().confusion().is_some()
     });
-    let matrix = harness.state().training.confusion().unwrap().clone();
+    let matrix = harness.state().training().confusion().unwrap().clone();
     // Iris has 150 flowers, 3 classes; a fifth (10 per class, stratified) is the test split.
     assert_eq!(matrix.classes(), 3);
     assert_eq!(matrix.total(), 30);
@@ -148,10 +152,12 @@ fn iris_shows_a_confusion_matrix_of_its_test_split() {
     // Training makes it better than chance.
     harness.get_by_label("Train").click();
     run_until(&mut harness, "training to finish", |app| {
-        app.training.epochs >= 100 && !app.training.playing
+        app.training().run.epochs() >= 100 && !app.training().run.is_playing()
     });
     run_until(&mut harness, "a fresh matrix", |app| {
-        app.training.confusion().is_some_and(|m| m.correct() >= 25)
+        app.training()
+            .confusion()
+            .is_some_and(|m| m.correct() >= 25)
     });
 }
 
@@ -159,21 +165,21 @@ fn iris_shows_a_confusion_matrix_of_its_test_split() {
 fn linear_regression_walks_down_its_loss_surface_to_the_least_squares_line() {
     let mut harness = harness_on("linear-regression.json");
     run_until(&mut harness, "the loss surface", |app| {
-        app.training.has_surface()
+        app.training().has_surface()
     });
     harness.get_by_label("Loss surface").click();
     harness.run_steps(2);
     harness.get_by_label("Fit");
     // The path starts where the weights start: zero.
-    assert_eq!(harness.state().training.descent_path(), [[0.0, 0.0]]);
+    assert_eq!(harness.state().training().descent_path(), [[0.0, 0.0]]);
     harness.get_by_label("Train").click();
     run_until(&mut harness, "200 epochs", |app| {
-        app.training.epochs >= 200 && !app.training.playing
+        app.training().run.epochs() >= 200 && !app.training().run.is_playing()
     });
     run_until(&mut harness, "the whole path", |app| {
-        app.training.descent_path().len() > 200
+        app.training().descent_path().len() > 200
     });
-    let path = harness.state().training.descent_path();
+    let path = harness.state().training().descent_path();
     // The data lie along y = 2x − 1 (with noise): the walk ends near w = 2, b = −1.
     let [w, b] = *path.last().unwrap();
     assert!(
@@ -185,8 +191,9 @@ fn linear_regression_walks_down_its_loss_surface_to_the_least_squares_line() {
     assert_eq!(path.len(), 201);
     let losses: Vec<f64> = harness
         .state()
-        .training
-        .history
+        .training()
+        .run
+        .history()
         .iter()
         .map(|p| p.train_loss)
         .collect();
@@ -208,13 +215,13 @@ fn digits_show_test_images_with_their_predicted_labels() {
     harness.get_by_label("Test images").click();
     harness.run_steps(2);
     assert_eq!(
-        harness.state().training.current_view(),
+        harness.state().training().current_view(),
         Some(layerwright::network::views::View::TestImages)
     );
     run_until(&mut harness, "predictions", |app| {
-        !app.training.views().test_predictions.is_empty()
+        !app.training().views().test_predictions.is_empty()
     });
-    let predictions = harness.state().training.views().test_predictions.len();
+    let predictions = harness.state().training().views().test_predictions.len();
     assert_eq!(predictions, 359, "a fifth of 1797 digits, stratified");
     harness.get_by_label("Mistakes only");
 }
@@ -246,12 +253,17 @@ fn a_plot_saved_as_png_is_cropped_and_written_where_the_person_says() {
     assert!(harness.state().has_pending_file());
     // No file dialog answers headless: the path field asks instead.
     run_until(&mut harness, "the path field", |app| {
-        app.path_prompt.is_some()
+        matches!(app.modal(), Some(Modal::PathPrompt(_)))
     });
     let folder = std::env::temp_dir().join(format!("layerwright-png-{}", std::process::id()));
     std::fs::create_dir_all(&folder).unwrap();
     let path = folder.join("plot.png");
-    harness.state_mut().path_prompt.as_mut().unwrap().text = path.display().to_string();
+    harness.get_by_label("Path").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label("Path")
+        .type_text(&path.display().to_string());
     harness.run_steps(1);
     harness.get_by_label("Save").click();
     harness.run_steps(2);

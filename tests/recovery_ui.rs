@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use layerwright::app::modal::Modal;
 use layerwright::app::{LayerwrightApp, OpenedDocument};
 use layerwright::commands::Command;
 use layerwright::document::graph::{Edit, NodeTemplate};
@@ -89,7 +90,7 @@ fn unsaved_changes_are_autosaved_after_the_interval_and_saving_removes_the_copy(
     let dir = temporary_dir("autosave");
     let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
     app.enable_recovery(dir.clone());
-    app.autosave.as_mut().unwrap().interval_secs = 2.0;
+    app.autosave_mut().unwrap().interval_secs = 2.0;
     let mut harness = harness_with(app);
     harness.run_steps(30);
     assert!(
@@ -107,7 +108,10 @@ fn unsaved_changes_are_autosaved_after_the_interval_and_saving_removes_the_copy(
         serde_json::from_str(&std::fs::read_to_string(&written[0]).unwrap()).unwrap();
     assert_eq!(record.name, "spiral.json");
     assert_eq!(record.process_id, std::process::id());
-    assert_eq!(record.document, *harness.state().editor.document.document());
+    assert_eq!(
+        record.document,
+        *harness.state().editor().document.document()
+    );
     assert!(record.document.view.is_some(), "the view is kept too");
 
     let saved = dir.join("saved.json");
@@ -121,7 +125,7 @@ fn a_clean_exit_removes_the_autosave() {
     let dir = temporary_dir("clean-exit");
     let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
     app.enable_recovery(dir.clone());
-    app.autosave.as_mut().unwrap().interval_secs = 2.0;
+    app.autosave_mut().unwrap().interval_secs = 2.0;
     let mut harness = harness_with(app);
     add_dense(&mut harness);
     harness.run_steps(20);
@@ -136,7 +140,7 @@ fn a_copy_left_by_a_stopped_window_is_offered_and_restored_with_unsaved_changes(
     let left = leave_autosave(&dir, GONE, "my-network.json");
     let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
     app.enable_recovery(dir.clone());
-    app.autosave.as_mut().unwrap().interval_secs = 2.0;
+    app.autosave_mut().unwrap().interval_secs = 2.0;
     let mut harness = harness_with(app);
     harness.get_by_label("Restore unsaved work?");
     harness.get_by_label_contains("while \"my-network.json\" had unsaved changes");
@@ -144,9 +148,9 @@ fn a_copy_left_by_a_stopped_window_is_offered_and_restored_with_unsaved_changes(
     harness.get_by_label("Restore").click();
     harness.run_steps(3);
     let app = harness.state();
-    assert!(app.recovery_offer.is_none());
-    assert_eq!(*app.editor.document.document(), left.document);
-    assert_eq!(app.file.name, "my-network.json");
+    assert!(app.modal().is_none(), "the offer is answered");
+    assert_eq!(*app.editor().document.document(), left.document);
+    assert_eq!(app.file().name, "my-network.json");
     assert!(app.is_dirty(), "restored work is unsaved until saved");
     // The crashed window's copy stays until this window has written its own.
     assert!(dir.join(format!("autosave-{GONE}.json")).exists());
@@ -164,12 +168,12 @@ fn discarding_the_offer_deletes_the_copy_and_keeps_the_open_graph() {
     leave_autosave(&dir, GONE, "Untitled");
     let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
     app.enable_recovery(dir.clone());
-    let before = app.editor.document.document().clone();
+    let before = app.editor().document.document().clone();
     let mut harness = harness_with(app);
     harness.get_by_label("Discard").click();
     harness.run_steps(3);
-    assert!(harness.state().recovery_offer.is_none());
-    assert_eq!(*harness.state().editor.document.document(), before);
+    assert!(harness.state().modal().is_none(), "the offer is answered");
+    assert_eq!(*harness.state().editor().document.document(), before);
     assert!(autosaves_in(&dir).is_empty());
 }
 
@@ -189,7 +193,7 @@ fn a_save_into_a_folder_s_place_says_why_and_keeps_the_changes_unsaved() {
     let dir = temporary_dir("save-fails");
     let mut harness = common::harness_on("spiral.json");
     add_dense(&mut harness);
-    let edited = harness.state().editor.document.document().clone();
+    let edited = harness.state().editor().document.document().clone();
     // A folder where the file should go: the rename over it fails whatever the user's rights.
     let folder = dir.join("model.json");
     std::fs::create_dir_all(folder.join("inside")).unwrap();
@@ -197,8 +201,8 @@ fn a_save_into_a_folder_s_place_says_why_and_keeps_the_changes_unsaved() {
     harness.run_steps(2);
     let app = harness.state();
     assert!(app.is_dirty());
-    assert_eq!(*app.editor.document.document(), edited);
-    let message = app.error_dialog.clone().unwrap();
+    assert_eq!(*app.editor().document.document(), edited);
+    let message = app.error_message().unwrap().to_owned();
     assert!(message.starts_with("The graph was not saved."), "{message}");
     assert!(message.contains("model.json"), "{message}");
     assert!(
@@ -234,18 +238,18 @@ fn an_edited_expression_is_autosaved_and_restored_with_its_changes() {
     let dir = temporary_dir("expression");
     let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
     app.enable_recovery(dir.clone());
-    app.autosave.as_mut().unwrap().interval_secs = 2.0;
+    app.autosave_mut().unwrap().interval_secs = 2.0;
     let mut harness = harness_with(app);
-    assert!(!harness.state().expressions.is_dirty());
+    assert!(!harness.state().expression().is_dirty());
     harness
         .state_mut()
-        .expressions
+        .expression_mut()
         .apply(ExpressionEdit::SetValue {
             id: "x".to_owned(),
             value: 7.0,
         })
         .unwrap();
-    assert!(harness.state().expressions.is_dirty());
+    assert!(harness.state().expression().is_dirty());
     harness.run_steps(10);
     let written = autosaves_in(&dir);
     assert_eq!(written.len(), 1, "an unsaved expression alone is autosaved");
@@ -253,7 +257,7 @@ fn an_edited_expression_is_autosaved_and_restored_with_its_changes() {
         serde_json::from_str(&std::fs::read_to_string(&written[0]).unwrap()).unwrap();
     let saved = record.expression.clone().unwrap();
     assert_eq!(saved.name, "backprop-fxyz.json");
-    assert_eq!(saved.document, *harness.state().expressions.document());
+    assert_eq!(saved.document, *harness.state().expression().document());
 
     // As if this window had been killed: a new one finds the copy and restores it.
     let mut stopped = record;
@@ -271,19 +275,19 @@ fn an_edited_expression_is_autosaved_and_restored_with_its_changes() {
     harness.get_by_label("Restore").click();
     harness.run_steps(3);
     let app = harness.state();
-    assert_eq!(*app.expressions.document(), saved.document);
-    assert!(app.expressions.is_dirty());
+    assert_eq!(*app.expression().document(), saved.document);
+    assert!(app.expression().is_dirty());
 }
 
 #[test]
 fn closing_with_an_unsaved_expression_asks_first_even_after_the_graph_s_question() {
-    use layerwright::app::Intent;
+    use layerwright::commands::Intent;
     use layerwright::learn::expression::ExpressionEdit;
     let mut harness = common::harness_on("spiral.json");
     add_dense(&mut harness);
     harness
         .state_mut()
-        .expressions
+        .expression_mut()
         .apply(ExpressionEdit::SetValue {
             id: "y".to_owned(),
             value: 1.5,
@@ -295,12 +299,19 @@ fn closing_with_an_unsaved_expression_asks_first_even_after_the_graph_s_question
     // First the graph's question; giving the graph up leads to the expression's.
     harness.get_by_label("Don't save").click();
     harness.run_steps(2);
-    assert!(harness.state().expression_close_prompt);
+    assert!(matches!(
+        harness.state().modal(),
+        Some(Modal::UnsavedExpression)
+    ));
     assert!(!harness.state().is_closing());
     harness.get_by_label_contains("\"backprop-fxyz.json\" has unsaved changes");
     harness.get_by_label("Cancel").click();
     harness.run_steps(2);
-    assert!(!harness.state().expression_close_prompt);
+    assert!(
+        harness.state().modal().is_none(),
+        "{:?}",
+        harness.state().modal()
+    );
     assert!(
         !harness.state().is_closing(),
         "Cancel keeps the window open"
@@ -315,4 +326,39 @@ fn closing_with_an_unsaved_expression_asks_first_even_after_the_graph_s_question
     harness.get_by_label("Close without saving").click();
     harness.run_steps(2);
     assert!(harness.state().is_closing());
+}
+
+#[test]
+fn shortcuts_do_nothing_while_the_restore_question_is_open() {
+    let dir = temporary_dir("modal-keys");
+    leave_autosave(&dir, GONE, "my-network.json");
+    let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
+    app.enable_recovery(dir.clone());
+    let mut harness = harness_with(app);
+    harness.get_by_label("Restore unsaved work?");
+    let before = harness.state().editor().document.document().clone();
+    // Ctrl+N (new graph) and Space (train) while the question waits for an answer.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    harness.key_press(egui::Key::Space);
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().file().name,
+        "spiral.json",
+        "Ctrl+N did nothing"
+    );
+    assert_eq!(*harness.state().editor().document.document(), before);
+    assert!(
+        !harness.state().training().run.is_playing(),
+        "Space did nothing"
+    );
+    assert!(matches!(
+        harness.state().modal(),
+        Some(Modal::RestoreOffer { .. })
+    ));
+    // Once answered, the same key works again.
+    harness.get_by_label("Discard").click();
+    harness.run_steps(2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    harness.run_steps(3);
+    assert_eq!(harness.state().file().name, "Untitled");
 }

@@ -45,7 +45,7 @@ fn snapshot_default_window(pixels_per_point: f32, name: &str) {
     // Wait (with a deadline) for the trainer's first snapshot, so the picture is the same
     // every time: epoch 0 with its decision boundary.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while harness.state().training.history.is_empty() {
+    while harness.state().training().run.history().is_empty() {
         assert!(
             std::time::Instant::now() < deadline,
             "no snapshot from the trainer"

@@ -19,7 +19,7 @@ fn harness() -> Harness<'static, LayerwrightApp> {
 
 /// The latest training loss, checking the panel shows it as a label.
 fn shown_train_loss(harness: &Harness<'_, LayerwrightApp>) -> f64 {
-    let loss = harness.state().training.train_loss().unwrap();
+    let loss = harness.state().training().run.train_loss().unwrap();
     harness.get_by_label(&format!("Train loss {loss:.4}"));
     loss
 }
@@ -28,13 +28,15 @@ fn shown_train_loss(harness: &Harness<'_, LayerwrightApp>) -> f64 {
 fn training_lowers_the_loss_and_pause_stops_the_counter() {
     let mut harness = harness();
     run_until(&mut harness, "the first snapshot", |app| {
-        !app.training.history.is_empty()
+        !app.training().run.history().is_empty()
     });
     harness.get_by_label("Epoch 0");
     let initial_loss = shown_train_loss(&harness);
     harness.get_by_label("Train").click();
-    run_until(&mut harness, "epoch 20", |app| app.training.epochs > 20);
-    let epochs = harness.state().training.epochs;
+    run_until(&mut harness, "epoch 20", |app| {
+        app.training().run.epochs() > 20
+    });
+    let epochs = harness.state().training().run.epochs();
     harness.get_by_label(&format!("Epoch {epochs}"));
     assert!(epochs > 20);
     let loss = shown_train_loss(&harness);
@@ -44,13 +46,13 @@ fn training_lowers_the_loss_and_pause_stops_the_counter() {
     );
     harness.get_by_label("Pause").click();
     run_until(&mut harness, "the pause", |app| {
-        !app.training.playing && app.training.is_settled()
+        !app.training().run.is_playing() && app.training().run.is_settled()
     });
-    let paused_at = harness.state().training.epochs;
+    let paused_at = harness.state().training().run.epochs();
     std::thread::sleep(Duration::from_millis(300));
     harness.run_steps(3);
     assert_eq!(
-        harness.state().training.epochs,
+        harness.state().training().run.epochs(),
         paused_at,
         "the counter stands still"
     );
@@ -60,17 +62,19 @@ fn training_lowers_the_loss_and_pause_stops_the_counter() {
 fn reset_restores_the_initial_loss_exactly() {
     let mut harness = harness();
     run_until(&mut harness, "the first snapshot", |app| {
-        !app.training.history.is_empty()
+        !app.training().run.history().is_empty()
     });
-    let initial = harness.state().training.history[0].train_loss;
+    let initial = harness.state().training().run.history()[0].train_loss;
     harness.get_by_label("Step epoch").click();
-    run_until(&mut harness, "one epoch", |app| app.training.epochs == 1);
-    assert_ne!(harness.state().training.train_loss(), Some(initial));
+    run_until(&mut harness, "one epoch", |app| {
+        app.training().run.epochs() == 1
+    });
+    assert_ne!(harness.state().training().run.train_loss(), Some(initial));
     harness.get_by_label("Reset").click();
     run_until(&mut harness, "the reset", |app| {
-        app.training.epochs == 0 && app.training.history.len() == 1
+        app.training().run.epochs() == 0 && app.training().run.history().len() == 1
     });
-    assert_eq!(harness.state().training.train_loss(), Some(initial));
+    assert_eq!(harness.state().training().run.train_loss(), Some(initial));
 }
 
 #[test]
@@ -78,9 +82,15 @@ fn a_huge_learning_rate_pauses_with_a_message_and_the_app_keeps_running() {
     // Linear regression explodes to infinity within a few epochs at η = 1e6.
     let mut harness = harness_on("linear-regression.json");
     run_until(&mut harness, "the first snapshot", |app| {
-        !app.training.history.is_empty()
+        !app.training().run.history().is_empty()
     });
-    let mut training = harness.state().editor.document.document().training.clone();
+    let mut training = harness
+        .state()
+        .editor()
+        .document
+        .document()
+        .training
+        .clone();
     training.learning_rate = 1e6;
     training.optimizer = layerwright_nn::Optimizer::GradientDescent;
     let ctx = harness.ctx.clone();
@@ -94,12 +104,12 @@ fn a_huge_learning_rate_pauses_with_a_message_and_the_app_keeps_running() {
     harness.run_steps(2);
     harness.get_by_label("Train").click();
     run_until(&mut harness, "the divergence message", |app| {
-        app.training.message.is_some()
+        app.training().run.message().is_some()
     });
-    let message = harness.state().training.message.clone().unwrap();
+    let message = harness.state().training().run.message().unwrap().to_owned();
     assert!(message.contains("diverged in epoch"), "{message}");
     assert!(message.contains("lower learning rate"), "{message}");
-    assert!(!harness.state().training.playing);
+    assert!(!harness.state().training().run.is_playing());
     harness.get_by_label_contains("training diverged");
     // The app still responds: the palette still adds nodes.
     harness.get_by_label("Dense").click();
@@ -107,7 +117,7 @@ fn a_huge_learning_rate_pauses_with_a_message_and_the_app_keeps_running() {
     assert!(
         harness
             .state()
-            .editor
+            .editor()
             .document
             .document()
             .node("dense1")
@@ -119,7 +129,7 @@ fn a_huge_learning_rate_pauses_with_a_message_and_the_app_keeps_running() {
 fn the_decision_boundary_appears_for_two_dimensional_data() {
     let mut harness = harness();
     run_until(&mut harness, "the first boundary", |app| {
-        app.training.has_boundary()
+        app.training().has_boundary()
     });
     harness.get_by_label("Discretize output");
     harness.get_by_label("Test points");
@@ -129,15 +139,15 @@ fn the_decision_boundary_appears_for_two_dimensional_data() {
 fn a_graph_edit_restarts_training_keeping_the_layers_whose_shapes_did_not_change() {
     let mut harness = harness();
     run_until(&mut harness, "the first snapshot", |app| {
-        !app.training.history.is_empty()
+        !app.training().run.history().is_empty()
     });
     harness.get_by_label("Step epoch").click();
     run_until(&mut harness, "one epoch", |app| {
-        app.training.epochs == 1 && app.training.is_settled()
+        app.training().run.epochs() == 1 && app.training().run.is_settled()
     });
-    let trained = harness.state().training.parameters().unwrap().clone();
+    let trained = harness.state().training().run.parameters().unwrap().clone();
     // Widen hidden2: its weights and the output's change shape; hidden1's do not.
-    let document = harness.state().editor.document.document().clone();
+    let document = harness.state().editor().document.document().clone();
     let Some(layerwright_nn::graph::Node::Dense(mut hidden2)) = document.node("hidden2").cloned()
     else {
         panic!("hidden2 is dense")
@@ -152,14 +162,15 @@ fn a_graph_edit_restarts_training_keeping_the_layers_whose_shapes_did_not_change
         }),
     );
     run_until(&mut harness, "the restarted run", |app| {
-        app.training.epochs == 0
-            && app.training.is_settled()
+        app.training().run.epochs() == 0
+            && app.training().run.is_settled()
             && app
-                .training
+                .training()
+                .run
                 .parameters()
                 .is_some_and(|p| p.tensors[2].ncols() == 12)
     });
-    let restarted = harness.state().training.parameters().unwrap();
+    let restarted = harness.state().training().run.parameters().unwrap();
     assert_eq!(
         restarted.tensors[0], trained.tensors[0],
         "hidden1's weights are kept"
@@ -179,28 +190,29 @@ fn a_graph_edit_restarts_training_keeping_the_layers_whose_shapes_did_not_change
 fn a_failure_in_the_trainer_is_shown_and_the_app_and_document_survive() {
     let mut harness = harness();
     run_until(&mut harness, "the first snapshot", |app| {
-        !app.training.history.is_empty()
+        !app.training().run.history().is_empty()
     });
-    let document = harness.state().editor.document.document().clone();
-    let ctx = harness.ctx.clone();
+    let document = harness.state().editor().document.document().clone();
     // The panic message goes to stderr; the test is about what the app does next.
-    harness.state_mut().training.panic_for_test(&ctx);
+    harness.state_mut().training_mut().run.panic_for_test();
     run_until(&mut harness, "the failure message", |app| {
-        app.training.message.is_some()
+        app.training().run.message().is_some()
     });
-    let message = harness.state().training.message.clone().unwrap();
+    let message = harness.state().training().run.message().unwrap().to_owned();
     assert!(
         message.starts_with("The trainer failed (a deliberate failure); your graph is safe."),
         "{message}"
     );
-    assert_eq!(*harness.state().editor.document.document(), document);
+    assert_eq!(*harness.state().editor().document.document(), document);
     // The graph is loaded again from fresh weights, and training works.
     run_until(&mut harness, "the reloaded run", |app| {
-        app.training.epochs == 0 && app.training.is_settled() && app.training.parameters().is_some()
+        app.training().run.epochs() == 0
+            && app.training().run.is_settled()
+            && app.training().run.parameters().is_some()
     });
     harness.get_by_label("Step epoch").click();
     run_until(&mut harness, "an epoch after the failure", |app| {
-        app.training.epochs == 1
+        app.training().run.epochs() == 1
     });
 }
 
@@ -208,22 +220,89 @@ fn a_failure_in_the_trainer_is_shown_and_the_app_and_document_survive() {
 fn the_gradient_check_agrees_on_the_spiral_and_explains_the_perceptron() {
     let mut harness = harness();
     harness.get_by_label("Gradient check…").click();
-    harness.run_steps(3);
-    let report = harness.state().gradient_report.clone().unwrap();
+    run_until(&mut harness, "the check's result", |app| {
+        app.learn().gradient_check.report().is_some()
+    });
+    let report = harness
+        .state()
+        .learn()
+        .gradient_check
+        .report()
+        .unwrap()
+        .clone();
     let check = report.result.unwrap();
     // Three dense layers: W and b each.
     assert_eq!(check.parameters.len(), 6);
     assert!(check.max_relative_error() < 1e-6);
     harness.get_by_label_contains("back-propagation agrees with finite differences");
     // Another training example is one drag away; the check follows it.
-    harness.state_mut().check_gradients(7);
-    harness.run_steps(2);
-    assert_eq!(harness.state().gradient_report.as_ref().unwrap().example, 7);
+    let ctx = harness.ctx.clone();
+    harness.state_mut().apply(&ctx, Command::CheckGradients(7));
+    run_until(&mut harness, "the check of example 8", |app| {
+        app.learn()
+            .gradient_check
+            .report()
+            .is_some_and(|r| r.example == 7)
+    });
 
     let mut perceptron = harness_on("perceptron-and.json");
     perceptron.get_by_label("Gradient check…").click();
     perceptron.run_steps(3);
     perceptron.get_by_label_contains("The perceptron rule (eq. 2.1) is an update rule");
+}
+
+#[test]
+fn the_digits_gradient_check_shows_checking_with_cancel_and_its_result_arrives_later() {
+    let mut harness = harness_on("digits.json");
+    // Hidden layer widened from 32 to 600 units: 45,010 parameters, each nudged twice, take
+    // seconds, far longer than the frames below.
+    let document = harness.state().editor().document.document().clone();
+    let Some(layerwright_nn::graph::Node::Dense(mut hidden)) = document.node("hidden").cloned()
+    else {
+        panic!("hidden is dense")
+    };
+    hidden.units = 600;
+    let ctx = harness.ctx.clone();
+    harness.state_mut().apply(
+        &ctx,
+        Command::Edit(Edit::UpdateNode {
+            node: layerwright_nn::graph::Node::Dense(hidden),
+            field: "units",
+        }),
+    );
+    harness.get_by_label("Gradient check…").click();
+    harness.run_steps(3);
+    // The check is under way on its thread while the window goes on drawing frames.
+    harness.get_by_label_contains("Checking… training example 1 of");
+    harness.get_by_label_contains("of 45010 parameters");
+    assert!(harness.state().learn().gradient_check.is_checking());
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert!(!harness.state().learn().gradient_check.is_checking());
+    harness.get_by_label("The check was cancelled.");
+    // The digits network as it ships: started, it shows its result once it arrives.
+    harness
+        .state_mut()
+        .apply(&ctx, Command::Action(layerwright::commands::Action::Undo));
+    harness.get_by_label("Gradient check…").click();
+    run_until(&mut harness, "the digits check's result", |app| {
+        app.learn()
+            .gradient_check
+            .report()
+            .is_some_and(|r| r.result.is_ok())
+    });
+    let check = harness
+        .state()
+        .learn()
+        .gradient_check
+        .report()
+        .unwrap()
+        .result
+        .clone()
+        .unwrap();
+    assert_eq!(check.parameters.len(), 4, "W and b of two dense layers");
+    assert!(check.max_relative_error() < 1e-6, "{check:?}");
+    harness.get_by_label_contains("back-propagation agrees with finite differences");
 }
 
 #[test]
@@ -234,7 +313,9 @@ fn stepping_through_one_example_shows_the_forward_then_the_backward_pass() {
         &ctx,
         Command::Action(layerwright::commands::Action::StepThrough),
     );
-    harness.run_steps(3);
+    run_until(&mut harness, "the pass", |app| {
+        app.learn().step_through.result.is_some()
+    });
     for _ in 0..2 {
         harness.get_by_label("Step").click();
         harness.run_steps(2);
@@ -249,7 +330,71 @@ fn stepping_through_one_example_shows_the_forward_then_the_backward_pass() {
     harness.run_steps(2);
     harness.get_by_label_contains("∂L/∂input = ");
     // The canvas shows the vectors on the nodes, and the update of the one layer.
-    let vectors = &harness.state().training.insight.step_vectors;
+    let vectors = &harness.state().training().insight.step_vectors;
     assert!(vectors["output"].1.is_some() && vectors["input"].1.is_some());
     harness.get_by_label_contains("ΔW = −η·∂L/∂W");
+}
+
+#[test]
+fn a_structural_edit_compiles_once_and_a_learning_rate_change_not_at_all() {
+    let mut harness = harness();
+    run_until(&mut harness, "the first snapshot", |app| {
+        !app.training().run.history().is_empty() && !app.network().is_compiling()
+    });
+    let compiles = harness.state().network().compile_count();
+    // A learning-rate drag: several edits of the one field, frames in between.
+    let ctx = harness.ctx.clone();
+    for rate in [0.02, 0.03, 0.05] {
+        let mut training = harness
+            .state()
+            .editor()
+            .document
+            .document()
+            .training
+            .clone();
+        training.learning_rate = rate;
+        harness.state_mut().apply(
+            &ctx,
+            Command::Edit(Edit::UpdateTraining {
+                training,
+                field: "learning_rate",
+            }),
+        );
+        harness.run_steps(3);
+    }
+    assert_eq!(
+        harness.state().network().compile_count(),
+        compiles,
+        "the learning rate changes live, without compiling or loading data"
+    );
+    // Widening a layer changes the network: exactly one compile, shared by the canvas's
+    // diagnostics and the trainer.
+    let document = harness.state().editor().document.document().clone();
+    let Some(layerwright_nn::graph::Node::Dense(mut hidden2)) = document.node("hidden2").cloned()
+    else {
+        panic!("hidden2 is dense")
+    };
+    hidden2.units = 12;
+    harness.state_mut().apply(
+        &ctx,
+        Command::Edit(Edit::UpdateNode {
+            node: layerwright_nn::graph::Node::Dense(hidden2),
+            field: "units",
+        }),
+    );
+    run_until(&mut harness, "the restarted run", |app| {
+        !app.network().is_compiling()
+            && app
+                .training()
+                .run
+                .parameters()
+                .is_some_and(|p| p.tensors[2].ncols() == 12)
+    });
+    harness.run_steps(5);
+    assert_eq!(harness.state().network().compile_count(), compiles + 1);
+    assert_eq!(
+        harness.state().editor().diagnostics().parameters,
+        Some(7 * 8 + 8 + 8 * 12 + 12 + 12 + 1),
+        "the canvas shows the new network's parameter count"
+    );
 }

@@ -6,6 +6,43 @@ use std::collections::VecDeque;
 /// How far back the summary looks, in seconds.
 pub const WINDOW_SECS: f64 = 1.0;
 
+/// The View → Frame times overlay: whether it is shown, and what it measures.
+#[derive(Clone, Debug, Default)]
+pub struct FrameTimes {
+    /// Whether the overlay is shown.
+    pub show: bool,
+    /// The last second's frames.
+    pub stats: FrameStats,
+}
+
+impl FrameTimes {
+    /// The overlay with the UI thread's frame times, while shown.
+    pub fn ui(&self, ctx: &egui::Context) {
+        if !self.show {
+            return;
+        }
+        let text = match self.stats.p50_p95() {
+            Some((p50, p95)) => format!(
+                "UI CPU per frame: p50 {:.2} ms, p95 {:.2} ms ({} frames in the last second)",
+                p50 * 1000.0,
+                p95 * 1000.0,
+                self.stats.len()
+            ),
+            None => "UI CPU per frame: measuring…".to_owned(),
+        };
+        egui::Area::new(egui::Id::new("frame-times"))
+            .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 30.0))
+            .interactable(false)
+            .show(ctx, |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.label(egui::RichText::new(text).monospace().small());
+                });
+            });
+        // Keep measuring while the overlay is open.
+        ctx.request_repaint_after(std::time::Duration::from_millis(250));
+    }
+}
+
 /// Per-frame CPU times of the last [`WINDOW_SECS`].
 #[derive(Clone, Debug, Default)]
 pub struct FrameStats {

@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
+use crate::document::undo::History;
+
 use layerwright_nn::graph::{
     DenseNode, DropoutNode, Edge, GraphDocument, INPUT_PORT, InputNode, MergeNode, Node,
     OutputNode, OutputUnits, ViewState,
@@ -264,40 +266,29 @@ pub enum EditError {
     BadId(String),
 }
 
-/// The document being edited, its undo and redo stacks, and a revision number that
-/// changes with every applied edit (views rebuild when it changes).
+/// The document being edited with its undo history (see [`History`]), and a revision number
+/// that changes with every applied edit (views rebuild when it changes).
 #[derive(Clone, Debug)]
 pub struct EditorDocument {
-    document: GraphDocument,
-    undo: Vec<GraphDocument>,
-    redo: Vec<GraphDocument>,
-    revision: u64,
-    open_gesture: Option<String>,
+    history: History<GraphDocument>,
 }
-
-/// The most undo steps kept.
-const HISTORY_LIMIT: usize = 200;
 
 impl EditorDocument {
     /// Starts editing `document` with an empty history.
     pub fn new(document: GraphDocument) -> Self {
         Self {
-            document,
-            undo: Vec::new(),
-            redo: Vec::new(),
-            revision: 0,
-            open_gesture: None,
+            history: History::new(document),
         }
     }
 
     /// The current document.
     pub fn document(&self) -> &GraphDocument {
-        &self.document
+        self.history.document()
     }
 
     /// The ids of the nodes, in document order.
     pub fn node_ids(&self) -> Vec<String> {
-        self.document
+        self.document()
             .nodes
             .iter()
             .map(|n| n.id().to_owned())
@@ -306,77 +297,55 @@ impl EditorDocument {
 
     /// Changes with every edit, undo and redo.
     pub fn revision(&self) -> u64 {
-        self.revision
+        self.history.revision()
     }
 
     /// Whether there is something to undo.
     pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
+        self.history.can_undo()
     }
 
     /// Whether there is something to redo.
     pub fn can_redo(&self) -> bool {
-        !self.redo.is_empty()
+        self.history.can_redo()
     }
 
     /// Ends the current gesture: the next edit is a new undo step.
     pub fn end_gesture(&mut self) {
-        self.open_gesture = None;
+        self.history.end_gesture();
     }
 
-    /// Applies `edit`; on error the document is unchanged.
+    /// Applies `edit`; on error the document is unchanged. Successive edits of one field
+    /// of one node (or of the training settings) are one undo step until the gesture ends.
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
         let gesture = match &edit {
             Edit::UpdateNode { node, field } => Some(format!("{}:{field}", node.id())),
             Edit::UpdateTraining { field, .. } => Some(format!("training:{field}")),
             _ => None,
         };
-        let mut next = self.document.clone();
+        let mut next = self.document().clone();
         apply_to(&mut next, edit)?;
-        if next == self.document {
-            return Ok(());
-        }
-        let continues = gesture.is_some() && gesture == self.open_gesture;
-        if !continues {
-            self.undo.push(std::mem::replace(&mut self.document, next));
-            if self.undo.len() > HISTORY_LIMIT {
-                self.undo.remove(0);
-            }
-        } else {
-            self.document = next;
-        }
-        self.open_gesture = gesture;
-        self.redo.clear();
-        self.revision += 1;
+        self.history.change(next, gesture);
         Ok(())
     }
 
     /// Goes back one step.
     pub fn undo(&mut self) {
-        if let Some(previous) = self.undo.pop() {
-            self.redo
-                .push(std::mem::replace(&mut self.document, previous));
-            self.open_gesture = None;
-            self.revision += 1;
-        }
+        self.history.undo();
     }
 
     /// Goes forward one undone step.
     pub fn redo(&mut self) {
-        if let Some(next) = self.redo.pop() {
-            self.undo.push(std::mem::replace(&mut self.document, next));
-            self.open_gesture = None;
-            self.revision += 1;
-        }
+        self.history.redo();
     }
 
     /// The nodes `ids` with their positions and the wires among them.
     pub fn copy(&self, ids: &[String]) -> Clip {
         let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
-        let positions = positions(&self.document);
+        let document = self.document();
+        let positions = positions(document);
         Clip {
-            nodes: self
-                .document
+            nodes: document
                 .nodes
                 .iter()
                 .filter(|n| wanted.contains(n.id()))
@@ -386,8 +355,7 @@ impl EditorDocument {
                 .iter()
                 .filter_map(|id| positions.get(id).map(|p| (id.clone(), *p)))
                 .collect(),
-            edges: self
-                .document
+            edges: document
                 .edges
                 .iter()
                 .filter(|e| {

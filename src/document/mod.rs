@@ -8,3 +8,4 @@ pub mod graph;
 pub mod recovery;
 pub mod session;
 pub mod settings;
+pub mod undo;

@@ -14,6 +14,7 @@ use layerwright_nn::lesson::{
     LessonDocument, LessonRun, Outcome, Stage, parse_lesson, train_for_lesson,
 };
 
+use crate::commands::{Command, Intent};
 use crate::network::views::regression::{SurfaceDrawing, surface_ui};
 use crate::theme;
 
@@ -57,19 +58,6 @@ pub fn bundled_lesson(index: usize) -> Result<LessonDocument, String> {
         .get(index)
         .ok_or_else(|| format!("there is no lesson {}", index + 1))?;
     parse_lesson(bundled.text, bundled.file_name).map_err(|e| e.to_string())
-}
-
-/// What the lesson panel asks the app to do.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LessonCommand {
-    /// Open this stage's network in the editor.
-    GoToStage(usize),
-    /// Open the current stage's network with variant `usize` applied.
-    OpenVariant(usize),
-    /// Select these nodes on the canvas.
-    SelectNodes(Vec<String>),
-    /// Close the panel (the open network stays).
-    Close,
 }
 
 /// What the comparison thread reports: one entry's run, or why it could not train.
@@ -206,6 +194,16 @@ pub struct LessonPanel {
 }
 
 impl LessonPanel {
+    /// Opening stage `stage` (with `variant`) of this lesson, through the unsaved-changes
+    /// question.
+    fn go_to(&self, stage: usize, variant: Option<usize>) -> Command {
+        Command::Intent(Intent::OpenLesson {
+            lesson: self.index,
+            stage,
+            variant,
+        })
+    }
+
     /// Bundled lesson `index`, at its first stage.
     pub fn open(index: usize) -> Result<Self, String> {
         Ok(Self {
@@ -251,7 +249,7 @@ impl LessonPanel {
     }
 
     /// Draws the panel; returns what it asks the app to do.
-    pub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<LessonCommand> {
+    pub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let mut commands = Vec::new();
         if let Some(comparison) = &mut self.comparison {
             comparison.receive();
@@ -264,7 +262,7 @@ impl LessonPanel {
                     .on_hover_text("Hide this panel; the network stays open.")
                     .clicked()
                 {
-                    commands.push(LessonCommand::Close);
+                    commands.push(Command::CloseLesson);
                 }
             });
         });
@@ -275,14 +273,14 @@ impl LessonPanel {
                 .add_enabled(self.stage > 0, egui::Button::new("◀ Back"))
                 .on_hover_text("Open the previous stage's network.");
             if back.clicked() {
-                commands.push(LessonCommand::GoToStage(self.stage.saturating_sub(1)));
+                commands.push(self.go_to(self.stage.saturating_sub(1), None));
             }
             ui.label(format!("Stage {} of {count}", self.stage + 1));
             let next = ui
                 .add_enabled(self.stage + 1 < count, egui::Button::new("Next ▶"))
                 .on_hover_text("Open the next stage's network.");
             if next.clicked() {
-                commands.push(LessonCommand::GoToStage(self.stage + 1));
+                commands.push(self.go_to(self.stage + 1, None));
             }
         });
         ui.separator();
@@ -292,7 +290,7 @@ impl LessonPanel {
         commands
     }
 
-    fn stage_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<LessonCommand>) {
+    fn stage_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         let ctx = ui.ctx().clone();
         let Some(stage) = self.lesson.stages.get(self.stage) else {
             return;
@@ -340,7 +338,7 @@ impl LessonPanel {
                 hovered = Some(index);
             }
             if response.clicked() {
-                commands.push(LessonCommand::SelectNodes(formula.nodes.clone()));
+                commands.push(Command::SelectNodes(formula.nodes.clone()));
             }
         }
         if hovered != self.hovered_formula {
@@ -393,7 +391,12 @@ impl LessonPanel {
         if let Some(comparison) = &mut self.comparison
             && comparison.stage == self.stage
         {
-            comparison_ui(ui, comparison, has_variants, commands);
+            comparison_ui(
+                ui,
+                comparison,
+                has_variants.then_some((self.index, self.stage)),
+                commands,
+            );
         }
     }
 }
@@ -475,8 +478,8 @@ fn append_formula(
 fn comparison_ui(
     ui: &mut egui::Ui,
     comparison: &mut Comparison,
-    has_variants: bool,
-    commands: &mut Vec<LessonCommand>,
+    variants_of: Option<(usize, usize)>,
+    commands: &mut Vec<Command>,
 ) {
     let total = comparison.entries.len();
     let finished = comparison.finished();
@@ -502,7 +505,7 @@ fn comparison_ui(
                 }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if has_variants
+                if let Some((lesson_index, stage_index)) = variants_of
                     && ui
                         .small_button("Open")
                         .on_hover_text(
@@ -510,7 +513,11 @@ fn comparison_ui(
                         )
                         .clicked()
                 {
-                    commands.push(LessonCommand::OpenVariant(index));
+                    commands.push(Command::Intent(Intent::OpenLesson {
+                        lesson: lesson_index,
+                        stage: stage_index,
+                        variant: Some(index),
+                    }));
                 }
             });
         });

@@ -2,10 +2,16 @@
 //! loss back to the input, with each node's activation and gradient vectors shown on the
 //! canvas and the update gradient descent would make to a chosen layer's weights.
 
+use std::sync::Arc;
+
 use layerwright_nn::architecture::{Operation, ParameterRole, ParameterSet};
 use layerwright_nn::compile::CompiledGraph;
 use layerwright_nn::model::{Mode, Workspace, loss_and_gradients};
 use ndarray::{Array2, Axis, Slice};
+
+use crate::commands::Command;
+use crate::network::compiled::Compiled;
+use crate::worker::{Job, Polled};
 
 /// One example's forward and backward pass through the network, in f64.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,7 +102,7 @@ pub fn is_dense(compiled: &CompiledGraph, index: usize) -> bool {
 }
 
 /// The walk through one example: which example, how far forward and backward it has gone.
-#[derive(Clone, Debug, Default)]
+#[derive(Default)]
 pub struct StepThrough {
     /// Whether the window is open.
     pub open: bool,
@@ -110,6 +116,8 @@ pub struct StepThrough {
     pub layer: Option<String>,
     /// The pass, recomputed when the example or the weights change.
     pub result: Option<Result<StepResult, String>>,
+    /// The pass being computed, on a thread named `step-through`.
+    job: Option<Job<Result<StepResult, String>>>,
 }
 
 impl StepThrough {
@@ -146,6 +154,187 @@ impl StepThrough {
     pub fn restart(&mut self) {
         self.forward_shown = 0;
         self.backward_shown = 0;
+    }
+}
+
+impl StepThrough {
+    /// Opens the window at the start of the walk; the pass is computed next frame.
+    pub fn open(&mut self) {
+        self.open = true;
+        self.result = None;
+        self.job = None;
+        self.restart();
+    }
+
+    /// Whether the pass is being computed.
+    pub fn is_computing(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Once a frame: while open and without a pass, computes it for the chosen example of
+    /// `compiled` with `parameters` (the trained weights, or the initial ones when they do
+    /// not fit) on a worker thread, and takes the result when it arrives.
+    pub fn update(
+        &mut self,
+        ctx: &egui::Context,
+        compiled: Option<&Arc<Compiled>>,
+        parameters: Option<&ParameterSet<f64>>,
+    ) {
+        if !self.open {
+            self.job = None;
+            return;
+        }
+        if let Some(job) = &self.job {
+            match job.poll() {
+                Polled::Running => {}
+                Polled::Finished(result) => {
+                    self.result = Some(result);
+                    self.job = None;
+                }
+                Polled::Failed => {
+                    self.result = Some(Err("The pass stopped unexpectedly.".to_owned()));
+                    self.job = None;
+                }
+            }
+            return;
+        }
+        if self.result.is_some() {
+            return;
+        }
+        let graph = match compiled.map(|c| &c.graph) {
+            // Still compiling: try again when it is done.
+            None => return,
+            Some(Err(message)) => {
+                self.result = Some(Err(format!("The graph cannot be run: {message}")));
+                return;
+            }
+            Some(Ok(graph)) => Arc::clone(graph),
+        };
+        let parameters = parameters
+            .filter(|p| graph.architecture.fits(p))
+            .cloned()
+            .unwrap_or_else(|| graph.initial.clone());
+        let example = self.example;
+        let wake = ctx.clone();
+        self.job = Some(Job::spawn(
+            "step-through",
+            move || wake.request_repaint(),
+            move |_| step_result(&graph, &parameters, example),
+        ));
+    }
+
+    /// The window, while open.
+    pub fn ui(&mut self, ctx: &egui::Context) -> Vec<Command> {
+        if !self.open {
+            return Vec::new();
+        }
+        if self.result.is_none() {
+            egui::Window::new("Step through one example")
+                .default_pos(egui::pos2(880.0, 60.0))
+                .default_width(360.0)
+                .show(ctx, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Computing the forward and backward pass…");
+                    });
+                });
+            return Vec::new();
+        }
+        let mut open = true;
+        let walk = self;
+        let mut example = walk.example;
+        egui::Window::new("Step through one example")
+            .open(&mut open)
+            .default_pos(egui::pos2(880.0, 60.0))
+            .default_width(360.0)
+            .show(ctx, |ui| {
+                let result = match &walk.result {
+                    Some(Ok(result)) => result.clone(),
+                    Some(Err(message)) => {
+                        ui.label(message);
+                        return;
+                    }
+                    None => return,
+                };
+                ui.horizontal(|ui| {
+                    let label = ui.label("Training example");
+                    let mut shown = example + 1;
+                    ui.add(egui::DragValue::new(&mut shown).range(1..=result.examples).speed(0.2))
+                        .labelled_by(label.id);
+                    ui.weak(format!("of {}", result.examples));
+                    example = shown - 1;
+                });
+                let listed = |values: &[f64]| {
+                    let parts: Vec<String> = values.iter().take(8).map(|v| format!("{v:.3}")).collect();
+                    let more = if values.len() > 8 { ", …" } else { "" };
+                    format!("[{}{more}]", parts.join(", "))
+                };
+                ui.label(format!("inputs {}", listed(&result.inputs)));
+                ui.label(format!("target {}", listed(&result.targets)));
+                let count = result.names.len();
+                ui.horizontal(|ui| {
+                    let next = if walk.forward_shown < count {
+                        format!("Forward: {}", result.names[walk.forward_shown])
+                    } else if walk.backward_shown < count {
+                        format!("Backward: {}", result.names[count - 1 - walk.backward_shown])
+                    } else {
+                        "Done".to_owned()
+                    };
+                    if ui
+                        .add_enabled(walk.backward_shown < count, egui::Button::new("Step"))
+                        .on_hover_text(next)
+                        .clicked()
+                    {
+                        walk.step();
+                    }
+                    if ui.button("Restart").clicked() {
+                        walk.restart();
+                    }
+                });
+                ui.separator();
+                for index in 0..count.min(walk.forward_shown) {
+                    ui.label(format!("{} = {}", result.names[index], listed(&result.values[index])));
+                }
+                if walk.forward_shown >= count {
+                    ui.strong(format!("loss L = {:.6}", result.loss));
+                }
+                for index in (0..count).rev().take(walk.backward_shown) {
+                    ui.colored_label(
+                        crate::theme::gradient_colour(ui.visuals().dark_mode),
+                        format!("∂L/∂{} = {}", result.names[index], listed(&result.gradients[index])),
+                    );
+                }
+                if walk.backward_shown >= count && !result.updates.is_empty() {
+                    ui.separator();
+                    let layer = walk
+                        .layer
+                        .clone()
+                        .filter(|l| result.updates.iter().any(|(n, _)| n == l))
+                        .unwrap_or_else(|| result.updates[0].0.clone());
+                    let mut chosen = layer.clone();
+                    egui::ComboBox::from_label("weight update of")
+                        .selected_text(&chosen)
+                        .show_ui(ui, |ui| {
+                            for (name, _) in &result.updates {
+                                ui.selectable_value(&mut chosen, name.clone(), name);
+                            }
+                        });
+                    walk.layer = Some(chosen.clone());
+                    if let Some((_, update)) = result.updates.iter().find(|(n, _)| *n == chosen) {
+                        ui.weak("ΔW = −η·∂L/∂W, what one gradient-descent step on this example changes:");
+                        crate::network::views::units::matrix_ui(ui, &format!("{chosen} ΔW"), update);
+                    }
+                }
+            });
+        if example != walk.example {
+            walk.example = example;
+            walk.result = None;
+        }
+        if !open {
+            walk.open = false;
+            walk.result = None;
+        }
+        Vec::new()
     }
 }
 

@@ -13,11 +13,14 @@ pub fn harness_on(example: &str) -> Harness<'static, LayerwrightApp> {
         .with_size(egui::vec2(1400.0, 900.0))
         .build_ui_state(|ui, app: &mut LayerwrightApp| app.show(ui), app);
     harness.run_steps(3);
+    // The graph compiles on its own thread: wait for it, as a person would see it settle.
+    run_until(&mut harness, "the first compile", |app| {
+        !app.network().is_compiling() && app.network().compiled().is_some()
+    });
     harness
 }
 
 /// Runs frames until `done` holds, failing after 20 seconds.
-#[allow(dead_code)] // each test file compiles this module; not all of them wait for threads
 pub fn run_until(
     harness: &mut Harness<'_, LayerwrightApp>,
     what: &str,

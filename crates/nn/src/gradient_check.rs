@@ -65,6 +65,32 @@ pub fn gradient_check(
     targets: ArrayView2<f64>,
     training_seed: Option<u64>,
 ) -> GradientCheck {
+    let everything = |_: usize, _: usize| true;
+    let checked = gradient_check_while(
+        architecture,
+        parameters,
+        inputs,
+        targets,
+        training_seed,
+        &everything,
+    );
+    // `everything` never stops the check, so it always finishes.
+    checked.unwrap_or(GradientCheck {
+        parameters: Vec::new(),
+    })
+}
+
+/// [`gradient_check`] that can be stopped: before nudging each parameter it calls
+/// `keep_going(done, total)` with the parameters checked so far and how many there are,
+/// and returns `None` as soon as that says false.
+pub fn gradient_check_while(
+    architecture: &Architecture,
+    parameters: &ParameterSet<f64>,
+    inputs: ArrayView2<f64>,
+    targets: ArrayView2<f64>,
+    training_seed: Option<u64>,
+    keep_going: &dyn Fn(usize, usize) -> bool,
+) -> Option<GradientCheck> {
     let mut workspace = Workspace::new(architecture, inputs.nrows());
     let evaluate =
         |parameters: &ParameterSet<f64>, workspace: &mut Workspace<f64>, backward: bool| {
@@ -83,32 +109,34 @@ pub fn gradient_check(
     evaluate(parameters, &mut workspace, true);
     let analytic = workspace.parameter_gradients().clone();
     let mut probe = parameters.clone();
-    let checks = architecture
-        .parameters()
-        .iter()
-        .enumerate()
-        .map(|(index, info)| {
-            let mut worst: f64 = 0.0;
-            for flat in 0..probe.tensors[index].len() {
-                let (row, column) = (flat / info.shape.1, flat % info.shape.1);
-                let original = probe.tensors[index][[row, column]];
-                probe.tensors[index][[row, column]] = original + STEP;
-                let above = evaluate(&probe, &mut workspace, false);
-                probe.tensors[index][[row, column]] = original - STEP;
-                let below = evaluate(&probe, &mut workspace, false);
-                probe.tensors[index][[row, column]] = original;
-                let numeric = (above - below) / (2.0 * STEP);
-                worst = worst.max(relative_error(
-                    analytic.tensors[index][[row, column]],
-                    numeric,
-                ));
+    let total = architecture.parameter_count();
+    let mut done = 0;
+    let mut checks = Vec::with_capacity(architecture.parameters().len());
+    for (index, info) in architecture.parameters().iter().enumerate() {
+        let mut worst: f64 = 0.0;
+        for flat in 0..probe.tensors[index].len() {
+            if !keep_going(done, total) {
+                return None;
             }
-            ParameterCheck {
-                node: architecture.node(info.node).name.clone(),
-                role: info.role,
-                max_relative_error: worst,
-            }
-        })
-        .collect();
-    GradientCheck { parameters: checks }
+            done += 1;
+            let (row, column) = (flat / info.shape.1, flat % info.shape.1);
+            let original = probe.tensors[index][[row, column]];
+            probe.tensors[index][[row, column]] = original + STEP;
+            let above = evaluate(&probe, &mut workspace, false);
+            probe.tensors[index][[row, column]] = original - STEP;
+            let below = evaluate(&probe, &mut workspace, false);
+            probe.tensors[index][[row, column]] = original;
+            let numeric = (above - below) / (2.0 * STEP);
+            worst = worst.max(relative_error(
+                analytic.tensors[index][[row, column]],
+                numeric,
+            ));
+        }
+        checks.push(ParameterCheck {
+            node: architecture.node(info.node).name.clone(),
+            role: info.role,
+            max_relative_error: worst,
+        });
+    }
+    Some(GradientCheck { parameters: checks })
 }

@@ -2,9 +2,12 @@
 //! and the backward pass run at once or one node at a time with the rule each node applies
 //! (the notes' chapter 2.4).
 
+mod panel;
 pub mod viewer;
 
 use egui_snarl::{InPinId, OutPinId, Snarl};
+
+use crate::document::undo::History;
 use layerwright_nn::autograd::{Evaluation, ScalarGraph, ScalarOp};
 use layerwright_nn::graph::expression::{
     EXPRESSION_FORMAT, EXPRESSION_VERSION, ExpressionDocument, ExpressionEdge, ExpressionNode,
@@ -80,14 +83,10 @@ pub enum ExpressionEdit {
 
 /// The expression being edited, its undo history, the canvas and the backward pass shown.
 pub struct ExpressionEditor {
-    document: ExpressionDocument,
+    /// The expression and its undo history; dragging a value is one undo step.
+    history: History<ExpressionDocument>,
     /// The expression as last opened or saved, to tell whether there are unsaved changes.
     saved: ExpressionDocument,
-    undo: Vec<ExpressionDocument>,
-    redo: Vec<ExpressionDocument>,
-    /// The gesture an edit belongs to: dragging a value is one undo step.
-    open_gesture: Option<String>,
-    revision: u64,
     synced: Option<u64>,
     /// Each snarl node's value is the document id it shows.
     pub snarl: Snarl<String>,
@@ -106,11 +105,7 @@ impl ExpressionEditor {
         Self {
             evaluated: evaluated(&document),
             saved: document.clone(),
-            document,
-            undo: Vec::new(),
-            redo: Vec::new(),
-            open_gesture: None,
-            revision: 0,
+            history: History::new(document),
             synced: None,
             snarl: Snarl::new(),
             revealed: None,
@@ -138,7 +133,7 @@ impl ExpressionEditor {
 
     /// The expression.
     pub fn document(&self) -> &ExpressionDocument {
-        &self.document
+        self.history.document()
     }
 
     /// Whether the expression differs from what was last opened or saved (node positions
@@ -154,7 +149,7 @@ impl ExpressionEditor {
             edges,
             output,
             view: _,
-        } = &self.document;
+        } = self.history.document();
         let saved = &self.saved;
         *title != saved.title
             || *nodes != saved.nodes
@@ -166,7 +161,7 @@ impl ExpressionEditor {
 
     /// Records that the expression as it is now has been saved.
     pub fn mark_saved(&mut self) {
-        self.saved = self.document.clone();
+        self.saved = self.document().clone();
     }
 
     /// Makes `baseline` what the expression counts as saved (a restored autosave counts its
@@ -175,19 +170,24 @@ impl ExpressionEditor {
         self.saved = baseline;
     }
 
-    /// Whether there is something to undo or redo.
+    /// Whether there is something to undo.
     pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
+        self.history.can_undo()
     }
 
     /// Whether there is something to redo.
     pub fn can_redo(&self) -> bool {
-        !self.redo.is_empty()
+        self.history.can_redo()
+    }
+
+    /// How many steps can be undone (at most [`crate::document::undo::HISTORY_LIMIT`]).
+    pub fn undo_len(&self) -> usize {
+        self.history.undo_len()
     }
 
     /// Ends the current gesture: the next edit starts a new undo step.
     pub fn end_gesture(&mut self) {
-        self.open_gesture = None;
+        self.history.end_gesture();
     }
 
     /// Applies an edit (refused ones change nothing and say why).
@@ -197,51 +197,38 @@ impl ExpressionEditor {
             ExpressionEdit::SetExponent { id, .. } => Some(format!("exponent:{id}")),
             _ => None,
         };
-        let mut next = self.document.clone();
+        let mut next = self.document().clone();
         apply_to(&mut next, edit)?;
-        if next == self.document {
-            return Ok(());
+        if self.history.change(next, gesture) {
+            self.changed();
         }
-        let continues = gesture.is_some() && gesture == self.open_gesture;
-        if continues {
-            self.document = next;
-        } else {
-            self.undo.push(std::mem::replace(&mut self.document, next));
-        }
-        self.open_gesture = gesture;
-        self.redo.clear();
-        self.changed();
         Ok(())
     }
 
-    /// Back one step.
+    /// Back one step (ending a value drag under way).
     pub fn undo(&mut self) {
-        if let Some(previous) = self.undo.pop() {
-            self.redo
-                .push(std::mem::replace(&mut self.document, previous));
+        if self.history.undo() {
             self.changed();
         }
     }
 
     /// Forward one step.
     pub fn redo(&mut self) {
-        if let Some(next) = self.redo.pop() {
-            self.undo.push(std::mem::replace(&mut self.document, next));
+        if self.history.redo() {
             self.changed();
         }
     }
 
     fn changed(&mut self) {
-        self.revision += 1;
         self.revealed = None;
-        self.evaluated = evaluated(&self.document);
+        self.evaluated = evaluated(self.history.document());
     }
 
     /// Opens a saved expression (undoable); the open one stays if the file is bad.
     pub fn open_text(&mut self, text: &str, name: &str) -> Result<(), String> {
         let document = parse_expression(text, name).map_err(|e| e.to_string())?;
         self.apply(ExpressionEdit::Replace(Box::new(document)))?;
-        self.saved = self.document.clone();
+        self.saved = self.document().clone();
         self.name = name.to_owned();
         self.fit_requested = true;
         Ok(())
@@ -249,7 +236,7 @@ impl ExpressionEditor {
 
     /// The expression as JSON for saving.
     pub fn to_json(&self) -> Result<String, String> {
-        let mut document = self.document.clone();
+        let mut document = self.history.document().clone();
         document.view.positions = self
             .snarl
             .nodes_pos_ids()
@@ -309,7 +296,7 @@ impl ExpressionEditor {
 
     /// Each document node's value and, once its backward step is shown, its gradient.
     pub fn shown_numbers(&self) -> Vec<(Option<f64>, Option<f64>)> {
-        let mut numbers = vec![(None, None); self.document.nodes.len()];
+        let mut numbers = vec![(None, None); self.history.document().nodes.len()];
         if let Ok((_, order, evaluation)) = self.evaluate() {
             for (graph_index, &document_index) in order.iter().enumerate() {
                 numbers[document_index].0 = evaluation.values.get(graph_index).copied();
@@ -326,10 +313,10 @@ impl ExpressionEditor {
 
     /// Makes the canvas show the document (nodes keep their places while they exist).
     pub fn sync_snarl(&mut self) {
-        if self.synced == Some(self.revision) {
+        if self.synced == Some(self.history.revision()) {
             return;
         }
-        self.synced = Some(self.revision);
+        self.synced = Some(self.history.revision());
         let positions: std::collections::HashMap<String, egui::Pos2> = self
             .snarl
             .nodes_pos_ids()
@@ -337,9 +324,9 @@ impl ExpressionEditor {
             .collect();
         let mut snarl = Snarl::new();
         let mut ids = std::collections::HashMap::new();
-        for (index, node) in self.document.nodes.iter().enumerate() {
+        for (index, node) in self.history.document().nodes.iter().enumerate() {
             let position = positions.get(&node.id).copied().unwrap_or_else(|| {
-                self.document.view.positions.get(&node.id).map_or(
+                self.history.document().view.positions.get(&node.id).map_or(
                     egui::pos2(60.0 + 40.0 * index as f32, 60.0 + 30.0 * index as f32),
                     |p| egui::pos2(p[0], p[1]),
                 )
@@ -349,12 +336,12 @@ impl ExpressionEditor {
                 snarl.insert_node(position, node.id.clone()),
             );
         }
-        for edge in &self.document.edges {
+        for edge in &self.history.document().edges {
             let (to_id, port) = edge.to.split_once('.').unwrap_or((edge.to.as_str(), ""));
             let (Some(&from), Some(&to)) = (ids.get(&edge.from), ids.get(to_id)) else {
                 continue;
             };
-            let Some(target) = self.document.nodes.iter().find(|n| n.id == to_id) else {
+            let Some(target) = self.history.document().nodes.iter().find(|n| n.id == to_id) else {
                 continue;
             };
             if let Some(input) = ports(target.op).iter().position(|p| *p == port) {
@@ -554,5 +541,37 @@ mod tests {
             }),
             Err("that wire would make a loop".to_owned())
         );
+    }
+
+    #[test]
+    fn the_expression_undo_is_bounded_and_closes_an_open_gesture() {
+        let mut editor = ExpressionEditor::default_preset();
+        let set_x = |editor: &mut ExpressionEditor, value: f64| {
+            editor
+                .apply(ExpressionEdit::SetValue {
+                    id: "x".to_owned(),
+                    value,
+                })
+                .unwrap();
+        };
+        // A drag of x, undone before the pointer is released: the drag that goes on after
+        // the undo is a new step, so undo brings back the notes' x = −2 again.
+        set_x(&mut editor, 1.0);
+        set_x(&mut editor, 2.0);
+        editor.undo();
+        set_x(&mut editor, 3.0);
+        assert_eq!(editor.undo_len(), 1);
+        editor.undo();
+        assert_eq!(
+            editor.evaluate().as_ref().unwrap().2.values.last().copied(),
+            Some(-12.0),
+            "f = (−2 + 5)·(−4)"
+        );
+        // Far more separate edits than the history keeps.
+        for step in 0..(crate::document::undo::HISTORY_LIMIT + 30) {
+            set_x(&mut editor, step as f64);
+            editor.end_gesture();
+        }
+        assert_eq!(editor.undo_len(), crate::document::undo::HISTORY_LIMIT);
     }
 }

@@ -1,12 +1,11 @@
 //! What the editor shows about the graph beyond its settings: validation errors per node,
-//! each node's output width, and the data set's summary. Recomputed when the document
-//! changes, never while drawing.
+//! each node's output width, and the data set's summary. Worked out from the shared compile
+//! result (`network::compiled`), on its worker, never while drawing.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use layerwright_nn::OutputFunction;
-use layerwright_nn::compile::{compile, load_dataset};
+use layerwright_nn::compile::{CompiledGraph, GraphError};
 use layerwright_nn::data::{Dataset, Task};
 use layerwright_nn::graph::{GraphDocument, Node, OutputUnits};
 
@@ -34,33 +33,13 @@ impl Diagnostics {
     }
 }
 
-/// The data set of the last document seen, reloaded only when its description changes.
-#[derive(Default)]
-pub struct DatasetCache {
-    key: Option<String>,
-    dataset: Option<Result<Dataset, String>>,
-}
-
-impl DatasetCache {
-    /// The document's data set, loaded (or generated) once per distinct description.
-    pub fn get(
-        &mut self,
-        document: &GraphDocument,
-        base_dir: Option<&Path>,
-    ) -> &Result<Dataset, String> {
-        let key = serde_json::to_string(&document.dataset).unwrap_or_default();
-        if self.key.as_ref() != Some(&key) || self.dataset.is_none() {
-            self.key = Some(key);
-            self.dataset =
-                Some(load_dataset(&document.dataset, base_dir).map_err(|e| e.to_string()));
-        }
-        self.dataset
-            .get_or_insert_with(|| Err("the data set is not loaded".to_owned()))
-    }
-}
-
-/// Checks `document` against its data set.
-pub fn diagnose(document: &GraphDocument, dataset: &Result<Dataset, String>) -> Diagnostics {
+/// What the editor shows of `document` checked against its data set: the compile's
+/// `errors` (none when it compiled) sorted by node, widths, the parameter count.
+pub fn diagnose(
+    document: &GraphDocument,
+    dataset: &Result<std::sync::Arc<Dataset>, String>,
+    compiled: Result<&CompiledGraph, &[GraphError]>,
+) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     let dataset = match dataset {
         Ok(dataset) => dataset,
@@ -72,7 +51,7 @@ pub fn diagnose(document: &GraphDocument, dataset: &Result<Dataset, String>) -> 
     };
     diagnostics.data_summary = summary(dataset);
     diagnostics.widths = widths(document, dataset);
-    match compile(document, dataset) {
+    match compiled {
         Ok(compiled) => diagnostics.parameters = Some(compiled.architecture.parameter_count()),
         Err(errors) => {
             for error in errors {
@@ -80,10 +59,10 @@ pub fn diagnose(document: &GraphDocument, dataset: &Result<Dataset, String>) -> 
                     Some(port) => format!("port '{port}': {}", error.message),
                     None => error.message.clone(),
                 };
-                match error.node {
+                match &error.node {
                     Some(node) => diagnostics
                         .node_errors
-                        .entry(node)
+                        .entry(node.clone())
                         .or_default()
                         .push(message),
                     None => diagnostics.general_errors.push(message),

@@ -3,6 +3,7 @@
 //! it, each snarl node holding its document id, and every edit is returned as a
 //! [`Command`] that the app applies after drawing.
 
+mod actions;
 pub mod diagnostics;
 pub mod inspector;
 pub mod palette;
@@ -16,7 +17,7 @@ use egui_snarl::{InPinId, OutPinId, Snarl};
 
 use crate::commands::Command;
 use crate::document::graph::{Clip, Edit, EditorDocument, NodeTemplate, positions};
-use diagnostics::{DatasetCache, Diagnostics, diagnose};
+use diagnostics::Diagnostics;
 
 /// The id of the canvas widget, so its selection can be read after drawing.
 const CANVAS_ID: &str = "layerwright-canvas";
@@ -43,6 +44,15 @@ pub struct AddMenu {
     pub focused: bool,
 }
 
+/// The canvas as last drawn: its rectangle on screen, its pan and zoom, and whether the
+/// next frame fits the view to the nodes.
+struct CanvasView {
+    /// The canvas-to-screen transform of the last frame.
+    transform: egui::emath::TSTransform,
+    fit_requested: bool,
+    rect: egui::Rect,
+}
+
 /// The editor's state beside the document: the canvas view, selection, clipboard and caches.
 pub struct Editor {
     /// Tells editors apart: a newly opened document gets a new editor, whose revisions
@@ -56,8 +66,6 @@ pub struct Editor {
     snarl_nodes: HashMap<String, egui_snarl::NodeId>,
     synced_revision: Option<u64>,
     diagnostics: Diagnostics,
-    diagnosed_revision: Option<u64>,
-    datasets: DatasetCache,
     /// The ids of the selected nodes, in selection order.
     pub selected: Vec<String>,
     /// The ids of nodes drawn with a thick outline (those a lesson's formula describes).
@@ -70,10 +78,8 @@ pub struct Editor {
     pub add_menu: Option<AddMenu>,
     /// A notice by the pointer, if any.
     pub notice: Option<Notice>,
-    /// The canvas-to-screen transform of the last frame.
-    transform: egui::emath::TSTransform,
-    fit_requested: bool,
-    canvas_rect: egui::Rect,
+    /// Where the canvas was drawn and how it was panned and zoomed.
+    view: CanvasView,
 }
 
 impl Editor {
@@ -88,35 +94,28 @@ impl Editor {
             snarl_nodes: HashMap::new(),
             synced_revision: None,
             diagnostics: Diagnostics::default(),
-            diagnosed_revision: None,
-            datasets: DatasetCache::default(),
             selected: Vec::new(),
             highlighted: Vec::new(),
             canvas_selection: Vec::new(),
             clipboard: Clip::default(),
             add_menu: None,
             notice: None,
-            transform: egui::emath::TSTransform::IDENTITY,
-            fit_requested: true,
-            canvas_rect: egui::Rect::NOTHING,
+            view: CanvasView {
+                transform: egui::emath::TSTransform::IDENTITY,
+                fit_requested: true,
+                rect: egui::Rect::NOTHING,
+            },
         }
     }
 
-    /// Validation results for the current document.
-    pub fn diagnostics(&mut self) -> &Diagnostics {
-        self.refresh_diagnostics();
+    /// What the last compile found in the graph (problems by node, widths).
+    pub fn diagnostics(&self) -> &Diagnostics {
         &self.diagnostics
     }
 
-    fn refresh_diagnostics(&mut self) {
-        let revision = self.document.revision();
-        if self.diagnosed_revision != Some(revision) {
-            let dataset = self
-                .datasets
-                .get(self.document.document(), self.base_dir.as_deref());
-            self.diagnostics = diagnose(self.document.document(), dataset);
-            self.diagnosed_revision = Some(revision);
-        }
+    /// Shows `diagnostics`, from the compile of the current (or a recent) revision.
+    pub fn set_diagnostics(&mut self, diagnostics: Diagnostics) {
+        self.diagnostics = diagnostics;
     }
 
     /// This editor's id and its document's revision: equal pairs mean an unchanged document.
@@ -124,35 +123,12 @@ impl Editor {
         (self.id, self.document.revision())
     }
 
-    /// Compiles the current document against its (cached) data set.
-    pub fn compile_current(&mut self) -> Result<layerwright_nn::compile::CompiledGraph, String> {
-        let dataset = self
-            .datasets
-            .get(self.document.document(), self.base_dir.as_deref())
-            .clone()?;
-        layerwright_nn::compile::compile(self.document.document(), &dataset).map_err(|errors| {
-            format!(
-                "Fix the graph to train: {}",
-                errors.first().map_or_else(String::new, ToString::to_string)
-            )
-        })
-    }
-
-    /// The document's data set, if it loads.
-    pub fn dataset(&mut self) -> Option<layerwright_nn::data::Dataset> {
-        self.datasets
-            .get(self.document.document(), self.base_dir.as_deref())
-            .as_ref()
-            .ok()
-            .cloned()
-    }
-
     /// The canvas point at the centre of the view, where new nodes go.
     pub fn view_centre(&self) -> [f32; 2] {
-        if !self.canvas_rect.is_positive() {
+        if !self.view.rect.is_positive() {
             return [300.0, 200.0];
         }
-        let centre = self.transform.inverse() * self.canvas_rect.center();
+        let centre = self.view.transform.inverse() * self.view.rect.center();
         [centre.x, centre.y]
     }
 
@@ -160,13 +136,10 @@ impl Editor {
     pub fn free_spot(&self) -> [f32; 2] {
         let taken = positions(self.document.document());
         let [x, y] = self.view_centre();
-        let visible = if self.canvas_rect.is_positive() {
-            let inverse = self.transform.inverse();
-            egui::Rect::from_min_max(
-                inverse * self.canvas_rect.min,
-                inverse * self.canvas_rect.max,
-            )
-            .shrink2(egui::vec2(40.0, 40.0))
+        let visible = if self.view.rect.is_positive() {
+            let inverse = self.view.transform.inverse();
+            egui::Rect::from_min_max(inverse * self.view.rect.min, inverse * self.view.rect.max)
+                .shrink2(egui::vec2(40.0, 40.0))
         } else {
             egui::Rect::EVERYTHING
         };
@@ -201,7 +174,7 @@ impl Editor {
 
     /// Asks the canvas to fit every node in view on the next frame.
     pub fn request_fit(&mut self) {
-        self.fit_requested = true;
+        self.view.fit_requested = true;
     }
 
     /// Opens the add menu at the centre of the view.
@@ -217,7 +190,7 @@ impl Editor {
     pub fn notify(&mut self, ctx: &egui::Context, text: String, position: Option<egui::Pos2>) {
         let position = position
             .or_else(|| ctx.pointer_latest_pos())
-            .unwrap_or(self.canvas_rect.center());
+            .unwrap_or(self.view.rect.center());
         self.notice = Some(Notice {
             text,
             position,
@@ -302,7 +275,6 @@ impl Editor {
         insight: &crate::network::views::units::NodeInsight,
     ) -> (Vec<Command>, Option<(String, usize)>) {
         self.sync_snarl();
-        self.refresh_diagnostics();
         let mut commands = Vec::new();
         let widget = SnarlWidget::new()
             .id_salt(CANVAS_ID)
@@ -311,8 +283,8 @@ impl Editor {
             document: self.document.document(),
             diagnostics: &self.diagnostics,
             commands: &mut commands,
-            transform: &mut self.transform,
-            fit: std::mem::take(&mut self.fit_requested),
+            transform: &mut self.view.transform,
+            fit: std::mem::take(&mut self.view.fit_requested),
             canvas_rect: ui.available_rect_before_wrap(),
             refusal: None,
             selected: &self.selected,
@@ -321,7 +293,7 @@ impl Editor {
             insight,
             hovered_unit: None,
         };
-        self.canvas_rect = ui.available_rect_before_wrap();
+        self.view.rect = ui.available_rect_before_wrap();
         let response = widget.show(&mut self.snarl, &mut viewer, ui);
         let refusal = viewer.refusal.take();
         let node_rects = std::mem::take(&mut viewer.node_rects);
@@ -412,7 +384,7 @@ impl Editor {
             return;
         }
         // Node rectangles are in canvas coordinates; the pointer is on the screen.
-        let on_canvas = self.transform.inverse() * position;
+        let on_canvas = self.view.transform.inverse() * position;
         let hit = node_rects
             .iter()
             .rev()
@@ -434,7 +406,7 @@ impl Editor {
 
     /// Converts a screen point to canvas coordinates.
     fn screen_to_canvas(&self, point: egui::Pos2) -> [f32; 2] {
-        let at = self.transform.inverse() * point;
+        let at = self.view.transform.inverse() * point;
         [at.x, at.y]
     }
 
@@ -472,7 +444,7 @@ impl Editor {
             .collapsible(false)
             .resizable(false)
             .pivot(egui::Align2::CENTER_CENTER)
-            .default_pos(self.canvas_rect.center())
+            .default_pos(self.view.rect.center())
             .show(ctx, |ui| {
                 chosen = search_list_ui(ui, &mut menu.query, &mut menu.focused);
             });

@@ -2,6 +2,7 @@
 //! inside nodes, the confusion matrix, test images, the fitted curve and the loss surface,
 //! points placed by hand, plots saved as PNG, and the UI's own frame times.
 
+pub mod boundary;
 pub mod confusion;
 pub mod contours;
 pub mod curves;

@@ -81,6 +81,14 @@ impl Default for NodeInsight {
 }
 
 impl NodeInsight {
+    /// Shows these step-through vectors on the nodes: `(node id, output, gradient)`.
+    pub fn show_step_vectors(&mut self, vectors: Vec<(String, Vec<f64>, Option<Vec<f64>>)>) {
+        self.step_vectors.clear();
+        for (name, values, gradient) in vectors {
+            self.step_vectors.insert(name, (values, gradient));
+        }
+    }
+
     /// Forgets everything (a new run starts).
     pub fn clear(&mut self) {
         self.maps.clear();

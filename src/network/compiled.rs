@@ -1,0 +1,184 @@
+//! The graph compiled once per change of what compiling depends on (the nodes, the wires,
+//! the data settings, the seed, trained weights, and whether the training settings are
+//! valid), on a thread named `compiler`. A learning-rate drag changes none of these: it
+//! neither recompiles nor reloads data. The diagnostics on the canvas, the trainer, the
+//! gradient check, step-through and export all share the one result.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use layerwright_nn::compile::{CompiledGraph, compile, load_dataset};
+use layerwright_nn::data::Dataset;
+use layerwright_nn::graph::{GraphDocument, TrainingSpec};
+
+use crate::network::editor::diagnostics::{Diagnostics, diagnose};
+use crate::worker::{Job, Polled};
+
+/// What one compile produced.
+#[derive(Debug)]
+pub struct Compiled {
+    /// Which compile this is: each new result of a [`CompileCache`] counts one up.
+    pub generation: u64,
+    /// What it was compiled from (see [`compile_key`]).
+    pub key: String,
+    /// The data set, or why it did not load.
+    pub dataset: Result<Arc<Dataset>, String>,
+    /// The compiled graph, or the first problem as a sentence for the person.
+    pub graph: Result<Arc<CompiledGraph>, String>,
+    /// Every problem by node, widths, the parameter count, the data's summary.
+    pub diagnostics: Diagnostics,
+}
+
+/// The part of a document compiling depends on, as a comparable string: nodes, edges, the
+/// data settings and the folder relative paths start from, the training seed, trained
+/// weights, and only whether the live training settings (learning rate, batching) are valid.
+pub fn compile_key(document: &GraphDocument, base_dir: Option<&Path>) -> String {
+    serde_json::to_string(&(
+        &document.nodes,
+        &document.edges,
+        &document.dataset,
+        base_dir,
+        document.training.seed,
+        &document.weights,
+        live_settings_valid(&document.training),
+    ))
+    .unwrap_or_default()
+}
+
+/// Whether the settings that change live (not by recompiling) are ones compile accepts.
+fn live_settings_valid(training: &TrainingSpec) -> bool {
+    training.learning_rate.is_finite()
+        && training.learning_rate > 0.0
+        && training.batching != layerwright_nn::Batching::MiniBatch { size: 0 }
+}
+
+/// The data set's part of the key: data reloads only when this changes.
+fn dataset_key(document: &GraphDocument, base_dir: Option<&Path>) -> String {
+    serde_json::to_string(&(&document.dataset, base_dir)).unwrap_or_default()
+}
+
+/// Loads the data (unless `cached` is it) and compiles `document`: the work of one job.
+fn compile_job(
+    key: String,
+    document: &GraphDocument,
+    base_dir: Option<&Path>,
+    cached: Option<Result<Arc<Dataset>, String>>,
+) -> Compiled {
+    let dataset = cached.unwrap_or_else(|| {
+        load_dataset(&document.dataset, base_dir)
+            .map(Arc::new)
+            .map_err(|e| e.to_string())
+    });
+    let compiled = dataset
+        .as_ref()
+        .map_err(|_| Vec::new())
+        .and_then(|dataset| compile(document, dataset));
+    let diagnostics = diagnose(document, &dataset, compiled.as_ref().map_err(Vec::as_slice));
+    let graph = match (&dataset, compiled) {
+        (Err(message), _) => Err(message.clone()),
+        (Ok(_), Ok(compiled)) => Ok(Arc::new(compiled)),
+        (Ok(_), Err(errors)) => Err(format!(
+            "Fix the graph to train: {}",
+            errors.first().map_or_else(String::new, ToString::to_string)
+        )),
+    };
+    Compiled {
+        generation: 0,
+        key,
+        dataset,
+        graph,
+        diagnostics,
+    }
+}
+
+/// The latest compile result, and the one under way.
+#[derive(Default)]
+pub struct CompileCache {
+    /// The key of the latest request.
+    wanted: Option<String>,
+    current: Option<Arc<Compiled>>,
+    /// The job under way, with its data set's key.
+    job: Option<(String, Job<Compiled>)>,
+    /// The last data set loaded, by its key.
+    dataset: Option<(String, Result<Arc<Dataset>, String>)>,
+    compiles: u64,
+}
+
+impl CompileCache {
+    /// Asks for `document` compiled: a new job when what compiling depends on changed since
+    /// the last request, nothing otherwise. `wake` asks the window for a frame when done.
+    pub fn request(
+        &mut self,
+        document: &GraphDocument,
+        base_dir: Option<&Path>,
+        wake: impl Fn() + Send + 'static,
+    ) {
+        let key = compile_key(document, base_dir);
+        if self.wanted.as_ref() == Some(&key) {
+            return;
+        }
+        self.wanted = Some(key.clone());
+        self.compiles += 1;
+        let data_key = dataset_key(document, base_dir);
+        let cached = self
+            .dataset
+            .as_ref()
+            .filter(|(k, _)| *k == data_key)
+            .map(|(_, dataset)| dataset.clone());
+        let document = document.clone();
+        let base_dir: Option<PathBuf> = base_dir.map(Path::to_path_buf);
+        // A newer request replaces the one under way (dropping a job cancels it).
+        let job = Job::spawn("compiler", wake, move |_| {
+            compile_job(key, &document, base_dir.as_deref(), cached)
+        });
+        self.job = Some((data_key, job));
+    }
+
+    /// Takes the result of the job under way, if it arrived; true when there is a new one.
+    pub fn poll(&mut self) -> bool {
+        let Some((data_key, job)) = &self.job else {
+            return false;
+        };
+        match job.poll() {
+            Polled::Running => false,
+            Polled::Finished(mut compiled) => {
+                self.dataset = Some((data_key.clone(), compiled.dataset.clone()));
+                self.job = None;
+                compiled.generation = self.compiles;
+                self.current = Some(Arc::new(compiled));
+                true
+            }
+            Polled::Failed => {
+                self.job = None;
+                let message = "The graph could not be checked: the compiler stopped unexpectedly.";
+                self.current = Some(Arc::new(Compiled {
+                    generation: self.compiles,
+                    key: self.wanted.clone().unwrap_or_default(),
+                    dataset: Err(message.to_owned()),
+                    graph: Err(message.to_owned()),
+                    diagnostics: Diagnostics {
+                        general_errors: vec![message.to_owned()],
+                        ..Diagnostics::default()
+                    },
+                }));
+                true
+            }
+        }
+    }
+
+    /// The latest result (of the latest request once it arrives).
+    pub fn current(&self) -> Option<&Arc<Compiled>> {
+        self.current.as_ref()
+    }
+
+    /// Whether a compile is under way.
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// How many compiles were started: tests check that edits compile once and
+    /// learning-rate changes not at all.
+    pub fn compile_count(&self) -> u64 {
+        self.compiles
+    }
+}

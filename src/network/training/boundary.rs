@@ -1,0 +1,213 @@
+//! The decision-boundary view of the training panel: the boundary image behind the data
+//! points, a hovered unit's map in its place, and clicks that add or remove points.
+
+use egui::{Color32, TextureOptions};
+use egui_plot::{Plot, PlotImage, PlotPoint, PlotPoints, Points};
+use layerwright_nn::data::Task;
+use layerwright_nn::graph::GraphDocument;
+
+use super::panel::TrainingPanel;
+use crate::commands::Command;
+use crate::document::graph::Edit;
+use crate::network::views::boundary::boundary_image;
+use crate::network::views::{View, with_nearest_removed, with_point_added};
+use crate::theme::class_colour;
+
+/// Training and test points grouped by their colour's RGBA bytes.
+type PointsByColour = std::collections::BTreeMap<[u8; 4], (Vec<[f64; 2]>, Vec<[f64; 2]>)>;
+
+impl TrainingPanel {
+    /// The decision boundary with the data points (2-D inputs only); clicks add and remove
+    /// points (classification).
+    pub(super) fn boundary_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        document: &GraphDocument,
+    ) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if self.data.scatter.train.is_empty() {
+            ui.weak("The decision boundary is drawn for data with two input columns.");
+            return commands;
+        }
+        let classes = self.data.class_names.len().max(2);
+        if self.data.task == Task::Classification {
+            ui.horizontal(|ui| {
+                ui.label("Click adds:")
+                    .on_hover_text(View::Boundary.tooltip());
+                for class in 0..classes {
+                    let name = self
+                        .data
+                        .class_names
+                        .get(class)
+                        .cloned()
+                        .unwrap_or_else(|| format!("class {class}"));
+                    // A dot in the class's colour, then the name in the text colour, which
+                    // stays readable on the selection highlight.
+                    let (dot, _) =
+                        ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                    ui.painter()
+                        .circle_filled(dot.center(), 4.5, class_colour(class));
+                    ui.selectable_value(&mut self.choices.point_class, class, name.clone())
+                        .on_hover_text(format!(
+                            "Click on the plot to add a training point of {name}; Shift+click \
+                             adds the next class; right-click removes the nearest point."
+                        ));
+                }
+            });
+        }
+        if self.choices.point_class >= classes {
+            self.choices.point_class = 0;
+        }
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut self.choices.show_test, "Test points")
+                .on_hover_text("Show the test split, outlined.");
+            if ui
+                .checkbox(&mut self.choices.discretize, "Discretize output")
+                .on_hover_text("Colour each cell by its predicted class only.")
+                .changed()
+            {
+                self.boundary.stale = true;
+            }
+        });
+        let background = ui.visuals().extreme_bg_color;
+        if self.boundary.stale
+            && let Some(grid) = &self.data.grid
+        {
+            let image = boundary_image(grid, self.data.task, self.choices.discretize, background);
+            match &mut self.boundary.texture {
+                Some(texture) => texture.set(image, TextureOptions::LINEAR),
+                None => {
+                    self.boundary.texture = Some(ui.ctx().load_texture(
+                        "decision-boundary",
+                        image,
+                        TextureOptions::LINEAR,
+                    ));
+                }
+            }
+            self.boundary.stale = false;
+        }
+        let task = self.data.task;
+        let colour_of = move |label: f64| match task {
+            Task::Classification => class_colour(label.max(0.0) as usize),
+            Task::Regression => Color32::GRAY,
+        };
+        // A unit's map replaces the boundary while its thumbnail is hovered in the canvas.
+        let unit_texture = self
+            .hovered_unit
+            .as_ref()
+            .and_then(|(node, unit)| Some((node, unit, self.insight.texture(node, *unit)?)));
+        // Always one line here, so the plot does not jump when a unit is hovered.
+        match &unit_texture {
+            Some((node, unit, _)) => {
+                ui.label(format!(
+                    "{node}, unit {}: its output over the input plane",
+                    *unit + 1
+                ));
+            }
+            None if self.insight.show_maps && !self.insight.maps.is_empty() => {
+                ui.weak("Hover a unit's map in a node to see it here.");
+            }
+            None => {}
+        }
+        let shown_texture = unit_texture
+            .map(|(_, _, texture)| texture)
+            .or(self.boundary.texture.as_ref());
+        // A few hand-placed points are drawn large; hundreds of generated ones small.
+        let radius = if self.data.scatter.train.len() + self.data.scatter.test.len() < 60 {
+            5.0
+        } else {
+            2.5
+        };
+        let plot_top = egui::pos2(ui.min_rect().min.x, ui.cursor().min.y);
+        let response = Plot::new("decision-boundary")
+            .data_aspect(1.0)
+            .show_grid(false)
+            .allow_double_click_reset(false)
+            .show(ui, |plot| {
+                if let (Some(texture), Some(grid)) = (shown_texture, &self.data.grid) {
+                    let spec = grid.spec;
+                    let centre =
+                        PlotPoint::new(0.5 * (spec.x.0 + spec.x.1), 0.5 * (spec.y.0 + spec.y.1));
+                    let size =
+                        egui::vec2((spec.x.1 - spec.x.0) as f32, (spec.y.1 - spec.y.0) as f32);
+                    plot.image(PlotImage::new("boundary", texture.id(), centre, size));
+                }
+                let mut by_colour: PointsByColour = Default::default();
+                for (point, label) in &self.data.scatter.train {
+                    by_colour
+                        .entry(colour_of(*label).to_array())
+                        .or_default()
+                        .0
+                        .push(*point);
+                }
+                if self.choices.show_test {
+                    for (point, label) in &self.data.scatter.test {
+                        by_colour
+                            .entry(colour_of(*label).to_array())
+                            .or_default()
+                            .1
+                            .push(*point);
+                    }
+                }
+                for (rgba, (train, test)) in by_colour {
+                    let colour =
+                        Color32::from_rgba_unmultiplied(rgba[0], rgba[1], rgba[2], rgba[3]);
+                    plot.points(
+                        Points::new("training points", PlotPoints::from(train))
+                            .color(colour)
+                            .radius(radius)
+                            .filled(true),
+                    );
+                    if !test.is_empty() {
+                        plot.points(
+                            Points::new("test points", PlotPoints::from(test))
+                                .color(colour)
+                                .radius(radius + 0.5)
+                                .filled(false),
+                        );
+                    }
+                }
+            });
+        self.areas.boundary_plot = Some(response.response.rect);
+        self.areas.boundary_area = Some(egui::Rect::from_min_max(plot_top, ui.min_rect().max));
+        let add = response.response.clicked();
+        let remove = response.response.secondary_clicked();
+        if (add || remove)
+            && let Some(position) = response.response.interact_pointer_pos()
+        {
+            let point = response.transform.value_from_position(position);
+            let shift = ui.input(|i| i.modifiers.shift);
+            commands.extend(self.point_edit(document, [point.x, point.y], add, shift));
+        }
+        commands
+    }
+
+    /// The edit a click at `point` on the boundary asks for: add a point of the chosen class
+    /// (the next class with Shift), or remove the nearest point.
+    fn point_edit(
+        &self,
+        document: &GraphDocument,
+        point: [f64; 2],
+        add: bool,
+        next_class: bool,
+    ) -> Option<Command> {
+        let dataset = self.data.dataset.as_deref()?;
+        let spec = &document.dataset;
+        let classes = self.data.class_names.len().max(2);
+        let class = if next_class {
+            (self.choices.point_class + 1) % classes
+        } else {
+            self.choices.point_class
+        };
+        let outcome = if add {
+            with_point_added(spec, dataset, point, class).map(Some)
+        } else {
+            with_nearest_removed(spec, dataset, point)
+        };
+        Some(match outcome {
+            Ok(Some(next)) => Command::Edit(Edit::UpdateDataset(Box::new(next))),
+            Ok(None) => Command::Notify("There is no point left to remove.".to_owned()),
+            Err(error) => Command::Notify(format!("Cannot place points here: {error}")),
+        })
+    }
+}
