@@ -451,10 +451,24 @@ fn pytorch_export_is_a_python_file_that_runs_or_at_least_compiles() {
 #[test]
 fn export_of_an_invalid_document_names_the_problem_and_writes_nothing() {
     let dir = temporary_dir("export-invalid");
+    // A trained document, so that only the broken wire stands in the way of exporting it.
+    let trained = dir.join("trained.json");
+    let output = layerwright(&[
+        "train",
+        &example("xor.json"),
+        "--epochs",
+        "5",
+        "--out",
+        path_str(&trained),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let broken = dir.join("broken.json");
-    let text = std::fs::read_to_string(example("xor.json"))
-        .unwrap()
-        .replace("\"from\": \"input.out\"", "\"from\": \"nowhere.out\"");
+    let text = std::fs::read_to_string(&trained).unwrap();
+    assert!(
+        text.contains("\"weights\""),
+        "the document carries trained weights"
+    );
+    let text = text.replace("\"from\": \"input.out\"", "\"from\": \"nowhere.out\"");
     std::fs::write(&broken, text).unwrap();
     for format in ["json", "onnx", "pytorch"] {
         let target = dir.join(format!("model.{format}"));
@@ -467,11 +481,13 @@ fn export_of_an_invalid_document_names_the_problem_and_writes_nothing() {
             path_str(&target),
         ]);
         assert_eq!(output.status.code(), Some(1), "{format}");
+        let message = stderr(&output);
+        assert!(message.contains("broken.json"), "{message}");
         assert!(
-            stderr(&output).contains("broken.json"),
-            "{}",
-            stderr(&output)
+            message.contains("'nowhere'"),
+            "{format}: the broken wire's missing node is named: {message}"
         );
+        assert!(!message.contains("no trained weights"), "{message}");
         assert!(!target.exists());
     }
 }

@@ -216,20 +216,44 @@ fn layerwright_data_dir_names_where_autosaves_go() {
     // The variable is read from the environment, which a test may not change in its own
     // process: this test runs itself again as a child with the variable set.
     const CHILD: &str = "LAYERWRIGHT_DATA_DIR_TEST_CHILD";
+    const NAME: &str = "layerwright_data_dir_names_where_autosaves_go";
     if std::env::var_os(CHILD).is_some() {
         let expected =
             std::env::var_os(layerwright::document::recovery::DATA_DIR_VARIABLE).map(PathBuf::from);
-        assert_eq!(layerwright::document::recovery::data_dir(), expected);
+        let dir = layerwright::document::recovery::data_dir();
+        assert_eq!(dir, expected);
+        // The window autosaves there: an edit left unsaved past the interval.
+        let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
+        app.enable_recovery(dir.unwrap());
+        app.autosave_mut().unwrap().interval_secs = 2.0;
+        let mut harness = harness_with(app);
+        add_dense(&mut harness);
+        harness.run_steps(20);
         return;
     }
     let dir = temporary_dir("data-dir-variable");
-    let status = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "layerwright_data_dir_names_where_autosaves_go"])
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", NAME, "--test-threads", "1"])
         .env(CHILD, "1")
         .env(layerwright::document::recovery::DATA_DIR_VARIABLE, &dir)
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success());
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{report}");
+    // A child that ran no test (the name above out of date) would pass without checking.
+    assert!(
+        report.contains("running 1 test") && report.contains("1 passed"),
+        "the child ran this one test: {report}"
+    );
+    let written = autosaves_in(&dir);
+    assert_eq!(
+        written.len(),
+        1,
+        "the child's autosave is in the folder the variable names: {written:?}"
+    );
+    let record: AutosaveRecord =
+        serde_json::from_str(&std::fs::read_to_string(&written[0]).unwrap()).unwrap();
+    assert_eq!(record.name, "spiral.json");
 }
 
 #[test]

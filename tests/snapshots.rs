@@ -1,8 +1,11 @@
 //! Image snapshots of the default window at 1 and 2 pixels per point, rendered headless by
 //! wgpu (through Mesa's software GL where there is no GPU). Where no wgpu adapter exists the
-//! test says why and passes, unless `LAYERWRIGHT_REQUIRE_SNAPSHOTS=1` (set by `.ci/run`).
+//! test says why in `cargo test`'s output (not only under `--nocapture`) and passes, unless
+//! `LAYERWRIGHT_REQUIRE_SNAPSHOTS=1` (set by `.ci/run`).
 //! `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` rewrites the images in `tests/snapshots/`.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
+
+use std::io::Write;
 
 use egui_kittest::Harness;
 use egui_kittest::wgpu::WgpuTestRenderer;
@@ -32,7 +35,12 @@ fn snapshot_default_window(pixels_per_point: f32, name: &str) {
                 !required,
                 "snapshots are required but cannot render: {reason}"
             );
-            println!("skipping the {name} snapshot: {reason}");
+            // Straight to the process's standard error, past the test harness's capture, so
+            // a plain `cargo test` says that the snapshot was skipped, and why.
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED: the {name} image snapshot was not compared: {reason}"
+            );
             return;
         }
     };

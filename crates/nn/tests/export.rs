@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use layerwright_nn::compile::{compile, compile_trained, load_dataset};
-use layerwright_nn::export::{ExportError, domain_samples, onnx::to_onnx, verify_onnx};
+use layerwright_nn::export::{
+    ExportError, domain_samples, engine_outputs, onnx::to_onnx, verify_onnx,
+};
 use layerwright_nn::graph::GraphDocument;
 use layerwright_nn::graph::io::load_document;
 use layerwright_nn::inference::TrainedModel;
@@ -95,9 +97,31 @@ fn a_file_that_disagrees_with_the_engine_is_reported_with_the_row_and_the_values
     let bytes = to_onnx(&other, "other").unwrap();
     let inputs = domain_samples(&model, Some(&dataset), 100, 3);
     match verify_onnx(&bytes, &model, inputs.view()) {
-        Err(ExportError::Mismatch { row, allowed, .. }) => {
-            assert!(row >= 1);
-            assert!(allowed >= 1e-5);
+        Err(ExportError::Mismatch {
+            row,
+            column,
+            expected,
+            exported,
+            allowed,
+        }) => {
+            // The report is the first disagreeing value, with the engine's and the other
+            // network's numbers at that row and column.
+            let ours = engine_outputs(&model, inputs.view()).unwrap();
+            let theirs = engine_outputs(&other, inputs.view()).unwrap();
+            let at = (row - 1, column - 1);
+            assert_eq!(expected, ours[at]);
+            assert!(
+                (exported - theirs[at]).abs() < 1e-5,
+                "{exported} vs {}",
+                theirs[at]
+            );
+            assert_eq!(allowed, 1e-5 * expected.abs().max(1.0));
+            assert!((exported - expected).abs() > allowed);
+            let first = ours
+                .indexed_iter()
+                .find(|(index, v)| (theirs[*index] - **v).abs() > 1e-5 * v.abs().max(1.0))
+                .map(|(index, _)| index);
+            assert_eq!(first, Some(at), "the first disagreeing value, row by row");
         }
         other => panic!("expected a mismatch, got {other:?}"),
     }

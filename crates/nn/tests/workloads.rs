@@ -142,3 +142,27 @@ fn the_training_order_is_the_splitmix_permutation_of_the_playground_spiral() {
         assert_eq!(workload.labels[k], label);
     }
 }
+
+#[test]
+fn the_f32_mode_computes_in_f32_and_differs_from_f64_by_more_than_f64_rounding() {
+    let workload = Workload::from_json(WORKLOAD_A).unwrap();
+    let mut single = session(&workload, Precision::F32);
+    let mut double = session(&workload, Precision::F64);
+    single.run_epochs(10).unwrap();
+    double.run_epochs(10).unwrap();
+    // Every weight of the f32 run is an f32 number; the f64 run's are not.
+    let is_f32 = |v: f64| f64::from(v as f32) == v;
+    let single_weights = single.parameters();
+    let double_weights = double.parameters();
+    assert!(single_weights.tensors.iter().flatten().all(|&v| is_f32(v)));
+    assert!(!double_weights.tensors.iter().flatten().all(|&v| is_f32(v)));
+    // Ten epochs of f32 arithmetic move the loss by about 1e-8 relative; f64 rounding alone
+    // would move it by about 1e-15.
+    let loss = |s: &mut Session| s.evaluate(&workload.samples).unwrap().loss;
+    let (l32, l64) = (loss(&mut single), loss(&mut double));
+    let relative = (l32 - l64).abs() / l64.abs();
+    assert!(
+        relative > 1e-12 && relative < 1e-5,
+        "f32 {l32} against f64 {l64}: relative difference {relative:e}"
+    );
+}
