@@ -1,6 +1,7 @@
 //! The command line as scripts see it: output formats, exit codes and error lines.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -379,16 +380,30 @@ fn onnx_export_writes_a_file_that_tract_checked() {
     }
 }
 
+/// The numbers of a CSV text's lines (the header and text cells such as class names left out).
+fn numbers_by_line(text: &str) -> Vec<Vec<f64>> {
+    text.lines()
+        .map(|line| {
+            line.split(',')
+                .filter_map(|cell| cell.trim().parse::<f64>().ok())
+                .collect::<Vec<f64>>()
+        })
+        .filter(|numbers| !numbers.is_empty())
+        .collect()
+}
+
 #[test]
-fn pytorch_export_is_a_python_file_that_runs_or_at_least_compiles() {
+fn pytorch_export_predicts_what_predict_does_where_torch_runs_and_compiles_elsewhere() {
     let dir = temporary_dir("export-pytorch");
     let with_torch = torch_available();
-    println!(
+    // Said past the test harness's capture, so a plain `cargo test` shows which check ran.
+    let _ = writeln!(
+        std::io::stderr(),
         "{}",
         if with_torch {
-            "PyTorch is installed: running the exported files against the engine"
+            "PyTorch is installed: each exported file's predictions are compared with `layerwright predict`"
         } else {
-            "PyTorch is not installed: compiling the exported files with python3 -m py_compile"
+            "NOTE: PyTorch is not installed: the exported files are only compiled (python3 -m py_compile), not run"
         }
     );
     for name in layerwright::examples::EXAMPLES.iter().map(|e| e.file_name) {
@@ -421,30 +436,57 @@ fn pytorch_export_is_a_python_file_that_runs_or_at_least_compiles() {
         assert!(text.contains("class Network(nn.Module):"));
         assert!(text.contains("def preprocess(raw: torch.Tensor)"));
         assert!(text.contains("if __name__ == '__main__':"));
-        let check = if with_torch {
-            // The file runs on a row of the raw columns it expects.
-            let document = layerwright_nn::graph::io::load_document(&trained).unwrap();
-            let columns = document.weights.unwrap().data.raw_feature_names.len();
-            let row: Vec<String> = (0..columns).map(|i| format!("0.{}", i + 1)).collect();
-            let input = dir.join("rows.csv");
-            std::fs::write(&input, format!("{}\n", row.join(","))).unwrap();
-            std::process::Command::new("python3")
-                .arg(&target)
-                .arg(&input)
-                .output()
-                .unwrap()
-        } else {
-            std::process::Command::new("python3")
+        if !with_torch {
+            let check = std::process::Command::new("python3")
                 .args(["-m", "py_compile"])
                 .arg(&target)
                 .output()
-                .unwrap()
-        };
+                .unwrap();
+            assert!(
+                check.status.success(),
+                "{name}: {}",
+                String::from_utf8_lossy(&check.stderr)
+            );
+            continue;
+        }
+        // Three rows of the raw columns the model expects, with a header.
+        let document = layerwright_nn::graph::io::load_document(&trained).unwrap();
+        let columns = document.weights.unwrap().data.raw_feature_names;
+        let mut rows = vec![columns.join(",")];
+        for r in 0..3 {
+            let row: Vec<String> = (0..columns.len())
+                .map(|c| format!("{:.2}", 0.1 * (c + 1) as f64 - 0.3 * r as f64))
+                .collect();
+            rows.push(row.join(","));
+        }
+        let input = dir.join("rows.csv");
+        std::fs::write(&input, rows.join("\n") + "\n").unwrap();
+        let script = std::process::Command::new("python3")
+            .arg(&target)
+            .arg(&input)
+            .output()
+            .unwrap();
         assert!(
-            check.status.success(),
+            script.status.success(),
             "{name}: {}",
-            String::from_utf8_lossy(&check.stderr)
+            String::from_utf8_lossy(&script.stderr)
         );
+        let predicted = layerwright(&["predict", path_str(&trained), path_str(&input)]);
+        assert_eq!(predicted.status.code(), Some(0), "{}", stderr(&predicted));
+        let from_torch = numbers_by_line(&String::from_utf8_lossy(&script.stdout));
+        let from_engine = numbers_by_line(&stdout(&predicted));
+        assert_eq!(from_torch.len(), 3, "{name}: one line per row");
+        assert_eq!(from_engine.len(), 3, "{name}: one line per row");
+        for (torch_row, engine_row) in from_torch.iter().zip(&from_engine) {
+            // The script prints the probabilities (or values) the engine lists last.
+            let engine_tail = &engine_row[engine_row.len() - torch_row.len()..];
+            for (t, e) in torch_row.iter().zip(engine_tail) {
+                assert!(
+                    (t - e).abs() <= 1e-4 * e.abs().max(1.0),
+                    "{name}: PyTorch {torch_row:?} against the engine {engine_row:?}"
+                );
+            }
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! The node editor driven headless through egui_kittest, as a person would use it: palette
-//! buttons, keys, the inspector's labelled fields. Wires are made through commands (pins are
-//! painted, not in the accessibility tree).
+//! buttons, keys, the inspector's labelled fields, clicks on nodes and wires dragged from
+//! pin to pin with pointer events (the editor reports where it drew each pin).
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
 use egui::{Key, Modifiers};
@@ -277,6 +277,62 @@ fn a_network_is_built_from_an_empty_canvas_by_keyboard_alone() {
     assert_eq!(harness.state().editor().selected, ["dense1"]);
 }
 
+/// Presses the primary button at `from`, moves to `to` in steps, and releases it there.
+fn drag(harness: &mut Harness<'_, LayerwrightApp>, from: egui::Pos2, to: egui::Pos2) {
+    let button = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    harness.event(egui::Event::PointerMoved(from));
+    harness.run_steps(1);
+    harness.event(button(from, true));
+    harness.run_steps(1);
+    for step in 1..=8 {
+        harness.event(egui::Event::PointerMoved(from.lerp(to, step as f32 / 8.0)));
+        harness.run_steps(1);
+    }
+    harness.event(button(to, false));
+    harness.run_steps(3);
+}
+
+/// Clicks node `id` where the editor drew it (holding `modifiers`).
+fn click_node(harness: &mut Harness<'_, LayerwrightApp>, id: &str, modifiers: Modifiers) {
+    let rect = harness.state().editor().node_screen_rect(id).unwrap();
+    let pos = rect.center_top() + egui::vec2(0.0, 8.0);
+    harness.event(egui::Event::PointerMoved(pos));
+    harness.run_steps(1);
+    for pressed in [true, false] {
+        harness.event_modifiers(
+            egui::Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers,
+            },
+            modifiers,
+        );
+    }
+    harness.run_steps(2);
+}
+
+/// Drags a wire from `from`'s output pin to `to`'s input pin `port`.
+fn drag_wire(harness: &mut Harness<'_, LayerwrightApp>, from: &str, to: &str, port: usize) {
+    let editor = harness.state().editor();
+    let start = editor.pin_screen_position(from, None).unwrap();
+    let end = editor.pin_screen_position(to, Some(port)).unwrap();
+    drag(harness, start, end);
+}
+
+fn edges(harness: &Harness<'_, LayerwrightApp>) -> Vec<(String, String)> {
+    document(harness)
+        .edges
+        .iter()
+        .map(|e| (e.from.clone(), e.to.clone()))
+        .collect()
+}
+
 #[test]
 fn a_network_is_built_from_an_empty_canvas_by_mouse_alone() {
     let mut harness = harness();
@@ -287,24 +343,47 @@ fn a_network_is_built_from_an_empty_canvas_by_mouse_alone() {
         harness.run_steps(2);
     }
     assert_eq!(ids(&harness), ["input1", "dense1", "output1"]);
-    // Wires are dragged between pins; the canvas turns each drag into this command.
-    apply(
-        &mut harness,
-        Edit::Connect {
-            from: "input1".into(),
-            to: "dense1".into(),
-            port: "in".into(),
-        },
+    // Nodes are selected by clicking them, Shift+click adds to the selection.
+    click_node(&mut harness, "dense1", Modifiers::NONE);
+    assert_eq!(harness.state().editor().selected, ["dense1"]);
+    click_node(&mut harness, "output1", Modifiers::SHIFT);
+    assert_eq!(harness.state().editor().selected, ["dense1", "output1"]);
+    // Wires are dragged from an output pin to an input pin.
+    drag_wire(&mut harness, "input1", "dense1", 0);
+    drag_wire(&mut harness, "dense1", "output1", 0);
+    assert_eq!(
+        edges(&harness),
+        [
+            ("input1.out".to_owned(), "dense1.in".to_owned()),
+            ("dense1.out".to_owned(), "output1.in".to_owned())
+        ]
     );
-    apply(
-        &mut harness,
-        Edit::Connect {
-            from: "dense1".into(),
-            to: "output1".into(),
-            port: "in".into(),
-        },
-    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while harness.state().network().is_compiling() {
+        assert!(std::time::Instant::now() < deadline);
+        harness.run_steps(1);
+    }
+    harness.run_steps(2);
     harness.get_by_label("valid");
+}
+
+#[test]
+fn a_wire_dragged_into_a_cycle_is_refused_by_the_pointer_and_changes_nothing() {
+    let mut harness = harness();
+    // The spiral: input → hidden1 → hidden2 → output.
+    let before = document(&harness);
+    drag_wire(&mut harness, "hidden2", "hidden1", 0);
+    harness.get_by_label(
+        "Refused: 'hidden1' already feeds 'hidden2', so this wire would make a cycle.",
+    );
+    assert_eq!(document(&harness), before, "the graph is unchanged");
+    drag_wire(&mut harness, "hidden1", "hidden1", 0);
+    harness.get_by_label("A node cannot feed itself.");
+    assert_eq!(document(&harness), before, "the graph is unchanged");
+    assert!(
+        !harness.state().editor().document.can_undo(),
+        "no undo step either"
+    );
 }
 
 #[test]

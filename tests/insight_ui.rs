@@ -221,13 +221,47 @@ fn digits_show_test_images_with_their_predicted_labels() {
     run_until(&mut harness, "predictions", |app| {
         !app.training().views().test_predictions.is_empty()
     });
-    let predictions = harness.state().training().views().test_predictions.len();
-    assert_eq!(predictions, 359, "a fifth of 1797 digits, stratified");
-    harness.get_by_label("Mistakes only");
+    harness.run_steps(2);
+    // The true class of each test digit, from the compiled data.
+    let compiled = harness.state().network().compiled().unwrap().clone();
+    let graph = compiled.graph.as_ref().unwrap();
+    let dataset = compiled.dataset.as_ref().unwrap();
+    let names = &graph.data.description.class_names;
+    let truth: Vec<usize> = graph
+        .data
+        .test_indices
+        .iter()
+        .map(|&i| layerwright_nn::data::class_index(dataset.targets[i]).unwrap())
+        .collect();
+    let predictions = harness.state().training().views().test_predictions.clone();
+    assert_eq!(predictions.len(), 359, "a fifth of 1797 digits, stratified");
+    let mistakes: Vec<usize> = (0..truth.len())
+        .filter(|&i| predictions[i] != truth[i])
+        .collect();
+    harness.get_by_label_contains(&format!(
+        "359 test images, {} misclassified.",
+        mistakes.len()
+    ));
+    // Under the first image, its predicted class.
+    let first = harness.get_all_by_label(&names[predictions[0]]).count();
+    assert!(
+        first >= 1,
+        "the first image's label {}",
+        names[predictions[0]]
+    );
+    // Mistakes only: each shown image is labelled "predicted (true)".
+    harness.get_by_label("Mistakes only").click();
+    harness.run_steps(2);
+    if let Some(&wrong) = mistakes.first() {
+        harness.get_by_label(&format!(
+            "{} ({})",
+            names[predictions[wrong]], names[truth[wrong]]
+        ));
+    }
 }
 
 #[test]
-fn a_plot_saved_as_png_is_cropped_and_written_where_the_person_says() {
+fn a_screenshot_is_cropped_to_the_plot_rectangle_and_written_where_the_path_is_typed() {
     let mut harness = harness_on("spiral.json");
     // A 40×30 "screenshot": left half red, right half blue.
     let image = egui::ColorImage::new(
@@ -278,5 +312,116 @@ fn a_plot_saved_as_png_is_cropped_and_written_where_the_person_says() {
     assert_eq!(&pixels[0..4], &[255, 0, 0, 255]);
     assert_eq!(&pixels[4 * 19..4 * 20], &[0, 0, 255, 255]);
     assert!(!harness.state().has_pending_file());
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
+/// The average colour of `image` (RGBA bytes) over the pixels `[x0, x1) × [y0, y1)`.
+fn average(pixel: impl Fn(u32, u32) -> [u8; 4], x: (u32, u32), y: (u32, u32)) -> [f64; 3] {
+    let mut sum = [0.0; 3];
+    let mut count = 0.0;
+    for py in y.0..y.1 {
+        for px in x.0..x.1 {
+            let p = pixel(px, py);
+            for channel in 0..3 {
+                sum[channel] += f64::from(p[channel]);
+            }
+            count += 1.0;
+        }
+    }
+    sum.map(|s| s / count)
+}
+
+#[test]
+fn hidden_units_draw_their_maps_in_their_nodes_pixel_for_pixel() {
+    let Some(mut harness) = common::rendered_harness_on("spiral.json") else {
+        return;
+    };
+    run_until(&mut harness, "unit maps", |app| {
+        app.training().has_unit_maps()
+    });
+    harness.run_steps(3);
+    let frame = harness.render().unwrap();
+    let background = harness.ctx.global_style().visuals.extreme_bg_color;
+    let maps = harness.state().training().insight.maps["hidden1"].clone();
+    assert_eq!(maps.len(), 8);
+    for (unit, map) in maps.iter().enumerate() {
+        // Where the thumbnail is drawn, the window shows the map's colours: the thumbnail's
+        // average colour is the map image's (up to filtering and rounding).
+        let on_canvas = harness
+            .get_by_label(&format!("hidden1, unit {} map", unit + 1))
+            .rect();
+        let rect = harness.state().editor().canvas_transform() * on_canvas;
+        let shown = average(
+            |x, y| frame.get_pixel(x, y).0,
+            (rect.min.x.ceil() as u32 + 1, rect.max.x.floor() as u32 - 1),
+            (rect.min.y.ceil() as u32 + 1, rect.max.y.floor() as u32 - 1),
+        );
+        let image = map.image(background);
+        let expected = average(
+            |x, y| image.pixels[y as usize * image.size[0] + x as usize].to_array(),
+            (0, image.size[0] as u32),
+            (0, image.size[1] as u32),
+        );
+        for channel in 0..3 {
+            assert!(
+                (shown[channel] - expected[channel]).abs() < 8.0,
+                "hidden1 unit {}: drawn {shown:?}, its map {expected:?}",
+                unit + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn save_png_writes_the_decision_boundary_as_drawn() {
+    let Some(mut harness) = common::rendered_harness_on("spiral.json") else {
+        return;
+    };
+    run_until(&mut harness, "the first boundary", |app| {
+        app.training().has_boundary()
+    });
+    harness.run_steps(3);
+    let area = harness.state().training().boundary_plot_rect().unwrap();
+    // The views' Save PNG… (the curves have one too: the second is the views').
+    let buttons: Vec<_> = harness.get_all_by_label("Save PNG…").collect();
+    assert_eq!(buttons.len(), 2);
+    buttons[1].click();
+    // The window asks for a screenshot, crops it to the plot, and asks where to save it.
+    run_until(&mut harness, "the path field", |app| {
+        matches!(app.modal(), Some(Modal::PathPrompt(_)))
+    });
+    assert_eq!(
+        harness.get_by_label("Path").value().as_deref(),
+        Some("decision-boundary.png")
+    );
+    let folder = std::env::temp_dir().join(format!("layerwright-save-png-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join("boundary.png");
+    harness.get_by_label("Path").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label("Path")
+        .type_text(&path.display().to_string());
+    harness.run_steps(1);
+    harness.get_by_label("Save").click();
+    harness.run_steps(2);
+    let bytes = std::fs::read(&path).unwrap();
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    // The plot with its axes, at one pixel per point; it covers at least the plot itself.
+    assert!(info.width as f32 >= area.width() - 1.0 && info.height as f32 >= area.height() - 1.0);
+    // It shows both classes' points: many pixels in each class colour.
+    for class in 0..2 {
+        let colour = layerwright::theme::class_colour(class).to_array();
+        let near = pixels
+            .chunks_exact(4)
+            .filter(|p| (0..3).all(|c| (i32::from(p[c]) - i32::from(colour[c])).abs() < 12))
+            .count();
+        assert!(near > 100, "class {class}: {near} pixels in its colour");
+    }
     std::fs::remove_dir_all(&folder).unwrap();
 }

@@ -34,3 +34,40 @@ pub fn run_until(
     }
     harness.run_steps(1);
 }
+
+/// The window on `example` drawn by wgpu (through Mesa's software GL where there is no GPU),
+/// so a test can look at its pixels; `None`, with the reason said in `cargo test`'s output,
+/// where no adapter exists (CI requires one: `LAYERWRIGHT_REQUIRE_SNAPSHOTS=1`).
+#[allow(dead_code)] // each test file compiles this module; not all of them render
+pub fn rendered_harness_on(example: &str) -> Option<Harness<'static, LayerwrightApp>> {
+    use std::io::Write;
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let renderer = std::panic::catch_unwind(egui_kittest::wgpu::WgpuTestRenderer::new);
+    std::panic::set_hook(previous_hook);
+    let renderer = match renderer {
+        Ok(renderer) => renderer,
+        Err(_) => {
+            let required = std::env::var("LAYERWRIGHT_REQUIRE_SNAPSHOTS").is_ok_and(|v| v == "1");
+            assert!(
+                !required,
+                "rendering is required but no wgpu adapter exists"
+            );
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED: a test that looks at pixels: no wgpu adapter exists here"
+            );
+            return None;
+        }
+    };
+    let app = LayerwrightApp::new(OpenedDocument::example(example));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .renderer(renderer)
+        .build_ui_state(|ui, app: &mut LayerwrightApp| app.show(ui), app);
+    harness.run_steps(3);
+    run_until(&mut harness, "the first compile", |app| {
+        !app.network().is_compiling() && app.network().compiled().is_some()
+    });
+    Some(harness)
+}

@@ -51,6 +51,10 @@ struct CanvasView {
     transform: egui::emath::TSTransform,
     fit_requested: bool,
     rect: egui::Rect,
+    /// Each node's rectangle in the last frame (canvas coordinates).
+    node_rects: Vec<(String, egui::Rect)>,
+    /// Each pin's rectangle in the last frame (canvas coordinates).
+    pins: viewer::PinPlaces,
 }
 
 /// The editor's state beside the document: the canvas view, selection, clipboard and caches.
@@ -104,6 +108,8 @@ impl Editor {
                 transform: egui::emath::TSTransform::IDENTITY,
                 fit_requested: true,
                 rect: egui::Rect::NOTHING,
+                node_rects: Vec::new(),
+                pins: viewer::PinPlaces::default(),
             },
         }
     }
@@ -116,6 +122,32 @@ impl Editor {
     /// Shows `diagnostics`, from the compile of the current (or a recent) revision.
     pub fn set_diagnostics(&mut self, diagnostics: Diagnostics) {
         self.diagnostics = diagnostics;
+    }
+
+    /// The canvas-to-screen transform of the last frame (the canvas is panned and zoomed):
+    /// what is drawn at canvas point `p` appears at `transform * p` in the window.
+    pub fn canvas_transform(&self) -> egui::emath::TSTransform {
+        self.view.transform
+    }
+
+    /// Where node `id` was drawn in the last frame, on the screen.
+    pub fn node_screen_rect(&self, id: &str) -> Option<egui::Rect> {
+        self.view
+            .node_rects
+            .iter()
+            .find(|(node, _)| node == id)
+            .map(|(_, rect)| self.view.transform * *rect)
+    }
+
+    /// Where a pin was drawn in the last frame, on the screen: node `id`'s input `input`,
+    /// or its output with `None`.
+    pub fn pin_screen_position(&self, id: &str, input: Option<usize>) -> Option<egui::Pos2> {
+        self.view
+            .pins
+            .borrow()
+            .iter()
+            .find(|((node, port), _)| node == id && *port == input)
+            .map(|(_, rect)| self.view.transform * rect.center())
     }
 
     /// This editor's id and its document's revision: equal pairs mean an unchanged document.
@@ -290,9 +322,11 @@ impl Editor {
             selected: &self.selected,
             highlighted: &self.highlighted,
             node_rects: Vec::new(),
+            pins: std::rc::Rc::clone(&self.view.pins),
             insight,
             hovered_unit: None,
         };
+        self.view.pins.borrow_mut().clear();
         self.view.rect = ui.available_rect_before_wrap();
         let response = widget.show(&mut self.snarl, &mut viewer, ui);
         let refusal = viewer.refusal.take();
@@ -302,6 +336,7 @@ impl Editor {
             self.notify(ui.ctx(), text, None);
         }
         self.update_selection(ui, &widget, &response, &node_rects);
+        self.view.node_rects = node_rects;
         // A finished drag moves nodes in the document, as one undo step.
         let dragging = ui.ctx().input(|i| i.pointer.any_down());
         if !dragging {

@@ -25,8 +25,10 @@ pub struct GraphViewer<'a> {
     pub selected: &'a [String],
     /// The ids of nodes a lesson points at, drawn with a thick outline.
     pub highlighted: &'a [String],
-    /// Each drawn node's id and screen rectangle, in drawing order.
+    /// Each drawn node's id and rectangle (canvas coordinates), in drawing order.
     pub node_rects: Vec<(String, Rect)>,
+    /// Where each pin was drawn (canvas coordinates), filled in as snarl places them.
+    pub pins: PinPlaces,
     /// Unit maps and weights to draw inside nodes.
     pub insight: &'a crate::network::views::units::NodeInsight,
     /// The unit whose map the pointer is over: `(node id, unit)`.
@@ -61,8 +63,44 @@ impl GraphViewer<'_> {
         }
     }
 
-    fn pin(ui: &Ui, connected: bool) -> PinInfo {
-        crate::canvas::wire_pin(ui, connected)
+    fn pin(&self, ui: &Ui, connected: bool, key: PinKey) -> PlacedPin {
+        PlacedPin {
+            info: crate::canvas::wire_pin(ui, connected),
+            key,
+            places: std::rc::Rc::clone(&self.pins),
+        }
+    }
+}
+
+/// Which pin: the node's id and, for an input, its index (`None`: the output).
+pub type PinKey = (String, Option<usize>);
+
+/// Where the pins were drawn in the last frame, shared with the pins while snarl places them.
+pub type PinPlaces = std::rc::Rc<std::cell::RefCell<Vec<(PinKey, Rect)>>>;
+
+/// The canvas's pin, which remembers where snarl put it (so that the pins can be found:
+/// by the window tests, which drag wires between them).
+pub struct PlacedPin {
+    info: PinInfo,
+    key: PinKey,
+    places: PinPlaces,
+}
+
+impl SnarlPin for PlacedPin {
+    fn pin_rect(&self, x: f32, y0: f32, y1: f32, size: f32) -> Rect {
+        let rect = self.info.pin_rect(x, y0, y1, size);
+        self.places.borrow_mut().push((self.key.clone(), rect));
+        rect
+    }
+
+    fn draw(
+        self,
+        snarl_style: &egui_snarl::ui::SnarlStyle,
+        style: &egui::Style,
+        rect: Rect,
+        painter: &egui::Painter,
+    ) -> egui_snarl::ui::PinWireInfo {
+        self.info.draw(snarl_style, style, rect, painter)
     }
 }
 
@@ -199,16 +237,28 @@ impl SnarlViewer<String> for GraphViewer<'_> {
             ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             ui.weak(format!("in{}", pin.id.input));
         }
-        Self::pin(ui, connected)
+        let key = (
+            Self::id_of(snarl, pin.id.node)
+                .unwrap_or_default()
+                .to_owned(),
+            Some(pin.id.input),
+        );
+        self.pin(ui, connected, key)
     }
 
     fn show_output(
         &mut self,
         pin: &OutPin,
         ui: &mut Ui,
-        _snarl: &mut Snarl<String>,
+        snarl: &mut Snarl<String>,
     ) -> impl SnarlPin + 'static {
-        Self::pin(ui, !pin.remotes.is_empty())
+        let key = (
+            Self::id_of(snarl, pin.id.node)
+                .unwrap_or_default()
+                .to_owned(),
+            None,
+        );
+        self.pin(ui, !pin.remotes.is_empty(), key)
     }
 
     fn has_body(&mut self, _node: &String) -> bool {

@@ -246,6 +246,14 @@ fn thumbnails_ui(
                             egui::StrokeKind::Outside,
                         );
                     }
+                    // Named for screen readers (and the window tests).
+                    response.widget_info(|| {
+                        egui::WidgetInfo::labeled(
+                            egui::WidgetType::Image,
+                            true,
+                            format!("{node}, unit {} map", unit + 1),
+                        )
+                    });
                     response.on_hover_text(format!(
                         "{node}, unit {}: its output over the input plane \
                          (orange negative, blue positive). Shown large in the plot below.",
