@@ -190,7 +190,9 @@ impl LayerwrightApp {
 
     /// Whether the document has changes not yet saved.
     pub fn is_dirty(&self) -> bool {
-        self.file.is_dirty(self.network.editor.document.document())
+        let editor = &self.network.editor;
+        self.file
+            .is_dirty(editor.version(), editor.document.document())
     }
 
     /// The window title: file name, a dot when unsaved, the app.

@@ -60,7 +60,8 @@ impl LayerwrightApp {
             .expression
             .is_dirty()
             .then(|| (self.expression.name.as_str(), self.expression.document()));
-        let dirty = self.file.is_dirty(document) || expression.is_some();
+        let version = self.network.editor.version();
+        let dirty = self.file.is_dirty(version, document) || expression.is_some();
         let unsaved = Unsaved {
             document,
             name: &self.file.name,

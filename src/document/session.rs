@@ -53,6 +53,9 @@ pub struct FileSession {
     /// The name shown in the title.
     pub name: String,
     saved: GraphDocument,
+    /// The last answer of [`FileSession::is_dirty`] and the editor version it was for: the
+    /// documents are compared once per revision, not every frame.
+    answered: std::cell::Cell<Option<((u64, u64), bool)>>,
 }
 
 impl FileSession {
@@ -62,16 +65,27 @@ impl FileSession {
             path,
             name,
             saved: document.clone(),
+            answered: std::cell::Cell::new(None),
         }
     }
 
-    /// Whether `current` differs from what was last loaded or saved.
-    pub fn is_dirty(&self, current: &GraphDocument) -> bool {
-        *current != self.saved
+    /// Whether `current`, at editor `version` (its id and revision), differs from what was
+    /// last loaded or saved. An edit undone is not a change: the documents are compared,
+    /// once per version.
+    pub fn is_dirty(&self, version: (u64, u64), current: &GraphDocument) -> bool {
+        if let Some((seen, dirty)) = self.answered.get()
+            && seen == version
+        {
+            return dirty;
+        }
+        let dirty = *current != self.saved;
+        self.answered.set(Some((version, dirty)));
+        dirty
     }
 
     /// Records that `document` is now what `path` holds.
     pub fn mark_saved(&mut self, document: &GraphDocument, path: &Path) {
+        self.answered.set(None);
         self.saved = document.clone();
         self.path = Some(path.to_path_buf());
         self.name = file_name(path);

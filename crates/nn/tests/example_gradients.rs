@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use layerwright_nn::compile::{compile, load_dataset};
-use layerwright_nn::gradient_check::gradient_check;
+use layerwright_nn::gradient_check::{gradient_check, gradient_check_while};
 use layerwright_nn::graph::io::load_document;
 use ndarray::{Axis, Slice};
 
@@ -59,4 +59,62 @@ fn every_example_network_passes_the_gradient_check() {
         println!("{}: largest relative error {worst:.1e}", path.display());
         assert!(worst < 1e-6, "{}: {worst:e}", path.display());
     }
+}
+
+#[test]
+fn a_check_reports_its_progress_and_stops_when_asked() {
+    let path = network_examples()
+        .into_iter()
+        .find(|p| p.ends_with("xor.json"))
+        .unwrap();
+    let document = load_document(&path).unwrap();
+    let dataset = load_dataset(&document.dataset, path.parent()).unwrap();
+    let compiled = compile(&document, &dataset).unwrap();
+    let total = compiled.architecture.parameter_count();
+    let rows = Slice::from(0..1);
+    let inputs = compiled.data.train.inputs.slice_axis(Axis(0), rows);
+    let targets = compiled.data.train.targets.slice_axis(Axis(0), rows);
+    // Every parameter is reported before it is nudged: 0, 1, …, total − 1 of `total`.
+    let seen = std::cell::RefCell::new(Vec::new());
+    let finished = gradient_check_while(
+        &compiled.architecture,
+        &compiled.initial,
+        inputs,
+        targets,
+        None,
+        &|done, of| {
+            seen.borrow_mut().push((done, of));
+            true
+        },
+    )
+    .unwrap();
+    let expected: Vec<(usize, usize)> = (0..total).map(|done| (done, total)).collect();
+    assert_eq!(*seen.borrow(), expected);
+    let whole = gradient_check(
+        &compiled.architecture,
+        &compiled.initial,
+        inputs,
+        targets,
+        None,
+    );
+    assert_eq!(finished, whole, "the same check as without progress");
+    // Told to stop after three parameters, it stops there and returns nothing.
+    let asked = std::cell::Cell::new(0);
+    let stopped = gradient_check_while(
+        &compiled.architecture,
+        &compiled.initial,
+        inputs,
+        targets,
+        None,
+        &|done, _| {
+            asked.set(asked.get() + 1);
+            done < 3
+        },
+    );
+    assert!(stopped.is_none());
+    assert_eq!(
+        asked.get(),
+        4,
+        "asked before each of the first three, then told to stop"
+    );
 }
