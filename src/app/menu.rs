@@ -209,8 +209,27 @@ impl LayerwrightApp {
         }
         let valid = self.network.editor.diagnostics().is_valid();
         if self.network.is_compiling() {
+            ui.spinner();
             ui.weak("checking…")
                 .on_hover_text("The graph is being compiled against its data.");
+            if ui
+                .small_button("Cancel")
+                .on_hover_text(
+                    "Stop checking (a very large data file, say); the graph stays unchecked.",
+                )
+                .clicked()
+            {
+                self.network.cancel_compile();
+            }
+        } else if self.network.compile_cancelled() {
+            ui.weak("not checked");
+            if ui
+                .small_button("Check again")
+                .on_hover_text("Compile the graph against its data again.")
+                .clicked()
+            {
+                self.network.check_again();
+            }
         } else if valid {
             ui.weak("valid");
         } else {

@@ -229,6 +229,7 @@ impl StepThrough {
             return Vec::new();
         }
         if self.result.is_none() {
+            let mut cancel = false;
             egui::Window::new("Step through one example")
                 .default_pos(egui::pos2(880.0, 60.0))
                 .default_width(360.0)
@@ -237,7 +238,15 @@ impl StepThrough {
                         ui.spinner();
                         ui.label("Computing the forward and backward pass…");
                     });
+                    cancel = ui
+                        .button("Cancel")
+                        .on_hover_text("Stop and close the window.")
+                        .clicked();
                 });
+            if cancel {
+                self.open = false;
+                self.job = None;
+            }
             return Vec::new();
         }
         let mut open = true;

@@ -102,6 +102,7 @@ pub struct CompileCache {
     /// The last data set loaded, by its key.
     dataset: Option<(String, Result<Arc<Dataset>, String>)>,
     compiles: u64,
+    cancelled: bool,
 }
 
 impl CompileCache {
@@ -119,6 +120,7 @@ impl CompileCache {
         }
         self.wanted = Some(key.clone());
         self.compiles += 1;
+        self.cancelled = false;
         let data_key = dataset_key(document, base_dir);
         let cached = self
             .dataset
@@ -171,6 +173,36 @@ impl CompileCache {
         self.current.as_ref()
     }
 
+    /// Stops waiting for the compile under way (a huge data file, say): the graph counts as
+    /// unchecked, with a message saying so, until it changes or [`CompileCache::retry`].
+    pub fn cancel(&mut self) {
+        if self.job.take().is_none() {
+            return;
+        }
+        let message = "Checking was cancelled: change the graph, or choose Check again.";
+        self.current = Some(Arc::new(Compiled {
+            generation: self.compiles,
+            key: self.wanted.clone().unwrap_or_default(),
+            dataset: Err(message.to_owned()),
+            graph: Err(message.to_owned()),
+            diagnostics: Diagnostics {
+                general_errors: vec![message.to_owned()],
+                ..Diagnostics::default()
+            },
+        }));
+        self.cancelled = true;
+    }
+
+    /// Whether the last compile was cancelled.
+    pub fn was_cancelled(&self) -> bool {
+        self.cancelled
+    }
+
+    /// Forgets the last request, so the next [`CompileCache::request`] compiles again.
+    pub fn retry(&mut self) {
+        self.wanted = None;
+    }
+
     /// Whether a compile is under way.
     pub fn is_busy(&self) -> bool {
         self.job.is_some()
@@ -180,5 +212,73 @@ impl CompileCache {
     /// learning-rate changes not at all.
     pub fn compile_count(&self) -> u64 {
         self.compiles
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    fn xor() -> GraphDocument {
+        let text = crate::examples::example("xor.json").unwrap().text;
+        layerwright_nn::graph::io::parse_document(text, "xor.json").unwrap()
+    }
+
+    fn finish(cache: &mut CompileCache) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !cache.poll() {
+            assert!(Instant::now() < deadline, "the compile did not finish");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    #[test]
+    fn the_same_structure_compiles_once_and_live_settings_never() {
+        let mut document = xor();
+        let mut cache = CompileCache::default();
+        cache.request(&document, None, || {});
+        finish(&mut cache);
+        assert!(cache.current().unwrap().graph.is_ok());
+        document.training.learning_rate *= 3.0;
+        document.training.batching = layerwright_nn::Batching::FullBatch;
+        cache.request(&document, None, || {});
+        assert!(!cache.is_busy(), "live settings do not recompile");
+        assert_eq!(cache.compile_count(), 1);
+        // An invalid learning rate is a change compile must see (to report it).
+        document.training.learning_rate = -1.0;
+        cache.request(&document, None, || {});
+        finish(&mut cache);
+        assert_eq!(cache.compile_count(), 2);
+        assert!(cache.current().unwrap().diagnostics.general_errors[0].contains("learning rate"));
+    }
+
+    #[test]
+    fn a_cancelled_compile_leaves_the_graph_unchecked_until_asked_again() {
+        let document = xor();
+        let mut cache = CompileCache::default();
+        cache.request(&document, None, || {});
+        cache.cancel();
+        assert!(!cache.is_busy());
+        assert!(cache.was_cancelled());
+        let current = cache.current().unwrap();
+        assert!(
+            current
+                .graph
+                .as_ref()
+                .unwrap_err()
+                .starts_with("Checking was cancelled")
+        );
+        // The same document is not compiled again by itself...
+        cache.request(&document, None, || {});
+        assert!(!cache.is_busy());
+        // ...but is when asked.
+        cache.retry();
+        cache.request(&document, None, || {});
+        finish(&mut cache);
+        assert!(!cache.was_cancelled());
+        assert!(cache.current().unwrap().graph.is_ok());
     }
 }

@@ -82,6 +82,26 @@ impl NetworkMode {
         self.compiled.is_busy()
     }
 
+    /// Stops waiting for the compile under way; the graph stays unchecked until it changes
+    /// or [`NetworkMode::check_again`].
+    pub fn cancel_compile(&mut self) {
+        self.compiled.cancel();
+        if let Some(compiled) = self.compiled.current() {
+            self.editor.set_diagnostics(compiled.diagnostics.clone());
+        }
+    }
+
+    /// Whether the last compile was cancelled.
+    pub fn compile_cancelled(&self) -> bool {
+        self.compiled.was_cancelled()
+    }
+
+    /// Compiles the graph again (after a cancelled compile).
+    pub fn check_again(&mut self) {
+        self.compiled.retry();
+        self.requested = None;
+    }
+
     /// How many compiles were started in this window.
     pub fn compile_count(&self) -> u64 {
         self.compiled.compile_count()
