@@ -45,20 +45,17 @@ pub fn rendered_harness_on(example: &str) -> Option<Harness<'static, Layerwright
     std::panic::set_hook(Box::new(|_| {}));
     let renderer = std::panic::catch_unwind(egui_kittest::wgpu::WgpuTestRenderer::new);
     std::panic::set_hook(previous_hook);
-    let renderer = match renderer {
-        Ok(renderer) => renderer,
-        Err(_) => {
-            let required = std::env::var("LAYERWRIGHT_REQUIRE_SNAPSHOTS").is_ok_and(|v| v == "1");
-            assert!(
-                !required,
-                "rendering is required but no wgpu adapter exists"
-            );
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED: a test that looks at pixels: no wgpu adapter exists here"
-            );
-            return None;
-        }
+    let Ok(renderer) = renderer else {
+        let required = std::env::var("LAYERWRIGHT_REQUIRE_SNAPSHOTS").is_ok_and(|v| v == "1");
+        assert!(
+            !required,
+            "rendering is required but no wgpu adapter exists"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: a test that looks at pixels: no wgpu adapter exists here"
+        );
+        return None;
     };
     let app = LayerwrightApp::new(OpenedDocument::example(example));
     let mut harness = Harness::builder()
