@@ -2,7 +2,7 @@
 //! run id, the live settings sent, the curves (every epoch's metrics), and what the latest
 //! snapshot said. The panel draws it; tests drive it directly.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use layerwright_nn::architecture::Architecture;
 use layerwright_nn::compile::CompiledGraph;
@@ -33,7 +33,9 @@ pub struct Loaded {
 /// The trainer's run: commands out, snapshots in.
 pub struct TrainingRun {
     trainer: Option<TrainerHandle>,
-    wake: Option<Wake>,
+    /// What the trainer calls when it has news; shared with the trainer thread, so a wake
+    /// set after the thread started still reaches it.
+    wake: Arc<OnceLock<Wake>>,
     run_id: u64,
     /// The compile generation of the loaded run.
     loaded: Option<u64>,
@@ -66,7 +68,7 @@ impl Default for TrainingRun {
     fn default() -> Self {
         Self {
             trainer: None,
-            wake: None,
+            wake: Arc::new(OnceLock::new()),
             run_id: 0,
             loaded: None,
             loaded_config: None,
@@ -83,18 +85,19 @@ impl Default for TrainingRun {
 }
 
 impl TrainingRun {
-    /// Sets what the trainer calls when it has news (once; later calls are ignored).
+    /// Sets what the trainer calls when it has news (once; later calls are ignored). It may
+    /// come after the first command: the trainer looks it up each time it has news.
     pub fn set_wake(&mut self, wake: impl FnOnce() -> Wake) {
-        if self.wake.is_none() {
-            self.wake = Some(wake());
+        if self.wake.get().is_none() {
+            let _ = self.wake.set(wake());
         }
     }
 
     fn send(&mut self, command: ToTrainer) {
         if self.trainer.is_none() {
-            let wake = self.wake.clone();
+            let wake = Arc::clone(&self.wake);
             let spawned = TrainerHandle::spawn(move || {
-                if let Some(wake) = &wake {
+                if let Some(wake) = wake.get() {
                     wake();
                 }
             });
@@ -515,6 +518,29 @@ mod tests {
         assert!(
             !run.is_playing(),
             "Train does nothing while the graph is broken"
+        );
+    }
+
+    #[test]
+    fn a_wake_set_after_the_trainer_started_still_asks_for_frames() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let (document, compiled) = compiled("xor.json");
+        let mut run = TrainingRun::default();
+        // A command before anything said how to wake the window starts the trainer.
+        run.set_speed(None);
+        let woken = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&woken);
+        run.set_wake(move || {
+            Arc::new(move || {
+                counter.fetch_add(1, Ordering::Relaxed);
+            })
+        });
+        assert!(run.sync((1, 0), &document, Some(&compiled)).is_some());
+        run.step_epoch();
+        poll_until(&mut run, "the epoch", |r| r.epochs() == 1 && r.is_settled());
+        assert!(
+            woken.load(Ordering::Relaxed) > 0,
+            "the trainer woke the window"
         );
     }
 }
