@@ -10,6 +10,7 @@ pub mod activations;
 pub mod architecture;
 pub mod autograd;
 pub mod compile;
+pub mod config;
 pub mod data;
 pub mod export;
 pub mod float;

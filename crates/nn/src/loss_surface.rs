@@ -5,8 +5,8 @@
 use ndarray::Array2;
 
 use crate::architecture::{Architecture, ParameterRole, ParameterSet};
+use crate::data::Samples;
 use crate::model::{Mode, Workspace, loss_only};
-use crate::training::Samples;
 
 /// The indices (into [`ParameterSet::tensors`]) of the weight `w` and the bias `b` of a
 /// network whose only parameters are one scalar weight and one scalar bias (a `1 → 1`

@@ -1,130 +1,17 @@
 //! Training: batches, epochs, evaluation, and a precision-independent session.
 
 use ndarray::{Array2, ArrayView2, Axis, Slice};
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::architecture::{Architecture, NodeId, ParameterRole, ParameterSet};
 use crate::float::{Float, Precision};
 use crate::losses::{OutputFunction, Reduction, loss_and_gradient};
 use crate::model::{Mode, Workspace, forward, loss_and_gradients};
-use crate::optimizers::{Optimizer, OptimizerSlot, Regularization};
+use crate::optimizers::{Optimizer, OptimizerSlot};
 use crate::rng::SplitMix64;
 
-/// Examples for training or evaluation, in `f64`: `inputs: [n, features]`,
-/// `targets: [n, outputs]` (one-hot rows for softmax, 0/1 for sigmoid, values for regression).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Samples {
-    /// One example per row.
-    pub inputs: Array2<f64>,
-    /// The wanted output of each example, one row each.
-    pub targets: Array2<f64>,
-}
-
-impl Samples {
-    /// The number of examples.
-    pub fn len(&self) -> usize {
-        self.inputs.nrows()
-    }
-
-    /// Whether there are no examples.
-    pub fn is_empty(&self) -> bool {
-        self.inputs.nrows() == 0
-    }
-
-    /// Examples whose targets are class indices, turned into one-hot rows of `classes` columns
-    /// (or a single 0/1 column when `classes` is 1).
-    pub fn from_class_labels(inputs: Array2<f64>, labels: &[usize], classes: usize) -> Self {
-        let targets = if classes <= 1 {
-            Array2::from_shape_fn(
-                (labels.len(), 1),
-                |(r, _)| {
-                    if labels[r] > 0 { 1.0 } else { 0.0 }
-                },
-            )
-        } else {
-            Array2::from_shape_fn((labels.len(), classes), |(r, c)| {
-                if labels[r] == c { 1.0 } else { 0.0 }
-            })
-        };
-        Self { inputs, targets }
-    }
-}
-
-/// How many examples make one update.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Batching {
-    /// Every training example in one batch: one update per epoch.
-    FullBatch,
-    /// Consecutive slices of `size` examples; a shorter last batch is a batch of its own.
-    MiniBatch {
-        /// Examples per batch.
-        size: usize,
-    },
-    /// One example per update (stochastic gradient descent, the perceptron rule).
-    PerExample,
-}
-
-impl Default for Batching {
-    fn default() -> Self {
-        Self::MiniBatch { size: 10 }
-    }
-}
-
-impl Batching {
-    /// Examples per batch for a training set of `examples`.
-    pub fn batch_size(self, examples: usize) -> usize {
-        match self {
-            Self::FullBatch => examples.max(1),
-            Self::MiniBatch { size } => size.max(1),
-            Self::PerExample => 1,
-        }
-    }
-}
-
-/// When the training order is shuffled.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Shuffle {
-    /// The examples' own order, every epoch.
-    Never,
-    /// One permutation drawn before the first epoch, kept for every epoch (TF Playground).
-    Once,
-    /// A fresh permutation before every epoch.
-    #[default]
-    EveryEpoch,
-}
-
-/// Everything about training except the network and the data.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TrainingConfig {
-    /// The update rule.
-    pub optimizer: Optimizer,
-    /// The step size `η`.
-    pub learning_rate: f64,
-    /// How many examples make one update.
-    pub batching: Batching,
-    /// When the order is shuffled.
-    pub shuffle: Shuffle,
-    /// A penalty on the weights.
-    pub regularization: Regularization,
-    /// Seeds the shuffles and the random draws of dropout and RReLU.
-    pub seed: u64,
-}
-
-impl Default for TrainingConfig {
-    fn default() -> Self {
-        Self {
-            optimizer: Optimizer::GradientDescent,
-            learning_rate: 0.03,
-            batching: Batching::default(),
-            shuffle: Shuffle::default(),
-            regularization: Regularization::None,
-            seed: 1,
-        }
-    }
-}
+pub use crate::config::{Batching, Shuffle, TrainingConfig};
+pub use crate::data::Samples;
 
 /// What can stop training.
 #[derive(Clone, Debug, Error, PartialEq)]

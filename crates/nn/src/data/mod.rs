@@ -2,13 +2,15 @@
 //! normalisation and train/test splits.
 //!
 //! A [`Dataset`] holds raw features and one target per example. [`prepare`] turns it into
-//! training and test [`crate::training::Samples`] plus a [`DataDescription`] that
+//! training and test [`Samples`] plus a [`DataDescription`] that
 //! prediction and export reuse, so raw inputs are treated the same everywhere.
 
 pub mod bundled;
 pub mod csv_file;
 pub mod generators;
+pub mod load;
 pub mod prepare;
+pub mod samples;
 
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
@@ -20,6 +22,7 @@ pub use prepare::{
     DataDescription, DataError, Feature, Normalization, PreparedData, Scaling, SplitSettings,
     TargetEncoding, prepare, split_indices,
 };
+pub use samples::Samples;
 
 /// Whether targets are classes or numbers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

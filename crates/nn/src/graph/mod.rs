@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::activations::Activation;
+use crate::config::{Batching, Shuffle};
 use crate::data::{
     BundledDataset, DataDescription, Feature, Generator, HeaderRow, LabeledPoint, Normalization,
     TargetColumn, Task,
@@ -21,7 +22,6 @@ use crate::data::{
 use crate::init::Initializer;
 use crate::losses::{Loss, OutputFunction, Reduction};
 use crate::optimizers::{Optimizer, Regularization};
-use crate::training::{Batching, Shuffle};
 
 /// The `format` every graph document carries.
 pub const FORMAT: &str = "layerwright.graph";

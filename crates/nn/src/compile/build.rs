@@ -1,0 +1,254 @@
+//! Building the network of a checked document against the data's shape: widths,
+//! activation parameters, the loss fitting the output, the limits on size.
+
+use std::collections::HashMap;
+
+use super::check::check_structure;
+use super::{GraphError, MAX_PARAMETERS};
+use crate::architecture::{Architecture, ArchitectureBuilder, DenseSpec, NodeId, OutputSpec};
+use crate::data::{DataDescription, Dataset, Feature, Task};
+use crate::graph::{GraphDocument, Node, OutputUnits};
+use crate::losses::OutputFunction;
+
+/// What compiling needs to know about the data: its task, raw columns and classes. It comes
+/// from the data set itself ([`compile`]) or from a trained document's description
+/// ([`compile_trained`]), so a trained model can be used without its training data.
+#[derive(Clone, Copy, Debug)]
+pub struct DataShape<'a> {
+    /// Classification or regression.
+    pub task: Task,
+    /// The raw input columns' names.
+    pub feature_names: &'a [String],
+    /// The number of classes (0 for regression).
+    pub class_count: usize,
+}
+
+impl<'a> DataShape<'a> {
+    /// The shape of a data set.
+    pub fn of(dataset: &'a Dataset) -> Self {
+        Self {
+            task: dataset.task,
+            feature_names: &dataset.feature_names,
+            class_count: dataset.class_count(),
+        }
+    }
+
+    /// The shape recorded with trained weights.
+    pub fn of_description(description: &'a DataDescription) -> Self {
+        Self {
+            task: description.task,
+            feature_names: &description.raw_feature_names,
+            class_count: description.class_names.len(),
+        }
+    }
+}
+
+/// The output width the data set calls for, or the reason it cannot be met.
+fn output_units(
+    units: OutputUnits,
+    output: OutputFunction,
+    dataset: &DataShape,
+) -> Result<usize, String> {
+    let classes = dataset.class_count;
+    let needed = match (dataset.task, output) {
+        (Task::Regression, OutputFunction::Identity) => 1,
+        (Task::Regression, _) => {
+            return Err(format!(
+                "a {} output makes classes, but the data set is a regression; use an identity output",
+                output.name()
+            ));
+        }
+        (Task::Classification, OutputFunction::Identity) => {
+            return Err("an identity output predicts numbers, but the data set has classes; use sigmoid, softmax or step".to_owned());
+        }
+        (Task::Classification, OutputFunction::Softmax) => classes,
+        (Task::Classification, _) if classes == 2 => 1,
+        (Task::Classification, _) => {
+            return Err(format!(
+                "a {} output decides between two classes, but the data set has {classes}; use softmax",
+                output.name()
+            ));
+        }
+    };
+    match units {
+        OutputUnits::FromDataset => Ok(needed),
+        OutputUnits::Count(count) if count == needed => Ok(count),
+        OutputUnits::Count(count) => Err(match (dataset.task, output) {
+            (Task::Classification, OutputFunction::Softmax) => format!(
+                "{count} units, but the data set has {classes} classes (softmax needs one unit per class)"
+            ),
+            _ => format!("{count} units, but this output needs {needed}"),
+        }),
+    }
+}
+
+/// The checked network of a document and how its input is made.
+pub(super) struct Built {
+    pub(super) architecture: Architecture,
+    pub(super) features: Vec<Feature>,
+    pub(super) input_id: String,
+    pub(super) output_function: OutputFunction,
+}
+
+/// Checks the document's structure and layers against the data's shape and builds the network.
+pub(super) fn build(
+    document: &GraphDocument,
+    dataset: &DataShape,
+) -> Result<Built, Vec<GraphError>> {
+    let mut errors = Vec::new();
+    let training = &document.training;
+    if !(training.learning_rate.is_finite() && training.learning_rate > 0.0) {
+        errors.push(GraphError::general(format!(
+            "training: the learning rate must be a positive number, got {}",
+            training.learning_rate
+        )));
+    }
+    if let crate::training::Batching::MiniBatch { size: 0 } = training.batching {
+        errors.push(GraphError::general(
+            "training: the batch size must be at least 1",
+        ));
+    }
+    let mut structure_errors = Vec::new();
+    let structure = check_structure(document, &mut structure_errors);
+    errors.append(&mut structure_errors);
+    let Some((node_inputs, order)) = structure else {
+        return Err(errors);
+    };
+    let input_node = document.nodes.iter().find_map(|n| match n {
+        Node::Input(input) => Some(input),
+        _ => None,
+    });
+    let Some(input_node) = input_node else {
+        return Err(errors);
+    };
+    let features = input_node
+        .features
+        .clone()
+        .unwrap_or_else(|| Feature::columns(dataset.feature_names.len()));
+    for feature in &features {
+        if feature.largest_column() >= dataset.feature_names.len() {
+            errors.push(GraphError::at(
+                &input_node.id,
+                format!(
+                    "the feature '{}' reads column {}, but the data set has {} columns",
+                    feature.label(dataset.feature_names),
+                    feature.largest_column() + 1,
+                    dataset.feature_names.len()
+                ),
+            ));
+        }
+    }
+    if features.is_empty() {
+        errors.push(GraphError::at(
+            &input_node.id,
+            "no input features are selected",
+        ));
+    }
+    let mut builder = ArchitectureBuilder::new();
+    let mut built: HashMap<&str, NodeId> = HashMap::new();
+    let mut output_spec = None;
+    for id in &order {
+        let Some(node) = document.node(id) else {
+            continue;
+        };
+        let sources: Vec<NodeId> = node_inputs
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|(source, _)| built.get(source.as_str()).copied())
+            .collect();
+        let wanted = node_inputs.get(id).map_or(0, Vec::len);
+        if sources.len() < wanted {
+            // An input failed to build and has been reported; this node cannot be checked.
+            continue;
+        }
+        let first = sources.first().copied();
+        let result = match (node, first) {
+            (Node::Input(_), _) => builder.input(id, features.len().max(1)),
+            (Node::Dense(dense), Some(source)) => builder.dense(
+                id,
+                source,
+                DenseSpec {
+                    units: dense.units,
+                    activation: dense.activation,
+                    initializer: dense.initializer,
+                    use_bias: dense.use_bias,
+                },
+            ),
+            (Node::Add(_), _) => builder.add(id, &sources),
+            (Node::Concat(_), _) => builder.concat(id, &sources),
+            (Node::Dropout(dropout), Some(source)) => builder.dropout(id, source, dropout.rate),
+            (Node::Output(output), Some(source)) => {
+                match output_units(output.units, output.output_function, dataset) {
+                    Ok(units) => {
+                        output_spec = Some((
+                            source,
+                            OutputSpec {
+                                units,
+                                output_function: output.output_function,
+                                loss: output.loss,
+                                reduction: output.reduction,
+                                initializer: output.initializer,
+                                use_bias: output.use_bias,
+                            },
+                        ));
+                    }
+                    Err(message) => errors.push(GraphError::at(id, message)),
+                }
+                continue;
+            }
+            // A node whose inputs failed to build has already been reported.
+            (_, None) => continue,
+        };
+        match result {
+            Ok(node_id) => {
+                built.insert(id, node_id);
+            }
+            Err(error) => errors.push(GraphError::at(
+                id,
+                strip_node_prefix(&error.to_string(), id),
+            )),
+        }
+    }
+    let output_id = document
+        .nodes
+        .iter()
+        .find(|n| matches!(n, Node::Output(_)))
+        .map_or_else(String::new, |n| n.id().to_owned());
+    let Some((source, spec)) = output_spec else {
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let architecture = match builder.output(&output_id, source, spec) {
+        Ok(architecture) => architecture,
+        Err(error) => {
+            errors.push(GraphError::at(
+                &output_id,
+                strip_node_prefix(&error.to_string(), &output_id),
+            ));
+            return Err(errors);
+        }
+    };
+    let parameters = architecture.parameter_count();
+    if parameters > MAX_PARAMETERS {
+        return Err(vec![GraphError::general(format!(
+            "the network has {parameters} parameters; at most {MAX_PARAMETERS} are supported"
+        ))]);
+    }
+    Ok(Built {
+        architecture,
+        features,
+        input_id: input_node.id.clone(),
+        output_function: spec.output_function,
+    })
+}
+
+/// Builder errors already say "node 'id': "; the graph error adds it itself.
+fn strip_node_prefix(message: &str, id: &str) -> String {
+    message
+        .strip_prefix(&format!("node '{id}': "))
+        .unwrap_or(message)
+        .to_owned()
+}

@@ -1,0 +1,166 @@
+//! Checking a [`GraphDocument`] and compiling it into an engine model.
+//!
+//! [`compile`] reports every problem at once, each naming its node (and port), so the editor
+//! can badge every broken node and the command line can list them all. `check` looks at the
+//! document's structure (ids, wires, ports, one input and one output, cycles), `build` turns
+//! it into an [`Architecture`] against the data's shape, and `weights` converts between a
+//! document's trained weights and a [`ParameterSet`]. Loading the data a document names is
+//! [`crate::data::load`]'s.
+
+mod build;
+mod check;
+mod error;
+mod weights;
+
+use crate::architecture::{Architecture, ParameterSet};
+pub use crate::data::load::{DatasetLoadError, load_dataset};
+use crate::data::{DataError, Dataset, PreparedData, SplitSettings, TargetEncoding, prepare};
+use crate::graph::GraphDocument;
+use crate::inference::TrainedModel;
+use crate::losses::OutputFunction;
+use crate::training::TrainingConfig;
+pub use build::DataShape;
+use build::{Built, build};
+pub use error::GraphError;
+use weights::parameters_from_weights;
+
+/// The most nodes a graph may have.
+pub const MAX_NODES: usize = 1000;
+/// The most trainable numbers a graph may have.
+pub const MAX_PARAMETERS: usize = 10_000_000;
+
+/// A checked graph ready to train: the network, its data, its starting weights and settings.
+#[derive(Clone, Debug)]
+pub struct CompiledGraph {
+    /// The network; each node's name is its document id.
+    pub architecture: Architecture,
+    /// Training and test samples and how they were made.
+    pub data: PreparedData,
+    /// The trained weights from the document, or fresh ones drawn from the training seed.
+    pub initial: ParameterSet<f64>,
+    /// Whether `initial` came from the document's trained weights.
+    pub from_trained_weights: bool,
+    /// The training settings.
+    pub config: TrainingConfig,
+    /// The epoch budget.
+    pub epochs: usize,
+}
+
+/// Checks `document` against `dataset` and compiles it: every problem is reported, each
+/// naming its node. `dataset` is the document's data ([`load_dataset`]).
+pub fn compile(
+    document: &GraphDocument,
+    dataset: &Dataset,
+) -> Result<CompiledGraph, Vec<GraphError>> {
+    let Built {
+        architecture,
+        features,
+        input_id,
+        output_function,
+    } = build(document, &DataShape::of(dataset))?;
+    let training = &document.training;
+    let encoding = if output_function == OutputFunction::Softmax {
+        TargetEncoding::OneHot
+    } else {
+        TargetEncoding::Column
+    };
+    let split = SplitSettings {
+        train_fraction: document.dataset.train_fraction,
+        seed: document.dataset.seed,
+    };
+    let data = prepare(
+        dataset,
+        &features,
+        document.dataset.normalization,
+        document.dataset.standardize_target,
+        encoding,
+        split,
+    )
+    .map_err(|error| match error {
+        DataError::FeatureColumn { .. } | DataError::NoFeatures => {
+            vec![GraphError::at(&input_id, error.to_string())]
+        }
+        other => vec![GraphError::general(format!("dataset: {other}"))],
+    })?;
+    let (initial, from_trained_weights) = match &document.weights {
+        Some(weights) => (parameters_from_weights(&architecture, weights)?, true),
+        None => (architecture.initial_parameters(training.seed), false),
+    };
+    Ok(CompiledGraph {
+        architecture,
+        data,
+        initial,
+        from_trained_weights,
+        config: TrainingConfig {
+            optimizer: training.optimizer,
+            learning_rate: training.learning_rate,
+            batching: training.batching,
+            shuffle: training.shuffle,
+            regularization: training.regularization,
+            seed: training.seed,
+        },
+        epochs: training.epochs,
+    })
+}
+
+/// Compiles a trained document without its training data: the architecture is checked
+/// against the data description saved with the weights, and the weights are loaded.
+pub fn compile_trained(document: &GraphDocument) -> Result<TrainedModel, Vec<GraphError>> {
+    let Some(weights) = &document.weights else {
+        return Err(vec![GraphError::general(
+            "the document has no trained weights; train it first (layerwright train FILE --out TRAINED.json)",
+        )]);
+    };
+    let built = build(document, &DataShape::of_description(&weights.data))?;
+    if built.features != weights.data.features {
+        return Err(vec![GraphError::at(
+            &built.input_id,
+            "the input features differ from the ones the weights were trained with",
+        )]);
+    }
+    let parameters = parameters_from_weights(&built.architecture, weights)?;
+    Ok(TrainedModel::new(
+        built.architecture,
+        parameters,
+        weights.data.clone(),
+    ))
+}
+
+/// Loss and accuracy (or R²) on both splits.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SplitMetrics {
+    /// On the training split.
+    pub train: crate::training::Evaluation,
+    /// On the test split, if there is one.
+    pub test: Option<crate::training::Evaluation>,
+}
+
+impl CompiledGraph {
+    /// A training session from the compiled graph's initial weights, on its training split.
+    pub fn session(
+        &self,
+        precision: crate::float::Precision,
+    ) -> Result<crate::training::Session, crate::training::TrainingError> {
+        crate::training::Session::new(
+            self.architecture.clone(),
+            &self.initial,
+            &self.data.train,
+            self.config,
+            precision,
+        )
+    }
+
+    /// Evaluates `session` on the training and test splits.
+    pub fn metrics(
+        &self,
+        session: &mut crate::training::Session,
+    ) -> Result<SplitMetrics, crate::training::TrainingError> {
+        let train = session.evaluate(&self.data.train)?;
+        let test = if self.data.test.is_empty() {
+            None
+        } else {
+            Some(session.evaluate(&self.data.test)?)
+        };
+        Ok(SplitMetrics { train, test })
+    }
+}

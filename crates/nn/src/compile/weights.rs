@@ -1,0 +1,96 @@
+//! A document's trained weights and an engine [`ParameterSet`], both ways, checking every
+//! shape and number.
+
+use std::collections::BTreeMap;
+
+use super::{CompiledGraph, GraphError};
+use crate::architecture::{Architecture, ParameterRole, ParameterSet};
+use crate::graph::{LayerWeights, TrainedWeights};
+
+impl CompiledGraph {
+    /// The parameters as a document's [`TrainedWeights`], keyed by node id.
+    pub fn trained_weights(&self, parameters: &ParameterSet<f64>, epochs: usize) -> TrainedWeights {
+        let mut layers: BTreeMap<String, LayerWeights> = BTreeMap::new();
+        for (info, tensor) in self
+            .architecture
+            .parameters()
+            .iter()
+            .zip(&parameters.tensors)
+        {
+            let id = self.architecture.node(info.node).name.clone();
+            let entry = layers.entry(id).or_insert_with(|| LayerWeights {
+                weights: Vec::new(),
+                bias: None,
+                slopes: None,
+            });
+            match info.role {
+                ParameterRole::Weights => {
+                    entry.weights = tensor.rows().into_iter().map(|r| r.to_vec()).collect();
+                }
+                ParameterRole::Bias => entry.bias = Some(tensor.row(0).to_vec()),
+                ParameterRole::Slopes => entry.slopes = Some(tensor.row(0).to_vec()),
+            }
+        }
+        TrainedWeights {
+            epochs,
+            layers,
+            data: self.data.description.clone(),
+        }
+    }
+}
+
+/// The document's trained weights as a parameter set, checking every shape and number.
+pub(super) fn parameters_from_weights(
+    architecture: &Architecture,
+    weights: &TrainedWeights,
+) -> Result<ParameterSet<f64>, Vec<GraphError>> {
+    let mut errors = Vec::new();
+    let mut tensors = Vec::new();
+    for info in architecture.parameters() {
+        let id = &architecture.node(info.node).name;
+        let Some(layer) = weights.layers.get(id) else {
+            errors.push(GraphError::at(
+                id,
+                "the document's weights have no entry for this layer",
+            ));
+            continue;
+        };
+        let rows: Vec<Vec<f64>> = match info.role {
+            ParameterRole::Weights => layer.weights.clone(),
+            ParameterRole::Bias => layer.bias.clone().into_iter().collect(),
+            ParameterRole::Slopes => layer.slopes.clone().into_iter().collect(),
+        };
+        let shape = (rows.len(), rows.first().map_or(0, Vec::len));
+        let ragged = rows.iter().any(|r| r.len() != shape.1);
+        if shape != info.shape || ragged {
+            let role = match info.role {
+                ParameterRole::Weights => "weights",
+                ParameterRole::Bias => "bias",
+                ParameterRole::Slopes => "slopes",
+            };
+            errors.push(GraphError::at(
+                id,
+                format!(
+                    "the saved {role} are {}×{} but the layer needs {}×{}",
+                    shape.0, shape.1, info.shape.0, info.shape.1
+                ),
+            ));
+            continue;
+        }
+        if rows.iter().flatten().any(|v| !v.is_finite()) {
+            errors.push(GraphError::at(
+                id,
+                "the saved weights contain a number that is not finite",
+            ));
+            continue;
+        }
+        tensors.push(ndarray::Array2::from_shape_fn(info.shape, |(r, c)| {
+            rows[r][c]
+        }));
+    }
+    if errors.is_empty() {
+        Ok(ParameterSet { tensors })
+    } else {
+        Err(errors)
+    }
+}
