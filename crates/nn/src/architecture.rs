@@ -6,7 +6,6 @@
 
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
 use crate::activations::Activation;
 use crate::float::Float;
@@ -184,10 +183,9 @@ impl OutputSpec {
 pub const MAX_UNITS: usize = 4096;
 
 /// What is wrong with a network being built; each names the node.
-#[derive(Clone, Debug, Error, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ArchitectureError {
     /// A node refers to a node that does not exist (yet).
-    #[error("node '{node}': its input #{index} does not exist")]
     UnknownInput {
         /// The node being added.
         node: String,
@@ -195,7 +193,6 @@ pub enum ArchitectureError {
         index: usize,
     },
     /// A second input node.
-    #[error("node '{node}': the network already has an input ('{first}'); only one is supported")]
     SecondInput {
         /// The node being added.
         node: String,
@@ -203,13 +200,11 @@ pub enum ArchitectureError {
         first: String,
     },
     /// An output was declared before any input.
-    #[error("node '{node}': the network has no input node")]
     NoInput {
         /// The output node.
         node: String,
     },
     /// A width of zero or above [`MAX_UNITS`].
-    #[error("node '{node}': {width} units is outside 1..={MAX_UNITS}")]
     BadWidth {
         /// The node.
         node: String,
@@ -217,7 +212,6 @@ pub enum ArchitectureError {
         width: usize,
     },
     /// `add` with inputs of different widths.
-    #[error("node '{node}': add needs inputs of equal width, got {widths:?}")]
     WidthMismatch {
         /// The add node.
         node: String,
@@ -225,7 +219,6 @@ pub enum ArchitectureError {
         widths: Vec<usize>,
     },
     /// `add` or `concat` with fewer than the inputs they need.
-    #[error("node '{node}': {operation} needs at least {needed} inputs, got {found}")]
     TooFewInputs {
         /// The node.
         node: String,
@@ -237,7 +230,6 @@ pub enum ArchitectureError {
         found: usize,
     },
     /// A dropout rate outside `[0, 1)`.
-    #[error("node '{node}': dropout rate must be at least 0 and below 1, got {rate}")]
     BadDropoutRate {
         /// The node.
         node: String,
@@ -245,7 +237,6 @@ pub enum ArchitectureError {
         rate: f64,
     },
     /// An activation with bad parameters.
-    #[error("node '{node}': {problem}")]
     BadActivation {
         /// The node.
         node: String,
@@ -253,12 +244,6 @@ pub enum ArchitectureError {
         problem: String,
     },
     /// A loss that does not fit the output function.
-    #[error(
-        "node '{node}': the {} loss does not fit a {} output (use {})",
-        loss.name(),
-        output.name(),
-        output.fitting_losses().iter().map(|l| l.name()).collect::<Vec<_>>().join(" or ")
-    )]
     LossDoesNotFit {
         /// The output node.
         node: String,
@@ -268,6 +253,68 @@ pub enum ArchitectureError {
         output: OutputFunction,
     },
 }
+
+impl ArchitectureError {
+    /// The node the problem belongs to.
+    pub fn node(&self) -> &str {
+        match self {
+            Self::UnknownInput { node, .. }
+            | Self::SecondInput { node, .. }
+            | Self::NoInput { node }
+            | Self::BadWidth { node, .. }
+            | Self::WidthMismatch { node, .. }
+            | Self::TooFewInputs { node, .. }
+            | Self::BadDropoutRate { node, .. }
+            | Self::BadActivation { node, .. }
+            | Self::LossDoesNotFit { node, .. } => node,
+        }
+    }
+
+    /// What is wrong, as a sentence that does not name the node (the message says which).
+    pub fn problem(&self) -> String {
+        match self {
+            Self::UnknownInput { index, .. } => format!("its input #{index} does not exist"),
+            Self::SecondInput { first, .. } => {
+                format!("the network already has an input ('{first}'); only one is supported")
+            }
+            Self::NoInput { .. } => "the network has no input node".to_owned(),
+            Self::BadWidth { width, .. } => format!("{width} units is outside 1..={MAX_UNITS}"),
+            Self::WidthMismatch { widths, .. } => {
+                format!("add needs inputs of equal width, got {widths:?}")
+            }
+            Self::TooFewInputs {
+                operation,
+                needed,
+                found,
+                ..
+            } => format!("{operation} needs at least {needed} inputs, got {found}"),
+            Self::BadDropoutRate { rate, .. } => {
+                format!("dropout rate must be at least 0 and below 1, got {rate}")
+            }
+            Self::BadActivation { problem, .. } => problem.clone(),
+            Self::LossDoesNotFit { loss, output, .. } => format!(
+                "the {} loss does not fit a {} output (use {})",
+                loss.name(),
+                output.name(),
+                output
+                    .fitting_losses()
+                    .iter()
+                    .map(|l| l.name())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for ArchitectureError {
+    /// `node 'ID': problem`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "node '{}': {}", self.node(), self.problem())
+    }
+}
+
+impl std::error::Error for ArchitectureError {}
 
 /// Builds an [`Architecture`] node by node; each call checks what it adds.
 #[derive(Clone, Debug, Default)]

@@ -55,14 +55,14 @@ pub fn diagnose(
         Ok(compiled) => diagnostics.parameters = Some(compiled.architecture.parameter_count()),
         Err(errors) => {
             for error in errors {
-                let message = match &error.port {
-                    Some(port) => format!("port '{port}': {}", error.message),
-                    None => error.message.clone(),
+                let message = match error.port() {
+                    Some(port) => format!("port '{port}': {}", error.problem()),
+                    None => error.problem(),
                 };
-                match &error.node {
+                match error.node() {
                     Some(node) => diagnostics
                         .node_errors
-                        .entry(node.clone())
+                        .entry(node.to_owned())
                         .or_default()
                         .push(message),
                     None => diagnostics.general_errors.push(message),

@@ -43,41 +43,45 @@ impl<'a> DataShape<'a> {
     }
 }
 
-/// The output width the data set calls for, or the reason it cannot be met.
+/// The output width the data set calls for, or why output `node` cannot meet it.
 fn output_units(
+    node: &str,
     units: OutputUnits,
     output: OutputFunction,
     dataset: &DataShape,
-) -> Result<usize, String> {
+) -> Result<usize, GraphError> {
     let classes = dataset.class_count;
+    let node = node.to_owned();
     let needed = match (dataset.task, output) {
         (Task::Regression, OutputFunction::Identity) => 1,
-        (Task::Regression, _) => {
-            return Err(format!(
-                "a {} output makes classes, but the data set is a regression; use an identity output",
-                output.name()
-            ));
-        }
+        (Task::Regression, _) => return Err(GraphError::ClassOutputOnRegression { node, output }),
         (Task::Classification, OutputFunction::Identity) => {
-            return Err("an identity output predicts numbers, but the data set has classes; use sigmoid, softmax or step".to_owned());
+            return Err(GraphError::IdentityOutputOnClasses { node });
         }
         (Task::Classification, OutputFunction::Softmax) => classes,
         (Task::Classification, _) if classes == 2 => 1,
         (Task::Classification, _) => {
-            return Err(format!(
-                "a {} output decides between two classes, but the data set has {classes}; use softmax",
-                output.name()
-            ));
+            return Err(GraphError::BinaryOutputOnClasses {
+                node,
+                output,
+                classes,
+            });
         }
     };
     match units {
         OutputUnits::FromDataset => Ok(needed),
         OutputUnits::Count(count) if count == needed => Ok(count),
-        OutputUnits::Count(count) => Err(match (dataset.task, output) {
-            (Task::Classification, OutputFunction::Softmax) => format!(
-                "{count} units, but the data set has {classes} classes (softmax needs one unit per class)"
-            ),
-            _ => format!("{count} units, but this output needs {needed}"),
+        OutputUnits::Count(units) => Err(match (dataset.task, output) {
+            (Task::Classification, OutputFunction::Softmax) => GraphError::SoftmaxUnits {
+                node,
+                units,
+                classes,
+            },
+            _ => GraphError::OutputUnits {
+                node,
+                units,
+                needed,
+            },
         }),
     }
 }
@@ -98,15 +102,12 @@ pub(super) fn build(
     let mut errors = Vec::new();
     let training = &document.training;
     if !(training.learning_rate.is_finite() && training.learning_rate > 0.0) {
-        errors.push(GraphError::general(format!(
-            "training: the learning rate must be a positive number, got {}",
-            training.learning_rate
-        )));
+        errors.push(GraphError::LearningRate {
+            rate: training.learning_rate,
+        });
     }
     if let crate::training::Batching::MiniBatch { size: 0 } = training.batching {
-        errors.push(GraphError::general(
-            "training: the batch size must be at least 1",
-        ));
+        errors.push(GraphError::ZeroBatchSize);
     }
     let mut structure_errors = Vec::new();
     let structure = check_structure(document, &mut structure_errors);
@@ -127,22 +128,18 @@ pub(super) fn build(
         .unwrap_or_else(|| Feature::columns(dataset.feature_names.len()));
     for feature in &features {
         if feature.largest_column() >= dataset.feature_names.len() {
-            errors.push(GraphError::at(
-                &input_node.id,
-                format!(
-                    "the feature '{}' reads column {}, but the data set has {} columns",
-                    feature.label(dataset.feature_names),
-                    feature.largest_column() + 1,
-                    dataset.feature_names.len()
-                ),
-            ));
+            errors.push(GraphError::FeatureColumn {
+                node: input_node.id.clone(),
+                feature: feature.label(dataset.feature_names),
+                column: feature.largest_column() + 1,
+                columns: dataset.feature_names.len(),
+            });
         }
     }
     if features.is_empty() {
-        errors.push(GraphError::at(
-            &input_node.id,
-            "no input features are selected",
-        ));
+        errors.push(GraphError::NoFeatures {
+            node: input_node.id.clone(),
+        });
     }
     let mut builder = ArchitectureBuilder::new();
     let mut built: HashMap<&str, NodeId> = HashMap::new();
@@ -179,7 +176,7 @@ pub(super) fn build(
             (Node::Concat(_), _) => builder.concat(id, &sources),
             (Node::Dropout(dropout), Some(source)) => builder.dropout(id, source, dropout.rate),
             (Node::Output(output), Some(source)) => {
-                match output_units(output.units, output.output_function, dataset) {
+                match output_units(id, output.units, output.output_function, dataset) {
                     Ok(units) => {
                         output_spec = Some((
                             source,
@@ -193,7 +190,7 @@ pub(super) fn build(
                             },
                         ));
                     }
-                    Err(message) => errors.push(GraphError::at(id, message)),
+                    Err(error) => errors.push(error),
                 }
                 continue;
             }
@@ -204,10 +201,7 @@ pub(super) fn build(
             Ok(node_id) => {
                 built.insert(id, node_id);
             }
-            Err(error) => errors.push(GraphError::at(
-                id,
-                strip_node_prefix(&error.to_string(), id),
-            )),
+            Err(error) => errors.push(GraphError::Layer(error)),
         }
     }
     let output_id = document
@@ -224,18 +218,16 @@ pub(super) fn build(
     let architecture = match builder.output(&output_id, source, spec) {
         Ok(architecture) => architecture,
         Err(error) => {
-            errors.push(GraphError::at(
-                &output_id,
-                strip_node_prefix(&error.to_string(), &output_id),
-            ));
+            errors.push(GraphError::Layer(error));
             return Err(errors);
         }
     };
     let parameters = architecture.parameter_count();
     if parameters > MAX_PARAMETERS {
-        return Err(vec![GraphError::general(format!(
-            "the network has {parameters} parameters; at most {MAX_PARAMETERS} are supported"
-        ))]);
+        return Err(vec![GraphError::TooManyParameters {
+            parameters,
+            limit: MAX_PARAMETERS,
+        }]);
     }
     Ok(Built {
         architecture,
@@ -243,12 +235,4 @@ pub(super) fn build(
         input_id: input_node.id.clone(),
         output_function: spec.output_function,
     })
-}
-
-/// Builder errors already say "node 'id': "; the graph error adds it itself.
-fn strip_node_prefix(message: &str, id: &str) -> String {
-    message
-        .strip_prefix(&format!("node '{id}': "))
-        .unwrap_or(message)
-        .to_owned()
 }

@@ -35,22 +35,23 @@ pub(super) fn check_structure(
     errors: &mut Vec<GraphError>,
 ) -> Option<(HashMap<String, Inputs>, Vec<String>)> {
     if document.nodes.len() > MAX_NODES {
-        errors.push(GraphError::general(format!(
-            "the graph has {} nodes; at most {MAX_NODES} are supported",
-            document.nodes.len()
-        )));
+        errors.push(GraphError::TooManyNodes {
+            count: document.nodes.len(),
+            limit: MAX_NODES,
+        });
         return None;
     }
     let mut by_id: HashMap<&str, &Node> = HashMap::new();
     for node in &document.nodes {
         if !valid_id(node.id()) {
-            errors.push(GraphError::at(
-                node.id(),
-                "ids must be non-empty and use only letters, digits, '_' and '-'",
-            ));
+            errors.push(GraphError::BadId {
+                node: node.id().to_owned(),
+            });
         }
         if by_id.insert(node.id(), node).is_some() {
-            errors.push(GraphError::at(node.id(), "two nodes have this id"));
+            errors.push(GraphError::DuplicateId {
+                node: node.id().to_owned(),
+            });
         }
     }
 
@@ -65,26 +66,24 @@ pub(super) fn check_structure(
         .filter(|n| matches!(n, Node::Output(_)))
         .collect();
     match inputs.len() {
-        0 => errors.push(GraphError::general("the graph has no input node")),
+        0 => errors.push(GraphError::NoInput),
         1 => {}
         _ => {
             for extra in &inputs[1..] {
-                errors.push(GraphError::at(
-                    extra.id(),
-                    "a second input node; only one input is supported for now",
-                ));
+                errors.push(GraphError::SecondInput {
+                    node: extra.id().to_owned(),
+                });
             }
         }
     }
     match outputs.len() {
-        0 => errors.push(GraphError::general("the graph has no output node")),
+        0 => errors.push(GraphError::NoOutput),
         1 => {}
         _ => {
             for extra in &outputs[1..] {
-                errors.push(GraphError::at(
-                    extra.id(),
-                    "a second output node; only one output is supported for now",
-                ));
+                errors.push(GraphError::SecondOutput {
+                    node: extra.id().to_owned(),
+                });
             }
         }
     }
@@ -93,37 +92,33 @@ pub(super) fn check_structure(
     let mut taken_ports: HashSet<(String, usize)> = HashSet::new();
     for edge in &document.edges {
         let (Some((from, from_port)), Some((to, to_port))) = (edge.source(), edge.target()) else {
-            errors.push(GraphError::general(format!(
-                "the edge from '{}' to '{}' must connect 'node.port' to 'node.port'",
-                edge.from, edge.to
-            )));
+            errors.push(GraphError::MalformedEdge {
+                from: edge.from.clone(),
+                to: edge.to.clone(),
+            });
             continue;
         };
         let Some(source) = by_id.get(from) else {
-            errors.push(GraphError::general(format!(
-                "an edge starts at '{from}', which is not a node"
-            )));
+            errors.push(GraphError::EdgeFromNowhere {
+                from: from.to_owned(),
+            });
             continue;
         };
         let Some(target) = by_id.get(to) else {
-            errors.push(GraphError::general(format!(
-                "an edge ends at '{to}', which is not a node"
-            )));
+            errors.push(GraphError::EdgeToNowhere { to: to.to_owned() });
             continue;
         };
         if from_port != OUTPUT_PORT {
-            errors.push(GraphError::at_port(
-                source.id(),
-                from_port,
-                format!("edges leave from the '{OUTPUT_PORT}' port"),
-            ));
+            errors.push(GraphError::NotTheOutputPort {
+                node: source.id().to_owned(),
+                port: from_port.to_owned(),
+            });
             continue;
         }
         if matches!(source, Node::Output(_)) {
-            errors.push(GraphError::at(
-                source.id(),
-                "the output node's result cannot feed another node",
-            ));
+            errors.push(GraphError::OutputFeedsNode {
+                node: source.id().to_owned(),
+            });
             continue;
         }
         let Some(index) = input_port_index(target, to_port) else {
@@ -134,19 +129,19 @@ pub(super) fn check_structure(
             } else {
                 "no input ports"
             };
-            errors.push(GraphError::at_port(
-                target.id(),
-                to_port,
-                format!("a {} node has {expected}", target.kind_name()),
-            ));
+            errors.push(GraphError::NoSuchPort {
+                node: target.id().to_owned(),
+                port: to_port.to_owned(),
+                kind: target.kind_name().to_owned(),
+                expected: expected.to_owned(),
+            });
             continue;
         };
         if !taken_ports.insert((to.to_owned(), index)) {
-            errors.push(GraphError::at_port(
-                to,
-                to_port,
-                "two edges arrive at this port; a port takes one",
-            ));
+            errors.push(GraphError::PortTakenTwice {
+                node: to.to_owned(),
+                port: to_port.to_owned(),
+            });
             continue;
         }
         node_inputs
@@ -165,14 +160,15 @@ pub(super) fn check_structure(
         let count = node_inputs.get(node.id()).map_or(0, Vec::len);
         if node.takes_input() && count == 0 {
             let port = if node.is_merge() { "in0" } else { INPUT_PORT };
-            errors.push(GraphError::at_port(
-                node.id(),
-                port,
-                "nothing is connected to this input",
-            ));
+            errors.push(GraphError::NothingConnected {
+                node: node.id().to_owned(),
+                port: port.to_owned(),
+            });
         }
         if matches!(node, Node::Add(_)) && count == 1 {
-            errors.push(GraphError::at(node.id(), "add needs at least two inputs"));
+            errors.push(GraphError::AddNeedsTwoInputs {
+                node: node.id().to_owned(),
+            });
         }
     }
     // Edges name nodes by id: with an id taken twice there is no order to find.
@@ -206,10 +202,10 @@ pub(super) fn check_structure(
     if order.len() < document.nodes.len() {
         let placed: HashSet<&str> = order.iter().map(String::as_str).collect();
         for node in &document.nodes {
-            if !placed.contains(node.id())
-                && !errors.iter().any(|e| e.node.as_deref() == Some(node.id()))
-            {
-                errors.push(GraphError::at(node.id(), "is part of a cycle (or fed by one); wires must run from the input to the output"));
+            if !placed.contains(node.id()) && !errors.iter().any(|e| e.node() == Some(node.id())) {
+                errors.push(GraphError::InCycle {
+                    node: node.id().to_owned(),
+                });
             }
         }
     }
@@ -229,15 +225,13 @@ pub(super) fn check_structure(
         }
     }
     for node in &document.nodes {
-        if !from_input.contains(node.id())
-            && !errors.iter().any(|e| e.node.as_deref() == Some(node.id()))
-        {
-            let message = if node.id() == output.id() {
-                "does not depend on the input"
+        if !from_input.contains(node.id()) && !errors.iter().any(|e| e.node() == Some(node.id())) {
+            let node = node.id().to_owned();
+            errors.push(if node == output.id() {
+                GraphError::OutputNotFromInput { node }
             } else {
-                "is not connected to the input"
-            };
-            errors.push(GraphError::at(node.id(), message));
+                GraphError::NotFromInput { node }
+            });
         }
     }
     let mut to_output: HashSet<String> = HashSet::from([output.id().to_owned()]);

@@ -14,7 +14,7 @@ mod weights;
 
 use crate::architecture::{Architecture, ParameterSet};
 pub use crate::data::load::{DatasetLoadError, load_dataset};
-use crate::data::{DataError, Dataset, PreparedData, SplitSettings, TargetEncoding, prepare};
+use crate::data::{Dataset, PreparedData, SplitSettings, TargetEncoding, prepare};
 use crate::graph::GraphDocument;
 use crate::inference::TrainedModel;
 use crate::losses::OutputFunction;
@@ -55,7 +55,7 @@ pub fn compile(
     let Built {
         architecture,
         features,
-        input_id,
+        input_id: _,
         output_function,
     } = build(document, &DataShape::of(dataset))?;
     let training = &document.training;
@@ -76,11 +76,11 @@ pub fn compile(
         encoding,
         split,
     )
-    .map_err(|error| match error {
-        DataError::FeatureColumn { .. } | DataError::NoFeatures => {
-            vec![GraphError::at(&input_id, error.to_string())]
-        }
-        other => vec![GraphError::general(format!("dataset: {other}"))],
+    // The input's features were checked against the data's columns while building.
+    .map_err(|error| {
+        vec![GraphError::Dataset {
+            problem: error.to_string(),
+        }]
     })?;
     let (initial, from_trained_weights) = match &document.weights {
         Some(weights) => (parameters_from_weights(&architecture, weights)?, true),
@@ -107,16 +107,13 @@ pub fn compile(
 /// against the data description saved with the weights, and the weights are loaded.
 pub fn compile_trained(document: &GraphDocument) -> Result<TrainedModel, Vec<GraphError>> {
     let Some(weights) = &document.weights else {
-        return Err(vec![GraphError::general(
-            "the document has no trained weights; train it first (layerwright train FILE --out TRAINED.json)",
-        )]);
+        return Err(vec![GraphError::NoTrainedWeights]);
     };
     let built = build(document, &DataShape::of_description(&weights.data))?;
     if built.features != weights.data.features {
-        return Err(vec![GraphError::at(
-            &built.input_id,
-            "the input features differ from the ones the weights were trained with",
-        )]);
+        return Err(vec![GraphError::FeaturesChanged {
+            node: built.input_id,
+        }]);
     }
     let parameters = parameters_from_weights(&built.architecture, weights)?;
     Ok(TrainedModel::new(

@@ -49,10 +49,7 @@ pub(super) fn parameters_from_weights(
     for info in architecture.parameters() {
         let id = &architecture.node(info.node).name;
         let Some(layer) = weights.layers.get(id) else {
-            errors.push(GraphError::at(
-                id,
-                "the document's weights have no entry for this layer",
-            ));
+            errors.push(GraphError::MissingLayerWeights { node: id.clone() });
             continue;
         };
         let rows: Vec<Vec<f64>> = match info.role {
@@ -68,20 +65,16 @@ pub(super) fn parameters_from_weights(
                 ParameterRole::Bias => "bias",
                 ParameterRole::Slopes => "slopes",
             };
-            errors.push(GraphError::at(
-                id,
-                format!(
-                    "the saved {role} are {}×{} but the layer needs {}×{}",
-                    shape.0, shape.1, info.shape.0, info.shape.1
-                ),
-            ));
+            errors.push(GraphError::WeightShape {
+                node: id.clone(),
+                role,
+                found: shape,
+                needed: info.shape,
+            });
             continue;
         }
         if rows.iter().flatten().any(|v| !v.is_finite()) {
-            errors.push(GraphError::at(
-                id,
-                "the saved weights contain a number that is not finite",
-            ));
+            errors.push(GraphError::NonFiniteWeight { node: id.clone() });
             continue;
         }
         tensors.push(ndarray::Array2::from_shape_fn(info.shape, |(r, c)| {
