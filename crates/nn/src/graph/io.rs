@@ -76,13 +76,27 @@ pub enum LoadError {
     },
     /// A version this build cannot read.
     #[error(
-        "{path}: the document is version {found}; this Layerwright reads versions 1 to {VERSION} (a newer Layerwright wrote it?)"
+        "{path}: the document is version {found}; this Layerwright reads versions 1 to {newest} (a newer Layerwright wrote it?)"
     )]
     UnsupportedVersion {
         /// The file.
         path: String,
         /// The file's version.
         found: u64,
+        /// The newest version this build reads.
+        newest: u32,
+    },
+    /// An older document could not be brought up to the newest version.
+    #[error("{path}: cannot read this version {from} document as version {to}: {message}")]
+    Migration {
+        /// The file.
+        path: String,
+        /// The version the step starts from.
+        from: u64,
+        /// The version it should reach.
+        to: u64,
+        /// What went wrong.
+        message: String,
     },
 }
 
@@ -115,9 +129,14 @@ struct Header {
     version: Option<serde_json::Value>,
 }
 
-/// Upgrades a document of version `n + 1` to `n + 2`, by index `n`. Empty while only
-/// version 1 exists; each later version adds one function and one test.
-const MIGRATIONS: &[fn(&mut serde_json::Value)] = &[];
+/// One step of the document format: changes a document of version `n` (as JSON) into one
+/// of version `n + 1`, or says why it cannot.
+pub type Migration = fn(&mut serde_json::Value) -> Result<(), String>;
+
+/// The steps from each older version to the next: index `n` turns version `n + 1` into
+/// `n + 2`, so there are [`VERSION`]` − 1` of them. An issue that adds or changes a field
+/// bumps [`VERSION`], appends its step here, and commits a fixture of the new version.
+pub const MIGRATIONS: &[Migration] = &[];
 
 /// Splits serde_json's "message at line L column C" into the message alone.
 fn bare_message(error: &serde_json::Error) -> String {
@@ -173,6 +192,7 @@ pub(crate) fn read_header(
         Some(v) => Err(LoadError::UnsupportedVersion {
             path: path.to_owned(),
             found: v,
+            newest,
         }),
         None => Err(LoadError::Shape {
             path: path.to_owned(),
@@ -217,17 +237,39 @@ pub(crate) fn deserialize_strictly<T: serde::de::DeserializeOwned>(
     Ok(value)
 }
 
-/// Reads a document from `text`; `path` names it in errors.
+/// Reads a document from `text`; `path` names it in errors. An older version is brought up
+/// to [`VERSION`] by [`MIGRATIONS`] first, so what is read (and saved again) is the newest.
 pub fn parse_document(text: &str, path: &str) -> Result<GraphDocument, LoadError> {
-    let version = read_header(text, path, FORMAT, VERSION)?;
-    if version == u64::from(VERSION) {
+    parse_versioned(text, path, VERSION, MIGRATIONS)
+}
+
+/// [`parse_document`] for a format whose newest version is `newest`, reached by `steps`.
+fn parse_versioned(
+    text: &str,
+    path: &str,
+    newest: u32,
+    steps: &[Migration],
+) -> Result<GraphDocument, LoadError> {
+    let version = read_header(text, path, FORMAT, newest)?;
+    if version == u64::from(newest) {
         return deserialize_strictly(text, path);
     }
     let mut value: serde_json::Value =
         serde_json::from_str(text).map_err(|error| syntax(path, &error))?;
-    for step in usize::try_from(version - 1).unwrap_or(usize::MAX)..MIGRATIONS.len() {
-        if let Some(migrate) = MIGRATIONS.get(step) {
-            migrate(&mut value);
+    for from in version..u64::from(newest) {
+        let failed = |message: String| LoadError::Migration {
+            path: path.to_owned(),
+            from,
+            to: from + 1,
+            message,
+        };
+        let step = usize::try_from(from - 1)
+            .ok()
+            .and_then(|index| steps.get(index))
+            .ok_or_else(|| failed("this build has no step for it".to_owned()))?;
+        step(&mut value).map_err(failed)?;
+        if let Some(object) = value.as_object_mut() {
+            object.insert("version".to_owned(), serde_json::Value::from(from + 1));
         }
     }
     serde_path_to_error::deserialize(value).map_err(|e| shape(path, e))
@@ -327,4 +369,87 @@ pub fn write_atomically_with(
 pub fn save_document(document: &GraphDocument, path: &Path) -> Result<(), SaveError> {
     let text = document_to_json(document)?;
     write_atomically(path, text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    const FIXTURE: &str = include_str!("../../tests/fixtures/v1-concat-xor.json");
+
+    /// A pretend version 2, for the test: version 1 called the data's `train_fraction`
+    /// `train_share`, and version 2 renamed it. The step is what a real one looks like.
+    fn rename_train_share(document: &mut serde_json::Value) -> Result<(), String> {
+        let dataset = document
+            .get_mut("dataset")
+            .and_then(serde_json::Value::as_object_mut)
+            .ok_or("the document has no data set")?;
+        let share = dataset
+            .remove("train_share")
+            .ok_or("the data set has no train_share")?;
+        dataset.insert("train_fraction".to_owned(), share);
+        Ok(())
+    }
+
+    /// The fixture as a (pretend) version 1 file.
+    fn old_file() -> String {
+        FIXTURE.replace("\"train_fraction\"", "\"train_share\"")
+    }
+
+    #[test]
+    fn every_version_but_the_newest_has_a_step() {
+        assert_eq!(MIGRATIONS.len(), VERSION as usize - 1);
+    }
+
+    #[test]
+    fn an_old_file_migrates_saves_as_the_newest_version_and_reloads_equal() {
+        let steps: &[Migration] = &[rename_train_share];
+        let migrated = parse_versioned(&old_file(), "old.json", 2, steps).unwrap();
+        assert_eq!(migrated.version, 2, "what is read is the newest version");
+        let today = parse_document(FIXTURE, "fixture.json").unwrap();
+        assert_eq!(
+            migrated.dataset, today.dataset,
+            "the renamed field kept its value"
+        );
+        assert_eq!(migrated.nodes, today.nodes);
+        // Saved, it is a version 2 file that reads back without any step.
+        let saved = document_to_json(&migrated).unwrap();
+        assert!(saved.contains("\"version\": 2"), "{saved}");
+        assert_eq!(
+            parse_versioned(&saved, "new.json", 2, steps).unwrap(),
+            migrated
+        );
+        assert_eq!(
+            parse_versioned(&saved, "new.json", 2, &[]).unwrap(),
+            migrated
+        );
+    }
+
+    #[test]
+    fn a_step_that_fails_or_is_missing_says_which_versions() {
+        let steps: &[Migration] = &[rename_train_share];
+        let error = parse_versioned(FIXTURE, "f.json", 2, steps).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "f.json: cannot read this version 1 document as version 2: the data set has no train_share"
+        );
+        let error = parse_versioned(&old_file(), "f.json", 3, steps).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "f.json: cannot read this version 2 document as version 3: this build has no step for it"
+        );
+    }
+
+    #[test]
+    fn a_file_from_a_newer_layerwright_is_refused_as_before() {
+        let newer = FIXTURE.replacen("\"version\": 1", "\"version\": 2", 1);
+        assert_eq!(
+            parse_document(&newer, "future.json")
+                .unwrap_err()
+                .to_string(),
+            "future.json: the document is version 2; this Layerwright reads versions 1 to 1 (a newer Layerwright wrote it?)"
+        );
+    }
 }
