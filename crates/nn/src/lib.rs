@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod model;
 pub mod optimizers;
 pub mod rng;
+pub mod step_through;
 pub mod training;
 pub mod workloads;
 

@@ -9,9 +9,10 @@ use layerwright_nn::graph::GraphDocument;
 use super::panel::TrainingPanel;
 use crate::commands::Command;
 use crate::document::graph::Edit;
+use crate::network::views::View;
 use crate::network::views::boundary::boundary_image;
-use crate::network::views::{View, with_nearest_removed, with_point_added};
 use crate::theme::class_colour;
+use layerwright_nn::graph::points::{with_nearest_removed, with_point_added};
 
 /// Training and test points grouped by their colour's RGBA bytes.
 type PointsByColour = std::collections::BTreeMap<[u8; 4], (Vec<[f64; 2]>, Vec<[f64; 2]>)>;

@@ -199,30 +199,10 @@ impl TrainingRun {
 
     /// Fresh weights for a recompiled graph, keeping each parameter whose layer and shape match.
     fn carry_over(&self, compiled: &CompiledGraph) -> ParameterSet<f64> {
-        let mut initial = compiled.initial.clone();
-        let (Some(old), Some(parameters)) = (&self.state.architecture, &self.state.parameters)
-        else {
-            return initial;
-        };
-        for (info, tensor) in compiled
-            .architecture
-            .parameters()
-            .iter()
-            .zip(initial.tensors.iter_mut())
-        {
-            let name = &compiled.architecture.node(info.node).name;
-            let kept = old
-                .parameters()
-                .iter()
-                .zip(&parameters.tensors)
-                .find(|(o, t)| {
-                    old.node(o.node).name == *name && o.role == info.role && t.dim() == info.shape
-                });
-            if let Some((_, previous)) = kept {
-                tensor.assign(previous);
-            }
+        match (&self.state.architecture, &self.state.parameters) {
+            (Some(old), Some(parameters)) => compiled.initial_keeping(old, parameters),
+            _ => compiled.initial.clone(),
         }
-        initial
     }
 
     /// Takes the trainer's news: the run's own state is updated here, and each snapshot of

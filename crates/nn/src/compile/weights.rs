@@ -39,6 +39,38 @@ impl CompiledGraph {
     }
 }
 
+impl CompiledGraph {
+    /// The initial weights of this (recompiled) graph, keeping from an earlier network
+    /// `old` with its `parameters` every tensor whose layer (by id), role and shape are the
+    /// same: an edit of one layer restarts that layer alone.
+    pub fn initial_keeping(
+        &self,
+        old: &Architecture,
+        parameters: &ParameterSet<f64>,
+    ) -> ParameterSet<f64> {
+        let mut initial = self.initial.clone();
+        for (info, tensor) in self
+            .architecture
+            .parameters()
+            .iter()
+            .zip(initial.tensors.iter_mut())
+        {
+            let name = &self.architecture.node(info.node).name;
+            let kept = old
+                .parameters()
+                .iter()
+                .zip(&parameters.tensors)
+                .find(|(o, t)| {
+                    old.node(o.node).name == *name && o.role == info.role && t.dim() == info.shape
+                });
+            if let Some((_, previous)) = kept {
+                tensor.assign(previous);
+            }
+        }
+        initial
+    }
+}
+
 /// The document's trained weights as a parameter set, checking every shape and number.
 pub(super) fn parameters_from_weights(
     architecture: &Architecture,

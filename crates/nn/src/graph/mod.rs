@@ -8,6 +8,7 @@
 pub mod expression;
 pub mod io;
 mod node_serde;
+pub mod points;
 
 use std::collections::BTreeMap;
 
