@@ -5,8 +5,7 @@ use std::path::Path;
 
 use clap::ValueEnum;
 use egui::{ColorImage, Rect};
-use layerwright_nn::compile::compile_trained;
-use layerwright_nn::graph::io::document_to_json;
+pub use layerwright_nn::export::{ExportKind, Exported, export_document};
 
 /// The formats `export` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -30,54 +29,25 @@ impl ExportFormat {
     }
 }
 
-/// What an export produced: the file's bytes and, for ONNX, the second runtime's check.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Exported {
-    /// The file's content.
-    pub bytes: Vec<u8>,
-    /// tract's agreement with the engine (ONNX only).
-    pub verification: Option<layerwright_nn::export::Verification>,
+impl From<ExportFormat> for ExportKind {
+    fn from(format: ExportFormat) -> Self {
+        match format {
+            ExportFormat::Json => Self::Json,
+            ExportFormat::Onnx => Self::Onnx,
+            ExportFormat::Pytorch => Self::Pytorch,
+        }
+    }
 }
 
-/// A trained document in `format`; `folder` is where its data set's relative paths start
-/// (the ONNX check draws its inputs from the data's range when the data loads). Errors are
-/// lines for the person.
+/// A trained document in `format` (see [`export_document`]); errors are lines for the person.
 pub fn export_bytes(
     document: &layerwright_nn::graph::GraphDocument,
     folder: Option<&Path>,
     format: ExportFormat,
     name: &str,
 ) -> Result<Exported, Vec<String>> {
-    use layerwright_nn::export::{domain_samples, onnx::to_onnx, pytorch::to_pytorch, verify_onnx};
-    let model = compile_trained(document)
-        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-    let one = |e: &dyn std::fmt::Display| vec![e.to_string()];
-    match format {
-        ExportFormat::Json => Ok(Exported {
-            bytes: document_to_json(document)
-                .map_err(|e| one(&e))?
-                .into_bytes(),
-            verification: None,
-        }),
-        ExportFormat::Onnx => {
-            let bytes = to_onnx(&model, name).map_err(|e| one(&e))?;
-            let dataset = layerwright_nn::compile::load_dataset(&document.dataset, folder).ok();
-            let inputs = domain_samples(&model, dataset.as_ref(), VERIFICATION_ROWS, 1);
-            let verification = verify_onnx(&bytes, &model, inputs.view()).map_err(|e| one(&e))?;
-            Ok(Exported {
-                bytes,
-                verification: Some(verification),
-            })
-        }
-        ExportFormat::Pytorch => Ok(Exported {
-            bytes: to_pytorch(&model, name).map_err(|e| one(&e))?.into_bytes(),
-            verification: None,
-        }),
-    }
+    export_document(document, folder, format.into(), name).map_err(|e| e.lines())
 }
-
-/// Raw inputs the ONNX check runs through both runtimes.
-const VERIFICATION_ROWS: usize = 100;
 
 /// What a screenshot was taken for: the plot's rectangle (points) and a file name to suggest.
 #[derive(Clone, Debug, PartialEq)]

@@ -147,3 +147,40 @@ fn samples_cover_the_data_or_the_normalisation() {
         assert!(inputs.column(column).iter().all(|&v| low <= v && v <= high));
     }
 }
+
+#[test]
+fn a_trained_document_exports_to_each_kind_and_an_untrained_one_says_why() {
+    use layerwright_nn::compile::GraphError;
+    use layerwright_nn::export::{DocumentExportError, ExportKind, export_document};
+    let path = examples()
+        .into_iter()
+        .find(|p| p.ends_with("xor.json"))
+        .unwrap();
+    let folder = path.parent().unwrap();
+    let mut document = load_document(&path).unwrap();
+    match export_document(&document, Some(folder), ExportKind::Onnx, "xor") {
+        Err(DocumentExportError::Graph(errors)) => {
+            assert_eq!(errors, [GraphError::NoTrainedWeights]);
+        }
+        other => panic!("expected the missing weights, got {other:?}"),
+    }
+    let dataset = load_dataset(&document.dataset, Some(folder)).unwrap();
+    let compiled = compile(&document, &dataset).unwrap();
+    document.weights = Some(compiled.trained_weights(&compiled.initial, 0));
+    let json = export_document(&document, Some(folder), ExportKind::Json, "xor").unwrap();
+    let text = String::from_utf8(json.bytes).unwrap();
+    assert_eq!(
+        layerwright_nn::graph::io::parse_document(&text, "xor-trained.json").unwrap(),
+        document
+    );
+    let onnx = export_document(&document, Some(folder), ExportKind::Onnx, "xor").unwrap();
+    let verification = onnx.verification.unwrap();
+    assert_eq!(verification.rows, layerwright_nn::export::VERIFICATION_ROWS);
+    assert!(verification.max_difference < 1e-5);
+    let python = export_document(&document, Some(folder), ExportKind::Pytorch, "xor").unwrap();
+    assert!(
+        String::from_utf8(python.bytes)
+            .unwrap()
+            .contains("class Network(nn.Module):")
+    );
+}

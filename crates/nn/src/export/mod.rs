@@ -188,3 +188,82 @@ pub fn verify_onnx(
         max_difference,
     })
 }
+
+/// The files a trained document can be exported as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    /// The trained graph document with weights and normalisation statistics.
+    Json,
+    /// An ONNX model, checked by running it in tract.
+    Onnx,
+    /// A PyTorch module in one Python file.
+    Pytorch,
+}
+
+/// What an export produced: the file's bytes and, for ONNX, the second runtime's check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exported {
+    /// The file's content.
+    pub bytes: Vec<u8>,
+    /// tract's agreement with the engine (ONNX only).
+    pub verification: Option<Verification>,
+}
+
+/// Why a trained document could not be exported.
+#[derive(Debug, Error)]
+pub enum DocumentExportError {
+    /// The document does not compile as a trained model (every problem, by node).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Graph(Vec<crate::compile::GraphError>),
+    /// The model cannot be written in the format, or its ONNX file did not check out.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    /// The document cannot be written as JSON.
+    #[error(transparent)]
+    Save(#[from] crate::graph::io::SaveError),
+}
+
+impl DocumentExportError {
+    /// The problems, one line each (a graph with several problems has several lines).
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            Self::Graph(errors) => errors.iter().map(ToString::to_string).collect(),
+            other => vec![other.to_string()],
+        }
+    }
+}
+
+/// Raw inputs the ONNX check runs through both runtimes.
+pub const VERIFICATION_ROWS: usize = 100;
+
+/// A trained `document` as a file of `kind`, named `name` inside (the ONNX graph's and the
+/// PyTorch module's name); `folder` is where its data set's relative paths start (the ONNX
+/// check draws its [`VERIFICATION_ROWS`] inputs from the data's range when the data loads).
+pub fn export_document(
+    document: &crate::graph::GraphDocument,
+    folder: Option<&std::path::Path>,
+    kind: ExportKind,
+    name: &str,
+) -> Result<Exported, DocumentExportError> {
+    let model = crate::compile::compile_trained(document).map_err(DocumentExportError::Graph)?;
+    match kind {
+        ExportKind::Json => Ok(Exported {
+            bytes: crate::graph::io::document_to_json(document)?.into_bytes(),
+            verification: None,
+        }),
+        ExportKind::Onnx => {
+            let bytes = onnx::to_onnx(&model, name)?;
+            let dataset = crate::compile::load_dataset(&document.dataset, folder).ok();
+            let inputs = domain_samples(&model, dataset.as_ref(), VERIFICATION_ROWS, 1);
+            let verification = verify_onnx(&bytes, &model, inputs.view())?;
+            Ok(Exported {
+                bytes,
+                verification: Some(verification),
+            })
+        }
+        ExportKind::Pytorch => Ok(Exported {
+            bytes: pytorch::to_pytorch(&model, name)?.into_bytes(),
+            verification: None,
+        }),
+    }
+}
