@@ -4,7 +4,8 @@
 
 use layerwright_nn::data::{
     BundledDataset, DataError, Dataset, Feature, Generator, GeneratorSettings, Normalization,
-    Scaling, SplitSettings, TargetEncoding, Task, prepare, split_indices,
+    PrepareOptions, Scaling, SplitSettings, TargetEncoding, TargetScaling, Task, prepare,
+    split_indices,
 };
 use layerwright_nn::{
     Activation, ArchitectureBuilder, Batching, DenseSpec, Loss, Optimizer, OutputFunction,
@@ -86,11 +87,13 @@ fn normalisation_is_fitted_on_the_training_split_only() {
     });
     let prepared = prepare(
         &data,
-        &Feature::columns(1),
-        Normalization::ZScore,
-        false,
-        TargetEncoding::Column,
-        split(0.7, 5),
+        &PrepareOptions {
+            features: Feature::columns(1),
+            normalization: Normalization::ZScore,
+            target: TargetScaling::Raw,
+            encoding: TargetEncoding::Column,
+            split: split(0.7, 5),
+        },
     )
     .unwrap();
     let train = prepared.train.inputs.column(0).to_owned();
@@ -102,11 +105,13 @@ fn normalisation_is_fitted_on_the_training_split_only() {
     }
     let again = prepare(
         &data,
-        &Feature::columns(1),
-        Normalization::ZScore,
-        false,
-        TargetEncoding::Column,
-        split(0.7, 5),
+        &PrepareOptions {
+            features: Feature::columns(1),
+            normalization: Normalization::ZScore,
+            target: TargetScaling::Raw,
+            encoding: TargetEncoding::Column,
+            split: split(0.7, 5),
+        },
     )
     .unwrap();
     assert_eq!(
@@ -156,11 +161,13 @@ fn a_standardised_regression_target_is_inverted_in_predictions() {
     let diabetes = BundledDataset::Diabetes.load().unwrap();
     let prepared = prepare(
         &diabetes,
-        &Feature::columns(10),
-        Normalization::ZScore,
-        true,
-        TargetEncoding::Column,
-        split(0.8, 1),
+        &PrepareOptions {
+            features: Feature::columns(10),
+            normalization: Normalization::ZScore,
+            target: TargetScaling::Standardized,
+            encoding: TargetEncoding::Column,
+            split: split(0.8, 1),
+        },
     )
     .unwrap();
     let targets = prepared.train.targets.column(0).to_owned();
@@ -200,11 +207,13 @@ fn class_targets_are_one_hot_for_softmax_and_one_column_for_sigmoid() {
     );
     let one_hot = prepare(
         &data,
-        &Feature::columns(2),
-        Normalization::None,
-        false,
-        TargetEncoding::OneHot,
-        split(1.0, 1),
+        &PrepareOptions {
+            features: Feature::columns(2),
+            normalization: Normalization::None,
+            target: TargetScaling::Raw,
+            encoding: TargetEncoding::OneHot,
+            split: split(1.0, 1),
+        },
     )
     .unwrap();
     assert_eq!(
@@ -213,11 +222,13 @@ fn class_targets_are_one_hot_for_softmax_and_one_column_for_sigmoid() {
     );
     let column = prepare(
         &data,
-        &Feature::columns(2),
-        Normalization::None,
-        false,
-        TargetEncoding::Column,
-        split(1.0, 1),
+        &PrepareOptions {
+            features: Feature::columns(2),
+            normalization: Normalization::None,
+            target: TargetScaling::Raw,
+            encoding: TargetEncoding::Column,
+            split: split(1.0, 1),
+        },
     )
     .unwrap();
     assert_eq!(
@@ -231,11 +242,13 @@ fn prediction_inputs_must_have_the_training_width() {
     let iris = BundledDataset::Iris.load().unwrap();
     let prepared = prepare(
         &iris,
-        &Feature::columns(4),
-        Normalization::ZScore,
-        false,
-        TargetEncoding::OneHot,
-        split(0.8, 1),
+        &PrepareOptions {
+            features: Feature::columns(4),
+            normalization: Normalization::ZScore,
+            target: TargetScaling::Raw,
+            encoding: TargetEncoding::OneHot,
+            split: split(0.8, 1),
+        },
     )
     .unwrap();
     let error = prepared
@@ -251,11 +264,13 @@ fn prediction_inputs_must_have_the_training_width() {
     );
     let error = prepare(
         &iris,
-        &[Feature::Column { index: 7 }],
-        Normalization::None,
-        false,
-        TargetEncoding::OneHot,
-        split(0.8, 1),
+        &PrepareOptions {
+            features: vec![Feature::Column { index: 7 }],
+            normalization: Normalization::None,
+            target: TargetScaling::Raw,
+            encoding: TargetEncoding::OneHot,
+            split: split(0.8, 1),
+        },
     )
     .unwrap_err();
     assert_eq!(
@@ -274,11 +289,13 @@ fn softmax_test_accuracy(
     let data = set.load().unwrap();
     let prepared = prepare(
         &data,
-        &Feature::columns(data.feature_count()),
-        normalization,
-        false,
-        TargetEncoding::OneHot,
-        split(0.8, 1),
+        &PrepareOptions {
+            features: Feature::columns(data.feature_count()),
+            normalization: normalization,
+            target: TargetScaling::Raw,
+            encoding: TargetEncoding::OneHot,
+            split: split(0.8, 1),
+        },
     )
     .unwrap();
     let mut builder = ArchitectureBuilder::new();

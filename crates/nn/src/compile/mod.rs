@@ -14,7 +14,9 @@ mod weights;
 
 use crate::architecture::{Architecture, ParameterSet};
 pub use crate::data::load::{DatasetLoadError, load_dataset};
-use crate::data::{Dataset, PreparedData, SplitSettings, TargetEncoding, prepare};
+use crate::data::{
+    Dataset, PrepareOptions, PreparedData, SplitSettings, TargetEncoding, TargetScaling, prepare,
+};
 use crate::graph::GraphDocument;
 use crate::inference::TrainedModel;
 use crate::losses::OutputFunction;
@@ -68,20 +70,20 @@ pub fn compile(
         train_fraction: document.dataset.train_fraction,
         seed: document.dataset.seed,
     };
-    let data = prepare(
-        dataset,
-        &features,
-        document.dataset.normalization,
-        document.dataset.standardize_target,
+    let options = PrepareOptions {
+        features,
+        normalization: document.dataset.normalization,
+        target: TargetScaling::from_flag(document.dataset.standardize_target),
         encoding,
         split,
-    )
-    // The input's features were checked against the data's columns while building.
-    .map_err(|error| {
-        vec![GraphError::Dataset {
-            problem: error.to_string(),
-        }]
-    })?;
+    };
+    let data = prepare(dataset, &options)
+        // The input's features were checked against the data's columns while building.
+        .map_err(|error| {
+            vec![GraphError::Dataset {
+                problem: error.to_string(),
+            }]
+        })?;
     let (initial, from_trained_weights) = match &document.weights {
         Some(weights) => (parameters_from_weights(&architecture, weights)?, true),
         None => (architecture.initial_parameters(training.seed), false),

@@ -19,8 +19,8 @@ pub use bundled::BundledDataset;
 pub use csv_file::{CsvError, CsvOptions, HeaderRow, TargetColumn, read_csv, read_features};
 pub use generators::{Gate, Generator, GeneratorSettings};
 pub use prepare::{
-    DataDescription, DataError, Feature, Normalization, PreparedData, Scaling, SplitSettings,
-    TargetEncoding, prepare, split_indices,
+    DataDescription, DataError, Feature, Normalization, PrepareOptions, PreparedData, Scaling,
+    SplitSettings, TargetEncoding, TargetScaling, prepare, split_indices,
 };
 pub use samples::Samples;
 

@@ -389,17 +389,57 @@ pub fn split_indices(
     Ok((train, test))
 }
 
+/// How [`prepare`] turns a data set into training and test samples.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrepareOptions {
+    /// The network's inputs, made from the raw columns.
+    pub features: Vec<Feature>,
+    /// How the inputs are scaled (fitted on the training split only).
+    pub normalization: Normalization,
+    /// Whether a regression target is standardised while training.
+    pub target: TargetScaling,
+    /// How targets become output rows.
+    pub encoding: TargetEncoding,
+    /// The train/test split.
+    pub split: SplitSettings,
+}
+
+/// Whether a regression target is trained on as it is or standardised (`(y − μ)/σ`, fitted
+/// on the training split; predictions are scaled back).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TargetScaling {
+    /// The target as it is.
+    #[default]
+    Raw,
+    /// The target standardised.
+    Standardized,
+}
+
+impl TargetScaling {
+    /// `Standardized` when `standardize` (the document's `standardize_target`).
+    pub fn from_flag(standardize: bool) -> Self {
+        if standardize {
+            Self::Standardized
+        } else {
+            Self::Raw
+        }
+    }
+}
+
 /// Prepares `dataset` for training: splits it, computes `features` from the raw columns,
 /// fits `normalization` (and, for regression with `standardize_target`, the target's
 /// standardisation) on the training split only, and encodes the targets.
-pub fn prepare(
-    dataset: &Dataset,
-    features: &[Feature],
-    normalization: Normalization,
-    standardize_target: bool,
-    encoding: TargetEncoding,
-    split: SplitSettings,
-) -> Result<PreparedData, DataError> {
+pub fn prepare(dataset: &Dataset, options: &PrepareOptions) -> Result<PreparedData, DataError> {
+    let PrepareOptions {
+        features,
+        normalization,
+        target,
+        encoding,
+        split,
+    } = options;
+    let (features, normalization, encoding, split) =
+        (features.as_slice(), *normalization, *encoding, *split);
+    let standardize_target = *target == TargetScaling::Standardized;
     if features.is_empty() {
         return Err(DataError::NoFeatures);
     }
