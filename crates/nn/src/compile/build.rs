@@ -11,8 +11,8 @@ use crate::graph::{GraphDocument, Node, OutputUnits};
 use crate::losses::OutputFunction;
 
 /// What compiling needs to know about the data: its task, raw columns and classes. It comes
-/// from the data set itself ([`compile`]) or from a trained document's description
-/// ([`compile_trained`]), so a trained model can be used without its training data.
+/// from the data set itself ([`super::compile`]) or from a trained document's description
+/// ([`super::compile_trained`]), so a trained model can be used without its training data.
 #[derive(Clone, Copy, Debug)]
 pub struct DataShape<'a> {
     /// Classification or regression.

@@ -1,7 +1,7 @@
 //! Data: generated toy problems, bundled data sets, CSV import, input features,
 //! normalisation and train/test splits.
 //!
-//! A [`Dataset`] holds raw features and one target per example. [`prepare`] turns it into
+//! A [`Dataset`] holds raw features and one target per example. [`prepare()`] turns it into
 //! training and test [`Samples`] plus a [`DataDescription`] that
 //! prediction and export reuse, so raw inputs are treated the same everywhere.
 
