@@ -291,7 +291,7 @@ fn softmax_test_accuracy(
         &data,
         &PrepareOptions {
             features: Feature::columns(data.feature_count()),
-            normalization: normalization,
+            normalization,
             target: TargetScaling::Raw,
             encoding: TargetEncoding::OneHot,
             split: split(0.8, 1),
