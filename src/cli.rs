@@ -17,8 +17,8 @@ use layerwright_nn::compile::{CompiledGraph, compile, compile_trained, load_data
 use layerwright_nn::data::{Task, read_features};
 use layerwright_nn::graph::GraphDocument;
 use layerwright_nn::graph::io::{load_document, save_document, write_atomically};
-use layerwright_nn::inference::Predictions;
-use layerwright_nn::training::Evaluation;
+use layerwright_nn::network::inference::Predictions;
+use layerwright_nn::train::training::Evaluation;
 
 /// Build neural networks visually and watch them learn.
 #[derive(Debug, Parser)]

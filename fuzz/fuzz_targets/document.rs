@@ -4,7 +4,7 @@
 #![no_main]
 
 use layerwright_nn::compile::{compile, load_dataset};
-use layerwright_nn::float::Precision;
+use layerwright_nn::math::float::Precision;
 use layerwright_nn::graph::io::parse_document;
 use libfuzzer_sys::fuzz_target;
 

@@ -6,8 +6,8 @@
 use std::sync::Arc;
 
 use layerwright_nn::ParameterSet;
-use layerwright_nn::architecture::ParameterRole;
-use layerwright_nn::gradient_check::{GradientCheck, gradient_check_while};
+use layerwright_nn::network::architecture::ParameterRole;
+use layerwright_nn::teach::gradient_check::{GradientCheck, gradient_check_while};
 use ndarray::{Axis, Slice};
 
 use crate::commands::Command;

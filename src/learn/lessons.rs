@@ -10,7 +10,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
 
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 use layerwright_nn::graph::GraphDocument;
-use layerwright_nn::lesson::{
+use layerwright_nn::teach::lesson::{
     LessonDocument, LessonRun, Outcome, Stage, parse_lesson, train_for_lesson,
 };
 
@@ -125,7 +125,7 @@ impl Comparison {
                         train_for_lesson(graph, |_| !stop.load(Ordering::Relaxed))
                     })
                     .unwrap_or_else(|_| {
-                        Err(layerwright_nn::lesson::LessonError::Graph(
+                        Err(layerwright_nn::teach::lesson::LessonError::Graph(
                             "training stopped unexpectedly".to_owned(),
                         ))
                     })

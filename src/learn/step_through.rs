@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use layerwright_nn::architecture::ParameterSet;
-pub use layerwright_nn::step_through::{StepResult, step_result};
+use layerwright_nn::network::architecture::ParameterSet;
+pub use layerwright_nn::teach::step_through::{StepResult, step_result};
 
 use crate::commands::Command;
 use crate::network::compiled::Compiled;

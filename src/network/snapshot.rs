@@ -2,7 +2,7 @@
 //! grid, the fitted curve and the confusion matrices. Plain data, no egui and no thread,
 //! shared by the trainer (`training::worker`) and the views that draw it (`views`).
 
-use layerwright_nn::metrics::ConfusionMatrix;
+use layerwright_nn::train::metrics::ConfusionMatrix;
 use ndarray::Array2;
 
 /// One epoch's results.

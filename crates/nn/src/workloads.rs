@@ -8,13 +8,13 @@ use ndarray::Array2;
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::activations::Activation;
-use crate::architecture::{
+use crate::math::activations::Activation;
+use crate::math::losses::{Loss, OutputFunction};
+use crate::network::architecture::{
     Architecture, ArchitectureBuilder, ArchitectureError, DenseSpec, OutputSpec, ParameterSet,
 };
-use crate::losses::{Loss, OutputFunction};
-use crate::optimizers::{Optimizer, Regularization};
-use crate::training::{Batching, Samples, Shuffle, TrainingConfig};
+use crate::train::optimizers::{Optimizer, Regularization};
+use crate::train::training::{Batching, Samples, Shuffle, TrainingConfig};
 
 /// A workload's settings, as in the JSON's `spec`.
 #[derive(Clone, Debug, Deserialize, PartialEq)]

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use layerwright_nn::compile::{compile, load_dataset};
-use layerwright_nn::gradient_check::{gradient_check, gradient_check_while};
 use layerwright_nn::graph::io::load_document;
+use layerwright_nn::teach::gradient_check::{gradient_check, gradient_check_while};
 use ndarray::{Axis, Slice};
 
 fn network_examples() -> Vec<PathBuf> {

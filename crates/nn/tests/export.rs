@@ -10,7 +10,7 @@ use layerwright_nn::export::{
 };
 use layerwright_nn::graph::GraphDocument;
 use layerwright_nn::graph::io::load_document;
-use layerwright_nn::inference::TrainedModel;
+use layerwright_nn::network::inference::TrainedModel;
 use layerwright_nn::{Activation, Precision};
 
 fn examples() -> Vec<PathBuf> {

@@ -3,8 +3,8 @@
 //! dropout, and a DAG where one tensor feeds several nodes through add and concat.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-use layerwright_nn::gradient_check::{gradient_check, relative_error};
-use layerwright_nn::losses::loss_and_gradient;
+use layerwright_nn::math::losses::loss_and_gradient;
+use layerwright_nn::teach::gradient_check::{gradient_check, relative_error};
 use layerwright_nn::{
     Activation, Architecture, ArchitectureBuilder, DenseSpec, Loss, OutputFunction, OutputSpec,
     Reduction, SplitMix64,
@@ -170,7 +170,7 @@ fn prelu_slopes_are_learned_with_the_right_gradient() {
     let slope_parameters = architecture
         .parameters()
         .iter()
-        .filter(|p| p.role == layerwright_nn::architecture::ParameterRole::Slopes)
+        .filter(|p| p.role == layerwright_nn::network::architecture::ParameterRole::Slopes)
         .count();
     assert_eq!(slope_parameters, 2, "one slope vector per PReLU layer");
     check_network(&architecture, None, 22);

@@ -5,10 +5,10 @@
 mod common;
 
 use common::{add, dense, input, output, wire};
-use layerwright_nn::architecture::ArchitectureError;
 use layerwright_nn::compile::{GraphError, MAX_NODES, compile, compile_trained, load_dataset};
 use layerwright_nn::data::{BundledDataset, Feature, Generator};
 use layerwright_nn::graph::{DataSource, Edge, GraphDocument, Node, OutputUnits};
+use layerwright_nn::network::architecture::ArchitectureError;
 use layerwright_nn::{Activation, Batching, Loss, OutputFunction};
 
 fn errors(document: &GraphDocument) -> Vec<GraphError> {

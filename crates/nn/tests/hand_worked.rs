@@ -2,7 +2,7 @@
 //! is derived in the comments, and the engine must agree.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-use layerwright_nn::model::{Mode, Workspace, loss_and_gradients};
+use layerwright_nn::network::model::{Mode, Workspace, loss_and_gradients};
 use layerwright_nn::{
     Activation, ArchitectureBuilder, Batching, DenseSpec, Initializer, Loss, OutputFunction,
     OutputSpec, Precision, Reduction, Samples, Session, Shuffle, TrainingConfig,

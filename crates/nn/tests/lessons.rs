@@ -1,7 +1,7 @@
 //! Every lesson under `assets/lessons/` loads, every stage's network compiles and trains to
 //! the outcome its lesson states, and so does every variant it compares.
 
-use layerwright_nn::lesson::{LessonDocument, Outcome, parse_lesson, train_for_lesson};
+use layerwright_nn::teach::lesson::{LessonDocument, Outcome, parse_lesson, train_for_lesson};
 
 const LESSONS: &[(&str, &str)] = &[
     (

@@ -3,10 +3,10 @@
 //! differences, and survive save and load exactly.
 
 use layerwright_nn::compile::{compile, load_dataset};
-use layerwright_nn::float::Precision;
-use layerwright_nn::gradient_check::gradient_check;
 use layerwright_nn::graph::GraphDocument;
 use layerwright_nn::graph::io::{document_to_json, parse_document};
+use layerwright_nn::math::float::Precision;
+use layerwright_nn::teach::gradient_check::gradient_check;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use serde_json::{Value, json};

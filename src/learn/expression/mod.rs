@@ -8,11 +8,11 @@ pub mod viewer;
 use egui_snarl::{InPinId, OutPinId, Snarl};
 
 use crate::document::undo::History;
-use layerwright_nn::autograd::{Evaluation, ScalarGraph, ScalarOp};
 use layerwright_nn::graph::expression::{
     EXPRESSION_FORMAT, EXPRESSION_VERSION, ExpressionDocument, ExpressionEdge, ExpressionNode,
     parse_expression, ports,
 };
+use layerwright_nn::teach::autograd::{Evaluation, ScalarGraph, ScalarOp};
 
 /// The kinds the palette and the canvas menu offer, with a default for each.
 pub const KINDS: [ScalarOp; 13] = [

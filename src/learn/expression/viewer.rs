@@ -5,8 +5,8 @@
 use egui::{Pos2, RichText, Ui};
 use egui_snarl::ui::{SnarlPin, SnarlViewer};
 use egui_snarl::{InPin, NodeId, OutPin, Snarl};
-use layerwright_nn::autograd::ScalarOp;
 use layerwright_nn::graph::expression::{ExpressionDocument, ports};
+use layerwright_nn::teach::autograd::ScalarOp;
 
 use super::{ExpressionEdit, KINDS};
 use crate::theme;

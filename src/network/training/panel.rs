@@ -250,7 +250,7 @@ impl TrainingPanel {
     }
 
     /// The latest confusion matrix on the chosen split.
-    pub fn confusion(&self) -> Option<&layerwright_nn::metrics::ConfusionMatrix> {
+    pub fn confusion(&self) -> Option<&layerwright_nn::train::metrics::ConfusionMatrix> {
         let views = &self.data.views;
         if self.choices.confusion_on_test && views.confusion_test.is_some() {
             views.confusion_test.as_ref()

@@ -4,10 +4,10 @@
 
 use std::sync::{Arc, OnceLock};
 
-use layerwright_nn::architecture::Architecture;
 use layerwright_nn::compile::CompiledGraph;
 use layerwright_nn::data::{Dataset, Task};
 use layerwright_nn::graph::GraphDocument;
+use layerwright_nn::network::architecture::Architecture;
 use layerwright_nn::{ParameterSet, TrainingConfig};
 
 use crate::network::compiled::Compiled;

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use layerwright_nn::compile::CompiledGraph;
 use layerwright_nn::data::Task;
-use layerwright_nn::loss_surface::{LossSurface, weight_and_bias};
-use layerwright_nn::metrics::{ConfusionMatrix, classes_of};
+use layerwright_nn::teach::loss_surface::{LossSurface, weight_and_bias};
+use layerwright_nn::train::metrics::{ConfusionMatrix, classes_of};
 use layerwright_nn::{ParameterSet, Precision, Session, TrainingConfig};
 use ndarray::Array2;
 

@@ -2,7 +2,7 @@
 //! images (for image data such as the 8×8 digits) with predicted and true labels.
 
 use egui::{Align2, Color32, ColorImage, FontId, RichText, Sense, TextureHandle, TextureOptions};
-use layerwright_nn::metrics::ConfusionMatrix;
+use layerwright_nn::train::metrics::ConfusionMatrix;
 
 use crate::theme::{class_colour, error_colour, tint};
 

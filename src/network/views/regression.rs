@@ -7,7 +7,7 @@ use egui::{Color32, ColorImage, TextureHandle, TextureOptions};
 use egui_plot::{
     HoverPosition, Legend, Line, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints, Points,
 };
-use layerwright_nn::loss_surface::LossSurface;
+use layerwright_nn::teach::loss_surface::LossSurface;
 
 use super::contours::{bowl_levels, contour_lines};
 use crate::network::snapshot::CurveValues;

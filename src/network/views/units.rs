@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use egui::{Color32, ColorImage, Sense, Stroke, TextureHandle, TextureOptions, Ui, vec2};
 use layerwright_nn::ParameterSet;
-use layerwright_nn::architecture::{Architecture, ParameterRole};
+use layerwright_nn::network::architecture::{Architecture, ParameterRole};
 use ndarray::Array2;
 
 use crate::theme::diverging;

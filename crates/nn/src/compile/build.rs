@@ -5,10 +5,12 @@ use std::collections::HashMap;
 
 use super::check::check_structure;
 use super::{GraphError, MAX_PARAMETERS};
-use crate::architecture::{Architecture, ArchitectureBuilder, DenseSpec, NodeId, OutputSpec};
 use crate::data::{DataDescription, Dataset, Feature, Task};
 use crate::graph::{GraphDocument, Node, OutputUnits};
-use crate::losses::OutputFunction;
+use crate::math::losses::OutputFunction;
+use crate::network::architecture::{
+    Architecture, ArchitectureBuilder, DenseSpec, NodeId, OutputSpec,
+};
 
 /// What compiling needs to know about the data: its task, raw columns and classes. It comes
 /// from the data set itself ([`super::compile`]) or from a trained document's description
@@ -106,7 +108,7 @@ pub(super) fn build(
             rate: training.learning_rate,
         });
     }
-    if let crate::training::Batching::MiniBatch { size: 0 } = training.batching {
+    if let crate::train::training::Batching::MiniBatch { size: 0 } = training.batching {
         errors.push(GraphError::ZeroBatchSize);
     }
     let mut structure_errors = Vec::new();

@@ -5,8 +5,8 @@
 
 use std::fmt;
 
-use crate::architecture::ArchitectureError;
-use crate::losses::OutputFunction;
+use crate::math::losses::OutputFunction;
+use crate::network::architecture::ArchitectureError;
 
 /// One problem with a graph, naming the node (and port) it concerns.
 #[derive(Clone, Debug, PartialEq)]

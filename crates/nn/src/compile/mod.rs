@@ -12,15 +12,15 @@ mod check;
 mod error;
 mod weights;
 
-use crate::architecture::{Architecture, ParameterSet};
 pub use crate::data::load::{DatasetLoadError, load_dataset};
 use crate::data::{
     Dataset, PrepareOptions, PreparedData, SplitSettings, TargetEncoding, TargetScaling, prepare,
 };
 use crate::graph::GraphDocument;
-use crate::inference::TrainedModel;
-use crate::losses::OutputFunction;
-use crate::training::TrainingConfig;
+use crate::math::losses::OutputFunction;
+use crate::network::architecture::{Architecture, ParameterSet};
+use crate::network::inference::TrainedModel;
+use crate::train::training::TrainingConfig;
 pub use build::DataShape;
 use build::{Built, build};
 pub use error::GraphError;
@@ -129,18 +129,18 @@ pub fn compile_trained(document: &GraphDocument) -> Result<TrainedModel, Vec<Gra
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SplitMetrics {
     /// On the training split.
-    pub train: crate::training::Evaluation,
+    pub train: crate::train::training::Evaluation,
     /// On the test split, if there is one.
-    pub test: Option<crate::training::Evaluation>,
+    pub test: Option<crate::train::training::Evaluation>,
 }
 
 impl CompiledGraph {
     /// A training session from the compiled graph's initial weights, on its training split.
     pub fn session(
         &self,
-        precision: crate::float::Precision,
-    ) -> Result<crate::training::Session, crate::training::TrainingError> {
-        crate::training::Session::new(
+        precision: crate::math::float::Precision,
+    ) -> Result<crate::train::training::Session, crate::train::training::TrainingError> {
+        crate::train::training::Session::new(
             self.architecture.clone(),
             &self.initial,
             &self.data.train,
@@ -152,8 +152,8 @@ impl CompiledGraph {
     /// Evaluates `session` on the training and test splits.
     pub fn metrics(
         &self,
-        session: &mut crate::training::Session,
-    ) -> Result<SplitMetrics, crate::training::TrainingError> {
+        session: &mut crate::train::training::Session,
+    ) -> Result<SplitMetrics, crate::train::training::TrainingError> {
         let train = session.evaluate(&self.data.train)?;
         let test = if self.data.test.is_empty() {
             None

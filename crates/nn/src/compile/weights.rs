@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::{CompiledGraph, GraphError};
-use crate::architecture::{Architecture, ParameterRole, ParameterSet};
 use crate::graph::{LayerWeights, TrainedWeights};
+use crate::network::architecture::{Architecture, ParameterRole, ParameterSet};
 
 impl CompiledGraph {
     /// The parameters as a document's [`TrainedWeights`], keyed by node id.

@@ -9,7 +9,7 @@ use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use super::{Dataset, Task};
-use crate::rng::SplitMix64;
+use crate::math::rng::SplitMix64;
 
 /// A logic gate on the corners of the unit square.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

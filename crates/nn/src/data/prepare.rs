@@ -7,7 +7,7 @@ use thiserror::Error;
 
 use super::{Dataset, Task, class_index};
 use crate::data::samples::Samples;
-use crate::rng::SplitMix64;
+use crate::math::rng::SplitMix64;
 
 /// One model input computed from a raw row (columns counted from 0). TF Playground's seven
 /// inputs for 2-D data are `x1`, `x2` (columns), `x1²`, `x2²` (squares), `x1·x2` (product),

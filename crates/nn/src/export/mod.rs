@@ -8,8 +8,8 @@ use ndarray::Array2;
 use thiserror::Error;
 
 use crate::data::{Dataset, Feature, Task};
-use crate::inference::TrainedModel;
-use crate::rng::SplitMix64;
+use crate::math::rng::SplitMix64;
+use crate::network::inference::TrainedModel;
 
 /// Why a model could not be exported or its export did not check out.
 #[derive(Clone, Debug, Error, PartialEq)]

@@ -17,11 +17,11 @@ use tract_onnx::pb::{
 };
 
 use super::ExportError;
-use crate::activations::Activation;
-use crate::architecture::{NodeId, Operation, ParameterSet};
 use crate::data::{Feature, Scaling};
-use crate::inference::TrainedModel;
-use crate::losses::OutputFunction;
+use crate::math::activations::Activation;
+use crate::math::losses::OutputFunction;
+use crate::network::architecture::{NodeId, Operation, ParameterSet};
+use crate::network::inference::TrainedModel;
 
 /// The operator set the file declares.
 pub const OPSET: i64 = 17;

@@ -5,11 +5,11 @@
 use std::fmt::Write as _;
 
 use super::ExportError;
-use crate::activations::Activation;
-use crate::architecture::{NodeId, Operation};
 use crate::data::{Feature, Task};
-use crate::inference::TrainedModel;
-use crate::losses::OutputFunction;
+use crate::math::activations::Activation;
+use crate::math::losses::OutputFunction;
+use crate::network::architecture::{NodeId, Operation};
+use crate::network::inference::TrainedModel;
 
 /// Python's reserved words, which cannot name a variable.
 const KEYWORDS: [&str; 35] = [
@@ -322,7 +322,7 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
     w(&mut py, "    with torch.no_grad():");
     for (info, tensor) in architecture.parameters().iter().zip(&parameters.tensors) {
         let var = name_of(info.node);
-        use crate::architecture::ParameterRole;
+        use crate::network::architecture::ParameterRole;
         let line = match info.role {
             ParameterRole::Weights => {
                 let rows: Vec<String> = tensor

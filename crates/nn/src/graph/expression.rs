@@ -9,7 +9,7 @@ use thiserror::Error;
 
 use super::ViewState;
 use super::io::LoadError;
-use crate::autograd::{ScalarGraph, ScalarNode, ScalarOp};
+use crate::teach::autograd::{ScalarGraph, ScalarNode, ScalarOp};
 
 /// The `format` every expression document carries.
 pub const EXPRESSION_FORMAT: &str = "layerwright.expression";

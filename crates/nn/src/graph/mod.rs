@@ -14,15 +14,15 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::activations::Activation;
-use crate::config::{Batching, Shuffle};
 use crate::data::{
     BundledDataset, DataDescription, Feature, Generator, HeaderRow, LabeledPoint, Normalization,
     TargetColumn, Task,
 };
-use crate::init::Initializer;
-use crate::losses::{Loss, OutputFunction, Reduction};
-use crate::optimizers::{Optimizer, Regularization};
+use crate::math::activations::Activation;
+use crate::math::init::Initializer;
+use crate::math::losses::{Loss, OutputFunction, Reduction};
+use crate::train::config::{Batching, Shuffle};
+use crate::train::optimizers::{Optimizer, Regularization};
 
 /// The `format` every graph document carries.
 pub const FORMAT: &str = "layerwright.graph";

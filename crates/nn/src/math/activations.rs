@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::float::Float;
+use crate::math::float::Float;
 
 /// GELU in f64: `Φ(z)`, the standard normal distribution function, and `φ(z)`, its density.
 fn normal_cdf_and_density(z: f64) -> (f64, f64) {

@@ -3,15 +3,15 @@
 use ndarray::{Array2, ArrayView2, Axis, Slice};
 use thiserror::Error;
 
-use crate::architecture::{Architecture, NodeId, ParameterRole, ParameterSet};
-use crate::float::{Float, Precision};
-use crate::losses::{OutputFunction, Reduction, loss_and_gradient};
-use crate::model::{Mode, Workspace, forward, loss_and_gradients};
-use crate::optimizers::{Optimizer, OptimizerSlot};
-use crate::rng::SplitMix64;
+use crate::math::float::{Float, Precision};
+use crate::math::losses::{OutputFunction, Reduction, loss_and_gradient};
+use crate::math::rng::SplitMix64;
+use crate::network::architecture::{Architecture, NodeId, ParameterRole, ParameterSet};
+use crate::network::model::{Mode, Workspace, forward, loss_and_gradients};
+use crate::train::optimizers::{Optimizer, OptimizerSlot};
 
-pub use crate::config::{Batching, Shuffle, TrainingConfig};
 pub use crate::data::Samples;
+pub use crate::train::config::{Batching, Shuffle, TrainingConfig};
 
 /// What can stop training.
 #[derive(Clone, Debug, Error, PartialEq)]

@@ -3,7 +3,7 @@
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use crate::rng::SplitMix64;
+use crate::math::rng::SplitMix64;
 
 /// How a layer's weight matrix `W: [fan_in, fan_out]` is filled before training.
 ///

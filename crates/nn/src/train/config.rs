@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::optimizers::{Optimizer, Regularization};
+use crate::train::optimizers::{Optimizer, Regularization};
 
 /// How many examples make one update.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

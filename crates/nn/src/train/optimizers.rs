@@ -3,7 +3,7 @@
 use ndarray::{Array2, ArrayViewMut2, Zip};
 use serde::{Deserialize, Serialize};
 
-use crate::float::Float;
+use crate::math::float::Float;
 
 /// The rule that turns a gradient `g` into a parameter update (learning rate `η`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 
-use crate::float::Float;
+use crate::math::float::Float;
 
 /// Products with more multiply-adds than this go to ndarray's general GEMM, whose packed
 /// kernels win once there is enough work; smaller ones (a training batch through a small

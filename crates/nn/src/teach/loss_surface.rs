@@ -4,9 +4,9 @@
 
 use ndarray::Array2;
 
-use crate::architecture::{Architecture, ParameterRole, ParameterSet};
 use crate::data::Samples;
-use crate::model::{Mode, Workspace, loss_only};
+use crate::network::architecture::{Architecture, ParameterRole, ParameterSet};
+use crate::network::model::{Mode, Workspace, loss_only};
 
 /// The indices (into [`ParameterSet::tensors`]) of the weight `w` and the bias `b` of a
 /// network whose only parameters are one scalar weight and one scalar bias (a `1 → 1`
@@ -208,7 +208,7 @@ impl LossSurface {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::architecture::{ArchitectureBuilder, DenseSpec, OutputSpec};
+    use crate::network::architecture::{ArchitectureBuilder, DenseSpec, OutputSpec};
     use crate::{Activation, Loss, OutputFunction};
     use ndarray::array;
 

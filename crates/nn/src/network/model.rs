@@ -3,11 +3,11 @@
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Slice, Zip};
 
-use crate::activations::{Activation, leaky_derivative, leaky_slope_derivative, leaky_value};
-use crate::architecture::{Architecture, DenseLayer, NodeId, Operation, ParameterSet};
-use crate::float::Float;
-use crate::losses::loss_and_gradient;
-use crate::rng::SplitMix64;
+use crate::math::activations::{Activation, leaky_derivative, leaky_slope_derivative, leaky_value};
+use crate::math::float::Float;
+use crate::math::losses::loss_and_gradient;
+use crate::math::rng::SplitMix64;
+use crate::network::architecture::{Architecture, DenseLayer, NodeId, Operation, ParameterSet};
 
 /// Whether a pass is part of training (dropout and RReLU draw random numbers) or not.
 #[derive(Debug)]
@@ -229,7 +229,7 @@ fn affine<F: Float>(
 ) {
     let weights = parameters.get(layer.weights);
     let bias = layer.bias.map(|id| parameters.get(id).row(0));
-    crate::kernels::affine_into(x, weights.view(), bias, z.view_mut());
+    crate::math::kernels::affine_into(x, weights.view(), bias, z.view_mut());
 }
 
 /// `y = f(z)`, drawing RReLU slopes into `noise` while training.
@@ -266,7 +266,7 @@ fn activate<F: Float>(
                 });
         }
         (Activation::Tanh, _) => map_into(z, y, Float::fast_tanh),
-        (Activation::Sigmoid, _) => map_into(z, y, crate::activations::sigmoid),
+        (Activation::Sigmoid, _) => map_into(z, y, crate::math::activations::sigmoid),
         (Activation::Relu, _) => map_into(z, y, |z: F| z.max(F::zero())),
         (activation, _) => map_into(z, y, |z| activation.value(z)),
     }
@@ -352,7 +352,7 @@ fn backward<F: Float>(
                     }
                 }
                 // ∂L/∂W = xᵀ·∂L/∂z, ∂L/∂b = Σ_rows ∂L/∂z
-                crate::kernels::weight_gradient_into(
+                crate::math::kernels::weight_gradient_into(
                     x,
                     dz.view(),
                     grads[layer.weights.0].view_mut(),
@@ -368,7 +368,7 @@ fn backward<F: Float>(
                 if !matches!(architecture.node(layer.input).operation, Operation::Input) {
                     let weights = parameters.get(layer.weights);
                     let dx = top_rows_mut(&mut earlier[layer.input.0], rows);
-                    crate::kernels::input_gradient_add(dz.view(), weights.view(), dx);
+                    crate::math::kernels::input_gradient_add(dz.view(), weights.view(), dx);
                 }
             }
             Operation::Add { inputs } => {

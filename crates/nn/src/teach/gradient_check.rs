@@ -2,9 +2,9 @@
 
 use ndarray::ArrayView2;
 
-use crate::architecture::{Architecture, ParameterRole, ParameterSet};
-use crate::model::{Mode, Workspace, loss_and_gradients, loss_only};
-use crate::rng::SplitMix64;
+use crate::math::rng::SplitMix64;
+use crate::network::architecture::{Architecture, ParameterRole, ParameterSet};
+use crate::network::model::{Mode, Workspace, loss_and_gradients, loss_only};
 
 /// The finite-difference step `h` used by [`gradient_check`]: small enough for the
 /// `O(h²)` truncation error, large enough that rounding (`~ε/h`) stays far below it.

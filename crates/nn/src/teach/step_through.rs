@@ -5,9 +5,9 @@
 
 use ndarray::{Array2, Axis, Slice};
 
-use crate::architecture::{Operation, ParameterRole, ParameterSet};
 use crate::compile::CompiledGraph;
-use crate::model::{Mode, Workspace, loss_and_gradients};
+use crate::network::architecture::{Operation, ParameterRole, ParameterSet};
+use crate::network::model::{Mode, Workspace, loss_and_gradients};
 
 /// One example's forward and backward pass through the network, in f64.
 #[derive(Clone, Debug, PartialEq)]
@@ -76,10 +76,10 @@ pub fn step_result(
         examples,
         names: nodes.iter().map(|n| n.name.clone()).collect(),
         values: (0..nodes.len())
-            .map(|i| row(workspace.value(crate::architecture::NodeId(i))))
+            .map(|i| row(workspace.value(crate::network::architecture::NodeId(i))))
             .collect(),
         gradients: (0..nodes.len())
-            .map(|i| row(workspace.gradient(crate::architecture::NodeId(i))))
+            .map(|i| row(workspace.gradient(crate::network::architecture::NodeId(i))))
             .collect(),
         loss,
         inputs: inputs.row(0).to_vec(),

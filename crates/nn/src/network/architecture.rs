@@ -2,16 +2,16 @@
 //!
 //! An [`Architecture`] holds no numbers, only structure: which node feeds which,
 //! layer widths, activations and the output head. It is what a graph document
-//! compiles to, and what [`crate::model`] runs with a [`ParameterSet`].
+//! compiles to, and what [`crate::network::model`] runs with a [`ParameterSet`].
 
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use crate::activations::Activation;
-use crate::float::Float;
-use crate::init::Initializer;
-use crate::losses::{Loss, OutputFunction, Reduction};
-use crate::rng::SplitMix64;
+use crate::math::activations::Activation;
+use crate::math::float::Float;
+use crate::math::init::Initializer;
+use crate::math::losses::{Loss, OutputFunction, Reduction};
+use crate::math::rng::SplitMix64;
 
 /// The index of a node in an [`Architecture`]; every node has one output tensor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

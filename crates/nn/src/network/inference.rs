@@ -3,10 +3,10 @@
 
 use ndarray::{Array2, ArrayView2};
 
-use crate::architecture::{Architecture, ParameterSet};
 use crate::data::{DataDescription, DataError, Task};
-use crate::losses::OutputFunction;
-use crate::model::{Mode, Workspace, forward};
+use crate::math::losses::OutputFunction;
+use crate::network::architecture::{Architecture, ParameterSet};
+use crate::network::model::{Mode, Workspace, forward};
 
 /// A trained network with the description of the data it was trained on.
 #[derive(Clone, Debug)]

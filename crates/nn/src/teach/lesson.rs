@@ -8,13 +8,13 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::activations::Activation;
 use crate::compile::{compile, load_dataset};
-use crate::float::Precision;
 use crate::graph::io::LoadError;
 use crate::graph::{GraphDocument, Node};
-use crate::loss_surface::{LossSurface, weight_and_bias};
-use crate::training::{Evaluation, TrainingError};
+use crate::math::activations::Activation;
+use crate::math::float::Precision;
+use crate::teach::loss_surface::{LossSurface, weight_and_bias};
+use crate::train::training::{Evaluation, TrainingError};
 
 /// The `format` string of a lesson document.
 pub const LESSON_FORMAT: &str = "layerwright.lesson";
@@ -279,7 +279,7 @@ pub fn train_for_lesson(
         .session(Precision::F32)
         .map_err(LessonError::Training)?;
     let pair = weight_and_bias(&compiled.architecture);
-    let position = |session: &crate::training::Session| {
+    let position = |session: &crate::train::training::Session| {
         pair.and_then(|[weight, bias]| {
             let parameters = session.parameters();
             Some([

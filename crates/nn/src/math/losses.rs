@@ -9,8 +9,8 @@
 use ndarray::{ArrayView2, ArrayViewMut2, Axis, Zip};
 use serde::{Deserialize, Serialize};
 
-use crate::activations::sigmoid;
-use crate::float::Float;
+use crate::math::activations::sigmoid;
+use crate::math::float::Float;
 
 /// The function the output layer applies to its logits `z` to make predictions `ŷ`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
