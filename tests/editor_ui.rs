@@ -338,11 +338,14 @@ fn a_network_is_built_from_an_empty_canvas_by_mouse_alone() {
     let mut harness = harness();
     let everything = ids(&harness);
     apply(&mut harness, Edit::DeleteNodes(everything));
-    for kind in ["Input", "Dense", "Output"] {
+    // The palette wires a new node after the selected one (the last added): in this order
+    // nothing can be wired (an output feeds nothing, an input takes nothing).
+    for kind in ["Output", "Dense", "Input"] {
         harness.get_by_label(kind).click();
         harness.run_steps(2);
     }
-    assert_eq!(ids(&harness), ["input1", "dense1", "output1"]);
+    assert_eq!(ids(&harness), ["output1", "dense1", "input1"]);
+    assert!(edges(&harness).is_empty());
     // Nodes are selected by clicking them, Shift+click adds to the selection.
     click_node(&mut harness, "dense1", Modifiers::NONE);
     assert_eq!(harness.state().editor().selected, ["dense1"]);
@@ -412,4 +415,21 @@ fn a_right_click_on_the_canvas_opens_the_searchable_add_menu() {
         "{:?}",
         ids(&harness)
     );
+}
+
+#[test]
+fn a_palette_kind_clicked_with_a_node_selected_is_added_after_it_wired() {
+    let mut harness = harness();
+    click_node(&mut harness, "hidden2", Modifiers::NONE);
+    assert_eq!(harness.state().editor().selected, ["hidden2"]);
+    harness.get_by_label("Dropout").click();
+    harness.run_steps(2);
+    assert!(ids(&harness).contains(&"dropout1".to_owned()));
+    assert!(
+        edges(&harness).contains(&("hidden2.out".to_owned(), "dropout1.in".to_owned())),
+        "{:?}",
+        edges(&harness)
+    );
+    let positions = document(&harness).view.unwrap().positions;
+    assert_eq!(positions["dropout1"][0], positions["hidden2"][0] + 230.0);
 }

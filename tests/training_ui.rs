@@ -398,3 +398,84 @@ fn a_structural_edit_compiles_once_and_a_learning_rate_change_not_at_all() {
         "the canvas shows the new network's parameter count"
     );
 }
+
+#[test]
+fn switching_adam_to_gradient_descent_restarts_the_run_with_gradient_descent() {
+    let mut harness = harness();
+    run_until(&mut harness, "the first snapshot", |app| {
+        !app.training().run.history().is_empty()
+    });
+    harness.get_by_label("Step epoch").click();
+    run_until(&mut harness, "one epoch", |app| {
+        app.training().run.epochs() == 1 && app.training().run.is_settled()
+    });
+    assert_eq!(
+        harness
+            .state()
+            .editor()
+            .document
+            .document()
+            .training
+            .optimizer,
+        layerwright_nn::Optimizer::ADAM
+    );
+    harness.get_by_label("More settings").click();
+    harness.run_steps(10);
+    let optimizer = harness.get_by_label("Optimizer");
+    assert_eq!(optimizer.value().as_deref(), Some("Adam"));
+    optimizer.click();
+    harness.run_steps(3);
+    harness.get_by_label("Gradient descent").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness
+            .state()
+            .editor()
+            .document
+            .document()
+            .training
+            .optimizer,
+        layerwright_nn::Optimizer::GradientDescent
+    );
+    run_until(&mut harness, "the restarted run", |app| {
+        app.training().run.epochs() == 0 && app.training().run.is_settled()
+    });
+    assert_eq!(
+        harness.state().training().run.config().map(|c| c.optimizer),
+        Some(layerwright_nn::Optimizer::GradientDescent),
+        "the trainer runs with gradient descent"
+    );
+    // Undone, Adam comes back.
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .apply(&ctx, Command::Action(layerwright::commands::Action::Undo));
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().training().run.config().map(|c| c.optimizer),
+        Some(layerwright_nn::Optimizer::ADAM)
+    );
+}
+
+#[test]
+fn a_new_graph_shows_nothing_of_the_last_run() {
+    let mut harness = harness();
+    harness.get_by_label("Step epoch").click();
+    run_until(&mut harness, "one epoch and a boundary", |app| {
+        app.training().run.epochs() == 1 && app.training().has_boundary()
+    });
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .perform(&ctx, layerwright::commands::Intent::New);
+    run_until(&mut harness, "the new graph's compile", |app| {
+        !app.network().is_compiling() && app.editor().document.document().nodes.is_empty()
+    });
+    harness.run_steps(2);
+    let training = harness.state().training();
+    assert_eq!(training.run.epochs(), 0);
+    assert!(training.run.history().is_empty());
+    assert!(!training.has_boundary());
+    harness.get_by_label("Epoch 0");
+    assert!(harness.query_by_label_contains("Train loss").is_none());
+}

@@ -130,6 +130,20 @@ impl Editor {
         self.view.transform
     }
 
+    /// The node a new node of `template` is wired after: the one selected node, when the
+    /// new node takes an input and the selected node is not the output.
+    pub fn wire_from_selection(&self, template: NodeTemplate) -> Option<String> {
+        match self.selected.as_slice() {
+            [only] if template.takes_input() => self
+                .document
+                .document()
+                .node(only)
+                .filter(|n| !matches!(n, layerwright_nn::graph::Node::Output(_)))
+                .map(|_| only.clone()),
+            _ => None,
+        }
+    }
+
     /// Where node `id` was drawn in the last frame, on the screen.
     pub fn node_screen_rect(&self, id: &str) -> Option<egui::Rect> {
         self.view
@@ -483,20 +497,13 @@ impl Editor {
             .show(ctx, |ui| {
                 chosen = search_list_ui(ui, &mut menu.query, &mut menu.focused);
             });
+        let position = menu.position;
         if let Some(template) = chosen {
             // From the keyboard, a new node is wired after the selected one.
-            let from = match self.selected.as_slice() {
-                [only] if template.takes_input() => self
-                    .document
-                    .document()
-                    .node(only)
-                    .filter(|n| !matches!(n, layerwright_nn::graph::Node::Output(_)))
-                    .map(|_| only.clone()),
-                _ => None,
-            };
+            let from = self.wire_from_selection(template);
             commands.push(Command::Edit(Edit::AddNode {
                 template,
-                position: menu.position,
+                position,
                 from,
                 into: None,
             }));

@@ -3,7 +3,7 @@
 
 use super::Editor;
 use crate::commands::Command;
-use crate::document::graph::{Edit, NodeTemplate};
+use crate::document::graph::{Edit, NodeTemplate, positions};
 use crate::theme;
 
 /// Draws the palette; returns the commands it asks for.
@@ -42,10 +42,17 @@ pub fn palette_ui(editor: &Editor, ui: &mut egui::Ui) -> Vec<Command> {
             }
         }
         if response.clicked() {
+            // With one node selected, the new one goes after it, wired (as the add menu's
+            // Enter does).
+            let from = editor.wire_from_selection(template);
+            let position = from
+                .as_ref()
+                .and_then(|id| positions(editor.document.document()).get(id).copied())
+                .map_or_else(|| editor.free_spot(), |[x, y]| [x + 230.0, y]);
             commands.push(Command::Edit(Edit::AddNode {
                 template,
-                position: editor.free_spot(),
-                from: None,
+                position,
+                from,
                 into: None,
             }));
         }

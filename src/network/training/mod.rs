@@ -6,4 +6,5 @@ mod boundary;
 pub mod controls;
 pub mod panel;
 pub mod run;
+pub mod settings;
 pub mod worker;

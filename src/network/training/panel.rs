@@ -11,7 +11,7 @@ use layerwright_nn::compile::CompiledGraph;
 use layerwright_nn::data::{Dataset, Task};
 use layerwright_nn::graph::GraphDocument;
 
-use super::run::{Loaded, TrainingRun};
+use super::run::{Loaded, Synced, TrainingRun};
 use crate::commands::Command;
 use crate::document::export::PlotCapture;
 use crate::network::compiled::Compiled;
@@ -122,8 +122,14 @@ impl TrainingPanel {
             let ctx = ctx.clone();
             Arc::new(move || ctx.request_repaint())
         });
-        if let Some(loaded) = self.run.sync(version, document, compiled) {
-            self.start_views(loaded);
+        match self.run.sync(version, document, compiled) {
+            Synced::Started(loaded) => self.start_views(loaded),
+            Synced::Stopped => {
+                self.data = RunData::default();
+                self.insight.clear();
+                self.boundary = BoundaryTexture::default();
+            }
+            Synced::Unchanged => {}
         }
         for progress in self.run.poll() {
             self.absorb(progress);

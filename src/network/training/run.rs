@@ -22,6 +22,16 @@ pub const HISTORY_LIMIT: usize = 20_000;
 /// Asks the window for a frame (the trainer calls it when it has news).
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
 
+/// What a [`TrainingRun::sync`] changed about the run.
+pub enum Synced {
+    /// The same run goes on (live settings may have been sent).
+    Unchanged,
+    /// A new run was loaded from a new compile result.
+    Started(Loaded),
+    /// The graph has problems: there is no run, and nothing of the last one to show.
+    Stopped,
+}
+
 /// A new run was loaded from a compile result: what the views need to start again.
 pub struct Loaded {
     /// The compiled graph the run trains.
@@ -126,13 +136,16 @@ impl TrainingRun {
         version: (u64, u64),
         document: &GraphDocument,
         compiled: Option<&Arc<Compiled>>,
-    ) -> Option<Loaded> {
-        let mut loaded = None;
+    ) -> Synced {
+        let mut synced = Synced::Unchanged;
         if let Some(compiled) = compiled
             && self.loaded != Some(compiled.generation)
         {
             self.loaded = Some(compiled.generation);
-            loaded = self.load(compiled);
+            synced = match self.load(compiled) {
+                Some(loaded) => Synced::Started(loaded),
+                None => Synced::Stopped,
+            };
             // The compile may be older than the live settings: compare them below.
             self.seen = None;
         }
@@ -149,12 +162,18 @@ impl TrainingRun {
                     seed: config.seed,
                 };
                 if wanted != config {
+                    let new_kind = std::mem::discriminant(&wanted.optimizer)
+                        != std::mem::discriminant(&config.optimizer);
                     self.loaded_config = Some(wanted);
                     self.send(ToTrainer::SetConfig(wanted));
+                    // Another update rule is another experiment: from the initial weights.
+                    if new_kind {
+                        self.reset(false);
+                    }
                 }
             }
         }
-        loaded
+        synced
     }
 
     /// Starts a run on a compile result, or stops training when the graph has problems.
@@ -162,6 +181,11 @@ impl TrainingRun {
         match &compiled.graph {
             Ok(graph) => {
                 let initial = self.carry_over(graph);
+                // The last run's curves and numbers go; the trainer reports epoch 0 next.
+                self.state = RunState {
+                    playing: self.state.playing,
+                    ..RunState::default()
+                };
                 self.state.task = Some(graph.data.description.task);
                 self.state.architecture = Some(graph.architecture.clone());
                 self.loaded_config = Some(graph.config);
@@ -188,8 +212,8 @@ impl TrainingRun {
                 if self.state.playing {
                     self.send(ToTrainer::Pause);
                 }
-                self.state.playing = false;
-                self.state.architecture = None;
+                // Nothing of the last graph's run is shown for this one.
+                self.state = RunState::default();
                 self.loaded_config = None;
                 self.message = Some(message.clone());
                 None
@@ -197,12 +221,21 @@ impl TrainingRun {
         }
     }
 
-    /// Fresh weights for a recompiled graph, keeping each parameter whose layer and shape match.
+    /// Fresh weights for a recompiled graph, keeping each parameter whose layer and shape
+    /// match; all fresh when the seed changed (new initial weights were asked for).
     fn carry_over(&self, compiled: &CompiledGraph) -> ParameterSet<f64> {
+        let same_seed = self
+            .loaded_config
+            .is_none_or(|config| config.seed == compiled.config.seed);
         match (&self.state.architecture, &self.state.parameters) {
-            (Some(old), Some(parameters)) => compiled.initial_keeping(old, parameters),
+            (Some(old), Some(parameters)) if same_seed => compiled.initial_keeping(old, parameters),
             _ => compiled.initial.clone(),
         }
+    }
+
+    /// The settings the trainer runs with now.
+    pub fn config(&self) -> Option<TrainingConfig> {
+        self.loaded_config
     }
 
     /// Takes the trainer's news: the run's own state is updated here, and each snapshot of
@@ -430,9 +463,15 @@ mod tests {
         let (mut document, compiled) = compiled("xor.json");
         document.training.epochs = 30;
         let mut run = TrainingRun::default();
-        assert!(run.sync((1, 0), &document, Some(&compiled)).is_some());
+        assert!(matches!(
+            run.sync((1, 0), &document, Some(&compiled)),
+            Synced::Started(_)
+        ));
         // The same compile result again: no new run.
-        assert!(run.sync((1, 1), &document, Some(&compiled)).is_none());
+        assert!(matches!(
+            run.sync((1, 1), &document, Some(&compiled)),
+            Synced::Unchanged
+        ));
         run.step_epoch();
         poll_until(&mut run, "the first epoch", |r| {
             r.epochs() == 1 && r.is_settled()
@@ -465,9 +504,15 @@ mod tests {
     fn a_learning_rate_change_reaches_the_trainer_without_a_new_run() {
         let (mut document, compiled) = compiled("xor.json");
         let mut run = TrainingRun::default();
-        assert!(run.sync((1, 0), &document, Some(&compiled)).is_some());
+        assert!(matches!(
+            run.sync((1, 0), &document, Some(&compiled)),
+            Synced::Started(_)
+        ));
         document.training.learning_rate *= 2.0;
-        assert!(run.sync((1, 1), &document, Some(&compiled)).is_none());
+        assert!(matches!(
+            run.sync((1, 1), &document, Some(&compiled)),
+            Synced::Unchanged
+        ));
         assert_eq!(
             run.loaded_config.map(|c| c.learning_rate),
             Some(document.training.learning_rate)
@@ -485,7 +530,10 @@ mod tests {
         }
         let broken = Arc::clone(cache.current().unwrap());
         let mut run = TrainingRun::default();
-        assert!(run.sync((1, 0), &document, Some(&broken)).is_none());
+        assert!(matches!(
+            run.sync((1, 0), &document, Some(&broken)),
+            Synced::Stopped
+        ));
         assert!(run.architecture().is_none());
         assert!(
             run.message()
@@ -515,12 +563,58 @@ mod tests {
                 counter.fetch_add(1, Ordering::Relaxed);
             })
         });
-        assert!(run.sync((1, 0), &document, Some(&compiled)).is_some());
+        assert!(matches!(
+            run.sync((1, 0), &document, Some(&compiled)),
+            Synced::Started(_)
+        ));
         run.step_epoch();
         poll_until(&mut run, "the epoch", |r| r.epochs() == 1 && r.is_settled());
         assert!(
             woken.load(Ordering::Relaxed) > 0,
             "the trainer woke the window"
         );
+    }
+
+    #[test]
+    fn a_new_seed_starts_from_its_own_weights_instead_of_the_trained_ones() {
+        let (mut document, _) = compiled("xor.json");
+        // One cache for both compiles, as the window has: generations count up.
+        let mut cache = CompileCache::default();
+        cache.request(&document, None, || {});
+        while !cache.poll() {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let compiled = Arc::clone(cache.current().unwrap());
+        let mut run = TrainingRun::default();
+        assert!(matches!(
+            run.sync((1, 0), &document, Some(&compiled)),
+            Synced::Started(_)
+        ));
+        run.step_epoch();
+        poll_until(&mut run, "a trained epoch", |r| {
+            r.epochs() == 1 && r.is_settled() && r.parameters().is_some()
+        });
+        document.training.seed += 1;
+        cache.request(&document, None, || {});
+        while !cache.poll() {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let reseeded = Arc::clone(cache.current().unwrap());
+        assert!(matches!(
+            run.sync((1, 1), &document, Some(&reseeded)),
+            Synced::Started(_)
+        ));
+        poll_until(&mut run, "the new run's first snapshot", |r| {
+            r.epochs() == 0 && r.is_settled() && r.parameters().is_some()
+        });
+        // The new seed's initial weights (as the f32 trainer holds them), not the trained ones.
+        let fresh = &reseeded.graph.as_ref().unwrap().initial;
+        let held = run.parameters().unwrap();
+        for (held, fresh) in held.tensors.iter().zip(&fresh.tensors) {
+            assert!(
+                held.iter().zip(fresh).all(|(h, f)| (h - f).abs() < 1e-6),
+                "{held} is not {fresh}"
+            );
+        }
     }
 }
