@@ -63,15 +63,7 @@ fn a_trained_model_exports_from_the_file_menu_to_onnx_pytorch_and_json() {
         let field = harness.get_by_label("Path");
         assert_eq!(field.value().as_deref(), Some(file), "the suggested name");
         let path = folder.join(file);
-        field.focus();
-        harness.run_steps(1);
-        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        harness
-            .get_by_label("Path")
-            .type_text(&path.display().to_string());
-        harness.run_steps(1);
-        harness.get_by_label("Export").click();
-        harness.run_steps(2);
+        common::type_path_and_press(&mut harness, &path, "Export");
         assert!(
             harness.state().modal().is_none(),
             "{item}: {:?}",

@@ -292,27 +292,25 @@ fn a_screenshot_is_cropped_to_the_plot_rectangle_and_written_where_the_path_is_t
     let folder = std::env::temp_dir().join(format!("layerwright-png-{}", std::process::id()));
     std::fs::create_dir_all(&folder).unwrap();
     let path = folder.join("plot.png");
-    harness.get_by_label("Path").focus();
-    harness.run_steps(1);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_label("Path")
-        .type_text(&path.display().to_string());
-    harness.run_steps(1);
-    harness.get_by_label("Save").click();
-    harness.run_steps(2);
-    let bytes = std::fs::read(&path).unwrap();
-    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
-        .read_info()
-        .unwrap();
-    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut pixels).unwrap();
+    common::type_path_and_press(&mut harness, &path, "Save");
+    let (info, pixels) = read_png(&path);
     assert_eq!((info.width, info.height), (20, 20));
     // Columns 10..30 of the image: ten red, then ten blue.
     assert_eq!(&pixels[0..4], &[255, 0, 0, 255]);
     assert_eq!(&pixels[4 * 19..4 * 20], &[0, 0, 255, 255]);
     assert!(!harness.state().has_pending_file());
     std::fs::remove_dir_all(&folder).unwrap();
+}
+
+/// The PNG file at `path`: its size and RGBA bytes.
+fn read_png(path: &std::path::Path) -> (png::OutputInfo, Vec<u8>) {
+    let bytes = std::fs::read(path).unwrap();
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    (info, pixels)
 }
 
 /// The average colour of `image` (RGBA bytes) over the pixels `[x0, x1) × [y0, y1)`.
@@ -397,21 +395,8 @@ fn save_png_writes_the_decision_boundary_as_drawn() {
     let folder = std::env::temp_dir().join(format!("layerwright-save-png-{}", std::process::id()));
     std::fs::create_dir_all(&folder).unwrap();
     let path = folder.join("boundary.png");
-    harness.get_by_label("Path").focus();
-    harness.run_steps(1);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_label("Path")
-        .type_text(&path.display().to_string());
-    harness.run_steps(1);
-    harness.get_by_label("Save").click();
-    harness.run_steps(2);
-    let bytes = std::fs::read(&path).unwrap();
-    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
-        .read_info()
-        .unwrap();
-    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut pixels).unwrap();
+    common::type_path_and_press(&mut harness, &path, "Save");
+    let (info, pixels) = read_png(&path);
     // The plot with its axes, at one pixel per point; it covers at least the plot itself.
     assert!(info.width as f32 >= area.width() - 1.0 && info.height as f32 >= area.height() - 1.0);
     // It shows both classes' points: many pixels in each class colour.

@@ -17,6 +17,23 @@ fn harness() -> Harness<'static, LayerwrightApp> {
     harness_on("spiral.json")
 }
 
+/// Sets dense layer `id`'s units, as the inspector's field does.
+fn set_units(harness: &mut Harness<'_, LayerwrightApp>, id: &str, units: usize) {
+    let document = harness.state().editor().document.document().clone();
+    let Some(layerwright_nn::graph::Node::Dense(mut dense)) = document.node(id).cloned() else {
+        panic!("{id} is dense")
+    };
+    dense.units = units;
+    let ctx = harness.ctx.clone();
+    harness.state_mut().apply(
+        &ctx,
+        Command::Edit(Edit::UpdateNode {
+            node: layerwright_nn::graph::Node::Dense(dense),
+            field: "units",
+        }),
+    );
+}
+
 /// The latest training loss, checking the panel shows it as a label.
 fn shown_train_loss(harness: &Harness<'_, LayerwrightApp>) -> f64 {
     let loss = harness.state().training().run.train_loss().unwrap();
@@ -147,20 +164,7 @@ fn a_graph_edit_restarts_training_keeping_the_layers_whose_shapes_did_not_change
     });
     let trained = harness.state().training().run.parameters().unwrap().clone();
     // Widen hidden2: its weights and the output's change shape; hidden1's do not.
-    let document = harness.state().editor().document.document().clone();
-    let Some(layerwright_nn::graph::Node::Dense(mut hidden2)) = document.node("hidden2").cloned()
-    else {
-        panic!("hidden2 is dense")
-    };
-    hidden2.units = 12;
-    let ctx = harness.ctx.clone();
-    harness.state_mut().apply(
-        &ctx,
-        Command::Edit(Edit::UpdateNode {
-            node: layerwright_nn::graph::Node::Dense(hidden2),
-            field: "units",
-        }),
-    );
+    set_units(&mut harness, "hidden2", 12);
     run_until(&mut harness, "the restarted run", |app| {
         app.training().run.epochs() == 0
             && app.training().run.is_settled()
@@ -256,20 +260,7 @@ fn the_digits_gradient_check_shows_checking_with_cancel_and_its_result_arrives_l
     let mut harness = harness_on("digits.json");
     // Hidden layer widened from 32 to 600 units: 45,010 parameters, each nudged twice, take
     // seconds, far longer than the frames below.
-    let document = harness.state().editor().document.document().clone();
-    let Some(layerwright_nn::graph::Node::Dense(mut hidden)) = document.node("hidden").cloned()
-    else {
-        panic!("hidden is dense")
-    };
-    hidden.units = 600;
-    let ctx = harness.ctx.clone();
-    harness.state_mut().apply(
-        &ctx,
-        Command::Edit(Edit::UpdateNode {
-            node: layerwright_nn::graph::Node::Dense(hidden),
-            field: "units",
-        }),
-    );
+    set_units(&mut harness, "hidden", 600);
     harness.get_by_label("Gradient check…").click();
     harness.run_steps(3);
     // The check is under way on its thread while the window goes on drawing frames.
@@ -281,6 +272,7 @@ fn the_digits_gradient_check_shows_checking_with_cancel_and_its_result_arrives_l
     assert!(!harness.state().learn().gradient_check.is_checking());
     harness.get_by_label("The check was cancelled.");
     // The digits network as it ships: started, it shows its result once it arrives.
+    let ctx = harness.ctx.clone();
     harness
         .state_mut()
         .apply(&ctx, Command::Action(layerwright::commands::Action::Undo));
@@ -369,19 +361,7 @@ fn a_structural_edit_compiles_once_and_a_learning_rate_change_not_at_all() {
     );
     // Widening a layer changes the network: exactly one compile, shared by the canvas's
     // diagnostics and the trainer.
-    let document = harness.state().editor().document.document().clone();
-    let Some(layerwright_nn::graph::Node::Dense(mut hidden2)) = document.node("hidden2").cloned()
-    else {
-        panic!("hidden2 is dense")
-    };
-    hidden2.units = 12;
-    harness.state_mut().apply(
-        &ctx,
-        Command::Edit(Edit::UpdateNode {
-            node: layerwright_nn::graph::Node::Dense(hidden2),
-            field: "units",
-        }),
-    );
+    set_units(&mut harness, "hidden2", 12);
     run_until(&mut harness, "the restarted run", |app| {
         !app.network().is_compiling()
             && app

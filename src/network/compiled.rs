@@ -152,17 +152,9 @@ impl CompileCache {
             }
             Polled::Failed => {
                 self.job = None;
-                let message = "The graph could not be checked: the compiler stopped unexpectedly.";
-                self.current = Some(Arc::new(Compiled {
-                    generation: self.compiles,
-                    key: self.wanted.clone().unwrap_or_default(),
-                    dataset: Err(message.to_owned()),
-                    graph: Err(message.to_owned()),
-                    diagnostics: Diagnostics {
-                        general_errors: vec![message.to_owned()],
-                        ..Diagnostics::default()
-                    },
-                }));
+                self.unchecked(
+                    "The graph could not be checked: the compiler stopped unexpectedly.",
+                );
                 true
             }
         }
@@ -179,7 +171,12 @@ impl CompileCache {
         if self.job.take().is_none() {
             return;
         }
-        let message = "Checking was cancelled: change the graph, or choose Check again.";
+        self.unchecked("Checking was cancelled: change the graph, or choose Check again.");
+        self.cancelled = true;
+    }
+
+    /// Makes the latest result "not checked", saying why everywhere a result is read.
+    fn unchecked(&mut self, message: &str) {
         self.current = Some(Arc::new(Compiled {
             generation: self.compiles,
             key: self.wanted.clone().unwrap_or_default(),
@@ -190,7 +187,6 @@ impl CompileCache {
                 ..Diagnostics::default()
             },
         }));
-        self.cancelled = true;
     }
 
     /// Whether the last compile was cancelled.

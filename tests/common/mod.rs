@@ -68,3 +68,23 @@ pub fn rendered_harness_on(example: &str) -> Option<Harness<'static, Layerwright
     });
     Some(harness)
 }
+
+/// Types `path` into the path field (replacing its text) and presses `button` ("Save",
+/// "Export", …), as a person does where no file dialog answers.
+#[allow(dead_code)] // each test file compiles this module; not all of them save files
+pub fn type_path_and_press(
+    harness: &mut Harness<'_, LayerwrightApp>,
+    path: &std::path::Path,
+    button: &str,
+) {
+    use egui_kittest::kittest::Queryable;
+    harness.get_by_label("Path").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label("Path")
+        .type_text(&path.display().to_string());
+    harness.run_steps(1);
+    harness.get_by_label(button).click();
+    harness.run_steps(2);
+}

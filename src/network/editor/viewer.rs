@@ -63,10 +63,20 @@ impl GraphViewer<'_> {
         }
     }
 
-    fn pin(&self, ui: &Ui, connected: bool, key: PinKey) -> PlacedPin {
+    /// Node `node`'s pin (its input `input`, or its output with `None`), which remembers
+    /// where snarl puts it.
+    fn pin(
+        &self,
+        ui: &Ui,
+        connected: bool,
+        snarl: &Snarl<String>,
+        node: NodeId,
+        input: Option<usize>,
+    ) -> PlacedPin {
+        let id = Self::id_of(snarl, node).unwrap_or_default().to_owned();
         PlacedPin {
             info: crate::canvas::wire_pin(ui, connected),
-            key,
+            key: (id, input),
             places: std::rc::Rc::clone(&self.pins),
         }
     }
@@ -237,13 +247,7 @@ impl SnarlViewer<String> for GraphViewer<'_> {
             ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             ui.weak(format!("in{}", pin.id.input));
         }
-        let key = (
-            Self::id_of(snarl, pin.id.node)
-                .unwrap_or_default()
-                .to_owned(),
-            Some(pin.id.input),
-        );
-        self.pin(ui, connected, key)
+        self.pin(ui, connected, snarl, pin.id.node, Some(pin.id.input))
     }
 
     fn show_output(
@@ -252,13 +256,7 @@ impl SnarlViewer<String> for GraphViewer<'_> {
         ui: &mut Ui,
         snarl: &mut Snarl<String>,
     ) -> impl SnarlPin + 'static {
-        let key = (
-            Self::id_of(snarl, pin.id.node)
-                .unwrap_or_default()
-                .to_owned(),
-            None,
-        );
-        self.pin(ui, !pin.remotes.is_empty(), key)
+        self.pin(ui, !pin.remotes.is_empty(), snarl, pin.id.node, None)
     }
 
     fn has_body(&mut self, _node: &String) -> bool {
