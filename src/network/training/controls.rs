@@ -46,9 +46,10 @@ impl TrainingPanel {
                                     commands.push(Command::Action(action));
                                 }
                             }
+                            // Beside Gradient check…, so the status below fits the panel.
+                            self.speed_ui(ui);
                         });
                         commands.extend(super::settings::settings_ui(ui, document));
-                        self.speed_ui(ui);
                         ui.separator();
                         self.status_ui(ui);
                     });
