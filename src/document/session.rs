@@ -144,6 +144,7 @@ pub fn empty_document() -> GraphDocument {
             standardize_target: false,
             train_fraction: 0.8,
             seed: 1,
+            image: None,
         },
         TrainingSpec {
             optimizer: layerwright_nn::Optimizer::ADAM,

@@ -218,3 +218,21 @@ fn the_bundled_sets_load_through_the_csv_reader() {
             .all(|set| !set.attribution().is_empty())
     );
 }
+
+#[test]
+fn the_task_is_guessed_from_the_target_column() {
+    use layerwright_nn::data::{HeaderRow, TargetColumn, Task, guess_task};
+    let guess = |text: &str| guess_task(text, HeaderRow::Detect, &TargetColumn::Last).unwrap();
+    // Text labels and a few whole numbers are classes.
+    assert_eq!(guess("a,b,y\n1,2,cat\n3,4,dog\n"), Task::Classification);
+    assert_eq!(guess("a,y\n1,0\n2,1\n3,2\n"), Task::Classification);
+    // A fraction, or more than 20 distinct whole numbers, is a value to predict.
+    assert_eq!(guess("a,y\n1,0.5\n2,1\n"), Task::Regression);
+    let many: String = (0..21).map(|i| format!("{i},{i}\n")).collect();
+    assert_eq!(guess(&format!("a,y\n{many}")), Task::Regression);
+    // Errors keep read_csv's line and column.
+    let error = guess_task("a,y\n1,2\nx,3\n", HeaderRow::Detect, &TargetColumn::Last)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(error, "line 3, column 'a': 'x' is not a number");
+}

@@ -109,7 +109,7 @@ fn saved_files_put_kind_first_and_keep_a_stable_key_order() {
     let kind = after.find("\"kind\"").unwrap();
     let id = after.find("\"id\"").unwrap();
     assert!(kind < id, "kind comes before id in every node");
-    assert!(text.starts_with("{\n  \"format\": \"layerwright.graph\",\n  \"version\": 1,"));
+    assert!(text.starts_with("{\n  \"format\": \"layerwright.graph\",\n  \"version\": 2,"));
 }
 
 #[test]
@@ -180,12 +180,12 @@ fn an_unknown_format_or_a_newer_version_is_refused_clearly() {
         parse_document(&text, "other.json").unwrap_err().to_string(),
         "other.json: not a Layerwright graph: its format is \"tensorflow.playground\", expected \"layerwright.graph\""
     );
-    let text = FIXTURE.replacen("\"version\": 1", "\"version\": 2", 1);
+    let text = FIXTURE.replacen("\"version\": 1", "\"version\": 3", 1);
     assert_eq!(
         parse_document(&text, "future.json")
             .unwrap_err()
             .to_string(),
-        "future.json: the document is version 2; this Layerwright reads versions 1 to 1 (a newer Layerwright wrote it?)"
+        "future.json: the document is version 3; this Layerwright reads versions 1 to 2 (a newer Layerwright wrote it?)"
     );
 }
 
@@ -355,4 +355,97 @@ fn node_ids_and_kinds_are_reported_by_name() {
         kinds,
         ["input", "dense", "dense", "concat", "dropout", "output"]
     );
+}
+
+const DIGITS_V2: &str = include_str!("fixtures/v2-digits-image.json");
+
+#[test]
+fn a_version_1_digits_document_migrates_to_declare_its_8_by_8_images() {
+    let newest = parse_document(DIGITS_V2, "v2-digits-image.json").unwrap();
+    assert_eq!(newest.version, 2);
+    let image = newest.dataset.image.unwrap();
+    assert_eq!((image.channels, image.height, image.width), (1, 8, 8));
+    assert_eq!(image.range, [0.0, 16.0]);
+    // The same file as version 1 wrote it: no image field.
+    let start = DIGITS_V2.find("    \"image\"").unwrap();
+    let end = DIGITS_V2[start..].find("}").unwrap() + start + 1;
+    let old = format!("{}{}", &DIGITS_V2[..start], &DIGITS_V2[end..])
+        .replacen("\"version\": 2", "\"version\": 1", 1)
+        .replace("\"seed\": 1,\n\n", "\"seed\": 1\n");
+    assert!(!old.contains("\"image\""), "{old}");
+    let migrated = parse_document(&old, "v1-digits.json").unwrap();
+    assert_eq!(migrated, newest);
+    // Version 1 documents on other data are not images.
+    let xor = parse_document(FIXTURE, "v1-concat-xor.json").unwrap();
+    assert_eq!(xor.dataset.image, None);
+}
+
+#[test]
+fn an_image_shape_that_does_not_fit_the_columns_is_refused_when_loading_the_data() {
+    let mut document = parse_document(DIGITS_V2, "v2-digits-image.json").unwrap();
+    assert_eq!(
+        load_dataset(&document.dataset, None)
+            .unwrap()
+            .feature_count(),
+        64
+    );
+    if let Some(image) = &mut document.dataset.image {
+        image.width = 7;
+    }
+    let error = load_dataset(&document.dataset, None)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "dataset: the image shape 1 × 8 × 7 makes 56 pixels, but each row has 64 feature columns"
+    );
+}
+
+#[test]
+fn a_starter_network_fits_each_task_and_trains_as_it_is() {
+    use layerwright_nn::data::{BundledDataset, Generator};
+    use layerwright_nn::graph::DatasetSpec;
+    use layerwright_nn::graph::starter::starter_document;
+    use layerwright_nn::{Loss, OutputFunction};
+    let cases = [
+        (
+            DatasetSpec::generated(Generator::Circle),
+            2,
+            OutputFunction::Sigmoid,
+            Loss::BinaryCrossEntropy,
+            1,
+        ),
+        (
+            DatasetSpec::bundled(BundledDataset::Iris),
+            3,
+            OutputFunction::Softmax,
+            Loss::SoftmaxCrossEntropy,
+            3,
+        ),
+        (
+            DatasetSpec::bundled(BundledDataset::Diabetes),
+            0,
+            OutputFunction::Identity,
+            Loss::SquaredError,
+            1,
+        ),
+    ];
+    for (spec, classes, function, loss, width) in cases {
+        let document = starter_document(spec, classes);
+        let Some(Node::Output(output)) = document.node("output") else {
+            panic!("no output node");
+        };
+        assert_eq!((output.output_function, output.loss), (function, loss));
+        let dataset = load_dataset(&document.dataset, None).unwrap();
+        let compiled = compile(&document, &dataset).unwrap();
+        // input → 8 tanh units → output: (d + 1)·8 + (8 + 1)·width parameters.
+        let inputs = dataset.feature_count();
+        assert_eq!(
+            compiled.architecture.parameter_count(),
+            (inputs + 1) * 8 + 9 * width
+        );
+        // It saves and loads back as it is.
+        let text = document_to_json(&document).unwrap();
+        assert_eq!(parse_document(&text, "starter.json").unwrap(), document);
+    }
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::csv_file::{CsvError, CsvOptions, HeaderRow, TargetColumn, read_csv};
-use super::{Dataset, Task};
+use super::{Dataset, ImageShape, Task};
 
 /// A data set embedded in the binary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -54,6 +54,11 @@ impl BundledDataset {
             Self::Iris | Self::Digits => Task::Classification,
             Self::Diabetes => Task::Regression,
         }
+    }
+
+    /// The shape of each row when the set is images: the digits are `1 × 8 × 8`, 0 to 16.
+    pub fn image(self) -> Option<ImageShape> {
+        (self == Self::Digits).then_some(ImageShape::DIGITS)
     }
 
     /// Who made the data and under which licence, for the About box.

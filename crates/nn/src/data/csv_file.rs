@@ -386,6 +386,39 @@ pub fn read_csv(text: &str, name: &str, options: &CsvOptions) -> Result<Dataset,
     })
 }
 
+/// The most distinct whole-number targets [`guess_task`] still takes for classes.
+pub const MAX_GUESSED_CLASSES: usize = 20;
+
+/// Classification or regression, guessed from the target column: text labels, or at most
+/// [`MAX_GUESSED_CLASSES`] distinct whole numbers, are classes; any other numbers are a
+/// regression target. Errors are [`read_csv`]'s, with line and column.
+pub fn guess_task(text: &str, header: HeaderRow, target: &TargetColumn) -> Result<Task, CsvError> {
+    let options = CsvOptions {
+        header,
+        target: target.clone(),
+        task: Task::Classification,
+    };
+    match read_csv(text, "", &options) {
+        Ok(data) => {
+            let numbers: Option<Vec<f64>> = data
+                .class_names
+                .iter()
+                .map(|name| name.parse::<f64>().ok())
+                .collect();
+            Ok(match numbers {
+                Some(values)
+                    if values.len() > MAX_GUESSED_CLASSES
+                        || values.iter().any(|v| v.fract() != 0.0) =>
+                {
+                    Task::Regression
+                }
+                _ => Task::Classification,
+            })
+        }
+        Err(error) => Err(error),
+    }
+}
+
 /// Class indices and names: numeric labels sort numerically, text labels alphabetically.
 fn classes_of(
     texts: &[(usize, String)],

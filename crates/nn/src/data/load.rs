@@ -38,6 +38,18 @@ pub fn load_dataset(
     spec: &DatasetSpec,
     base_dir: Option<&Path>,
 ) -> Result<Dataset, DatasetLoadError> {
+    let dataset = load_source(spec, base_dir)?;
+    if let Some(problem) = spec
+        .image
+        .and_then(|image| image.problem(dataset.feature_count()))
+    {
+        return Err(DatasetLoadError::Settings(problem));
+    }
+    Ok(dataset)
+}
+
+/// The examples of `spec.source`, before the image shape is checked against them.
+fn load_source(spec: &DatasetSpec, base_dir: Option<&Path>) -> Result<Dataset, DatasetLoadError> {
     match &spec.source {
         DataSource::Generated {
             generator,

@@ -8,21 +8,27 @@
 pub mod bundled;
 pub mod csv_file;
 pub mod generators;
+pub mod image;
 pub mod load;
 pub mod prepare;
 pub mod samples;
+pub mod summary;
 
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 pub use bundled::BundledDataset;
-pub use csv_file::{CsvError, CsvOptions, HeaderRow, TargetColumn, read_csv, read_features};
+pub use csv_file::{
+    CsvError, CsvOptions, HeaderRow, TargetColumn, guess_task, read_csv, read_features,
+};
 pub use generators::{Gate, Generator, GeneratorSettings};
+pub use image::ImageShape;
 pub use prepare::{
     DataDescription, DataError, Feature, Normalization, PrepareOptions, PreparedData, Scaling,
     SplitSettings, TargetEncoding, TargetScaling, prepare, split_indices,
 };
 pub use samples::Samples;
+pub use summary::{ColumnStats, DataSummary};
 
 /// Whether targets are classes or numbers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

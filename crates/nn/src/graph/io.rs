@@ -136,7 +136,26 @@ pub type Migration = fn(&mut serde_json::Value) -> Result<(), String>;
 /// The steps from each older version to the next: index `n` turns version `n + 1` into
 /// `n + 2`, so there are [`VERSION`]` − 1` of them. An issue that adds or changes a field
 /// bumps [`VERSION`], appends its step here, and commits a fixture of the new version.
-pub const MIGRATIONS: &[Migration] = &[];
+pub const MIGRATIONS: &[Migration] = &[declare_digit_images];
+
+/// Version 1 → 2: the data set says whether its rows are images (`dataset.image`). Version 1
+/// guessed from a square column count; the bundled digits now declare `1 × 8 × 8` with pixels
+/// from 0 to 16, and every other data set is not images.
+fn declare_digit_images(document: &mut serde_json::Value) -> Result<(), String> {
+    let dataset = document
+        .get_mut("dataset")
+        .and_then(serde_json::Value::as_object_mut)
+        .ok_or("the document has no data set")?;
+    let source = dataset.get("source");
+    let is_digits = source.and_then(|s| s.get("kind")).and_then(|k| k.as_str()) == Some("bundled")
+        && source.and_then(|s| s.get("name")).and_then(|n| n.as_str()) == Some("digits");
+    if is_digits && !dataset.contains_key("image") {
+        let image = serde_json::to_value(crate::data::ImageShape::DIGITS)
+            .map_err(|error| error.to_string())?;
+        dataset.insert("image".to_owned(), image);
+    }
+    Ok(())
+}
 
 /// Splits serde_json's "message at line L column C" into the message alone.
 fn bare_message(error: &serde_json::Error) -> String {
@@ -272,7 +291,21 @@ fn parse_versioned(
             object.insert("version".to_owned(), serde_json::Value::from(from + 1));
         }
     }
-    serde_path_to_error::deserialize(value).map_err(|e| shape(path, e))
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let migrated = shape(path, e);
+        // The migrated JSON has no lines; where the same place is wrong in the file as
+        // written, say its line and column.
+        let original = deserialize_strictly::<GraphDocument>(text, path).err();
+        match (&migrated, original) {
+            (LoadError::Shape { json_path, .. }, Some(original))
+                if matches!(&original, LoadError::Shape { json_path: at, .. }
+                    if at.starts_with(json_path.as_str()) || json_path.starts_with(at.as_str())) =>
+            {
+                original
+            }
+            _ => migrated,
+        }
+    })
 }
 
 /// Loads the document at `path`, refusing files over [`MAX_FILE_BYTES`] before reading them.
@@ -444,12 +477,12 @@ mod tests {
 
     #[test]
     fn a_file_from_a_newer_layerwright_is_refused_as_before() {
-        let newer = FIXTURE.replacen("\"version\": 1", "\"version\": 2", 1);
+        let newer = FIXTURE.replacen("\"version\": 1", "\"version\": 3", 1);
         assert_eq!(
             parse_document(&newer, "future.json")
                 .unwrap_err()
                 .to_string(),
-            "future.json: the document is version 2; this Layerwright reads versions 1 to 1 (a newer Layerwright wrote it?)"
+            "future.json: the document is version 3; this Layerwright reads versions 1 to 2 (a newer Layerwright wrote it?)"
         );
     }
 }

@@ -9,14 +9,15 @@ pub mod expression;
 pub mod io;
 mod node_serde;
 pub mod points;
+pub mod starter;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    BundledDataset, DataDescription, Feature, Generator, HeaderRow, LabeledPoint, Normalization,
-    TargetColumn, Task,
+    BundledDataset, DataDescription, Feature, Generator, HeaderRow, ImageShape, LabeledPoint,
+    Normalization, TargetColumn, Task,
 };
 use crate::math::activations::Activation;
 use crate::math::init::Initializer;
@@ -27,7 +28,7 @@ use crate::train::optimizers::{Optimizer, Regularization};
 /// The `format` every graph document carries.
 pub const FORMAT: &str = "layerwright.graph";
 /// The newest document version this build reads and the one it writes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// A saved network: structure, data, training settings, and optionally weights and layout.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -332,6 +333,10 @@ pub struct DatasetSpec {
     pub train_fraction: f64,
     /// Seeds the split.
     pub seed: u64,
+    /// Whether each row is an image, and its shape (version 2): views that draw images read
+    /// this rather than guessing from the column count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageShape>,
 }
 
 /// How the network learns.

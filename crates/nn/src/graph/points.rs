@@ -104,6 +104,7 @@ fn as_points(
         next.train_fraction = 1.0;
     }
     next.source = DataSource::Points { points, classes };
+    next.image = None;
     next
 }
 

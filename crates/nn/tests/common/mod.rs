@@ -73,6 +73,7 @@ pub fn spiral_dataset() -> DatasetSpec {
         standardize_target: false,
         train_fraction: 0.8,
         seed: 1,
+        image: None,
     }
 }
 
