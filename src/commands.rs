@@ -40,10 +40,12 @@ pub enum Command {
 }
 
 /// Something that replaces the open document, and so may first ask about unsaved changes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Intent {
-    /// Start a new, empty graph.
-    New,
+    /// Start this new graph (made for the data chosen in File → New).
+    New(Box<layerwright_nn::graph::GraphDocument>),
+    /// Start a new graph on this CSV file (chosen in File → New, or dropped on the window).
+    NewFromCsv(PathBuf),
     /// Open this file.
     Open(PathBuf),
     /// Open this embedded example.
@@ -66,7 +68,7 @@ impl Intent {
     /// What the unsaved-changes question says is about to happen.
     pub fn phrase(&self) -> &'static str {
         match self {
-            Self::New => "starting a new graph",
+            Self::New(_) | Self::NewFromCsv(_) => "starting a new graph",
             Self::Open(_) | Self::OpenExample(_) => "opening another graph",
             Self::OpenLesson { .. } => "opening the lesson's network",
             Self::Quit => "closing",
@@ -142,6 +144,14 @@ pub enum Action {
     ShowGallery,
     /// Walk one training example forward and backward through the network.
     StepThrough,
+    /// Show the data panel.
+    ShowData,
+    /// Choose a CSV file as the data set.
+    OpenDataCsv,
+    /// Draw the generated data again with the next seed.
+    Regenerate,
+    /// Save the generated or hand-placed examples as a CSV file.
+    SaveDataCsv,
 }
 
 const fn command(key: Key) -> KeyboardShortcut {
@@ -154,9 +164,10 @@ const fn plain(key: Key) -> KeyboardShortcut {
 
 impl Action {
     /// Every action, in the order shortcuts are matched (more modifiers first).
-    pub const ALL: [Self; 28] = [
+    pub const ALL: [Self; 32] = [
         Self::New,
         Self::Open,
+        Self::ShowData,
         Self::SaveAs,
         Self::Save,
         Self::Redo,
@@ -183,12 +194,19 @@ impl Action {
         Self::GradientCheck,
         Self::ShowGallery,
         Self::StepThrough,
+        Self::OpenDataCsv,
+        Self::Regenerate,
+        Self::SaveDataCsv,
     ];
 
     /// The menu label (sentence case; "…" when it opens something).
     pub fn label(self) -> &'static str {
         match self {
-            Self::New => "New",
+            Self::New => "New…",
+            Self::ShowData => "Data set…",
+            Self::OpenDataCsv => "Open CSV…",
+            Self::Regenerate => "Regenerate",
+            Self::SaveDataCsv => "Save data as CSV…",
             Self::Open => "Open…",
             Self::Save => "Save",
             Self::SaveAs => "Save as…",
@@ -222,7 +240,21 @@ impl Action {
     /// What it does, for tooltips.
     pub fn tooltip(self) -> &'static str {
         match self {
-            Self::New => "Start a new, empty graph.",
+            Self::New => {
+                "Start a new graph from a data set you choose: input, one hidden layer and an output that fit it."
+            }
+            Self::ShowData => {
+                "Choose the data the network learns from, how it is prepared and split, and look at it."
+            }
+            Self::OpenDataCsv => {
+                "Learn from a CSV file: one example per row, the target in one column."
+            }
+            Self::Regenerate => {
+                "Draw the generated points again with the next seed (undo brings the old ones back)."
+            }
+            Self::SaveDataCsv => {
+                "Save the generated or hand-placed points as a CSV file, to use elsewhere."
+            }
             Self::Open => "Open a graph file (.json).",
             Self::Save => "Save the graph to its file.",
             Self::SaveAs => "Save the graph to a new file.",
@@ -272,6 +304,10 @@ impl Action {
     /// Its keyboard shortcuts; the first is the one menus show.
     pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
         const NEW: [KeyboardShortcut; 1] = [command(Key::N)];
+        const DATA: [KeyboardShortcut; 1] = [KeyboardShortcut::new(
+            Modifiers::COMMAND.plus(Modifiers::SHIFT),
+            Key::D,
+        )];
         const OPEN: [KeyboardShortcut; 1] = [command(Key::O)];
         const SAVE: [KeyboardShortcut; 1] = [command(Key::S)];
         const SAVE_AS: [KeyboardShortcut; 1] = [KeyboardShortcut::new(
@@ -298,6 +334,7 @@ impl Action {
         const PREVIOUS: [KeyboardShortcut; 1] = [plain(Key::OpenBracket)];
         match self {
             Self::New => &NEW,
+            Self::ShowData => &DATA,
             Self::Open => &OPEN,
             Self::Save => &SAVE,
             Self::SaveAs => &SAVE_AS,
@@ -313,7 +350,10 @@ impl Action {
             | Self::ExportPytorch
             | Self::GradientCheck
             | Self::ShowGallery
-            | Self::StepThrough => &[],
+            | Self::StepThrough
+            | Self::OpenDataCsv
+            | Self::Regenerate
+            | Self::SaveDataCsv => &[],
             Self::Undo => &UNDO,
             Self::Redo => &REDO,
             Self::Delete => &DELETE,

@@ -3,7 +3,7 @@
 
 use super::LayerwrightApp;
 use super::modal::{Answer, Modal};
-use crate::commands::{Action, Command, Mode};
+use crate::commands::{Action, Command, Intent, Mode};
 use crate::document::export::ExportFormat;
 use crate::document::file_dialog::{DialogKind, DialogOutcome};
 
@@ -41,7 +41,30 @@ impl LayerwrightApp {
     fn apply_action(&mut self, ctx: &egui::Context, action: Action) {
         let network = self.mode == Mode::Network;
         match action {
-            Action::New => self.request(ctx, crate::commands::Intent::New),
+            Action::New => self
+                .modals
+                .show(Modal::NewGraph(super::new_graph::StarterData::default())),
+            Action::ShowData if network => self.network.data.open = true,
+            Action::OpenDataCsv if network => self.start_dialog(ctx, DialogKind::OpenData),
+            Action::Regenerate if network => {
+                let spec = &self.network.editor.document.document().dataset;
+                match crate::network::data::regenerated(spec) {
+                    Some(dataset) => self.network.editor.apply_edit(
+                        ctx,
+                        crate::document::graph::Edit::UpdateDataset {
+                            dataset: Box::new(dataset),
+                            field: "regenerate",
+                        },
+                    ),
+                    None => self.network.editor.notify(
+                        ctx,
+                        "Only generated data can be drawn again; this data set is not generated."
+                            .to_owned(),
+                        None,
+                    ),
+                }
+            }
+            Action::SaveDataCsv if network => self.save_data_as_csv(ctx),
             Action::Open => self.start_dialog(ctx, DialogKind::Open),
             Action::Save => {
                 self.save(ctx);
@@ -111,6 +134,12 @@ impl LayerwrightApp {
                 self.dialog_answered(ctx, DialogOutcome::Chosen(kind, path));
             }
             (Modal::PathPrompt(_), _) => self.file_dialog_cancelled(),
+            (Modal::NewGraph(_), Answer::Create(data)) => {
+                self.request(ctx, Intent::New(Box::new(data.document())));
+            }
+            (Modal::NewGraph(_), Answer::ChooseCsv) => {
+                self.start_dialog(ctx, DialogKind::NewFromData);
+            }
             (Modal::RestoreOffer { file, record }, Answer::Restore) => {
                 self.restore_autosave(file, *record);
             }

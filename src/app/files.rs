@@ -11,9 +11,7 @@ use super::modal::Modal;
 use crate::commands::{Intent, Mode};
 use crate::document::export::{ExportFormat, Exported, PlotCapture, crop, encode_png};
 use crate::document::file_dialog::{DialogKind, DialogOutcome, PathPrompt, PendingDialog};
-use crate::document::session::{
-    FileSession, OpenedDocument, empty_document, file_name, load_for_editing,
-};
+use crate::document::session::{FileSession, OpenedDocument, file_name, load_for_editing};
 use crate::worker::{Job, Polled};
 
 /// A file made in memory (a plot's PNG, an exported model), waiting for the person to
@@ -41,6 +39,8 @@ pub(super) struct FileWork {
     pending: Option<PendingFile>,
     export: Option<ExportJob>,
     after_save: Option<Intent>,
+    /// A CSV file being read, for a new graph or as the data set.
+    pub(super) csv: Option<super::data_files::CsvJob>,
 }
 
 impl LayerwrightApp {
@@ -56,10 +56,12 @@ impl LayerwrightApp {
     /// Replaces the document (or closes) without asking.
     pub fn perform(&mut self, ctx: &egui::Context, intent: Intent) {
         match intent {
-            Intent::New => {
-                let document = empty_document();
+            Intent::New(document) => {
                 self.replace_document(FileSession::new("Untitled".to_owned(), None, &document));
-                self.network.open(document, None);
+                self.network.open(*document, None);
+            }
+            Intent::NewFromCsv(path) => {
+                self.read_csv_for(ctx, path, super::data_files::CsvPurpose::NewGraph);
             }
             Intent::Open(path) => self.open_path(&path),
             Intent::OpenExample(name) => {
@@ -193,9 +195,12 @@ impl LayerwrightApp {
             return;
         }
         let suggested = match kind {
-            DialogKind::Open | DialogKind::OpenExpression => String::new(),
+            DialogKind::Open
+            | DialogKind::OpenExpression
+            | DialogKind::OpenData
+            | DialogKind::NewFromData => String::new(),
             DialogKind::SaveExpression => self.expression.name.clone(),
-            DialogKind::SavePng | DialogKind::Export(_) => self
+            DialogKind::SavePng | DialogKind::Export(_) | DialogKind::SaveData => self
                 .files
                 .pending
                 .as_ref()
@@ -207,8 +212,9 @@ impl LayerwrightApp {
         self.files.dialog = Some(PendingDialog::start(kind, &suggested, ctx));
     }
 
-    /// Once a frame: a native dialog's answer and a finished export.
+    /// Once a frame: a native dialog's answer, a CSV read, and a finished export.
     pub(super) fn poll_file_work(&mut self, ctx: &egui::Context) {
+        self.poll_csv(ctx);
         if let Some(outcome) = self.files.dialog.as_ref().and_then(PendingDialog::poll) {
             self.files.dialog = None;
             self.dialog_answered(ctx, outcome);
@@ -253,8 +259,17 @@ impl LayerwrightApp {
                     self.perform(ctx, intent);
                 }
             }
-            DialogOutcome::Chosen(DialogKind::SavePng | DialogKind::Export(_), path) => {
+            DialogOutcome::Chosen(
+                DialogKind::SavePng | DialogKind::Export(_) | DialogKind::SaveData,
+                path,
+            ) => {
                 self.save_pending_to(ctx, &path);
+            }
+            DialogOutcome::Chosen(DialogKind::OpenData, path) => {
+                self.read_csv_for(ctx, path, super::data_files::CsvPurpose::DataSet);
+            }
+            DialogOutcome::Chosen(DialogKind::NewFromData, path) => {
+                self.request(ctx, Intent::NewFromCsv(path));
             }
             DialogOutcome::Chosen(DialogKind::OpenExpression, path) => {
                 let name = file_name(&path);
@@ -289,7 +304,7 @@ impl LayerwrightApp {
             DialogOutcome::Unavailable(kind) => {
                 let text = match (kind, &self.file.path) {
                     (DialogKind::SaveAs, Some(path)) => path.display().to_string(),
-                    (DialogKind::SavePng | DialogKind::Export(_), _) => self
+                    (DialogKind::SavePng | DialogKind::Export(_) | DialogKind::SaveData, _) => self
                         .files
                         .pending
                         .as_ref()
@@ -311,18 +326,35 @@ impl LayerwrightApp {
 
     /// Files dropped on the window, a plot's screenshot arriving, and the close button.
     pub(super) fn window_events(&mut self, ctx: &egui::Context) {
-        let dropped: Option<PathBuf> = ctx.input(|i| {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
                 .dropped_files
                 .iter()
                 .map(|f| f.path().to_path_buf())
-                .find(|p| {
-                    p.extension()
-                        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-                })
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
         });
-        if let Some(path) = dropped {
-            self.request(ctx, Intent::Open(path));
+        let has_extension = |path: &Path, wanted: &[&str]| {
+            path.extension()
+                .is_some_and(|e| wanted.iter().any(|w| e.eq_ignore_ascii_case(w)))
+        };
+        if let Some(path) = dropped.iter().find(|p| has_extension(p, &["json"])) {
+            self.request(ctx, Intent::Open(path.clone()));
+        } else if let Some(path) = dropped
+            .iter()
+            .find(|p| has_extension(p, &["csv", "tsv", "txt"]))
+        {
+            // A new graph on the data, once unsaved changes are dealt with.
+            self.request(ctx, Intent::NewFromCsv(path.clone()));
+        } else if let Some(path) = dropped.first() {
+            self.network.editor.notify(
+                ctx,
+                format!(
+                    "{} is not a graph (.json) or a data table (.csv): nothing was opened.",
+                    file_name(path)
+                ),
+                None,
+            );
         }
         let screenshot = ctx.input(|i| {
             i.raw.events.iter().find_map(|event| match event {
@@ -399,6 +431,15 @@ impl LayerwrightApp {
                 false
             }
         }
+    }
+
+    /// Keeps `bytes` waiting for a place to be saved, the dialog suggesting `suggested`.
+    pub(super) fn set_pending_file(&mut self, bytes: Vec<u8>, suggested: String) {
+        self.files.pending = Some(PendingFile {
+            bytes,
+            suggested,
+            note: None,
+        });
     }
 
     /// Whether a file (a plot image, an export) is waiting for a place to be saved.

@@ -1,4 +1,4 @@
-//! The menu bar: File, Edit, View, Learn and Help, the mode switch, and the open
+//! The menu bar: File, Edit, Data, View, Learn and Help, the mode switch, and the open
 //! document's name and state. Items come from the command table and return commands.
 
 use super::LayerwrightApp;
@@ -8,7 +8,7 @@ use crate::document::settings::Theme;
 use crate::examples::EXAMPLES;
 
 impl LayerwrightApp {
-    /// The menu bar: File, Edit, View, Learn, Help, the mode switch and the document's
+    /// The menu bar: File, Edit, Data, View, Learn, Help, the mode switch and the document's
     /// name and state; returns what was chosen.
     pub(super) fn menu_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let mut chosen = Vec::new();
@@ -81,6 +81,26 @@ impl LayerwrightApp {
                 ),
             ];
             for (action, on) in enabled {
+                if action.menu_button(ui, on) {
+                    commands.push(Command::Action(action));
+                    ui.close();
+                }
+            }
+        });
+        ui.menu_button("Data", |ui| {
+            let network = self.mode == Mode::Network;
+            let spec = &self.network.editor.document.document().dataset;
+            let generated = matches!(
+                spec.source,
+                layerwright_nn::graph::DataSource::Generated { .. }
+            );
+            let savable = crate::network::data::can_save_as_csv(spec);
+            for (action, on) in [
+                (Action::ShowData, network),
+                (Action::OpenDataCsv, network),
+                (Action::Regenerate, network && generated),
+                (Action::SaveDataCsv, network && savable),
+            ] {
                 if action.menu_button(ui, on) {
                     commands.push(Command::Action(action));
                     ui.close();

@@ -9,10 +9,12 @@
 //! - the menu bar (`menu.rs`), settings, autosave and the frame-time overlay.
 
 mod apply;
+mod data_files;
 mod files;
 pub mod frame_times;
 mod menu;
 pub mod modal;
+pub mod new_graph;
 mod recovery;
 
 use crate::commands::{Action, Command, Mode};
@@ -248,6 +250,7 @@ impl LayerwrightApp {
             .insight
             .show_step_vectors(self.learn.step_through.shown_vectors());
         self.export_progress_ui(&ctx);
+        self.csv_progress_ui(&ctx);
         self.frame_times.ui(&ctx);
         // An answer may raise the next question (the graph's, then the expression's): it is
         // laid out in this same frame, so it is ready for the pointer in the next.

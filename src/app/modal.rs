@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use layerwright_nn::data::BundledDataset;
 
+use super::new_graph::{NewGraphAnswer, StarterData, new_graph_ui};
 use crate::commands::{Action, Intent};
 use crate::document::file_dialog::{DialogKind, PathPrompt};
 use crate::document::recovery::{AutosaveRecord, unix_now};
@@ -33,6 +34,8 @@ pub enum Modal {
     Shortcuts,
     /// Version, licence and the data sets' authors.
     About,
+    /// File → New: which data the new graph learns from.
+    NewGraph(StarterData),
 }
 
 /// How a modal was answered.
@@ -50,6 +53,10 @@ pub enum Answer {
     Restore,
     /// The message was read, or the window closed.
     Close,
+    /// Start a new graph on this data.
+    Create(StarterData),
+    /// Start a new graph on a CSV file: ask for it.
+    ChooseCsv,
 }
 
 /// The modal shown and those waiting for it to be answered.
@@ -206,6 +213,22 @@ fn modal_ui(ctx: &egui::Context, modal: &mut Modal, names: &Names<'_>) -> Option
             (clicked || !open).then_some(Answer::Close)
         }
         Modal::RestoreOffer { record, .. } => restore_offer_ui(ctx, record),
+        Modal::NewGraph(chosen) => {
+            let mut open = true;
+            let answer = egui::Window::new("New graph")
+                .open(&mut open)
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+                .show(ctx, |ui| new_graph_ui(ui, chosen))
+                .and_then(|r| r.inner.flatten());
+            match answer {
+                Some(NewGraphAnswer::Create(data)) => Some(Answer::Create(data)),
+                Some(NewGraphAnswer::ChooseCsv) => Some(Answer::ChooseCsv),
+                Some(NewGraphAnswer::Cancel) => Some(Answer::Cancel),
+                None => (!open).then_some(Answer::Cancel),
+            }
+        }
         Modal::Shortcuts => {
             let mut open = true;
             egui::Window::new("Keyboard shortcuts")
@@ -260,6 +283,9 @@ fn path_prompt_ui(ctx: &egui::Context, prompt: &mut PathPrompt) -> Option<Answer
         DialogKind::Export(_) => "Export the model as",
         DialogKind::OpenExpression => "Open an expression",
         DialogKind::SaveExpression => "Save the expression as",
+        DialogKind::OpenData => "Open a CSV file as the data set",
+        DialogKind::NewFromData => "Start a new graph on a CSV file",
+        DialogKind::SaveData => "Save the data as",
     };
     let mut answer: Option<bool> = None;
     question_window(title).show(ctx, |ui| {
@@ -285,8 +311,14 @@ fn path_prompt_ui(ctx: &egui::Context, prompt: &mut PathPrompt) -> Option<Answer
         }
         ui.horizontal(|ui| {
             let verb = match prompt.kind {
-                DialogKind::Open | DialogKind::OpenExpression => "Open",
-                DialogKind::SaveAs | DialogKind::SavePng | DialogKind::SaveExpression => "Save",
+                DialogKind::Open
+                | DialogKind::OpenExpression
+                | DialogKind::OpenData
+                | DialogKind::NewFromData => "Open",
+                DialogKind::SaveAs
+                | DialogKind::SavePng
+                | DialogKind::SaveExpression
+                | DialogKind::SaveData => "Save",
                 DialogKind::Export(_) => "Export",
             };
             if ui.button(verb).clicked() {

@@ -22,6 +22,12 @@ pub enum DialogKind {
     OpenExpression,
     /// Choose where to save the scalar expression.
     SaveExpression,
+    /// Choose a CSV file as the data set.
+    OpenData,
+    /// Choose a CSV file to start a new graph from.
+    NewFromData,
+    /// Choose where to save the data as CSV.
+    SaveData,
 }
 
 /// What a dialog answered.
@@ -78,6 +84,13 @@ impl PendingDialog {
                         .save_file(),
                     DialogKind::SaveAs => rfd::FileDialog::new()
                         .add_filter("Layerwright graph", &["json"])
+                        .set_file_name(&suggested)
+                        .save_file(),
+                    DialogKind::OpenData | DialogKind::NewFromData => rfd::FileDialog::new()
+                        .add_filter("CSV table", &["csv", "txt"])
+                        .pick_file(),
+                    DialogKind::SaveData => rfd::FileDialog::new()
+                        .add_filter("CSV table", &["csv"])
                         .set_file_name(&suggested)
                         .save_file(),
                     DialogKind::SavePng => rfd::FileDialog::new()

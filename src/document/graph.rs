@@ -207,8 +207,14 @@ pub enum Edit {
         /// Which field the gesture edits.
         field: &'static str,
     },
-    /// Replaces the data set (points added or removed by hand, for instance): one undo step.
-    UpdateDataset(Box<layerwright_nn::graph::DatasetSpec>),
+    /// Replaces the data set (the data panel, points placed by hand); `field` groups a
+    /// gesture (a drag of the noise, say) into one undo step.
+    UpdateDataset {
+        /// The new data set.
+        dataset: Box<layerwright_nn::graph::DatasetSpec>,
+        /// Which field the gesture edits.
+        field: &'static str,
+    },
     /// Renames a node, keeping its wires.
     RenameNode {
         /// The current id.
@@ -321,6 +327,7 @@ impl EditorDocument {
         let gesture = match &edit {
             Edit::UpdateNode { node, field } => Some(format!("{}:{field}", node.id())),
             Edit::UpdateTraining { field, .. } => Some(format!("training:{field}")),
+            Edit::UpdateDataset { field, .. } => Some(format!("dataset:{field}")),
             _ => None,
         };
         let mut next = self.document().clone();
@@ -571,7 +578,7 @@ fn apply_to(document: &mut GraphDocument, edit: Edit) -> Result<(), EditError> {
             *slot = node;
         }
         Edit::UpdateTraining { training, .. } => document.training = training,
-        Edit::UpdateDataset(dataset) => document.dataset = *dataset,
+        Edit::UpdateDataset { dataset, .. } => document.dataset = *dataset,
         Edit::RenameNode { from, to } => {
             node_exists(document, &from)?;
             let valid = !to.is_empty()

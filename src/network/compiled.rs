@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use layerwright_nn::compile::{CompiledGraph, compile, load_dataset};
-use layerwright_nn::data::Dataset;
+use layerwright_nn::data::{DataSummary, Dataset};
 use layerwright_nn::graph::{GraphDocument, TrainingSpec};
 
 use crate::network::editor::diagnostics::{Diagnostics, diagnose};
@@ -23,6 +23,8 @@ pub struct Compiled {
     pub key: String,
     /// The data set, or why it did not load.
     pub dataset: Result<Arc<Dataset>, String>,
+    /// The data set's column statistics and class counts, worked out once per load.
+    pub summary: Option<Arc<DataSummary>>,
     /// The compiled graph, or the first problem as a sentence for the person.
     pub graph: Result<Arc<CompiledGraph>, String>,
     /// Every problem by node, widths, the parameter count, the data's summary.
@@ -62,12 +64,14 @@ fn compile_job(
     key: String,
     document: &GraphDocument,
     base_dir: Option<&Path>,
-    cached: Option<Result<Arc<Dataset>, String>>,
+    cached: Option<LoadedData>,
 ) -> Compiled {
-    let dataset = cached.unwrap_or_else(|| {
-        load_dataset(&document.dataset, base_dir)
+    let (dataset, summary) = cached.unwrap_or_else(|| {
+        let dataset = load_dataset(&document.dataset, base_dir)
             .map(Arc::new)
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string());
+        let summary = dataset.as_ref().ok().map(|d| Arc::new(d.summary()));
+        (dataset, summary)
     });
     let compiled = dataset
         .as_ref()
@@ -86,10 +90,14 @@ fn compile_job(
         generation: 0,
         key,
         dataset,
+        summary,
         graph,
         diagnostics,
     }
 }
+
+/// A loaded data set (or why it did not load) with its summary.
+type LoadedData = (Result<Arc<Dataset>, String>, Option<Arc<DataSummary>>);
 
 /// The latest compile result, and the one under way.
 #[derive(Default)]
@@ -100,7 +108,7 @@ pub struct CompileCache {
     /// The job under way, with its data set's key.
     job: Option<(String, Job<Compiled>)>,
     /// The last data set loaded, by its key.
-    dataset: Option<(String, Result<Arc<Dataset>, String>)>,
+    dataset: Option<(String, LoadedData)>,
     compiles: u64,
     cancelled: bool,
 }
@@ -126,7 +134,7 @@ impl CompileCache {
             .dataset
             .as_ref()
             .filter(|(k, _)| *k == data_key)
-            .map(|(_, dataset)| dataset.clone());
+            .map(|(_, loaded)| loaded.clone());
         let document = document.clone();
         let base_dir: Option<PathBuf> = base_dir.map(Path::to_path_buf);
         // A newer request replaces the one under way (dropping a job cancels it).
@@ -144,7 +152,10 @@ impl CompileCache {
         match job.poll() {
             Polled::Running => false,
             Polled::Finished(mut compiled) => {
-                self.dataset = Some((data_key.clone(), compiled.dataset.clone()));
+                self.dataset = Some((
+                    data_key.clone(),
+                    (compiled.dataset.clone(), compiled.summary.clone()),
+                ));
                 self.job = None;
                 compiled.generation = self.compiles;
                 self.current = Some(Arc::new(compiled));
@@ -181,6 +192,7 @@ impl CompileCache {
             generation: self.compiles,
             key: self.wanted.clone().unwrap_or_default(),
             dataset: Err(message.to_owned()),
+            summary: None,
             graph: Err(message.to_owned()),
             diagnostics: Diagnostics {
                 general_errors: vec![message.to_owned()],

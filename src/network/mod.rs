@@ -3,6 +3,7 @@
 //! learns. [`NetworkMode`] holds them and draws the mode's panels.
 
 pub mod compiled;
+pub mod data;
 pub mod editor;
 pub mod snapshot;
 pub mod training;
@@ -24,6 +25,8 @@ pub struct NetworkMode {
     pub editor: Editor,
     /// Training: the trainer's run, curves and views.
     pub training: TrainingPanel,
+    /// The data panel's window.
+    pub data: data::DataPanel,
     compiled: CompileCache,
     /// The editor version last sent to the compile cache.
     requested: Option<(u64, u64)>,
@@ -35,6 +38,7 @@ impl NetworkMode {
         Self {
             editor: Editor::new(document, base_dir),
             training: TrainingPanel::default(),
+            data: data::DataPanel::default(),
             compiled: CompileCache::default(),
             requested: None,
         }
@@ -167,6 +171,12 @@ impl NetworkMode {
                 }
             });
         commands.extend(self.editor.add_menu_ui(ui.ctx()));
+        commands.extend(self.data.ui(
+            ui.ctx(),
+            self.editor.document.document(),
+            self.compiled.current(),
+            self.compiled.is_busy(),
+        ));
         commands
     }
 }

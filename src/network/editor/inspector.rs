@@ -5,7 +5,7 @@ use layerwright_nn::graph::{Node, OutputUnits};
 use layerwright_nn::{Activation, Initializer, Loss, OutputFunction, Reduction};
 
 use super::Editor;
-use crate::commands::Command;
+use crate::commands::{Action, Command};
 use crate::document::graph::Edit;
 
 /// The formula of an activation, from the notes where they give one.
@@ -138,6 +138,14 @@ pub fn inspector_ui(editor: &mut Editor, ui: &mut egui::Ui) -> Vec<Command> {
     let mut changed_field: Option<&'static str> = None;
     match &mut updated {
         Node::Input(input) => {
+            ui.label(&diagnostics.data_summary);
+            if ui
+                .button(Action::ShowData.label())
+                .on_hover_text(Action::ShowData.tooltip())
+                .clicked()
+            {
+                commands.push(Command::Action(Action::ShowData));
+            }
             let feature_names = ["x1", "x2", "x1²", "x2²", "x1·x2", "sin x1", "sin x2"];
             let mut all = input.features.is_none();
             if ui

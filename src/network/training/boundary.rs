@@ -206,7 +206,10 @@ impl TrainingPanel {
             with_nearest_removed(spec, dataset, point)
         };
         Some(match outcome {
-            Ok(Some(next)) => Command::Edit(Edit::UpdateDataset(Box::new(next))),
+            Ok(Some(next)) => Command::Edit(Edit::UpdateDataset {
+                dataset: Box::new(next),
+                field: "points",
+            }),
             Ok(None) => Command::Notify("There is no point left to remove.".to_owned()),
             Err(error) => Command::Notify(format!("Cannot place points here: {error}")),
         })

@@ -123,7 +123,7 @@ impl TrainingPanel {
             Arc::new(move || ctx.request_repaint())
         });
         match self.run.sync(version, document, compiled) {
-            Synced::Started(loaded) => self.start_views(loaded),
+            Synced::Started(loaded) => self.start_views(loaded, document.dataset.image),
             Synced::Stopped => {
                 self.data = RunData::default();
                 self.insight.clear();
@@ -138,7 +138,7 @@ impl TrainingPanel {
 
     /// What the views need from the data set of a newly loaded run: 2-D and one-column
     /// points, test images, class names. Clears the previous run's views.
-    fn start_views(&mut self, loaded: Loaded) {
+    fn start_views(&mut self, loaded: Loaded, image: Option<layerwright_nn::data::ImageShape>) {
         let Loaded { graph, dataset } = loaded;
         let compiled: &CompiledGraph = &graph;
         self.insight.clear();
@@ -191,7 +191,8 @@ impl TrainingPanel {
                 .iter()
                 .map(|&i| layerwright_nn::data::class_index(dataset.targets[i]).unwrap_or(0))
                 .collect();
-            self.data.test_images = TestImages::new(dataset.feature_count(), images, truth);
+            self.data.test_images = image
+                .and_then(|shape| TestImages::new(shape, dataset.feature_count(), images, truth));
         }
     }
 

@@ -2,6 +2,7 @@
 //! images (for image data such as the 8×8 digits) with predicted and true labels.
 
 use egui::{Align2, Color32, ColorImage, FontId, RichText, Sense, TextureHandle, TextureOptions};
+use layerwright_nn::data::ImageShape;
 use layerwright_nn::train::metrics::ConfusionMatrix;
 
 use crate::theme::{class_colour, error_colour, tint};
@@ -93,10 +94,11 @@ pub fn confusion_ui(ui: &mut egui::Ui, matrix: &ConfusionMatrix, class_names: &[
     });
 }
 
-/// Test examples that are small square images (such as the 8×8 digits), with their labels.
+/// Test examples that are images (the data set declares their shape, as the 8×8 digits
+/// do), with their labels.
 pub struct TestImages {
-    /// Pixels per side.
-    pub side: usize,
+    /// Each row's shape.
+    pub shape: ImageShape,
     /// Each test example's raw pixels, row by row, in the test split's order.
     pub images: Vec<Vec<f64>>,
     /// Each one's true class.
@@ -110,34 +112,24 @@ const MAX_IMAGES: usize = 60;
 const IMAGE_SIZE: f32 = 40.0;
 
 impl TestImages {
-    /// The test examples as images, if each row's `features` make a square of side ≥ 4.
-    pub fn new(features: usize, images: Vec<Vec<f64>>, truth: Vec<usize>) -> Option<Self> {
-        let side = (features as f64).sqrt().round() as usize;
-        (side >= 4 && side * side == features && !images.is_empty()).then_some(Self {
-            side,
+    /// The test examples as images of `shape`, if it fits rows of `features` values.
+    pub fn new(
+        shape: ImageShape,
+        features: usize,
+        images: Vec<Vec<f64>>,
+        truth: Vec<usize>,
+    ) -> Option<Self> {
+        (shape.problem(features).is_none() && !images.is_empty()).then_some(Self {
+            shape,
             images,
             truth,
             textures: Vec::new(),
         })
     }
 
-    /// One example as a grey image, dark ink on a light ground, scaled to its own range.
+    /// One example as a picture of the declared shape (see [`image_of`]).
     pub fn image(&self, index: usize) -> Option<ColorImage> {
-        let pixels = self.images.get(index)?;
-        let (low, high) = pixels
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
-                (l.min(v), h.max(v))
-            });
-        let span = (high - low).max(1e-12);
-        let grey = pixels
-            .iter()
-            .map(|&v| {
-                let ink = ((v - low) / span).clamp(0.0, 1.0);
-                Color32::from_gray((255.0 * (1.0 - ink)).round() as u8)
-            })
-            .collect();
-        Some(ColorImage::new([self.side, self.side], grey))
+        Some(image_of(self.images.get(index)?, self.shape))
     }
 
     /// One image with its predicted label: red, with the true class in brackets, when wrong.
@@ -252,23 +244,47 @@ impl TestImages {
     }
 }
 
+/// One example's pixels as a picture: grey for one channel, colour for three, the first
+/// channel otherwise; dark ink on a light ground for grey.
+pub fn image_of(pixels: &[f64], shape: ImageShape) -> ColorImage {
+    let plane = shape.height * shape.width;
+    let ink = |channel: usize, index: usize| {
+        shape.ink(pixels.get(channel * plane + index).copied().unwrap_or(0.0))
+    };
+    let colours = (0..plane)
+        .map(|index| {
+            if shape.channels == 3 {
+                let [r, g, b] = [0, 1, 2].map(|c| (255.0 * ink(c, index)).round() as u8);
+                Color32::from_rgb(r, g, b)
+            } else {
+                Color32::from_gray((255.0 * (1.0 - ink(0, index))).round() as u8)
+            }
+        })
+        .collect();
+    ColorImage::new([shape.width, shape.height], colours)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn only_square_rows_of_sixteen_or_more_pixels_are_images() {
-        assert!(TestImages::new(64, vec![vec![0.0; 64]], vec![0]).is_some());
-        assert!(TestImages::new(2, vec![vec![0.0; 2]], vec![0]).is_none());
-        assert!(TestImages::new(10, vec![vec![0.0; 10]], vec![0]).is_none());
+    fn only_rows_that_fit_the_declared_shape_are_images() {
+        let digits = ImageShape::DIGITS;
+        assert!(TestImages::new(digits, 64, vec![vec![0.0; 64]], vec![0]).is_some());
+        assert!(TestImages::new(digits, 63, vec![vec![0.0; 63]], vec![0]).is_none());
+        assert!(TestImages::new(digits, 64, Vec::new(), Vec::new()).is_none());
     }
 
     #[test]
-    fn ink_is_dark_and_the_ground_light() {
-        let images = TestImages::new(16, vec![(0..16).map(f64::from).collect()], vec![3]).unwrap();
-        let image = images.image(0).unwrap();
-        assert_eq!(image.size, [4, 4]);
+    fn a_digit_is_dark_ink_where_its_pixels_are_high() {
+        let mut pixels = vec![0.0; 64];
+        pixels[9] = 16.0; // row 1, column 1
+        pixels[10] = 8.0;
+        let image = image_of(&pixels, ImageShape::DIGITS);
+        assert_eq!(image.size, [8, 8]);
         assert_eq!(image.pixels[0], Color32::from_gray(255));
-        assert_eq!(image.pixels[15], Color32::from_gray(0));
+        assert_eq!(image.pixels[9], Color32::from_gray(0));
+        assert_eq!(image.pixels[10], Color32::from_gray(128));
     }
 }

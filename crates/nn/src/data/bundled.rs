@@ -30,6 +30,24 @@ impl BundledDataset {
         }
     }
 
+    /// What the set holds, in a few words.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Iris => "150 flowers, 4 measurements, 3 species",
+            Self::Digits => "1797 handwritten digits, 8 × 8 pixels from 0 to 16, 10 classes",
+            Self::Diabetes => "442 patients, 10 measurements, a progression score to predict",
+        }
+    }
+
+    /// How many classes its target has (0 for regression), known without reading it.
+    pub fn class_count(self) -> usize {
+        match self {
+            Self::Iris => 3,
+            Self::Digits => 10,
+            Self::Diabetes => 0,
+        }
+    }
+
     /// The file name under `assets/datasets/`.
     pub fn file_name(self) -> &'static str {
         match self {
@@ -86,5 +104,23 @@ impl BundledDataset {
             task: self.task(),
         };
         read_csv(self.csv_text(), self.name(), &options)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn each_set_has_the_classes_and_image_shape_it_says() {
+        for set in BundledDataset::ALL {
+            let data = set.load().unwrap();
+            assert_eq!(data.class_count(), set.class_count(), "{}", set.name());
+            assert_eq!(data.task, set.task());
+            if let Some(shape) = set.image() {
+                assert_eq!(shape.problem(data.feature_count()), None);
+            }
+        }
     }
 }
