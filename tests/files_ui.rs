@@ -79,23 +79,29 @@ fn new_with_unsaved_changes_asks_first_and_cancel_keeps_everything() {
     let mut harness = harness();
     add_dense(&mut harness);
     let edited = harness.state().editor().document.document().clone();
+    // New first asks for the data, then about the unsaved changes.
     run(&mut harness, Command::Action(Action::New));
+    harness.run_steps(2);
+    harness.get_by_label("Create").click();
+    harness.run_steps(2);
     harness.get_by_label("Save the changes to spiral.json before starting a new graph?");
     harness.get_by_label("Cancel").click();
     harness.run_steps(2);
     assert_eq!(*harness.state().editor().document.document(), edited);
     assert!(harness.state().modal().is_none());
     run(&mut harness, Command::Action(Action::New));
+    harness.run_steps(2);
+    harness.get_by_label("Create").click();
+    harness.run_steps(2);
     harness.get_by_label("Don't save").click();
     harness.run_steps(2);
-    assert!(
-        harness
-            .state()
-            .editor()
-            .document
-            .document()
-            .nodes
-            .is_empty()
+    // The circle (the chooser's first choice) with input → hidden → output.
+    let document = harness.state().editor().document.document().clone();
+    let ids: Vec<&str> = document.nodes.iter().map(|n| n.id()).collect();
+    assert_eq!(ids, vec!["input", "hidden", "output"]);
+    assert_eq!(
+        document.dataset,
+        layerwright_nn::graph::DatasetSpec::generated(layerwright_nn::data::Generator::Circle)
     );
     assert_eq!(harness.state().file().name, "Untitled");
 }

@@ -445,9 +445,12 @@ fn a_new_graph_shows_nothing_of_the_last_run() {
         app.training().run.epochs() == 1 && app.training().has_boundary()
     });
     let ctx = harness.ctx.clone();
-    harness
-        .state_mut()
-        .perform(&ctx, layerwright::commands::Intent::New);
+    harness.state_mut().perform(
+        &ctx,
+        layerwright::commands::Intent::New(Box::new(
+            layerwright::document::session::empty_document(),
+        )),
+    );
     run_until(&mut harness, "the new graph's compile", |app| {
         !app.network().is_compiling() && app.editor().document.document().nodes.is_empty()
     });

@@ -207,8 +207,9 @@ pub enum Edit {
         /// Which field the gesture edits.
         field: &'static str,
     },
-    /// Replaces the data set (the data panel, points placed by hand); `field` groups a
-    /// gesture (a drag of the noise, say) into one undo step.
+    /// Replaces the data set (the data panel, points placed by hand); output nodes that no
+    /// longer suit it follow the task (see `fit_outputs_to_data`). `field` groups a gesture
+    /// (a drag of the noise, say) into one undo step.
     UpdateDataset {
         /// The new data set.
         dataset: Box<layerwright_nn::graph::DatasetSpec>,
@@ -578,7 +579,11 @@ fn apply_to(document: &mut GraphDocument, edit: Edit) -> Result<(), EditError> {
             *slot = node;
         }
         Edit::UpdateTraining { training, .. } => document.training = training,
-        Edit::UpdateDataset { dataset, .. } => document.dataset = *dataset,
+        Edit::UpdateDataset { dataset, .. } => {
+            document.dataset = *dataset;
+            // The output follows the data: a regression target or more classes.
+            layerwright_nn::graph::starter::fit_outputs_to_data(document);
+        }
         Edit::RenameNode { from, to } => {
             node_exists(document, &from)?;
             let valid = !to.is_empty()

@@ -88,3 +88,19 @@ pub fn type_path_and_press(
     harness.get_by_label(button).click();
     harness.run_steps(2);
 }
+
+/// Sets the slider or number field labelled `label` to `value`, as assistive technology
+/// does (accesskit's SetValue; a person drags or types).
+#[allow(dead_code)] // each test file compiles this module; not all of them set values
+pub fn set_value(harness: &mut Harness<'_, LayerwrightApp>, label: &str, value: f64) {
+    use egui::accesskit::{Action, ActionData, ActionRequest};
+    use egui_kittest::kittest::{NodeT, Queryable};
+    let (target_node, target_tree) = harness.get_by_label(label).accesskit_node().locate();
+    harness.event(egui::Event::AccessKitActionRequest(ActionRequest {
+        action: Action::SetValue,
+        target_node,
+        target_tree,
+        data: Some(ActionData::NumericValue(value)),
+    }));
+    harness.run_steps(2);
+}

@@ -236,21 +236,27 @@ pub fn generated_ui(
                 Generator::Line { .. } | Generator::LinearFeatures { .. } => 0.0..=5.0,
                 _ => 0.0..=0.5,
             };
-            ui.label("Noise").on_hover_text(
+            let label = ui.label("Noise").on_hover_text(
                 "How far the points stray: Playground's 0 to 0.5, or the standard deviation \
                  added to a line's y.",
             );
             if ui
                 .add_enabled(!gate, egui::Slider::new(&mut next.2, noise_range))
+                .labelled_by(label.id)
                 .changed()
             {
                 field = Some("noise");
             }
             ui.end_row();
-            ui.label("Seed")
+            let label = ui
+                .label("Seed")
                 .on_hover_text("The same seed draws the same points on every machine.");
             ui.horizontal(|ui| {
-                if ui.add(egui::DragValue::new(&mut next.3)).changed() {
+                if ui
+                    .add(egui::DragValue::new(&mut next.3))
+                    .labelled_by(label.id)
+                    .changed()
+                {
                     field = Some("seed");
                 }
                 if ui

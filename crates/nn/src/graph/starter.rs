@@ -153,3 +153,107 @@ pub fn classes_among(targets: &[f64]) -> usize {
         .max()
         .map_or(0, |largest| largest + 1)
 }
+
+impl DatasetSpec {
+    /// How many classes the data has when that is known without reading it: a generator's
+    /// or a bundled set's count, or the points' (0 for regression); `None` for a CSV file.
+    pub fn known_classes(&self) -> Option<usize> {
+        if self.task == Task::Regression {
+            return Some(0);
+        }
+        match &self.source {
+            DataSource::Generated { generator, .. } => Some(generator.classes()),
+            DataSource::Bundled { name } => Some(name.class_count()),
+            DataSource::Points { points, classes } => {
+                let labels: Vec<f64> = points.iter().map(|p| p.label).collect();
+                Some((*classes).max(classes_among(&labels)).max(2))
+            }
+            DataSource::Csv { .. } => None,
+        }
+    }
+}
+
+/// Whether an output function and loss suit a task: regression needs the identity with a
+/// squared error; classification a squashing output (sigmoid, softmax or step) with a
+/// classification loss, and more than two classes need softmax (or a fixed width).
+fn suits(output: &OutputNode, task: Task, classes: Option<usize>) -> bool {
+    let regression_loss = matches!(output.loss, Loss::SquaredError | Loss::HalfSquaredError);
+    match task {
+        Task::Regression => output.output_function == OutputFunction::Identity && regression_loss,
+        Task::Classification => {
+            let squashing = output.output_function != OutputFunction::Identity;
+            let many = classes.is_some_and(|k| k > 2)
+                && output.units == OutputUnits::FromDataset
+                && output.output_function != OutputFunction::Softmax;
+            squashing && !regression_loss && !many
+        }
+    }
+}
+
+/// After the data set changed: each output node whose function and loss no longer suit
+/// the task (a regression target on a sigmoid, three classes on one sigmoid unit) gets the
+/// ones [`output_for`] gives, with its units from the data. Returns the ids changed.
+pub fn fit_outputs_to_data(document: &mut GraphDocument) -> Vec<String> {
+    let task = document.dataset.task;
+    let classes = document.dataset.known_classes();
+    let mut changed = Vec::new();
+    for node in &mut document.nodes {
+        if let Node::Output(output) = node
+            && !suits(output, task, classes)
+        {
+            let (function, loss) = output_for(task, classes.unwrap_or(3));
+            output.output_function = function;
+            output.loss = loss;
+            output.units = OutputUnits::FromDataset;
+            changed.push(output.id.clone());
+        }
+    }
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output_of(document: &GraphDocument) -> (OutputFunction, Loss) {
+        match document.node("output") {
+            Some(Node::Output(output)) => (output.output_function, output.loss),
+            _ => (OutputFunction::Step, Loss::Perceptron),
+        }
+    }
+
+    #[test]
+    fn outputs_follow_the_task_and_the_class_count_only_where_they_no_longer_fit() {
+        let mut document = starter_document(DatasetSpec::generated(Generator::Circle), 2);
+        assert!(
+            fit_outputs_to_data(&mut document).is_empty(),
+            "it fits already"
+        );
+        // A regression set: identity with squared error.
+        document.dataset = DatasetSpec::generated(Generator::RegressionPlane);
+        assert_eq!(
+            fit_outputs_to_data(&mut document),
+            vec!["output".to_owned()]
+        );
+        assert_eq!(
+            output_of(&document),
+            (OutputFunction::Identity, Loss::SquaredError)
+        );
+        // Three blobs: softmax, not one sigmoid unit.
+        document.dataset = DatasetSpec::generated(Generator::Blobs { classes: 3 });
+        fit_outputs_to_data(&mut document);
+        assert_eq!(
+            output_of(&document),
+            (OutputFunction::Softmax, Loss::SoftmaxCrossEntropy)
+        );
+        // Back to two classes: softmax still fits, and is kept.
+        document.dataset = DatasetSpec::generated(Generator::Xor);
+        assert!(fit_outputs_to_data(&mut document).is_empty());
+        // The notes' perceptron (step with the perceptron loss) is a classifier too.
+        if let Some(Node::Output(output)) = document.nodes.iter_mut().find(|n| n.id() == "output") {
+            output.output_function = OutputFunction::Step;
+            output.loss = Loss::Perceptron;
+        }
+        assert!(fit_outputs_to_data(&mut document).is_empty());
+    }
+}
