@@ -379,10 +379,13 @@ fn shortcuts_do_nothing_while_the_restore_question_is_open() {
         harness.state().modal(),
         Some(Modal::RestoreOffer { .. })
     ));
-    // Once answered, the same key works again.
+    // Once answered, the same key works again: it asks which data the new graph uses.
     harness.get_by_label("Discard").click();
     harness.run_steps(2);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    harness.run_steps(3);
+    assert!(matches!(harness.state().modal(), Some(Modal::NewGraph(_))));
+    harness.get_by_label("Create").click();
     harness.run_steps(3);
     assert_eq!(harness.state().file().name, "Untitled");
 }

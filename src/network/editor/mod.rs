@@ -6,6 +6,7 @@
 mod actions;
 pub mod diagnostics;
 pub mod inspector;
+pub mod layout;
 pub mod palette;
 mod viewer;
 
@@ -55,6 +56,9 @@ struct CanvasView {
     node_rects: Vec<(String, egui::Rect)>,
     /// Each pin's rectangle in the last frame (canvas coordinates).
     pins: viewer::PinPlaces,
+    /// How far cards are drawn from their document positions so that grown cards do not
+    /// cover their neighbours (see [`layout::separating_shifts`]).
+    shifts: HashMap<String, egui::Vec2>,
 }
 
 /// The editor's state beside the document: the canvas view, selection, clipboard and caches.
@@ -110,6 +114,7 @@ impl Editor {
                 rect: egui::Rect::NOTHING,
                 node_rects: Vec::new(),
                 pins: viewer::PinPlaces::default(),
+                shifts: HashMap::new(),
             },
         }
     }
@@ -274,7 +279,8 @@ impl Editor {
                 .get(node.id())
                 .copied()
                 .unwrap_or([80.0 + 220.0 * index as f32, 200.0]);
-            let position = egui::pos2(position[0], position[1]);
+            let shift = self.view.shifts.get(node.id()).copied().unwrap_or_default();
+            let position = egui::pos2(position[0], position[1]) + shift;
             match self.snarl_nodes.get(node.id()) {
                 Some(&existing) => {
                     if let Some(info) = self.snarl.get_node_info_mut(existing) {
@@ -360,13 +366,21 @@ impl Editor {
                 .nodes_pos_ids()
                 .filter_map(|(_, pos, id)| {
                     let now = [pos.x, pos.y];
-                    let moved = known
-                        .get(id)
-                        .is_none_or(|p| (p[0] - now[0]).abs() > 0.5 || (p[1] - now[1]).abs() > 0.5);
+                    let shift = self.view.shifts.get(id).copied().unwrap_or_default();
+                    let moved = known.get(id).is_none_or(|p| {
+                        (p[0] + shift.x - now[0]).abs() > 0.5
+                            || (p[1] + shift.y - now[1]).abs() > 0.5
+                    });
                     moved.then(|| (id.clone(), now))
                 })
                 .collect();
-            if !moves.is_empty() {
+            if moves.is_empty() {
+                self.separate_cards(ui.ctx());
+            } else {
+                // Where the person put a card is where it is now, shift included.
+                for (id, _) in &moves {
+                    self.view.shifts.remove(id);
+                }
                 commands.push(Command::Edit(Edit::MoveNodes(moves)));
             }
         }
@@ -384,6 +398,45 @@ impl Editor {
         }
         self.notice_ui(ui.ctx());
         (commands, hovered_unit)
+    }
+
+    /// Shifts cards that the last frame drew overlapping (grown by their unit maps, say) so
+    /// that they do not, without changing the document; asks for a frame when they move.
+    fn separate_cards(&mut self, ctx: &egui::Context) {
+        let cards: Vec<(String, egui::Rect)> = self
+            .view
+            .node_rects
+            .iter()
+            .map(|(id, rect)| {
+                let shift = self.view.shifts.get(id).copied().unwrap_or_default();
+                (id.clone(), rect.translate(-shift))
+            })
+            .collect();
+        let shifts = layout::separating_shifts(&cards);
+        let same = shifts.len() == self.view.shifts.len()
+            && shifts.iter().all(|(id, shift)| {
+                self.view
+                    .shifts
+                    .get(id)
+                    .is_some_and(|old| (*old - *shift).length() < 0.5)
+            });
+        if same {
+            return;
+        }
+        self.view.shifts = shifts;
+        let known = positions(self.document.document());
+        for (id, &node) in &self.snarl_nodes {
+            let shift = self.view.shifts.get(id).copied().unwrap_or_default();
+            if let (Some(place), Some(info)) = (known.get(id), self.snarl.get_node_info_mut(node)) {
+                info.pos = egui::pos2(place[0], place[1]) + shift;
+            }
+        }
+        ctx.request_repaint();
+    }
+
+    /// How far card `id` is drawn from its document position to clear its neighbours.
+    pub fn card_shift(&self, id: &str) -> egui::Vec2 {
+        self.view.shifts.get(id).copied().unwrap_or_default()
     }
 
     /// Selection: a click on a node selects it (Shift adds or removes it), a click on empty

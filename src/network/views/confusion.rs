@@ -9,6 +9,8 @@ use crate::theme::{class_colour, error_colour, tint};
 
 /// The largest cell of the matrix, in points.
 const CELL: f32 = 46.0;
+/// The matrix's corner: what its rows and columns are.
+const CORNER: &str = "true \\ predicted";
 
 /// The matrix: rows are true classes, columns predicted ones; each cell shows its count
 /// and is tinted by its share of the row. Per-class accuracy (recall) closes each row.
@@ -28,10 +30,23 @@ pub fn confusion_ui(ui: &mut egui::Ui, matrix: &ConfusionMatrix, class_names: &[
             matrix.total()
         ));
     }
-    // Cells shrink so that ten classes fit the panel without scrolling.
+    // Cells shrink so that ten classes fit the panel without scrolling: the first column
+    // (class names) and the last (accuracy) take what their widest text needs.
     let rows = classes as f32 + 1.5;
-    // The first column (class names) and the last (accuracy) take about 150 points.
-    let cell_width = ((ui.available_width() - 150.0) / classes as f32 - 2.0).clamp(24.0, CELL);
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    let width_of = |text: String| {
+        ui.painter()
+            .layout_no_wrap(text, body.clone(), Color32::WHITE)
+            .size()
+            .x
+    };
+    let names_width = (0..classes)
+        .map(|c| width_of(name(c)))
+        .fold(width_of(CORNER.to_owned()), f32::max);
+    let accuracy_width = width_of("accuracy".to_owned()).max(width_of("100.0%".to_owned()));
+    let spacing = 2.0 * (classes as f32 + 2.0) + ui.spacing().scroll.bar_width;
+    let fixed = names_width + accuracy_width + spacing;
+    let cell_width = ((ui.available_width() - fixed) / classes as f32).clamp(24.0, CELL);
     let cell_height = ((ui.available_height() - 8.0) / rows - 2.0).clamp(14.0, CELL * 0.6);
     let font = FontId::monospace(if cell_height < 20.0 { 11.0 } else { 14.0 });
     let background = ui.visuals().extreme_bg_color;
@@ -40,8 +55,10 @@ pub fn confusion_ui(ui: &mut egui::Ui, matrix: &ConfusionMatrix, class_names: &[
     egui::ScrollArea::both().show(ui, |ui| {
         egui::Grid::new("confusion-matrix")
             .spacing([2.0, 2.0])
+            // Columns as narrow as their cells (the default minimum is a button's width).
+            .min_col_width(0.0)
             .show(ui, |ui| {
-                ui.label(RichText::new("true \\ predicted").weak())
+                ui.label(RichText::new(CORNER).weak())
                     .on_hover_text("Rows: the true class. Columns: the predicted class.");
                 for c in 0..classes {
                     ui.label(name(c))
