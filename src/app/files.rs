@@ -2,7 +2,7 @@
 //! changes), opening and saving, the file dialogs' answers, files made in memory (a plot's
 //! PNG, an export made on a worker thread) waiting for a place.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use layerwright_nn::graph::io::save_document;
 
@@ -322,67 +322,6 @@ impl LayerwrightApp {
     pub(super) fn file_dialog_cancelled(&mut self) {
         self.files.after_save = None;
         self.files.pending = None;
-    }
-
-    /// Files dropped on the window, a plot's screenshot arriving, and the close button.
-    pub(super) fn window_events(&mut self, ctx: &egui::Context) {
-        let dropped: Vec<PathBuf> = ctx.input(|i| {
-            i.raw
-                .dropped_files
-                .iter()
-                .map(|f| f.path().to_path_buf())
-                .filter(|p| !p.as_os_str().is_empty())
-                .collect()
-        });
-        let has_extension = |path: &Path, wanted: &[&str]| {
-            path.extension()
-                .is_some_and(|e| wanted.iter().any(|w| e.eq_ignore_ascii_case(w)))
-        };
-        if let Some(path) = dropped.iter().find(|p| has_extension(p, &["json"])) {
-            self.request(ctx, Intent::Open(path.clone()));
-        } else if let Some(path) = dropped
-            .iter()
-            .find(|p| has_extension(p, &["csv", "tsv", "txt"]))
-        {
-            // A new graph on the data, once unsaved changes are dealt with.
-            self.request(ctx, Intent::NewFromCsv(path.clone()));
-        } else if let Some(path) = dropped.first() {
-            self.network.editor.notify(
-                ctx,
-                format!(
-                    "{} is not a graph (.json) or a data table (.csv): nothing was opened.",
-                    file_name(path)
-                ),
-                None,
-            );
-        }
-        let screenshot = ctx.input(|i| {
-            i.raw.events.iter().find_map(|event| match event {
-                egui::Event::Screenshot {
-                    user_data, image, ..
-                } => {
-                    let capture = user_data
-                        .data
-                        .as_ref()?
-                        .downcast_ref::<PlotCapture>()?
-                        .clone();
-                    Some((capture, image.clone(), i.pixels_per_point))
-                }
-                _ => None,
-            })
-        });
-        if let Some((capture, image, pixels_per_point)) = screenshot {
-            self.plot_captured(ctx, &capture, &image, pixels_per_point);
-        }
-        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
-            if self.is_dirty() {
-                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-                self.modals.show(Modal::UnsavedChanges(Intent::Quit));
-            } else if self.expression.is_dirty() {
-                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-                self.modals.show(Modal::UnsavedExpression);
-            }
-        }
     }
 
     /// Crops a screenshot to the plot, encodes it and asks where to save it.

@@ -10,6 +10,7 @@
 
 mod apply;
 mod data_files;
+mod events;
 mod files;
 pub mod frame_times;
 mod menu;

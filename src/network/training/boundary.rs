@@ -3,8 +3,8 @@
 
 use egui::{Color32, TextureOptions};
 use egui_plot::{Plot, PlotImage, PlotPoint, PlotPoints, Points};
-use layerwright_nn::data::Task;
-use layerwright_nn::graph::GraphDocument;
+use layerwright_nn::data::{Dataset, Task};
+use layerwright_nn::graph::{DataSource, DatasetSpec, GraphDocument};
 
 use super::panel::TrainingPanel;
 use crate::commands::Command;
@@ -32,29 +32,8 @@ impl TrainingPanel {
         }
         let classes = self.data.class_names.len().max(2);
         if self.data.task == Task::Classification {
-            ui.horizontal(|ui| {
-                ui.label("Click adds:")
-                    .on_hover_text(View::Boundary.tooltip());
-                for class in 0..classes {
-                    let name = self
-                        .data
-                        .class_names
-                        .get(class)
-                        .cloned()
-                        .unwrap_or_else(|| format!("class {class}"));
-                    // A dot in the class's colour, then the name in the text colour, which
-                    // stays readable on the selection highlight.
-                    let (dot, _) =
-                        ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
-                    ui.painter()
-                        .circle_filled(dot.center(), 4.5, class_colour(class));
-                    ui.selectable_value(&mut self.choices.point_class, class, name.clone())
-                        .on_hover_text(format!(
-                            "Click on the plot to add a training point of {name}; Shift+click \
-                             adds the next class; right-click removes the nearest point."
-                        ));
-                }
-            });
+            let names = self.data.class_names.clone();
+            self.class_chooser_ui(ui, &names, classes);
         }
         if self.choices.point_class >= classes {
             self.choices.point_class = 0;
@@ -178,7 +157,105 @@ impl TrainingPanel {
         {
             let point = response.transform.value_from_position(position);
             let shift = ui.input(|i| i.modifiers.shift);
-            commands.extend(self.point_edit(document, [point.x, point.y], add, shift));
+            if let Some(dataset) = self.data.dataset.clone() {
+                let classes = self.data.class_names.len().max(2);
+                commands.extend(self.point_edit(
+                    &document.dataset,
+                    &dataset,
+                    classes,
+                    [point.x, point.y],
+                    add,
+                    shift,
+                ));
+            }
+        }
+        commands
+    }
+
+    /// "Click adds:" and a button per class, each with its colour.
+    fn class_chooser_ui(&mut self, ui: &mut egui::Ui, class_names: &[String], classes: usize) {
+        ui.horizontal(|ui| {
+            ui.label("Click adds:")
+                .on_hover_text(View::Boundary.tooltip());
+            for class in 0..classes {
+                let name = class_names
+                    .get(class)
+                    .cloned()
+                    .unwrap_or_else(|| format!("class {class}"));
+                // A dot in the class's colour, then the name in the text colour, which
+                // stays readable on the selection highlight.
+                let (dot, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                ui.painter()
+                    .circle_filled(dot.center(), 4.5, class_colour(class));
+                ui.selectable_value(&mut self.choices.point_class, class, name.clone())
+                    .on_hover_text(format!(
+                        "Click on the plot to add a training point of {name}; Shift+click \
+                         adds the next class; right-click removes the nearest point."
+                    ));
+            }
+        });
+    }
+
+    /// Points placed by hand before they make a data set the network can train on (none
+    /// yet, or one class only): an empty plane to click on, with the points so far.
+    pub(super) fn empty_plane_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        document: &GraphDocument,
+    ) -> Vec<Command> {
+        let mut commands = Vec::new();
+        let spec = &document.dataset;
+        let DataSource::Points { points, classes } = &spec.source else {
+            return commands;
+        };
+        let classes = (*classes).max(2);
+        self.class_chooser_ui(ui, &[], classes);
+        if self.choices.point_class >= classes {
+            self.choices.point_class = 0;
+        }
+        ui.weak(format!(
+            "{} points so far. Click to place points of each class; training starts once \
+             they make a data set.",
+            points.len()
+        ));
+        let response = Plot::new("empty-plane")
+            .data_aspect(1.0)
+            .include_x(-6.0)
+            .include_x(6.0)
+            .include_y(-6.0)
+            .include_y(6.0)
+            .allow_double_click_reset(false)
+            .show(ui, |plot| {
+                for class in 0..classes {
+                    let placed: Vec<[f64; 2]> = points
+                        .iter()
+                        .filter(|p| layerwright_nn::data::class_index(p.label) == Some(class))
+                        .map(|p| [p.x, p.y])
+                        .collect();
+                    plot.points(
+                        Points::new("placed points", PlotPoints::from(placed))
+                            .color(class_colour(class))
+                            .radius(5.0)
+                            .filled(true),
+                    );
+                }
+            });
+        let add = response.response.clicked();
+        let remove = response.response.secondary_clicked();
+        if (add || remove)
+            && let Some(position) = response.response.interact_pointer_pos()
+        {
+            let point = response.transform.value_from_position(position);
+            let shift = ui.input(|i| i.modifiers.shift);
+            let so_far = Dataset::from_points("points", Task::Classification, points, classes);
+            commands.extend(self.point_edit(
+                spec,
+                &so_far,
+                classes,
+                [point.x, point.y],
+                add,
+                shift,
+            ));
         }
         commands
     }
@@ -187,14 +264,13 @@ impl TrainingPanel {
     /// (the next class with Shift), or remove the nearest point.
     fn point_edit(
         &self,
-        document: &GraphDocument,
+        spec: &DatasetSpec,
+        dataset: &Dataset,
+        classes: usize,
         point: [f64; 2],
         add: bool,
         next_class: bool,
     ) -> Option<Command> {
-        let dataset = self.data.dataset.as_deref()?;
-        let spec = &document.dataset;
-        let classes = self.data.class_names.len().max(2);
         let class = if next_class {
             (self.choices.point_class + 1) % classes
         } else {

@@ -306,7 +306,15 @@ impl TrainingPanel {
         let mut commands = Vec::new();
         let available = self.available_views();
         let Some(current) = self.current_view() else {
-            ui.weak("Views of the trained network appear here once the graph is valid.");
+            let placing = matches!(
+                document.dataset.source,
+                layerwright_nn::graph::DataSource::Points { .. }
+            ) && document.dataset.task == layerwright_nn::data::Task::Classification;
+            if placing {
+                commands.extend(self.empty_plane_ui(ui, document));
+            } else {
+                ui.weak("Views of the trained network appear here once the graph is valid.");
+            }
             return commands;
         };
         ui.horizontal(|ui| {
