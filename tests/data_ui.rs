@@ -356,3 +356,61 @@ fn the_input_node_opens_the_data_panel() {
     assert!(harness.state().network().data.open);
     harness.get_by_label("Source");
 }
+
+/// A click at `position` on the screen, with `modifiers` held.
+fn click_at(harness: &mut Harness<'_, LayerwrightApp>, position: egui::Pos2, modifiers: Modifiers) {
+    harness.event(egui::Event::ModifiersChanged(modifiers));
+    harness.event(egui::Event::PointerMoved(position));
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: position,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers,
+        });
+    }
+    harness.run_steps(1);
+    harness.event(egui::Event::ModifiersChanged(Modifiers::NONE));
+    harness.run_steps(1);
+}
+
+#[test]
+fn points_by_hand_start_from_an_empty_plane_and_train_once_two_classes_have_points() {
+    let mut harness = harness_on("spiral.json");
+    open_data_panel(&mut harness);
+    harness.get_by_label("Points by hand").click();
+    harness.run_steps(2);
+    assert_eq!(
+        dataset(&harness).source,
+        DataSource::Points {
+            points: Vec::new(),
+            classes: 2
+        }
+    );
+    // The data panel is out of the way; the plane waits for clicks.
+    harness.key_press(Key::Escape);
+    harness.state_mut().network_mut().data.open = false;
+    settle(&mut harness);
+    harness.run_steps(2);
+    let hint = harness.get_by_label_contains("0 points so far").rect();
+    let plane = |dx: f32, dy: f32| hint.left_bottom() + egui::vec2(80.0 + dx, 90.0 + dy);
+    // Two points of the first class, then one of the next with Shift; the plane stays
+    // until there are points of two classes.
+    for dy in [0.0, 40.0] {
+        click_at(&mut harness, plane(0.0, dy), Modifiers::NONE);
+        harness.get_by_label_contains("points so far");
+    }
+    click_at(&mut harness, plane(200.0, 20.0), Modifiers::SHIFT);
+    let DataSource::Points { points, .. } = dataset(&harness).source else {
+        panic!("points")
+    };
+    let labels: Vec<f64> = points.iter().map(|p| p.label).collect();
+    assert_eq!(labels, vec![0.0, 0.0, 1.0]);
+    // The second class was placed to the right of the first, the first two one above the other.
+    assert!(points[2].x > points[0].x);
+    assert!(points[1].y < points[0].y);
+    settle(&mut harness);
+    assert!(harness.state().network().compiled().unwrap().graph.is_ok());
+    let (first, latest) = train_for(&mut harness, 20);
+    assert!(latest < first, "the loss fell from {first} to {latest}");
+}

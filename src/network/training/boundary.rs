@@ -196,8 +196,8 @@ impl TrainingPanel {
         });
     }
 
-    /// Points placed by hand before they make a data set the network can train on (none
-    /// yet, or one class only): an empty plane to click on, with the points so far.
+    /// Points placed by hand before they are of two classes (none yet, or one class only):
+    /// an empty plane to click on, with the points so far.
     pub(super) fn empty_plane_ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -214,8 +214,8 @@ impl TrainingPanel {
             self.choices.point_class = 0;
         }
         ui.weak(format!(
-            "{} points so far. Click to place points of each class; training starts once \
-             they make a data set.",
+            "{} points so far. Click to place points of the chosen class (Shift+click: the \
+             next class); the boundary appears once two classes have points.",
             points.len()
         ));
         let response = Plot::new("empty-plane")

@@ -305,16 +305,20 @@ impl TrainingPanel {
     pub fn views_ui(&mut self, ui: &mut egui::Ui, document: &GraphDocument) -> Vec<Command> {
         let mut commands = Vec::new();
         let available = self.available_views();
-        let Some(current) = self.current_view() else {
-            let placing = matches!(
-                document.dataset.source,
-                layerwright_nn::graph::DataSource::Points { .. }
-            ) && document.dataset.task == layerwright_nn::data::Task::Classification;
-            if placing {
-                commands.extend(self.empty_plane_ui(ui, document));
-            } else {
-                ui.weak("Views of the trained network appear here once the graph is valid.");
+        // Points by hand: the plane takes clicks until the points are of two classes.
+        let placing = match &document.dataset.source {
+            layerwright_nn::graph::DataSource::Points { points, .. } => {
+                document.dataset.task == layerwright_nn::data::Task::Classification
+                    && points.iter().all(|p| p.label == points[0].label)
             }
+            _ => false,
+        };
+        if placing {
+            commands.extend(self.empty_plane_ui(ui, document));
+            return commands;
+        }
+        let Some(current) = self.current_view() else {
+            ui.weak("Views of the trained network appear here once the graph is valid.");
             return commands;
         };
         ui.horizontal(|ui| {
