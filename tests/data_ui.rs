@@ -295,7 +295,7 @@ fn file_new_asks_for_the_data_and_builds_a_network_that_fits_it() {
         .get_by_role_and_label(Role::Button, "3 blobs")
         .click();
     harness.run_steps(2);
-    harness.get_by_label_contains("input → 8 tanh units → softmax output");
+    harness.get_by_label_contains("a hidden layer of 8 tanh units, and a softmax output");
     harness.get_by_label("Create").click();
     harness.run_steps(3);
     settle(&mut harness);

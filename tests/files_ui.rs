@@ -97,7 +97,11 @@ fn new_with_unsaved_changes_asks_first_and_cancel_keeps_everything() {
     harness.run_steps(2);
     // The circle (the chooser's first choice) with input → hidden → output.
     let document = harness.state().editor().document.document().clone();
-    let ids: Vec<&str> = document.nodes.iter().map(|n| n.id()).collect();
+    let ids: Vec<&str> = document
+        .nodes
+        .iter()
+        .map(layerwright_nn::graph::Node::id)
+        .collect();
     assert_eq!(ids, vec!["input", "hidden", "output"]);
     assert_eq!(
         document.dataset,

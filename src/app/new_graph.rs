@@ -55,7 +55,8 @@ impl StarterData {
             Task::Regression => task_name(spec.task).to_owned(),
         };
         format!(
-            "{name}, {task}: input → {STARTER_HIDDEN_UNITS} tanh units → {} output with {} loss.",
+            "{name}, {task}. The network: the input, a hidden layer of {STARTER_HIDDEN_UNITS} tanh \
+             units, and a {} output with {} loss.",
             function.name(),
             loss.name()
         )

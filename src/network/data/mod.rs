@@ -76,6 +76,7 @@ impl DataPanel {
         egui::Window::new("Data set")
             .open(&mut open)
             .default_size([600.0, 640.0])
+            .max_width(720.0)
             .default_pos([220.0, 60.0])
             .vscroll(true)
             .show(ctx, |ui| {

@@ -16,6 +16,8 @@ const TABLE_COLUMNS: usize = 12;
 const SCATTER_POINTS: usize = 2000;
 /// Images the grid shows.
 const GRID_IMAGES: usize = 24;
+/// Images per row of the grid.
+const GRID_COLUMNS: usize = 8;
 /// An image's side in the grid, in points.
 const GRID_IMAGE_SIZE: f32 = 44.0;
 
@@ -86,7 +88,10 @@ impl Preview {
                 .show(ui, |ui| {
                     ui.horizontal_wrapped(|ui| {
                         for (index, (name, count)) in summary.class_counts.iter().enumerate() {
-                            ui.colored_label(class_colour(index), "●");
+                            let (dot, _) = ui
+                                .allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                            ui.painter()
+                                .circle_filled(dot.center(), 4.5, class_colour(index));
                             ui.label(format!("{name}: {count}"));
                             ui.add_space(6.0);
                         }
@@ -215,25 +220,31 @@ impl Preview {
         let Some((_, textures)) = &self.images else {
             return;
         };
-        ui.horizontal_wrapped(|ui| {
-            for (row, texture) in textures.iter().enumerate() {
-                let label = match dataset.task {
-                    Task::Classification => class_index(dataset.targets[row])
-                        .and_then(|c| dataset.class_names.get(c))
-                        .cloned()
-                        .unwrap_or_default(),
-                    Task::Regression => short_number(dataset.targets[row]),
-                };
-                ui.vertical(|ui| {
-                    ui.add(
-                        egui::Image::new(texture)
-                            .fit_to_exact_size(egui::vec2(GRID_IMAGE_SIZE, GRID_IMAGE_SIZE)),
-                    )
-                    .on_hover_text(format!("Example {}: {label}", row + 1));
-                    ui.small(label);
-                });
-            }
-        });
+        egui::Grid::new("data-images")
+            .spacing([6.0, 4.0])
+            .show(ui, |ui| {
+                for (row, texture) in textures.iter().enumerate() {
+                    let label = match dataset.task {
+                        Task::Classification => class_index(dataset.targets[row])
+                            .and_then(|c| dataset.class_names.get(c))
+                            .cloned()
+                            .unwrap_or_default(),
+                        Task::Regression => short_number(dataset.targets[row]),
+                    };
+                    ui.vertical_centered(|ui| {
+                        ui.set_width(GRID_IMAGE_SIZE);
+                        ui.add(
+                            egui::Image::new(texture)
+                                .fit_to_exact_size(egui::vec2(GRID_IMAGE_SIZE, GRID_IMAGE_SIZE)),
+                        )
+                        .on_hover_text(format!("Example {}: {label}", row + 1));
+                        ui.small(label);
+                    });
+                    if row % GRID_COLUMNS == GRID_COLUMNS - 1 {
+                        ui.end_row();
+                    }
+                }
+            });
     }
 }
 
@@ -275,7 +286,7 @@ fn short_number(value: f64) -> String {
     if value != 0.0 && (value.abs() >= 1e5 || value.abs() < 1e-3) {
         format!("{value:.2e}")
     } else {
-        format!("{:.4}", value)
+        format!("{value:.4}")
             .trim_end_matches('0')
             .trim_end_matches('.')
             .to_owned()

@@ -112,10 +112,12 @@ impl Thumbnail {
             let background = ui.visuals().extreme_bg_color;
             let painter = ui.painter_at(rect);
             painter.rect_filled(rect, 4.0, background);
-            let inner = rect.shrink(5.0);
+            let inner = rect.shrink(7.0);
+            // A gate's four corners are drawn large; a hundred points small.
+            let radius = if self.points.len() < 20 { 4.5 } else { 1.6 };
             for &(x, y, key) in &self.points {
                 let centre = inner.lerp_inside(egui::vec2(x, 1.0 - y));
-                painter.circle_filled(centre, 1.6, self.colour(key, background));
+                painter.circle_filled(centre, radius, self.colour(key, background));
             }
             let stroke = if selected {
                 Stroke::new(2.0, ui.visuals().selection.stroke.color)
