@@ -462,3 +462,33 @@ fn a_new_graph_shows_nothing_of_the_last_run() {
     harness.get_by_label("Epoch 0");
     assert!(harness.query_by_label_contains("Train loss").is_none());
 }
+
+#[test]
+fn an_opened_graph_shows_nothing_of_the_last_run() {
+    let mut harness = harness();
+    harness.get_by_label("Train").click();
+    run_until(&mut harness, "epoch 5", |app| {
+        app.training().run.epochs() >= 5
+    });
+    harness.get_by_label("Pause").click();
+    run_until(&mut harness, "the pause", |app| {
+        app.training().run.is_settled()
+    });
+    let ctx = harness.ctx.clone();
+    harness.state_mut().perform(
+        &ctx,
+        layerwright::commands::Intent::OpenExample("circle.json".to_owned()),
+    );
+    harness.run_steps(1);
+    // Before the circle has compiled, and after: epoch 0, no curve of the spiral's run.
+    let training = harness.state().training();
+    assert_eq!(training.run.epochs(), 0);
+    assert!(training.run.history().len() <= 1);
+    run_until(&mut harness, "the circle's first snapshot", |app| {
+        !app.network().is_compiling() && !app.training().run.history().is_empty()
+    });
+    let training = harness.state().training();
+    assert_eq!(training.run.epochs(), 0);
+    assert_eq!(training.run.history().len(), 1);
+    harness.get_by_label("Epoch 0");
+}

@@ -44,10 +44,12 @@ impl NetworkMode {
         }
     }
 
-    /// Edits `document` from now on (another file opened). Training restarts once it is
-    /// compiled, unless it compiles exactly as the graph before.
+    /// Edits `document` from now on (another file opened). The last run's views go at once;
+    /// training starts again once it is compiled.
     pub fn open(&mut self, document: GraphDocument, base_dir: Option<PathBuf>) {
         self.editor = Editor::new(document, base_dir);
+        // Compiled again even when it compiles as the graph before, so that its run starts.
+        self.compiled.retry();
     }
 
     /// Once a frame, before drawing: asks for a compile when the document changed, takes a

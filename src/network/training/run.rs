@@ -138,6 +138,18 @@ impl TrainingRun {
         compiled: Option<&Arc<Compiled>>,
     ) -> Synced {
         let mut synced = Synced::Unchanged;
+        // Another document (New, Open): nothing of this run is shown while it compiles.
+        if self.seen.is_some_and(|(editor, _)| editor != version.0) && self.state.task.is_some() {
+            if self.state.playing {
+                self.send(ToTrainer::Pause);
+            }
+            // Snapshots still on their way belong to the old run: a new id drops them.
+            self.run_id += 1;
+            self.state = RunState::default();
+            self.loaded_config = None;
+            self.message = None;
+            synced = Synced::Stopped;
+        }
         if let Some(compiled) = compiled
             && self.loaded != Some(compiled.generation)
         {
