@@ -54,9 +54,13 @@ fn live_settings_valid(training: &TrainingSpec) -> bool {
         && training.batching != layerwright_nn::Batching::MiniBatch { size: 0 }
 }
 
-/// The data set's part of the key: data reloads only when this changes.
+/// The data set's part of the key: data reloads only when what loading reads changes (the
+/// source, target, task and image shape), not the split or the normalisation, so a drag of
+/// the train fraction does not read a file again.
 fn dataset_key(document: &GraphDocument, base_dir: Option<&Path>) -> String {
-    serde_json::to_string(&(&document.dataset, base_dir)).unwrap_or_default()
+    let spec = &document.dataset;
+    serde_json::to_string(&(&spec.source, &spec.target, spec.task, &spec.image, base_dir))
+        .unwrap_or_default()
 }
 
 /// Loads the data (unless `cached` is it) and compiles `document`: the work of one job.

@@ -173,21 +173,19 @@ impl DatasetSpec {
     }
 }
 
-/// Whether an output function and loss suit a task: regression needs the identity with a
-/// squared error; classification a squashing output (sigmoid, softmax or step) with a
-/// classification loss, and more than two classes need softmax (or a fixed width).
+/// Whether an output node compiles for a task, as `compile` judges it: regression needs
+/// the identity, classification a squashing output (sigmoid, softmax or step), more than
+/// two classes softmax; and the loss must fit the output function.
 fn suits(output: &OutputNode, task: Task, classes: Option<usize>) -> bool {
-    let regression_loss = matches!(output.loss, Loss::SquaredError | Loss::HalfSquaredError);
-    match task {
-        Task::Regression => output.output_function == OutputFunction::Identity && regression_loss,
+    let function = output.output_function;
+    let for_task = match task {
+        Task::Regression => function == OutputFunction::Identity,
         Task::Classification => {
-            let squashing = output.output_function != OutputFunction::Identity;
-            let many = classes.is_some_and(|k| k > 2)
-                && output.units == OutputUnits::FromDataset
-                && output.output_function != OutputFunction::Softmax;
-            squashing && !regression_loss && !many
+            function != OutputFunction::Identity
+                && (function == OutputFunction::Softmax || classes.is_none_or(|k| k <= 2))
         }
-    }
+    };
+    for_task && output.loss.fits(function)
 }
 
 /// After the data set changed: each output node whose function and loss no longer suit
@@ -248,6 +246,12 @@ mod tests {
         );
         // Back to two classes: softmax still fits, and is kept.
         document.dataset = DatasetSpec::generated(Generator::Xor);
+        assert!(fit_outputs_to_data(&mut document).is_empty());
+        // A sigmoid with squared error is a classifier the notes use: kept too.
+        if let Some(Node::Output(output)) = document.nodes.iter_mut().find(|n| n.id() == "output") {
+            output.output_function = OutputFunction::Sigmoid;
+            output.loss = Loss::SquaredError;
+        }
         assert!(fit_outputs_to_data(&mut document).is_empty());
         // The notes' perceptron (step with the perceptron loss) is a classifier too.
         if let Some(Node::Output(output)) = document.nodes.iter_mut().find(|n| n.id() == "output") {
