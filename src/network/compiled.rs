@@ -268,6 +268,34 @@ mod tests {
     }
 
     #[test]
+    fn a_new_split_compiles_again_on_the_data_already_loaded_and_a_new_seed_reloads() {
+        let mut document = xor();
+        let mut cache = CompileCache::default();
+        cache.request(&document, None, || {});
+        finish(&mut cache);
+        let first = cache.current().unwrap().dataset.clone().unwrap();
+        document.dataset.train_fraction = 0.5;
+        document.dataset.normalization = layerwright_nn::data::Normalization::ZScore;
+        cache.request(&document, None, || {});
+        finish(&mut cache);
+        assert_eq!(cache.compile_count(), 2);
+        let second = cache.current().unwrap().dataset.clone().unwrap();
+        assert!(Arc::ptr_eq(&first, &second), "the same loaded data");
+        if let layerwright_nn::graph::DataSource::Generated { seed, .. } =
+            &mut document.dataset.source
+        {
+            *seed += 1;
+        }
+        cache.request(&document, None, || {});
+        finish(&mut cache);
+        let third = cache.current().unwrap().dataset.clone().unwrap();
+        assert!(
+            !Arc::ptr_eq(&second, &third),
+            "a new seed loads the data again"
+        );
+    }
+
+    #[test]
     fn a_cancelled_compile_leaves_the_graph_unchecked_until_asked_again() {
         let document = xor();
         let mut cache = CompileCache::default();
