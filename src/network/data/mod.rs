@@ -154,7 +154,13 @@ impl DataPanel {
         });
         change = change.or(preparation::image_ui(ui, spec, columns_count, range));
         ui.separator();
-        ui.heading("Preview");
+        ui.horizontal(|ui| {
+            ui.heading("Preview");
+            if loading {
+                ui.spinner();
+                ui.weak("loading the data…");
+            }
+        });
         match (&loaded, compiled.map(|c| &c.dataset)) {
             (Some((dataset, summary, generation)), _) => {
                 ui.label(preview::headline(dataset));
@@ -173,12 +179,7 @@ impl DataPanel {
             (None, Some(Err(message))) if !loading => {
                 ui.colored_label(crate::theme::error_colour(ui.visuals().dark_mode), message);
             }
-            _ => {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label("Loading the data…");
-                });
-            }
+            _ => {}
         }
         change
     }
