@@ -236,3 +236,25 @@ fn the_task_is_guessed_from_the_target_column() {
         .to_string();
     assert_eq!(error, "line 3, column 'a': 'x' is not a number");
 }
+
+#[test]
+fn semicolons_tabs_a_byte_order_mark_crlf_and_quoted_commas_are_read() {
+    use layerwright_nn::data::{CsvOptions, HeaderRow, TargetColumn, Task, read_csv, separator_of};
+    assert_eq!(separator_of("a,b,c\n1,2,3\n"), b',');
+    assert_eq!(separator_of("a;b;c\n1,5;2,5;x\n"), b';');
+    assert_eq!(separator_of("a\tb\n1\t2\n"), b'\t');
+    // A quoted comma is not a separator.
+    assert_eq!(separator_of("\"x, y\";b\n1;2\n"), b';');
+    let options = CsvOptions {
+        header: HeaderRow::Detect,
+        target: TargetColumn::Last,
+        task: Task::Classification,
+    };
+    let text = "\u{feff}\"width, cm\";height;kind\r\n1.5;2;\"cat\"\r\n3;4;dog\r\n";
+    let data = read_csv(text, "pets", &options).unwrap();
+    assert_eq!(data.feature_names, vec!["width, cm", "height"]);
+    assert_eq!(data.inputs, ndarray::array![[1.5, 2.0], [3.0, 4.0]]);
+    assert_eq!(data.class_names, vec!["cat", "dog"]);
+    let tabs = "a\tb\ty\n1\t2\t0\n3\t4\t1\n";
+    assert_eq!(read_csv(tabs, "t", &options).unwrap().inputs.nrows(), 2);
+}

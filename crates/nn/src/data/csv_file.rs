@@ -213,11 +213,57 @@ fn is_number(text: &str) -> bool {
 /// The most cells (rows × columns) a CSV may have: 50 million numbers are 400 MB.
 pub const MAX_CELLS: usize = 50_000_000;
 
-/// Streams the non-blank records of `text` with their line numbers.
+/// The separators [`separator_of`] chooses from.
+pub const SEPARATORS: [u8; 3] = [b',', b';', b'\t'];
+
+/// The cell separator of `text`: of `,`, `;` and tab, the one found most often outside
+/// quotes on its first line, provided the second line has as many (a `;` file whose
+/// numbers use decimal commas still reads as `;`); `,` when none is found.
+pub fn separator_of(text: &str) -> u8 {
+    let mut lines = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .filter(|line| !line.trim().is_empty());
+    let count = |line: &str, separator: u8| {
+        let mut quoted = false;
+        line.bytes()
+            .filter(|&b| {
+                if b == b'"' {
+                    quoted = !quoted;
+                }
+                !quoted && b == separator
+            })
+            .count()
+    };
+    let (Some(first), second) = (lines.next(), lines.next()) else {
+        return b',';
+    };
+    SEPARATORS
+        .into_iter()
+        .map(|separator| {
+            let here = count(first, separator);
+            let consistent = second.is_none_or(|line| count(line, separator) == here);
+            (usize::from(consistent), here, separator)
+        })
+        .filter(|&(_, here, _)| here > 0)
+        .max_by_key(|&(consistent, here, separator)| {
+            // Ties go to the usual order: `,` before `;` before tab.
+            let rank =
+                SEPARATORS.len() - SEPARATORS.iter().position(|&s| s == separator).unwrap_or(0);
+            (consistent, here, rank)
+        })
+        .map_or(b',', |(_, _, separator)| separator)
+}
+
+/// Streams the non-blank records of `text` with their line numbers: a UTF-8 byte-order mark
+/// is skipped, the separator detected ([`separator_of`]), quoted fields may hold
+/// separators and line breaks, and lines may end in CRLF.
 fn records(text: &str) -> impl Iterator<Item = Result<(usize, csv::StringRecord), CsvError>> + '_ {
+    let text = text.trim_start_matches('\u{feff}');
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(separator_of(text))
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     reader.into_records().filter_map(|record| {

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use bundled::BundledDataset;
 pub use csv_file::{
     CsvError, CsvOptions, HeaderRow, TargetColumn, guess_task, read_csv, read_features,
+    separator_of,
 };
 pub use generators::{Gate, Generator, GeneratorSettings};
 pub use image::ImageShape;
