@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 pub use crate::document::export::{ExportFormat, Exported, export_bytes};
 use layerwright_nn::Precision;
 use layerwright_nn::compile::{CompiledGraph, compile, compile_trained, load_dataset};
-use layerwright_nn::data::{Task, read_features};
+use layerwright_nn::data::{Task, read_prediction_rows};
 use layerwright_nn::graph::GraphDocument;
 use layerwright_nn::graph::io::{load_document, save_document, write_atomically};
 use layerwright_nn::network::inference::Predictions;
@@ -328,7 +328,7 @@ pub fn predict(
     let text = std::fs::read_to_string(input)
         .map_err(|e| Failure::one(format!("{}: cannot read the file: {e}", input.display())))?;
     let description = model.description();
-    let raw = read_features(&text, &description.raw_feature_names)
+    let raw = read_prediction_rows(&text, description)
         .map_err(|e| Failure::one(format!("{}: {e}", input.display())))?;
     let predictions = model
         .predict(raw.view())

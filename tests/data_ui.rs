@@ -334,6 +334,7 @@ fn generated_points_save_as_a_csv_that_reads_back_the_same() {
         header: layerwright_nn::data::HeaderRow::Present,
         target: layerwright_nn::data::TargetColumn::Last,
         task: Task::Classification,
+        ..Default::default()
     };
     let text = std::fs::read_to_string(&path).unwrap();
     let back = layerwright_nn::data::read_csv(&text, "circle", &options).unwrap();

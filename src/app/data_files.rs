@@ -47,6 +47,7 @@ fn read_task(path: &Path) -> Result<(Task, usize), String> {
                 header: HeaderRow::Detect,
                 target: TargetColumn::Last,
                 task,
+                ..Default::default()
             };
             let data = layerwright_nn::data::read_csv(&text, "", &options)
                 .map_err(|error| format!("{shown}: {error}"))?;

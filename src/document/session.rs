@@ -145,6 +145,9 @@ pub fn empty_document() -> GraphDocument {
             train_fraction: 0.8,
             seed: 1,
             image: None,
+            columns: Vec::new(),
+            missing: layerwright_nn::data::MissingCells::Fill,
+            unseen: layerwright_nn::data::UnseenCategory::Error,
         },
         TrainingSpec {
             optimizer: layerwright_nn::Optimizer::ADAM,

@@ -77,21 +77,36 @@ fn an_empty_file_has_no_rows() {
 }
 
 #[test]
-fn an_empty_cell_names_its_line_and_column() {
+fn a_blank_feature_is_filled_with_the_mean_and_a_row_without_target_is_left_out() {
+    // b's filled cells are 2 and 8: the blank (and NA) become their mean, 5.
+    let data = read_csv("a,b,c\n1,2,3\n4,,6\n7,NA,9\n0,8,1\n", "t", &regression()).unwrap();
     assert_eq!(
-        error("a,b,c\n1,2,3\n4,,6\n", &regression()),
-        "line 3, column 'b': the cell is empty"
+        data.inputs,
+        ndarray::array![[1.0, 2.0], [4.0, 5.0], [7.0, 5.0], [0.0, 8.0]]
     );
+    assert!(data.notes.is_empty());
+    // No target: the row is left out and counted.
+    let data = read_csv("a,b,c\n1,2,3\n4,5,\n7,8,?\n0,1,2\n", "t", &regression()).unwrap();
+    assert_eq!(data.targets, vec![3.0, 2.0]);
     assert_eq!(
-        error("a,b,c\n1,2,3\n4,5,\n", &regression()),
-        "line 3, column 'c': the cell is empty"
+        data.notes,
+        vec!["2 rows without a target ('c') were left out"]
     );
 }
 
 #[test]
-fn text_in_a_feature_column_names_line_column_and_text() {
+fn text_in_a_column_chosen_as_numbers_names_line_column_and_text() {
+    use layerwright_nn::data::{ColumnChoice, ColumnKind};
+    let numbers = CsvOptions {
+        columns: vec![ColumnChoice {
+            name: "b".to_owned(),
+            role: None,
+            kind: Some(ColumnKind::Number),
+        }],
+        ..regression()
+    };
     assert_eq!(
-        error("a,b,c\n1,2,3\n4,five,6\n", &regression()),
+        error("a,b,c\n1,2,3\n4,five,6\n", &numbers),
         "line 3, column 'b': 'five' is not a number"
     );
 }
@@ -105,15 +120,13 @@ fn text_in_a_regression_target_names_line_column_and_text() {
 }
 
 #[test]
-fn nan_and_infinity_are_refused() {
-    assert_eq!(
-        error("a,b\n1,2\nNaN,3\n", &regression()),
-        "line 3, column 'a': 'NaN' is not a finite number"
-    );
+fn an_infinite_target_is_refused_and_nan_is_a_blank() {
     assert_eq!(
         error("a,b\n1,2\n3,inf\n", &regression()),
         "line 3, column 'b': 'inf' is not a finite number"
     );
+    let data = read_csv("a,b\n1,2\nNaN,3\n5,4\n", "t", &regression()).unwrap();
+    assert_eq!(data.inputs.column(0).to_vec(), vec![1.0, 3.0, 5.0]);
 }
 
 #[test]
@@ -230,11 +243,14 @@ fn the_task_is_guessed_from_the_target_column() {
     assert_eq!(guess("a,y\n1,0.5\n2,1\n"), Task::Regression);
     let many: String = (0..21).map(|i| format!("{i},{i}\n")).collect();
     assert_eq!(guess(&format!("a,y\n{many}")), Task::Regression);
-    // Errors keep read_csv's line and column.
-    let error = guess_task("a,y\n1,2\nx,3\n", HeaderRow::Detect, &TargetColumn::Last)
+    // Errors keep read_csv's line.
+    let error = guess_task("a,y\n1,2\n3\n", HeaderRow::Detect, &TargetColumn::Last)
         .unwrap_err()
         .to_string();
-    assert_eq!(error, "line 3, column 'a': 'x' is not a number");
+    assert_eq!(
+        error,
+        "line 3: expected 2 cells like the first row, found 1"
+    );
 }
 
 #[test]
@@ -249,6 +265,7 @@ fn semicolons_tabs_a_byte_order_mark_crlf_and_quoted_commas_are_read() {
         header: HeaderRow::Detect,
         target: TargetColumn::Last,
         task: Task::Classification,
+        ..CsvOptions::default()
     };
     let text = "\u{feff}\"width, cm\";height;kind\r\n1.5;2;\"cat\"\r\n3;4;dog\r\n";
     let data = read_csv(text, "pets", &options).unwrap();

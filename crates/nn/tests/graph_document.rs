@@ -11,7 +11,9 @@ use layerwright_nn::graph::io::{
     LoadError, MAX_FILE_BYTES, SaveError, document_to_json, load_document, parse_document,
     save_document,
 };
-use layerwright_nn::graph::{GraphDocument, LayerWeights, Node, TrainedWeights, ViewState};
+use layerwright_nn::graph::{
+    GraphDocument, LayerWeights, Node, TrainedWeights, VERSION, ViewState,
+};
 use layerwright_nn::{Precision, Session, SplitMix64};
 
 const FIXTURE: &str = include_str!("fixtures/v1-concat-xor.json");
@@ -109,7 +111,9 @@ fn saved_files_put_kind_first_and_keep_a_stable_key_order() {
     let kind = after.find("\"kind\"").unwrap();
     let id = after.find("\"id\"").unwrap();
     assert!(kind < id, "kind comes before id in every node");
-    assert!(text.starts_with("{\n  \"format\": \"layerwright.graph\",\n  \"version\": 2,"));
+    assert!(text.starts_with(&format!(
+        "{{\n  \"format\": \"layerwright.graph\",\n  \"version\": {VERSION},"
+    )));
 }
 
 #[test]
@@ -180,12 +184,19 @@ fn an_unknown_format_or_a_newer_version_is_refused_clearly() {
         parse_document(&text, "other.json").unwrap_err().to_string(),
         "other.json: not a Layerwright graph: its format is \"tensorflow.playground\", expected \"layerwright.graph\""
     );
-    let text = FIXTURE.replacen("\"version\": 1", "\"version\": 3", 1);
+    let text = FIXTURE.replacen(
+        "\"version\": 1",
+        &format!("\"version\": {}", VERSION + 1),
+        1,
+    );
     assert_eq!(
         parse_document(&text, "future.json")
             .unwrap_err()
             .to_string(),
-        "future.json: the document is version 3; this Layerwright reads versions 1 to 2 (a newer Layerwright wrote it?)"
+        format!(
+            "future.json: the document is version {}; this Layerwright reads versions 1 to {VERSION} (a newer Layerwright wrote it?)",
+            VERSION + 1
+        )
     );
 }
 
@@ -362,7 +373,7 @@ const DIGITS_V2: &str = include_str!("fixtures/v2-digits-image.json");
 #[test]
 fn a_version_1_digits_document_migrates_to_declare_its_8_by_8_images() {
     let newest = parse_document(DIGITS_V2, "v2-digits-image.json").unwrap();
-    assert_eq!(newest.version, 2);
+    assert_eq!(newest.version, VERSION, "read as the newest version");
     let image = newest.dataset.image.unwrap();
     assert_eq!((image.channels, image.height, image.width), (1, 8, 8));
     assert_eq!(image.range, [0.0, 16.0]);

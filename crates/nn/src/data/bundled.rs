@@ -102,6 +102,7 @@ impl BundledDataset {
             header: HeaderRow::Present,
             target: TargetColumn::Last,
             task: self.task(),
+            ..Default::default()
         };
         read_csv(self.csv_text(), self.name(), &options)
     }

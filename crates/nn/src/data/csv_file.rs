@@ -5,6 +5,8 @@ use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::columns::{ColumnChoice, EncodeError, MissingCells, UnseenCategory};
+use super::prepare::SplitSettings;
 use super::{Dataset, Task};
 
 /// The most columns a CSV may have.
@@ -44,7 +46,7 @@ pub enum HeaderRow {
 }
 
 /// How to read a CSV file.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CsvOptions {
     /// Whether the first row is a header.
     pub header: HeaderRow,
@@ -52,6 +54,15 @@ pub struct CsvOptions {
     pub target: TargetColumn,
     /// Classification (targets are class names or numbers) or regression (targets are numbers).
     pub task: Task,
+    /// The person's choices of role and kind, by column name.
+    pub columns: Vec<ColumnChoice>,
+    /// What a row with an empty feature cell does.
+    pub missing: MissingCells,
+    /// What a category the training split does not have becomes.
+    pub unseen: UnseenCategory,
+    /// The split whose training rows the categories and fill values are fitted on (all
+    /// rows when absent).
+    pub split: Option<SplitSettings>,
 }
 
 /// What is wrong with a CSV file. Line numbers count from 1 as an editor shows them;
@@ -172,6 +183,9 @@ pub enum CsvError {
         /// The name asked for.
         name: String,
     },
+    /// A row that cannot be encoded (an unseen category).
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
     /// The CSV reader could not read a line (bad quoting, invalid UTF-8).
     #[error("line {line}: {message}")]
     Unreadable {
@@ -206,7 +220,7 @@ fn parse_number(text: &str, line: usize, column: &str) -> Result<f64, CsvError> 
     }
 }
 
-fn is_number(text: &str) -> bool {
+pub(super) fn is_number(text: &str) -> bool {
     text.trim().parse::<f64>().is_ok()
 }
 
@@ -258,7 +272,9 @@ pub fn separator_of(text: &str) -> u8 {
 /// Streams the non-blank records of `text` with their line numbers: a UTF-8 byte-order mark
 /// is skipped, the separator detected ([`separator_of`]), quoted fields may hold
 /// separators and line breaks, and lines may end in CRLF.
-fn records(text: &str) -> impl Iterator<Item = Result<(usize, csv::StringRecord), CsvError>> + '_ {
+pub(super) fn records(
+    text: &str,
+) -> impl Iterator<Item = Result<(usize, csv::StringRecord), CsvError>> + '_ {
     let text = text.trim_start_matches('\u{feff}');
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -285,7 +301,7 @@ fn records(text: &str) -> impl Iterator<Item = Result<(usize, csv::StringRecord)
 }
 
 /// A header row's names, an empty cell named `column N` after its 1-based position.
-fn header_names(cells: &csv::StringRecord) -> Vec<String> {
+pub(super) fn header_names(cells: &csv::StringRecord) -> Vec<String> {
     cells
         .iter()
         .enumerate()
@@ -299,137 +315,14 @@ fn header_names(cells: &csv::StringRecord) -> Vec<String> {
         .collect()
 }
 
-/// Reads a data set from CSV `text`. `name` names the data set in the app.
+/// Reads a data set from CSV `text` (see [`super::table::read_table`]: text columns are
+/// categories, blanks are filled, rows without a target are left out). `name` names the
+/// data set in the app.
 ///
 /// Rows are parsed as they are read, so a file past the row, column or cell limits is
 /// refused before it fills memory.
 pub fn read_csv(text: &str, name: &str, options: &CsvOptions) -> Result<Dataset, CsvError> {
-    let mut peek = records(text);
-    let Some(first) = peek.next().transpose()? else {
-        return Err(CsvError::NoRows);
-    };
-    let second = peek.next().transpose()?;
-    let (first_line, first) = first;
-    let width = first.len();
-    if width > MAX_COLUMNS {
-        return Err(CsvError::TooManyColumns {
-            line: first_line,
-            found: width,
-        });
-    }
-    if width < 2 {
-        return Err(CsvError::TooFewColumns {
-            line: first_line,
-            found: width,
-        });
-    }
-    let has_header = match options.header {
-        HeaderRow::Present => true,
-        HeaderRow::Absent => false,
-        HeaderRow::Detect => second.as_ref().map_or_else(
-            || first.iter().all(|cell| !is_number(cell)),
-            |(_, second)| {
-                first
-                    .iter()
-                    .zip(second.iter())
-                    .any(|(a, b)| !is_number(a) && is_number(b))
-            },
-        ),
-    };
-    let names: Vec<String> = if has_header {
-        header_names(&first)
-    } else {
-        (1..=width).map(|i| format!("column {i}")).collect()
-    };
-    let target = match &options.target {
-        TargetColumn::Last => width - 1,
-        TargetColumn::Index(index) if *index < width => *index,
-        TargetColumn::Index(index) => {
-            return Err(CsvError::ColumnOutOfRange {
-                index: *index,
-                columns: width,
-            });
-        }
-        TargetColumn::Name(name) if !has_header => {
-            return Err(CsvError::NoHeader { name: name.clone() });
-        }
-        TargetColumn::Name(name) => {
-            names
-                .iter()
-                .position(|n| n == name)
-                .ok_or_else(|| CsvError::UnknownColumn {
-                    name: name.clone(),
-                    available: names.join(", "),
-                })?
-        }
-    };
-    let mut values: Vec<f64> = Vec::new();
-    let mut target_texts: Vec<(usize, String)> = Vec::new();
-    for record in records(text).skip(usize::from(has_header)) {
-        let (line, cells) = record?;
-        if target_texts.len() == MAX_ROWS {
-            return Err(CsvError::TooManyRows);
-        }
-        if (target_texts.len() + 1) * width > MAX_CELLS {
-            return Err(CsvError::TooManyCells { line });
-        }
-        if cells.len() != width {
-            return Err(CsvError::Ragged {
-                line,
-                expected: width,
-                found: cells.len(),
-            });
-        }
-        for (column, cell) in cells.iter().enumerate() {
-            if column == target {
-                if cell.is_empty() {
-                    return Err(CsvError::EmptyCell {
-                        line,
-                        column: names[column].clone(),
-                    });
-                }
-                target_texts.push((line, cell.to_owned()));
-            } else {
-                values.push(parse_number(cell, line, &names[column])?);
-            }
-        }
-    }
-    if target_texts.is_empty() {
-        return Err(CsvError::NoRows);
-    }
-    let inputs =
-        Array2::from_shape_vec((target_texts.len(), width - 1), values).map_err(|error| {
-            CsvError::Unreadable {
-                line: 0,
-                message: error.to_string(),
-            }
-        })?;
-    let target_name = names[target].clone();
-    let (targets, class_names) = match options.task {
-        Task::Regression => {
-            let targets = target_texts
-                .iter()
-                .map(|(line, text)| parse_number(text, *line, &target_name))
-                .collect::<Result<Vec<_>, _>>()?;
-            (targets, Vec::new())
-        }
-        Task::Classification => classes_of(&target_texts, &target_name)?,
-    };
-    let feature_names = names
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != target)
-        .map(|(_, n)| n.clone())
-        .collect();
-    Ok(Dataset {
-        name: name.to_owned(),
-        task: options.task,
-        feature_names,
-        target_name,
-        inputs,
-        targets,
-        class_names,
-    })
+    super::table::read_table(text, name, options)
 }
 
 /// The most distinct whole-number targets [`guess_task`] still takes for classes.
@@ -443,6 +336,7 @@ pub fn guess_task(text: &str, header: HeaderRow, target: &TargetColumn) -> Resul
         header,
         target: target.clone(),
         task: Task::Classification,
+        ..Default::default()
     };
     match read_csv(text, "", &options) {
         Ok(data) => {
@@ -466,7 +360,7 @@ pub fn guess_task(text: &str, header: HeaderRow, target: &TargetColumn) -> Resul
 }
 
 /// Class indices and names: numeric labels sort numerically, text labels alphabetically.
-fn classes_of(
+pub(super) fn classes_of(
     texts: &[(usize, String)],
     column: &str,
 ) -> Result<(Vec<f64>, Vec<String>), CsvError> {

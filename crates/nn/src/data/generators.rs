@@ -388,6 +388,8 @@ impl Generator {
             inputs,
             targets,
             class_names,
+            encoding: None,
+            notes: Vec::new(),
         }
     }
 }

@@ -87,6 +87,13 @@ fn load_source(spec: &DatasetSpec, base_dir: Option<&Path>) -> Result<Dataset, D
                 header: *header,
                 target: spec.target.clone(),
                 task: spec.task,
+                columns: spec.columns.clone(),
+                missing: spec.missing,
+                unseen: spec.unseen,
+                split: Some(crate::data::SplitSettings {
+                    train_fraction: spec.train_fraction,
+                    seed: spec.seed,
+                }),
             };
             let name = Path::new(path)
                 .file_name()

@@ -6,6 +6,7 @@
 //! prediction and export reuse, so raw inputs are treated the same everywhere.
 
 pub mod bundled;
+pub mod columns;
 pub mod csv_file;
 pub mod generators;
 pub mod image;
@@ -13,11 +14,16 @@ pub mod load;
 pub mod prepare;
 pub mod samples;
 pub mod summary;
+pub mod table;
 
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 pub use bundled::BundledDataset;
+pub use columns::{
+    CellEncoding, ColumnChoice, ColumnEncoding, ColumnKind, ColumnRole, EncodeError, EncodedColumn,
+    MissingCells, UnseenCategory,
+};
 pub use csv_file::{
     CsvError, CsvOptions, HeaderRow, TargetColumn, guess_task, read_csv, read_features,
     separator_of,
@@ -26,10 +32,11 @@ pub use generators::{Gate, Generator, GeneratorSettings};
 pub use image::ImageShape;
 pub use prepare::{
     DataDescription, DataError, Feature, Normalization, PrepareOptions, PreparedData, Scaling,
-    SplitSettings, TargetEncoding, TargetScaling, prepare, split_indices,
+    SplitSettings, TargetEncoding, TargetScaling, prepare, split_indices, split_rows,
 };
 pub use samples::Samples;
 pub use summary::{ColumnStats, DataSummary};
+pub use table::{read_encoded_rows, read_prediction_rows};
 
 /// Whether targets are classes or numbers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -60,6 +67,10 @@ pub struct Dataset {
     pub targets: Vec<f64>,
     /// The classes' names, indexed by class (empty for regression).
     pub class_names: Vec<String>,
+    /// How a file's rows became `inputs` (CSV files; `None` for generated data).
+    pub encoding: Option<ColumnEncoding>,
+    /// What reading decided that the person should know (columns ignored, rows left out).
+    pub notes: Vec<String>,
 }
 
 /// A point someone placed on the plane: position and class (or value).
@@ -133,6 +144,8 @@ impl Dataset {
             inputs,
             targets: points.iter().map(|p| p.label).collect(),
             class_names,
+            encoding: None,
+            notes: Vec::new(),
         }
     }
 }

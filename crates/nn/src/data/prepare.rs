@@ -220,6 +220,10 @@ pub struct DataDescription {
     pub target_name: String,
     /// The classes' names (empty for regression).
     pub class_names: Vec<String>,
+    /// How a file's rows become the raw inputs (categories one-hot, blanks filled), for a
+    /// CSV data set (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<crate::data::ColumnEncoding>,
 }
 
 impl DataDescription {
@@ -354,22 +358,38 @@ pub fn split_indices(
     dataset: &Dataset,
     settings: SplitSettings,
 ) -> Result<(Vec<usize>, Vec<usize>), DataError> {
+    split_rows(
+        dataset.task,
+        dataset.class_count(),
+        &dataset.targets,
+        settings,
+    )
+}
+
+/// [`split_indices`] from the targets alone (before the inputs are encoded): `classes`
+/// classes for classification.
+pub fn split_rows(
+    task: Task,
+    classes: usize,
+    targets: &[f64],
+    settings: SplitSettings,
+) -> Result<(Vec<usize>, Vec<usize>), DataError> {
     let fraction = settings.train_fraction;
     let whole = fraction == 1.0;
     if !(whole || (0.1..=0.9).contains(&fraction)) {
         return Err(DataError::BadSplit { fraction });
     }
     let mut rng = SplitMix64::new(settings.seed);
-    let groups: Vec<Vec<usize>> = match dataset.task {
+    let groups: Vec<Vec<usize>> = match task {
         Task::Classification => {
-            let mut groups = vec![Vec::new(); dataset.class_count().max(1)];
-            for (index, &target) in dataset.targets.iter().enumerate() {
+            let mut groups = vec![Vec::new(); classes.max(1)];
+            for (index, &target) in targets.iter().enumerate() {
                 let class = class_index(target).unwrap_or(0).min(groups.len() - 1);
                 groups[class].push(index);
             }
             groups
         }
-        Task::Regression => vec![(0..dataset.len()).collect()],
+        Task::Regression => vec![(0..targets.len()).collect()],
     };
     let (mut train, mut test) = (Vec::new(), Vec::new());
     for mut group in groups {
@@ -473,6 +493,7 @@ pub fn prepare(dataset: &Dataset, options: &PrepareOptions) -> Result<PreparedDa
         target_encoding: encoding,
         target_name: dataset.target_name.clone(),
         class_names: dataset.class_names.clone(),
+        columns: dataset.encoding.clone(),
     };
     let rows = |indices: &[usize]| dataset.inputs.select(Axis(0), indices);
     let targets =

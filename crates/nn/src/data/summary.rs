@@ -137,6 +137,8 @@ mod tests {
             inputs: array![[1.0, 2.0], [3.0, 6.0], [5.0, 10.0]],
             targets: vec![0.0, 1.0, 1.0],
             class_names: vec!["cat".to_owned(), "dog".to_owned()],
+            encoding: None,
+            notes: Vec::new(),
         }
     }
 
@@ -163,6 +165,7 @@ mod tests {
             header: HeaderRow::Present,
             target: TargetColumn::Last,
             task: Task::Classification,
+            ..CsvOptions::default()
         };
         let back = read_csv(&text, "tiny", &options).unwrap();
         assert_eq!(back.inputs, data.inputs);

@@ -136,7 +136,20 @@ pub type Migration = fn(&mut serde_json::Value) -> Result<(), String>;
 /// The steps from each older version to the next: index `n` turns version `n + 1` into
 /// `n + 2`, so there are [`VERSION`]` − 1` of them. An issue that adds or changes a field
 /// bumps [`VERSION`], appends its step here, and commits a fixture of the new version.
-pub const MIGRATIONS: &[Migration] = &[declare_digit_images];
+pub const MIGRATIONS: &[Migration] = &[declare_digit_images, column_choices];
+
+/// Version 2 → 3: a CSV's columns may be categories, ignored or have blanks
+/// (`dataset.columns`, `dataset.missing`, `dataset.unseen`), and a trained model stores
+/// how its columns were encoded (`weights.data.columns`). Every new field has a default
+/// that reads a version 2 file as before (blanks were refused there, so filling them
+/// changes no file that loaded), so the step only checks the data set is there.
+fn column_choices(document: &mut serde_json::Value) -> Result<(), String> {
+    document
+        .get("dataset")
+        .and_then(serde_json::Value::as_object)
+        .map(|_| ())
+        .ok_or_else(|| "the document has no data set".to_owned())
+}
 
 /// Version 1 → 2: the data set says whether its rows are images (`dataset.image`). Version 1
 /// guessed from a square column count; the bundled digits now declare `1 × 8 × 8` with pixels
@@ -477,12 +490,19 @@ mod tests {
 
     #[test]
     fn a_file_from_a_newer_layerwright_is_refused_as_before() {
-        let newer = FIXTURE.replacen("\"version\": 1", "\"version\": 3", 1);
+        let newer = FIXTURE.replacen(
+            "\"version\": 1",
+            &format!("\"version\": {}", VERSION + 1),
+            1,
+        );
         assert_eq!(
             parse_document(&newer, "future.json")
                 .unwrap_err()
                 .to_string(),
-            "future.json: the document is version 3; this Layerwright reads versions 1 to 2 (a newer Layerwright wrote it?)"
+            format!(
+                "future.json: the document is version {}; this Layerwright reads versions 1 to {VERSION} (a newer Layerwright wrote it?)",
+                VERSION + 1
+            )
         );
     }
 }

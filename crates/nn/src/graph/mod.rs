@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    BundledDataset, DataDescription, Feature, Generator, HeaderRow, ImageShape, LabeledPoint,
-    Normalization, TargetColumn, Task,
+    BundledDataset, ColumnChoice, DataDescription, Feature, Generator, HeaderRow, ImageShape,
+    LabeledPoint, MissingCells, Normalization, TargetColumn, Task, UnseenCategory,
 };
 use crate::math::activations::Activation;
 use crate::math::init::Initializer;
@@ -28,7 +28,7 @@ use crate::train::optimizers::{Optimizer, Regularization};
 /// The `format` every graph document carries.
 pub const FORMAT: &str = "layerwright.graph";
 /// The newest document version this build reads and the one it writes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// A saved network: structure, data, training settings, and optionally weights and layout.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -337,6 +337,21 @@ pub struct DatasetSpec {
     /// this rather than guessing from the column count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageShape>,
+    /// A CSV's columns chosen by name as feature or ignored, number or category (version 3);
+    /// others are read as [`ColumnChoice`] describes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<ColumnChoice>,
+    /// What a row with an empty feature cell does (version 3).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub missing: MissingCells,
+    /// What a category never seen in training becomes (version 3).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub unseen: UnseenCategory,
+}
+
+/// Whether `value` is its type's default (such fields are left out of saved files).
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 /// How the network learns.

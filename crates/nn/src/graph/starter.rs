@@ -73,6 +73,9 @@ impl DatasetSpec {
             train_fraction: 0.8,
             seed: 1,
             image: None,
+            columns: Vec::new(),
+            missing: crate::data::MissingCells::Fill,
+            unseen: crate::data::UnseenCategory::Error,
         }
     }
 }

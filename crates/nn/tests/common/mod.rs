@@ -74,6 +74,9 @@ pub fn spiral_dataset() -> DatasetSpec {
         train_fraction: 0.8,
         seed: 1,
         image: None,
+        columns: Vec::new(),
+        missing: layerwright_nn::data::MissingCells::Fill,
+        unseen: layerwright_nn::data::UnseenCategory::Error,
     }
 }
 

@@ -1,0 +1,172 @@
+//! A practitioner's CSV: a byte-order mark, `;` separators, CRLF, a quoted field with a
+//! comma, text columns, blanks and `NA`, an id column and a row without its target. It
+//! loads with notes, trains, and predicts new rows given in another column order.
+#![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
+
+mod common;
+
+use layerwright_nn::Precision;
+use layerwright_nn::compile::{compile, compile_trained, load_dataset};
+use layerwright_nn::data::{CellEncoding, HeaderRow, Task, UnseenCategory, read_prediction_rows};
+use layerwright_nn::graph::starter::starter_document;
+use layerwright_nn::graph::{DataSource, DatasetSpec, GraphDocument};
+use layerwright_nn::network::inference::Predictions;
+
+fn temporary_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("layerwright-real-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// 120 penguins: the species follows the island and the bill (Adelie below 42 mm on any
+/// island, Gentoo on Biscoe above it, Chinstrap on "Dream, north" above it).
+fn penguins() -> String {
+    let mut text = String::from("\u{feff}id;island;\"bill length, mm\";sex;species\r\n");
+    for i in 0..120 {
+        let island = ["Biscoe", "\"Dream, north\"", "Torgersen"][i % 3];
+        let long = i % 2 == 0;
+        let bill = if long {
+            45.0 + (i % 7) as f64
+        } else {
+            36.0 + (i % 5) as f64
+        };
+        let species = match (island, long) {
+            (_, false) => "Adelie",
+            ("Biscoe", true) => "Gentoo",
+            (_, true) => "Chinstrap",
+        };
+        // Some blanks and NA among the features.
+        let bill = if i % 17 == 0 {
+            "NA".to_owned()
+        } else {
+            bill.to_string()
+        };
+        let sex = match i % 11 {
+            0 => "",
+            n if n % 2 == 0 => "MALE",
+            _ => "FEMALE",
+        };
+        text.push_str(&format!("P-{i:03};{island};{bill};{sex};{species}\r\n"));
+    }
+    // A penguin nobody identified.
+    text.push_str("P-999;Biscoe;50;MALE;\r\n");
+    text
+}
+
+fn document_on(path: &std::path::Path) -> GraphDocument {
+    let mut spec = DatasetSpec::csv(&path.display().to_string(), Task::Classification);
+    if let DataSource::Csv { header, .. } = &mut spec.source {
+        *header = HeaderRow::Detect;
+    }
+    let mut document = starter_document(spec, 3);
+    document.training.epochs = 150;
+    document
+}
+
+#[test]
+fn a_real_world_csv_loads_with_notes_trains_and_predicts_rows_in_another_order() {
+    let dir = temporary_dir("penguins");
+    let path = dir.join("penguins.csv");
+    std::fs::write(&path, penguins()).unwrap();
+    let document = document_on(&path);
+    let dataset = load_dataset(&document.dataset, None).unwrap();
+    assert_eq!(dataset.len(), 120, "the row without a species is left out");
+    assert_eq!(
+        dataset.notes,
+        vec![
+            "column 'id' is ignored: most rows have their own value (an id or a date?)",
+            "1 row without a target ('species') was left out",
+        ]
+    );
+    assert_eq!(dataset.class_names, vec!["Adelie", "Chinstrap", "Gentoo"]);
+    let encoding = dataset.encoding.clone().unwrap();
+    // The bill (a number), then island's and sex's one-hot blocks.
+    assert_eq!(dataset.feature_names[0], "bill length, mm");
+    assert!(
+        dataset
+            .feature_names
+            .contains(&"island=Dream, north".to_owned())
+    );
+    assert_eq!(dataset.feature_count(), 1 + 3 + 2);
+    assert!(matches!(
+        encoding.columns[0].encoding,
+        CellEncoding::Ignored
+    ));
+    // Train it.
+    let compiled = compile(&document, &dataset).unwrap();
+    let mut session = compiled.session(Precision::F64).unwrap();
+    session.run_epochs(150).unwrap();
+    let accuracy = session
+        .evaluate(&compiled.data.test)
+        .unwrap()
+        .accuracy
+        .unwrap();
+    assert!(accuracy > 0.9, "test accuracy {accuracy}");
+    // Saved with its weights, it predicts new rows by column name: target present, order
+    // changed, the id left out, a blank bill filled.
+    let mut trained = document.clone();
+    trained.weights = Some(compiled.trained_weights(&session.parameters(), 150));
+    let model = compile_trained(&trained).unwrap();
+    let rows = "species,sex,bill length, mm,island\n?,MALE,48,Biscoe\n?,FEMALE,37,Torgersen\n";
+    let rows = rows.replace("bill length, mm", "\"bill length, mm\"");
+    let raw = read_prediction_rows(&rows, model.description()).unwrap();
+    let Predictions::Classes { predicted, .. } = model.predict(raw.view()).unwrap() else {
+        panic!("classes")
+    };
+    assert_eq!(predicted, vec![2, 0], "Gentoo, then Adelie");
+    // An island the penguins never came from.
+    let error = read_prediction_rows(
+        "island,\"bill length, mm\",sex\nMars,40,MALE\n",
+        model.description(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.starts_with(
+            "line 2, column 'island': the category 'Mars' was not in the training data"
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_category_only_in_the_test_split_is_an_error_unless_unseen_ones_are_zeros() {
+    let dir = temporary_dir("unseen");
+    let path = dir.join("rare.csv");
+    let mut text = String::from("colour,size,label\n");
+    for i in 0..40 {
+        let colour = if i == 7 {
+            "violet"
+        } else {
+            ["red", "blue"][i % 2]
+        };
+        text.push_str(&format!("{colour},{},{}\n", i % 5, i % 2));
+    }
+    std::fs::write(&path, text).unwrap();
+    let mut document = document_on(&path);
+    document.dataset.train_fraction = 0.5;
+    // Some split seed puts the one violet row in the test split.
+    let seed = (1..50)
+        .find(|&seed| {
+            document.dataset.seed = seed;
+            load_dataset(&document.dataset, None).is_err()
+        })
+        .unwrap();
+    document.dataset.seed = seed;
+    let error = load_dataset(&document.dataset, None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("line 9, column 'colour': the category 'violet' was not in the training data (it has red, blue)"),
+        "{error}"
+    );
+    document.dataset.unseen = UnseenCategory::Zeros;
+    let dataset = load_dataset(&document.dataset, None).unwrap();
+    // red, blue: violet's row has zeros in both.
+    assert_eq!(
+        dataset.feature_names,
+        vec!["size", "colour=red", "colour=blue"]
+    );
+    assert_eq!(dataset.inputs.row(7).to_vec(), vec![2.0, 0.0, 0.0]);
+}
