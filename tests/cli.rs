@@ -549,3 +549,190 @@ fn a_diverging_run_stops_naming_the_epoch() {
     assert!(message.contains("try a lower learning rate"), "{message}");
     assert_eq!(stdout(&output), "");
 }
+
+/// The diabetes set (a regression target) and Iris, copied into `dir` as a user's files.
+fn bundled_copy(dir: &Path, name: &str) -> PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/datasets")
+        .join(name);
+    let to = dir.join(name);
+    std::fs::copy(from, &to).unwrap();
+    to
+}
+
+#[test]
+fn new_on_a_csv_writes_a_document_that_trains_a_classification_and_a_regression() {
+    let dir = temporary_dir("new-csv");
+    let data = bundled_copy(&dir, "iris.csv");
+    std::fs::create_dir_all(dir.join("models")).unwrap();
+    let doc = dir.join("models").join("iris.json");
+    let output = layerwright(&[
+        "new",
+        "--data",
+        path_str(&data),
+        "--target",
+        "species",
+        "--out",
+        path_str(&doc),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "wrote {} (classification of 'species' into 3 classes on {} (150 rows, 4 inputs): input → 16 ReLU units → output)\n",
+            doc.display(),
+            data.display()
+        )
+    );
+    // The data's path is relative to the document's folder.
+    let text = std::fs::read_to_string(&doc).unwrap();
+    assert!(text.contains("\"path\": \"../iris.csv\""), "{text}");
+    let output = layerwright(&["train", path_str(&doc), "--quiet"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let line = stdout(&output);
+    let accuracy: f64 = line
+        .split("test_accuracy=")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(accuracy > 0.85, "{line}");
+    // The diabetes target has hundreds of values: a regression, guessed.
+    let data = bundled_copy(&dir, "diabetes.csv");
+    let doc = dir.join("diabetes.json");
+    let header = std::fs::read_to_string(&data).unwrap();
+    let target = header
+        .lines()
+        .next()
+        .unwrap()
+        .rsplit(',')
+        .next()
+        .unwrap()
+        .to_owned();
+    let output = layerwright(&[
+        "new",
+        "--data",
+        path_str(&data),
+        "--target",
+        &target,
+        "--out",
+        path_str(&doc),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains(&format!("(regression of '{target}' on ")));
+    let output = layerwright(&["train", path_str(&doc), "--quiet", "--epochs", "50"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("train_r2="), "{}", stdout(&output));
+}
+
+#[test]
+fn new_with_text_columns_notes_what_it_ignored_on_stderr() {
+    let dir = temporary_dir("new-notes");
+    let data = dir.join("pets.csv");
+    let mut text = String::from("id;kind;weight;legs\n");
+    for i in 0..30 {
+        let kind = ["cat", "dog", "bird"][i % 3];
+        let legs = if kind == "bird" { 2 } else { 4 };
+        text.push_str(&format!("pet-{i};{kind};{};{legs}\n", 3 + i % 7));
+    }
+    text.push_str("pet-99;cat;4;\n");
+    std::fs::write(&data, text).unwrap();
+    let doc = dir.join("pets.json");
+    let output = layerwright(&[
+        "new",
+        "--data",
+        path_str(&data),
+        "--target",
+        "legs",
+        "--task",
+        "classification",
+        "--out",
+        path_str(&doc),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "note: column 'id' is ignored: most rows have their own value (an id or a date?)\n\
+         note: 1 row without a target ('legs') was left out\n"
+    );
+    let output = layerwright(&["train", path_str(&doc), "--quiet"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).ends_with("test_accuracy=1.000000\n"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn new_with_a_generator_writes_a_document_that_trains() {
+    let dir = temporary_dir("new-generator");
+    let doc = dir.join("blobs.json");
+    let output = layerwright(&[
+        "new",
+        "--generator",
+        "blobs",
+        "--classes",
+        "4",
+        "--noise",
+        "0.1",
+        "--samples",
+        "400",
+        "--out",
+        path_str(&doc),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "wrote {} (the 4 blobs generator: input → 16 ReLU units → output)\n",
+            doc.display()
+        )
+    );
+    let output = layerwright(&["train", path_str(&doc), "--quiet"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("test_accuracy=0.9"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn new_names_a_bad_target_and_refuses_unknown_generators_as_usage() {
+    let dir = temporary_dir("new-bad");
+    let data = bundled_copy(&dir, "iris.csv");
+    let output = layerwright(&[
+        "new",
+        "--data",
+        path_str(&data),
+        "--target",
+        "colour",
+        "--out",
+        path_str(&dir.join("x.json")),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "{}: there is no column named 'colour' (columns: sepal_length_cm, sepal_width_cm, petal_length_cm, petal_width_cm, species)\n",
+            data.display()
+        )
+    );
+    assert!(!dir.join("x.json").exists(), "nothing is written");
+    let output = layerwright(&["new", "--generator", "moons", "--out", "y.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("there is no generator 'moons'"));
+    let output = layerwright(&[
+        "new",
+        "--generator",
+        "circle",
+        "--gate",
+        "and",
+        "--out",
+        "y.json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr(&output), "--gate is for logic_gate, not circle\n");
+}

@@ -239,9 +239,9 @@ fn the_task_is_guessed_from_the_target_column() {
     // Text labels and a few whole numbers are classes.
     assert_eq!(guess("a,b,y\n1,2,cat\n3,4,dog\n"), Task::Classification);
     assert_eq!(guess("a,y\n1,0\n2,1\n3,2\n"), Task::Classification);
-    // A fraction, or more than 20 distinct whole numbers, is a value to predict.
+    // A fraction, or more than 10 distinct whole numbers, is a value to predict.
     assert_eq!(guess("a,y\n1,0.5\n2,1\n"), Task::Regression);
-    let many: String = (0..21).map(|i| format!("{i},{i}\n")).collect();
+    let many: String = (0..11).map(|i| format!("{i},{i}\n")).collect();
     assert_eq!(guess(&format!("a,y\n{many}")), Task::Regression);
     // Errors keep read_csv's line.
     let error = guess_task("a,y\n1,2\n3\n", HeaderRow::Detect, &TargetColumn::Last)

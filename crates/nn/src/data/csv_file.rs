@@ -326,7 +326,7 @@ pub fn read_csv(text: &str, name: &str, options: &CsvOptions) -> Result<Dataset,
 }
 
 /// The most distinct whole-number targets [`guess_task`] still takes for classes.
-pub const MAX_GUESSED_CLASSES: usize = 20;
+pub const MAX_GUESSED_CLASSES: usize = 10;
 
 /// Classification or regression, guessed from the target column: text labels, or at most
 /// [`MAX_GUESSED_CLASSES`] distinct whole numbers, are classes; any other numbers are a

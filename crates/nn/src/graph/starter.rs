@@ -95,6 +95,16 @@ pub fn output_for(task: Task, classes: usize) -> (OutputFunction, Loss) {
 /// regression): the output's function and loss from [`output_for`], its units from the
 /// data set, laid out left to right; Adam at 0.01 in batches of 10 for 200 epochs.
 pub fn starter_document(dataset: DatasetSpec, classes: usize) -> GraphDocument {
+    starter_document_with(dataset, classes, STARTER_HIDDEN_UNITS, Activation::Tanh)
+}
+
+/// [`starter_document`] with `hidden_units` units of `activation` in its hidden layer.
+pub fn starter_document_with(
+    dataset: DatasetSpec,
+    classes: usize,
+    hidden_units: usize,
+    activation: Activation,
+) -> GraphDocument {
     let (output_function, loss) = output_for(dataset.task, classes);
     let nodes = vec![
         Node::Input(InputNode {
@@ -103,8 +113,8 @@ pub fn starter_document(dataset: DatasetSpec, classes: usize) -> GraphDocument {
         }),
         Node::Dense(DenseNode {
             id: "hidden".to_owned(),
-            units: STARTER_HIDDEN_UNITS,
-            activation: Activation::Tanh,
+            units: hidden_units,
+            activation,
             initializer: Initializer::default(),
             use_bias: true,
         }),

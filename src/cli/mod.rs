@@ -1,9 +1,11 @@
-//! The headless command line: `check`, `train`, `predict` and `export`.
+//! The headless command line: `new`, `check`, `train`, `predict` and `export`.
 //!
 //! Its output is an interface that scripts rely on: one error per line on stderr
 //! (`PATH:LINE:COL: message` for text that does not parse, `PATH: node 'ID': message` for
 //! graph errors), one result line on stdout for `train`, CSV for `predict`; exit code 0 on
 //! success, 1 for bad input or a failed run, 2 for usage errors (clap's own).
+
+pub mod new;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -34,6 +36,56 @@ pub struct Cli {
 /// The headless commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a new graph document that `train` accepts as it is: on a CSV file
+    /// (`--data FILE.csv --target COLUMN`) or a generator (`--generator NAME`), with
+    /// input → a hidden ReLU layer → an output that fits the task.
+    New {
+        /// A CSV file with a header row.
+        #[arg(
+            long,
+            value_name = "FILE.csv",
+            required_unless_present = "generator",
+            conflicts_with = "generator",
+            requires = "target"
+        )]
+        data: Option<PathBuf>,
+        /// The CSV's target column, by name.
+        #[arg(long, value_name = "COLUMN", requires = "data")]
+        target: Option<String>,
+        /// Classification or regression (default: guessed from the target: text, or at most
+        /// 10 distinct whole numbers, are classes).
+        #[arg(long, value_enum, requires = "data")]
+        task: Option<TaskArg>,
+        /// A column to leave out (repeat for several).
+        #[arg(long, value_name = "COLUMN", requires = "data")]
+        ignore: Vec<String>,
+        /// A generator, as documents spell it: circle, xor, two_gaussians, spiral,
+        /// regression_plane, multi_gaussian, line, linear_features, logic_gate,
+        /// spiral_arms, blobs.
+        #[arg(long, value_name = "NAME", value_parser = parse_generator_name)]
+        generator: Option<String>,
+        /// The generator's noise (default 0).
+        #[arg(long, requires = "generator")]
+        noise: Option<f64>,
+        /// How many points (default: the generator's).
+        #[arg(long, requires = "generator")]
+        samples: Option<usize>,
+        /// The generator's seed (default 1).
+        #[arg(long, requires = "generator")]
+        seed: Option<u64>,
+        /// Classes of spiral_arms or blobs.
+        #[arg(long, requires = "generator")]
+        classes: Option<usize>,
+        /// The logic_gate's gate.
+        #[arg(long, value_enum, requires = "generator")]
+        gate: Option<GateArg>,
+        /// Units in the hidden ReLU layer.
+        #[arg(long, default_value_t = new::DEFAULT_HIDDEN_UNITS)]
+        hidden: usize,
+        /// The document to write.
+        #[arg(long, value_name = "DOC.json")]
+        out: PathBuf,
+    },
     /// Validate a graph document and print every error (exit 1 if any).
     Check {
         /// The graph document.
@@ -80,11 +132,106 @@ pub enum Command {
     },
 }
 
+/// `--task` of `new`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TaskArg {
+    /// Classes to tell apart.
+    Classification,
+    /// A number to predict.
+    Regression,
+}
+
+/// `--gate` of `new`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GateArg {
+    /// 1 only at (1, 1).
+    And,
+    /// 0 only at (0, 0).
+    Or,
+    /// 1 where exactly one input is 1.
+    Xor,
+}
+
+/// A generator name `new` accepts, or the list of those it does (a usage error).
+fn parse_generator_name(name: &str) -> Result<String, String> {
+    let names = new::generator_names();
+    if names.iter().any(|n| n == name) {
+        Ok(name.to_owned())
+    } else {
+        Err(format!(
+            "there is no generator '{name}' (generators: {})",
+            names.join(", ")
+        ))
+    }
+}
+
+/// The data `new` was asked for, from its arguments.
+#[allow(clippy::too_many_arguments)] // one per command-line option
+fn new_data(
+    data: Option<PathBuf>,
+    target: Option<String>,
+    task: Option<TaskArg>,
+    ignore: Vec<String>,
+    generator: Option<String>,
+    (noise, samples, seed): (Option<f64>, Option<usize>, Option<u64>),
+    classes: Option<usize>,
+    gate: Option<GateArg>,
+) -> Result<new::NewData, Failure> {
+    if let (Some(path), Some(target)) = (data, target) {
+        return Ok(new::NewData::Csv {
+            path,
+            target,
+            task: task.map(|t| match t {
+                TaskArg::Classification => Task::Classification,
+                TaskArg::Regression => Task::Regression,
+            }),
+            ignore,
+        });
+    }
+    let name = generator
+        .ok_or_else(|| Failure::one("give --data FILE.csv --target COLUMN, or --generator NAME"))?;
+    let gate = gate.map(|g| match g {
+        GateArg::And => layerwright_nn::data::Gate::And,
+        GateArg::Or => layerwright_nn::data::Gate::Or,
+        GateArg::Xor => layerwright_nn::data::Gate::Xor,
+    });
+    Ok(new::NewData::Generated {
+        generator: new::generator_named(&name, classes, gate)?,
+        samples,
+        noise,
+        seed,
+    })
+}
+
 /// Runs a headless command, writing to standard output and error.
 pub fn run(command: Command) -> ExitCode {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let result = match command {
+        Command::New {
+            data,
+            target,
+            task,
+            ignore,
+            generator,
+            noise,
+            samples,
+            seed,
+            classes,
+            gate,
+            hidden,
+            out,
+        } => new_data(
+            data,
+            target,
+            task,
+            ignore,
+            generator,
+            (noise, samples, seed),
+            classes,
+            gate,
+        )
+        .and_then(|data| new::new(&data, hidden, &out, &mut stdout.lock(), &mut stderr.lock())),
         Command::Check { file } => check(&file, &mut stdout.lock()),
         Command::Train {
             file,
@@ -132,7 +279,7 @@ pub fn run(command: Command) -> ExitCode {
 pub struct Failure(pub Vec<String>);
 
 impl Failure {
-    fn one(line: impl Into<String>) -> Self {
+    pub(crate) fn one(line: impl Into<String>) -> Self {
         Self(vec![line.into()])
     }
 }
@@ -154,7 +301,7 @@ fn load_and_compile(
     Ok((document, compiled))
 }
 
-fn write_line(out: &mut dyn Write, line: &str) -> Result<(), Failure> {
+pub(crate) fn write_line(out: &mut dyn Write, line: &str) -> Result<(), Failure> {
     writeln!(out, "{line}").map_err(|e| Failure::one(format!("cannot write the output: {e}")))
 }
 
