@@ -736,3 +736,61 @@ fn new_names_a_bad_target_and_refuses_unknown_generators_as_usage() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stderr(&output), "--gate is for logic_gate, not circle\n");
 }
+
+#[test]
+fn predict_finds_columns_by_name_in_any_order_with_the_target_present_and_fills_blanks() {
+    let dir = temporary_dir("predict-names");
+    let data = dir.join("fruit.csv");
+    let mut text = String::from("colour,weight,kind\n");
+    for i in 0..60 {
+        let (colour, weight, kind) = match i % 3 {
+            0 => ("yellow", 120 + i % 9, "banana"),
+            1 => ("red", 150 + i % 11, "apple"),
+            _ => ("green", 160 + i % 7, "apple"),
+        };
+        text.push_str(&format!("{colour},{weight},{kind}\n"));
+    }
+    std::fs::write(&data, text).unwrap();
+    let doc = dir.join("fruit.json");
+    let trained = dir.join("fruit-trained.json");
+    let output = layerwright(&[
+        "new",
+        "--data",
+        path_str(&data),
+        "--target",
+        "kind",
+        "--out",
+        path_str(&doc),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = layerwright(&[
+        "train",
+        path_str(&doc),
+        "--quiet",
+        "--out",
+        path_str(&trained),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Another order, the target present, a blank weight.
+    let rows = dir.join("new.csv");
+    std::fs::write(&rows, "kind,weight,colour\n?,121,yellow\n?,,red\n").unwrap();
+    let output = layerwright(&["predict", path_str(&trained), "--input", path_str(&rows)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let predicted: Vec<String> = stdout(&output)
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(predicted, vec!["banana", "apple"]);
+    // A colour it never saw is named with its line and column.
+    std::fs::write(&rows, "colour,weight\npurple,130\n").unwrap();
+    let output = layerwright(&["predict", path_str(&trained), "--input", path_str(&rows)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains(
+            "line 2, column 'colour': the category 'purple' was not in the training data (it has "
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
