@@ -415,3 +415,92 @@ fn points_by_hand_start_from_an_empty_plane_and_train_once_two_classes_have_poin
     let (first, latest) = train_for(&mut harness, 20);
     assert!(latest < first, "the loss fell from {first} to {latest}");
 }
+
+#[test]
+fn a_csv_with_text_and_blanks_shows_its_columns_and_a_column_can_be_ignored() {
+    let dir = temporary_dir("columns");
+    let path = dir.join("weather.csv");
+    let mut text = String::from("day;outlook;temperature;humidity;play\n");
+    for i in 0..40 {
+        let outlook = ["sunny", "overcast", "rain"][i % 3];
+        let temperature = if i % 9 == 0 {
+            "NA".to_owned()
+        } else {
+            (15 + i % 12).to_string()
+        };
+        let play = if outlook == "overcast" || i % 2 == 0 {
+            "yes"
+        } else {
+            "no"
+        };
+        text.push_str(&format!(
+            "2026-03-{:02};{outlook};{temperature};{};{play}\n",
+            i % 28 + 1,
+            60 + i % 30
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    let mut harness = harness_on("spiral.json");
+    open_data_panel(&mut harness);
+    harness.get_by_label("CSV file…").click();
+    harness.run_steps(3);
+    type_path_and_press(&mut harness, &path, "Open");
+    run_until(&mut harness, "the CSV read", |app| !app.is_reading_csv());
+    settle(&mut harness);
+    harness.run_steps(3);
+    // The dates are ignored with a note; outlook is a category, the rest numbers.
+    let compiled = harness.state().network().compiled().unwrap().clone();
+    assert!(
+        compiled.dataset.is_ok(),
+        "{:?}",
+        compiled.dataset.as_ref().err()
+    );
+    harness.get_by_label_contains("Note: column 'day' is ignored");
+    let loaded = harness
+        .state()
+        .network()
+        .compiled()
+        .unwrap()
+        .dataset
+        .clone()
+        .unwrap();
+    assert_eq!(
+        loaded.feature_names,
+        vec![
+            "temperature",
+            "humidity",
+            "outlook=sunny",
+            "outlook=overcast",
+            "outlook=rain"
+        ]
+    );
+    // Humidity left out from the panel.
+    harness
+        .get_by_role_and_label(Role::ComboBox, "humidity")
+        .click();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(Role::Button, "ignored")
+        .click();
+    harness.run_steps(2);
+    let spec = dataset(&harness);
+    assert_eq!(
+        spec.columns,
+        vec![layerwright_nn::data::ColumnChoice {
+            name: "humidity".to_owned(),
+            role: Some(layerwright_nn::data::ColumnRole::Ignored),
+            kind: None
+        }]
+    );
+    settle(&mut harness);
+    let loaded = harness
+        .state()
+        .network()
+        .compiled()
+        .unwrap()
+        .dataset
+        .clone()
+        .unwrap();
+    assert_eq!(loaded.feature_count(), 4);
+    assert!(harness.state().network().compiled().unwrap().graph.is_ok());
+}

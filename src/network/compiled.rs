@@ -55,12 +55,19 @@ fn live_settings_valid(training: &TrainingSpec) -> bool {
 }
 
 /// The data set's part of the key: data reloads only when what loading reads changes (the
-/// source, target, task and image shape), not the split or the normalisation, so a drag of
-/// the train fraction does not read a file again.
+/// source, target, task, image shape and a file's column choices), not the normalisation,
+/// so a drag of the train fraction does not generate points again. A CSV's categories and
+/// fill values come from its training split, so there the split counts too.
 fn dataset_key(document: &GraphDocument, base_dir: Option<&Path>) -> String {
     let spec = &document.dataset;
-    serde_json::to_string(&(&spec.source, &spec.target, spec.task, &spec.image, base_dir))
-        .unwrap_or_default()
+    let split = matches!(spec.source, layerwright_nn::graph::DataSource::Csv { .. })
+        .then_some((spec.train_fraction, spec.seed));
+    serde_json::to_string(&(
+        (&spec.source, &spec.target, spec.task, &spec.image),
+        (&spec.columns, spec.missing, spec.unseen, split),
+        base_dir,
+    ))
+    .unwrap_or_default()
 }
 
 /// Loads the data (unless `cached` is it) and compiles `document`: the work of one job.

@@ -170,3 +170,30 @@ fn a_category_only_in_the_test_split_is_an_error_unless_unseen_ones_are_zeros() 
     );
     assert_eq!(dataset.inputs.row(7).to_vec(), vec![2.0, 0.0, 0.0]);
 }
+
+#[test]
+fn a_date_column_with_a_value_on_most_rows_is_ignored_with_a_note() {
+    let mut text = String::from("day;outlook;temperature;humidity;play\n");
+    for i in 0..40 {
+        let outlook = ["sunny", "overcast", "rain"][i % 3];
+        let play = if outlook == "overcast" || i % 2 == 0 {
+            "yes"
+        } else {
+            "no"
+        };
+        text.push_str(&format!(
+            "2026-03-{:02};{outlook};{};{};{play}\n",
+            i % 28 + 1,
+            15 + i % 12,
+            60 + i % 30
+        ));
+    }
+    let options = layerwright_nn::data::CsvOptions::default();
+    let data = layerwright_nn::data::read_csv(&text, "w", &options).unwrap();
+    // 28 distinct dates on 40 rows: more than half.
+    assert_eq!(
+        data.notes,
+        vec!["column 'day' is ignored: most rows have their own value (an id or a date?)"]
+    );
+    assert_eq!(data.feature_count(), 2 + 3);
+}

@@ -3,6 +3,7 @@
 //! shows what the loaded examples hold. Every change is one undoable edit, and training
 //! restarts as it does after graph edits.
 
+pub mod columns;
 pub mod preparation;
 pub mod preview;
 pub mod source;
@@ -112,7 +113,11 @@ impl DataPanel {
         let columns: Vec<String> = loaded
             .as_ref()
             .map(|(dataset, _, _)| {
-                let mut names = dataset.feature_names.clone();
+                // The file's own columns (one-hot inputs are not columns of the file).
+                let mut names: Vec<String> = match &dataset.encoding {
+                    Some(encoding) => encoding.columns.iter().map(|c| c.name.clone()).collect(),
+                    None => dataset.feature_names.clone(),
+                };
                 names.push(dataset.target_name.clone());
                 names
             })
@@ -123,6 +128,22 @@ impl DataPanel {
             .or(source::bundled_ui(ui, spec))
             .or(source::csv_ui(ui, spec, &columns, commands))
             .or(source::points_ui(ui, spec));
+        if matches!(spec.source, DataSource::Csv { .. })
+            && let Some((dataset, _, _)) = &loaded
+            && let Some(encoding) = &dataset.encoding
+        {
+            egui::CollapsingHeader::new("Columns of the file")
+                .default_open(true)
+                .show(ui, |ui| {
+                    change = change.clone().or(columns::columns_ui(
+                        ui,
+                        spec,
+                        encoding,
+                        &dataset.target_name,
+                        &dataset.notes,
+                    ));
+                });
+        }
         ui.horizontal(|ui| {
             if can_save_as_csv(spec) {
                 let button = ui

@@ -26,9 +26,15 @@ struct ColumnScan {
     missing: usize,
     /// The first filled cell that is not a number, with its line.
     first_text: Option<(usize, String)>,
-    /// Distinct filled texts, counted up to one more than half the rows.
+    /// Distinct filled texts, up to [`MAX_TRACKED_CATEGORIES`] of them.
     distinct: HashMap<String, ()>,
+    /// Whether there were more distinct texts than that.
+    overflowed: bool,
 }
+
+/// Distinct values a column is tracked for; a text column with more is ignored like an id
+/// (as many one-hot inputs would be of no use).
+pub const MAX_TRACKED_CATEGORIES: usize = 10_000;
 
 /// One column's cells as the second pass stores them.
 enum Stored {
@@ -136,8 +142,13 @@ pub fn read_table(text: &str, name: &str, options: &CsvOptions) -> Result<Datase
             } else if parse_finite(cell).is_none() && scan.first_text.is_none() {
                 scan.first_text = Some((line, cell.to_owned()));
             }
-            if scan.distinct.len() <= count / 2 + 1 && !is_missing(cell) {
-                scan.distinct.insert(cell.to_owned(), ());
+            if !scan.overflowed && !is_missing(cell) && !scan.distinct.contains_key(cell) {
+                if scan.distinct.len() == MAX_TRACKED_CATEGORIES {
+                    scan.overflowed = true;
+                    scan.distinct.clear();
+                } else {
+                    scan.distinct.insert(cell.to_owned(), ());
+                }
             }
         }
     }
@@ -164,7 +175,9 @@ pub fn read_table(text: &str, name: &str, options: &CsvOptions) -> Result<Datase
                 .unwrap_or(CsvError::NoRows));
         }
         let filled = count - scan.missing;
-        let id_like = kind == ColumnKind::Category && filled > 0 && scan.distinct.len() * 2 > count;
+        let id_like = kind == ColumnKind::Category
+            && filled > 0
+            && (scan.overflowed || scan.distinct.len() * 2 > count);
         let role = match choice.and_then(|c| c.role) {
             Some(role) => role,
             None if id_like && column != target => {
