@@ -460,3 +460,46 @@ fn a_starter_network_fits_each_task_and_trains_as_it_is() {
         assert_eq!(parse_document(&text, "starter.json").unwrap(), document);
     }
 }
+
+const FRUIT_V3: &str = include_str!("fixtures/v3-fruit-trained.json");
+
+#[test]
+fn the_version_3_fixture_keeps_its_column_choices_and_predicts_through_its_stored_encoding() {
+    use layerwright_nn::data::{CellEncoding, ColumnRole, UnseenCategory, read_prediction_rows};
+    use layerwright_nn::network::inference::Predictions;
+    let document = parse_document(FRUIT_V3, "v3-fruit-trained.json").unwrap();
+    assert_eq!(document.version, 3);
+    assert_eq!(document.dataset.columns[0].name, "id");
+    assert_eq!(document.dataset.columns[0].role, Some(ColumnRole::Ignored));
+    assert_eq!(document.dataset.unseen, UnseenCategory::Zeros);
+    let weights = document.weights.as_ref().unwrap();
+    let encoding = weights.data.columns.as_ref().unwrap();
+    assert!(matches!(
+        encoding.columns[0].encoding,
+        CellEncoding::Ignored
+    ));
+    assert!(matches!(
+        &encoding.columns[1].encoding,
+        CellEncoding::Category { categories, .. } if categories == &["yellow", "red", "green"]
+    ));
+    // It saves back as it was read.
+    assert_eq!(document_to_json(&document).unwrap(), FRUIT_V3);
+    // Its data loads beside it, and the trained model predicts new rows by name: an unseen
+    // colour is all zeros here, as the document says.
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let dataset = load_dataset(&document.dataset, Some(&fixtures)).unwrap();
+    assert_eq!(dataset.len(), 30);
+    let model = layerwright_nn::compile::compile_trained(&document).unwrap();
+    let raw = read_prediction_rows(
+        "weight,colour\n121,yellow\n155,red\n150,purple\n",
+        model.description(),
+    )
+    .unwrap();
+    assert_eq!(raw.row(2).to_vec(), vec![150.0, 0.0, 0.0, 0.0]);
+    let Predictions::Classes { predicted, .. } = model.predict(raw.view()).unwrap() else {
+        panic!("classes")
+    };
+    let names = &model.description().class_names;
+    assert_eq!(names[predicted[0]], "banana");
+    assert_eq!(names[predicted[1]], "apple");
+}
