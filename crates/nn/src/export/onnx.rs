@@ -17,7 +17,7 @@ use tract_onnx::pb::{
 };
 
 use super::ExportError;
-use crate::data::{Feature, Scaling};
+use crate::data::{DataDescription, Feature, Scaling};
 use crate::math::activations::Activation;
 use crate::math::losses::OutputFunction;
 use crate::network::architecture::{NodeId, Operation, ParameterSet};
@@ -105,6 +105,20 @@ fn int_attribute(name: &str, value: i64) -> AttributeProto {
         i: value,
         ..Default::default()
     }
+}
+
+/// What the input's columns are, in order: the raw numeric columns, or for a file with
+/// categories its number columns in file order followed by each category's one-hot block
+/// (`column=category`), unnormalised; blanks must be filled before (with the stored values).
+fn input_doc(description: &DataDescription) -> String {
+    let kind = match &description.columns {
+        Some(encoding) if encoding.has_categories() => {
+            "number columns in file order, then each category column one-hot (1 for the row's \
+             category), unnormalised"
+        }
+        _ => "raw numeric columns, unnormalised",
+    };
+    format!("{kind}: {}", description.raw_feature_names.join(", "))
 }
 
 /// A `float32[batch, width]` value description.
@@ -385,7 +399,10 @@ pub fn to_onnx(model: &TrainedModel, name: &str) -> Result<Vec<u8>, ExportError>
             name: name.to_owned(),
             node: nodes,
             initializer: initializers,
-            input: vec![batch_tensor("input", raw_columns)],
+            input: vec![ValueInfoProto {
+                doc_string: input_doc(description),
+                ..batch_tensor("input", raw_columns)
+            }],
             output: vec![batch_tensor("output", architecture.output_width())],
             ..Default::default()
         }),

@@ -107,10 +107,6 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
         .collect();
     let name_of = |id: NodeId| names.get(id.0).cloned().unwrap_or_default();
     let mut py = String::new();
-    let w = |py: &mut String, line: &str| {
-        py.push_str(line);
-        py.push('\n');
-    };
     let columns = description.raw_feature_names.join(", ");
     w(
         &mut py,
@@ -192,14 +188,36 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
     }
     w(&mut py, "");
     w(&mut py, "");
-    w(
-        &mut py,
-        "def preprocess(raw: torch.Tensor) -> torch.Tensor:",
-    );
-    w(
-        &mut py,
-        "    \"\"\"Network inputs [batch, features] from raw rows [batch, columns].\"\"\"",
-    );
+    match &description.columns {
+        Some(encoding) => {
+            encode_function(&mut py, encoding, &description.target_name);
+            w(&mut py, "def preprocess(raw) -> torch.Tensor:");
+            w(
+                &mut py,
+                "    \"\"\"Network inputs [batch, features] from raw rows: rows of text cells as the",
+            );
+            w(
+                &mut py,
+                "    file has them (strings included, feature columns in training order), or the",
+            );
+            w(
+                &mut py,
+                "    tensor `encode` makes of them [batch, RAW_COLUMNS].\"\"\"",
+            );
+            w(&mut py, "    if not isinstance(raw, torch.Tensor):");
+            w(&mut py, "        raw = encode(raw)");
+        }
+        None => {
+            w(
+                &mut py,
+                "def preprocess(raw: torch.Tensor) -> torch.Tensor:",
+            );
+            w(
+                &mut py,
+                "    \"\"\"Network inputs [batch, features] from raw rows [batch, columns].\"\"\"",
+            );
+        }
+    }
     w(&mut py, "    features = torch.stack([");
     for feature in &description.features {
         let _ = writeln!(
@@ -348,26 +366,11 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
     }
     w(&mut py, "");
     w(&mut py, "");
-    w(&mut py, "def read_rows(path):");
-    w(
-        &mut py,
-        "    \"\"\"The numeric rows of a CSV file (a header row is skipped).\"\"\"",
-    );
-    w(&mut py, "    rows = []");
-    w(&mut py, "    with open(path, newline='') as file:");
-    w(&mut py, "        for record in csv.reader(file):");
-    w(&mut py, "            try:");
-    w(
-        &mut py,
-        "                rows.append([float(value) for value in record[:len(RAW_COLUMNS)]])",
-    );
-    w(&mut py, "            except ValueError:");
-    w(&mut py, "                if rows:");
-    w(&mut py, "                    raise");
-    w(
-        &mut py,
-        "    return torch.tensor(rows, dtype=torch.float32)",
-    );
+    if description.columns.is_some() {
+        read_rows_by_name(&mut py);
+    } else {
+        read_numeric_rows(&mut py);
+    }
     w(&mut py, "");
     w(&mut py, "");
     w(&mut py, "if __name__ == '__main__':");
@@ -388,6 +391,139 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
         "        print(','.join(repr(value) for value in row))",
     );
     Ok(py)
+}
+
+/// Appends `line` and a line break.
+fn w(py: &mut String, line: &str) {
+    py.push_str(line);
+    py.push('\n');
+}
+
+/// `read_rows(path)` for a model of raw numeric columns: the numbers of each row (a header
+/// row is skipped).
+fn read_numeric_rows(py: &mut String) {
+    w(py, "def read_rows(path):");
+    w(
+        py,
+        "    \"\"\"The numeric rows of a CSV file (a header row is skipped).\"\"\"",
+    );
+    w(py, "    rows = []");
+    w(py, "    with open(path, newline='') as file:");
+    w(py, "        for record in csv.reader(file):");
+    w(py, "            try:");
+    w(
+        py,
+        "                rows.append([float(value) for value in record[:len(RAW_COLUMNS)]])",
+    );
+    w(py, "            except ValueError:");
+    w(py, "                if rows:");
+    w(py, "                    raise");
+    w(py, "    return torch.tensor(rows, dtype=torch.float32)");
+}
+
+/// `read_rows(path)` for a model whose file columns are encoded: the separator detected, a
+/// byte-order mark skipped, a header (naming any known column) matched by name.
+fn read_rows_by_name(py: &mut String) {
+    for line in [
+        "def read_rows(path):",
+        "    \"\"\"The rows of a CSV file, encoded: columns by name when a header names them.\"\"\"",
+        "    with open(path, newline='', encoding='utf-8-sig') as file:",
+        "        first = file.readline()",
+        "        file.seek(0)",
+        "        delimiter = max([',', ';', '\\t'], key=first.count)",
+        "        records = [record for record in csv.reader(file, delimiter=delimiter) if record]",
+        "    known = {name for name, _ in FILE_COLUMNS} | {TARGET}",
+        "    if records and any(cell.strip() in known for cell in records[0]):",
+        "        return encode(records[1:], [cell.strip() for cell in records[0]])",
+        "    return encode(records)",
+    ] {
+        w(py, line);
+    }
+}
+
+/// `encode(rows, header=None)`: how each file column becomes numeric inputs, as
+/// [`crate::data::ColumnEncoding::encode_row`] does it.
+fn encode_function(py: &mut String, encoding: &crate::data::ColumnEncoding, target: &str) {
+    use crate::data::CellEncoding;
+    w(
+        py,
+        "# How each column of the training file is read (the target left out): None when it is",
+    );
+    w(
+        py,
+        "# ignored, ('number', fill) or ('category', [categories in stored order], fill).",
+    );
+    w(py, "FILE_COLUMNS = [");
+    for column in &encoding.columns {
+        let how = match &column.encoding {
+            CellEncoding::Ignored => "None".to_owned(),
+            CellEncoding::Number { fill } => format!("('number', {})", float(*fill)),
+            CellEncoding::Category { categories, fill } => format!(
+                "('category', [{}], {})",
+                categories
+                    .iter()
+                    .map(|c| python_string(c))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                python_string(fill)
+            ),
+        };
+        let _ = writeln!(py, "    ({}, {how}),", python_string(&column.name));
+    }
+    w(py, "]");
+    let _ = writeln!(py, "TARGET = {}", python_string(target));
+    w(py, "MISSING = {'', 'na', 'nan', '?', 'null'}");
+    let _ = writeln!(
+        py,
+        "UNSEEN_CATEGORIES_AS_ZEROS = {}",
+        if encoding.unseen == crate::data::UnseenCategory::Zeros {
+            "True"
+        } else {
+            "False"
+        }
+    );
+    for line in [
+        "",
+        "",
+        "def encode(rows, header=None) -> torch.Tensor:",
+        "    \"\"\"Rows of text cells as the numeric inputs RAW_COLUMNS names: each number (blanks",
+        "    filled), then each category's one-hot block. With `header`, cells are found by",
+        "    column name; without, each row holds the feature columns in training order.\"\"\"",
+        "    places, next_place = [], 0",
+        "    for name, how in FILE_COLUMNS:",
+        "        if how is None:",
+        "            places.append(None)",
+        "        elif header is not None:",
+        "            if name not in header:",
+        "                raise ValueError(f\"the rows have no column '{name}'\")",
+        "            places.append(header.index(name))",
+        "        else:",
+        "            places.append(next_place)",
+        "            next_place += 1",
+        "    encoded = []",
+        "    for line, row in enumerate(rows, start=2 if header is not None else 1):",
+        "        numbers, blocks = [], []",
+        "        for (name, how), place in zip(FILE_COLUMNS, places):",
+        "            if how is None:",
+        "                continue",
+        "            cell = str(row[place]).strip()",
+        "            missing = cell.lower() in MISSING",
+        "            if how[0] == 'number':",
+        "                numbers.append(how[1] if missing else float(cell))",
+        "                continue",
+        "            categories, fill = how[1], how[2]",
+        "            text = fill if missing else cell",
+        "            if text not in categories and not UNSEEN_CATEGORIES_AS_ZEROS:",
+        "                raise ValueError(",
+        "                    f\"line {line}, column '{name}': the category '{text}' was not in the training data\")",
+        "            blocks.extend(1.0 if text == category else 0.0 for category in categories)",
+        "        encoded.append(numbers + blocks)",
+        "    return torch.tensor(encoded, dtype=torch.float32)",
+        "",
+        "",
+    ] {
+        w(py, line);
+    }
 }
 
 #[cfg(test)]
