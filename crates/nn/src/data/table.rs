@@ -26,6 +26,8 @@ struct ColumnScan {
     missing: usize,
     /// The first filled cell that is not a number, with its line.
     first_text: Option<(usize, String)>,
+    /// The first cell that is a number but not a finite one (`inf`), with its line.
+    first_infinite: Option<(usize, String)>,
     /// Distinct filled texts, up to [`MAX_TRACKED_CATEGORIES`] of them.
     distinct: HashMap<String, ()>,
     /// Whether there were more distinct texts than that.
@@ -139,8 +141,16 @@ pub fn read_table(text: &str, name: &str, options: &CsvOptions) -> Result<Datase
         for (scan, cell) in scans.iter_mut().zip(cells.iter()) {
             if is_missing(cell) {
                 scan.missing += 1;
-            } else if parse_finite(cell).is_none() && scan.first_text.is_none() {
-                scan.first_text = Some((line, cell.to_owned()));
+            } else if parse_finite(cell).is_none() {
+                let infinite = cell.trim().parse::<f64>().is_ok();
+                let first = if infinite {
+                    &mut scan.first_infinite
+                } else {
+                    &mut scan.first_text
+                };
+                if first.is_none() {
+                    *first = Some((line, cell.to_owned()));
+                }
             }
             if !scan.overflowed && !is_missing(cell) && !scan.distinct.contains_key(cell) {
                 if scan.distinct.len() == MAX_TRACKED_CATEGORIES {
@@ -165,9 +175,11 @@ pub fn read_table(text: &str, name: &str, options: &CsvOptions) -> Result<Datase
             ColumnKind::Number
         };
         let kind = choice.and_then(|c| c.kind).unwrap_or(read_kind);
+        // In a column of numbers, `inf` or text is an error (the target is read below).
+        let bad_number = scan.first_text.as_ref().or(scan.first_infinite.as_ref());
         if kind == ColumnKind::Number
             && column != target
-            && let Some((line, text)) = &scan.first_text
+            && let Some((line, text)) = bad_number
             && choice.and_then(|c| c.role) != Some(ColumnRole::Ignored)
         {
             return Err(number_or_error(text, *line, &names[column])
@@ -278,14 +290,11 @@ pub fn read_table(text: &str, name: &str, options: &CsvOptions) -> Result<Datase
     };
     let kept = targets.len();
     let mut in_training = vec![true; kept];
-    if let Some(split) = options.split {
-        let (_, test) =
-            split_rows(options.task, class_names.len(), &targets, split).map_err(|error| {
-                CsvError::Unreadable {
-                    line: 0,
-                    message: error.to_string(),
-                }
-            })?;
+    // A split that cannot be made is reported when the data is prepared; until then the
+    // categories and fills come from every row.
+    if let Some(split) = options.split
+        && let Ok((_, test)) = split_rows(options.task, class_names.len(), &targets, split)
+    {
         for row in test {
             in_training[row] = false;
         }
@@ -479,7 +488,8 @@ fn encode_rows(
 /// inputs `[rows, encoding.width()]`. With a header (a first row naming any of the model's
 /// columns or `target_name`) columns are found by name, in any order, and the target and
 /// unknown columns are skipped; without one, each row holds the model's feature columns in
-/// training order. Blanks are filled with the stored values.
+/// training order (a first row of text naming none of them is skipped as a header, for a
+/// model of numbers only). Blanks are filled with the stored values.
 pub fn read_encoded_rows(
     text: &str,
     encoding: &ColumnEncoding,
@@ -496,6 +506,12 @@ pub fn read_encoded_rows(
         Some(Ok((_, first))) if first.iter().any(known) => Some(header_names(first)),
         _ => None,
     };
+    // A first row of other names, for a model of numbers only, is a header of its own
+    // naming: skipped, the columns taken in training order (as before names were matched).
+    let unnamed_header = header.is_none()
+        && !encoding.has_categories()
+        && matches!(rows.peek(), Some(Ok((_, first)))
+            if first.iter().any(|cell| !is_missing(cell) && parse_finite(cell).is_none()));
     // For each encoded column (file order), where its cell is in a row.
     let places: Vec<Option<usize>> = match &header {
         Some(names) => {
@@ -530,7 +546,7 @@ pub fn read_encoded_rows(
     let mut values = Vec::new();
     let mut count = 0_usize;
     let mut row = Vec::with_capacity(width);
-    for record in rows.skip(usize::from(header.is_some())) {
+    for record in rows.skip(usize::from(header.is_some() || unnamed_header)) {
         let (line, cells) = record?;
         if header.is_none() && cells.len() != features.len() {
             return Err(CsvError::FeatureCount {
