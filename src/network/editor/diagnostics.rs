@@ -73,8 +73,9 @@ pub fn diagnose(
     diagnostics
 }
 
+/// One line on the data, with what reading it noted (columns ignored, rows left out).
 fn summary(dataset: &Dataset) -> String {
-    match dataset.task {
+    let line = match dataset.task {
         Task::Classification => format!(
             "{}: {} examples, {} features, {} classes",
             dataset.name,
@@ -88,6 +89,11 @@ fn summary(dataset: &Dataset) -> String {
             dataset.len(),
             dataset.feature_count()
         ),
+    };
+    if dataset.notes.is_empty() {
+        line
+    } else {
+        format!("{line}. Note: {}.", dataset.notes.join("; "))
     }
 }
 
