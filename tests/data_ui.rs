@@ -455,7 +455,13 @@ fn a_csv_with_text_and_blanks_shows_its_columns_and_a_column_can_be_ignored() {
         "{:?}",
         compiled.dataset.as_ref().err()
     );
-    harness.get_by_label_contains("Note: column 'day' is ignored");
+    // Said in the panel and in the graph's data line.
+    assert_eq!(
+        harness
+            .get_all_by_label_contains("Note: column 'day' is ignored")
+            .count(),
+        2
+    );
     let loaded = harness
         .state()
         .network()
