@@ -131,7 +131,7 @@ fn a_real_world_csv_loads_with_notes_trains_and_predicts_rows_in_another_order()
 }
 
 #[test]
-fn a_category_only_in_the_test_split_is_an_error_unless_unseen_ones_are_zeros() {
+fn a_category_only_in_the_test_split_is_zeros_with_a_note_and_in_new_rows_follows_the_document() {
     let dir = temporary_dir("unseen");
     let path = dir.join("rare.csv");
     let mut text = String::from("colour,size,label\n");
@@ -146,29 +146,46 @@ fn a_category_only_in_the_test_split_is_an_error_unless_unseen_ones_are_zeros() 
     std::fs::write(&path, text).unwrap();
     let mut document = document_on(&path);
     document.dataset.train_fraction = 0.5;
-    // Some split seed puts the one violet row in the test split.
+    // Some split seed puts the one violet row in the test split: it loads, violet as zeros.
     let seed = (1..50)
         .find(|&seed| {
             document.dataset.seed = seed;
-            load_dataset(&document.dataset, None).is_err()
+            load_dataset(&document.dataset, None).is_ok_and(|d| !d.notes.is_empty())
         })
         .unwrap();
     document.dataset.seed = seed;
-    let error = load_dataset(&document.dataset, None)
-        .unwrap_err()
-        .to_string();
-    assert!(
-        error.contains("line 9, column 'colour': the category 'violet' was not in the training data (it has red, blue)"),
-        "{error}"
-    );
-    document.dataset.unseen = UnseenCategory::Zeros;
     let dataset = load_dataset(&document.dataset, None).unwrap();
-    // red, blue: violet's row has zeros in both.
+    assert_eq!(
+        dataset.notes,
+        vec!["1 row of the test split has a category the training split lacks, encoded as zeros"]
+    );
     assert_eq!(
         dataset.feature_names,
         vec!["size", "colour=red", "colour=blue"]
     );
     assert_eq!(dataset.inputs.row(7).to_vec(), vec![2.0, 0.0, 0.0]);
+    // New rows follow the document: an error naming it, or zeros when it says so.
+    let compiled = compile(&document, &dataset).unwrap();
+    let session = compiled.session(Precision::F64).unwrap();
+    let mut trained = document.clone();
+    trained.weights = Some(compiled.trained_weights(&session.parameters(), 0));
+    let model = compile_trained(&trained).unwrap();
+    let error = read_prediction_rows("colour,size\nviolet,3\n", model.description())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "line 2, column 'colour': the category 'violet' was not in the training data (it has red, blue); choose to encode unseen categories as zeros to accept it"
+    );
+    trained.dataset.unseen = UnseenCategory::Zeros;
+    if let Some(weights) = &mut trained.weights
+        && let Some(encoding) = &mut weights.data.columns
+    {
+        encoding.unseen = UnseenCategory::Zeros;
+    }
+    let model = compile_trained(&trained).unwrap();
+    let raw = read_prediction_rows("colour,size\nviolet,3\n", model.description()).unwrap();
+    assert_eq!(raw.row(0).to_vec(), vec![3.0, 0.0, 0.0]);
 }
 
 #[test]

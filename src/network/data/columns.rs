@@ -207,7 +207,8 @@ pub fn columns_ui(
     });
     ui.horizontal(|ui| {
         let label = ui.label("Unseen categories").on_hover_text(
-            "A category the training split does not have, in the test split or in new rows.",
+            "A category the training split does not have, in new rows (predict, the exports); \
+             in the test split it is always all zeros, with a note.",
         );
         let mut unseen = spec.unseen;
         egui::ComboBox::from_id_salt("unseen-categories")

@@ -56,7 +56,9 @@ pub enum MissingCells {
     DropRows,
 }
 
-/// What a category never seen in the training split becomes.
+/// What a category never seen in the training split becomes in new rows (`predict`, the
+/// exports). Within the data set itself, a test row's unseen category is always all zeros,
+/// with a note.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnseenCategory {
@@ -226,13 +228,27 @@ impl ColumnEncoding {
                         line,
                         column: column.name.clone(),
                         category: text.to_owned(),
-                        known: categories.join(", "),
+                        known: known_list(categories),
                     });
                 }
                 out.extend((0..categories.len()).map(|c| f64::from(u8::from(position == Some(c)))));
             }
         }
         Ok(())
+    }
+}
+
+/// The categories for a message: all of them, or the first ten and how many more.
+pub fn known_list(categories: &[String]) -> String {
+    const SHOWN: usize = 10;
+    if categories.len() <= SHOWN {
+        categories.join(", ")
+    } else {
+        format!(
+            "{}, and {} more",
+            categories[..SHOWN].join(", "),
+            categories.len() - SHOWN
+        )
     }
 }
 
@@ -304,6 +320,16 @@ mod tests {
             .encode_row(&["Torgersen", "p", "1"], 9, &mut row)
             .unwrap();
         assert_eq!(row, vec![1.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn a_long_list_of_categories_is_cut_to_ten_in_messages() {
+        let many: Vec<String> = (0..12).map(|i| format!("c{i}")).collect();
+        assert_eq!(
+            known_list(&many),
+            "c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, and 2 more"
+        );
+        assert_eq!(known_list(&many[..2]), "c0, c1");
     }
 
     #[test]

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use ndarray::Array2;
 
 use super::columns::{
-    CellEncoding, ColumnEncoding, ColumnKind, ColumnRole, EncodeError, EncodedColumn, MissingCells,
-    is_missing, parse_finite,
+    CellEncoding, ColumnEncoding, ColumnKind, ColumnRole, EncodedColumn, MissingCells, is_missing,
+    parse_finite,
 };
 use super::csv_file::{
     CsvError, CsvOptions, HeaderRow, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, TargetColumn, classes_of,
@@ -301,7 +301,18 @@ pub fn read_table(text: &str, name: &str, options: &CsvOptions) -> Result<Datase
     }
     let encoding = fit_encoding(&names, target, &stored, &in_training, options);
     let lines: Vec<usize> = target_texts.iter().map(|(line, _)| *line).collect();
-    let inputs = encode_rows(&encoding, &stored, &lines)?;
+    let (inputs, unseen) = encode_rows(&encoding, &stored, &lines);
+    if unseen > 0 {
+        notes.push(format!(
+            "{} of the test split {} a category the training split lacks, encoded as zeros",
+            if unseen == 1 {
+                "1 row".to_owned()
+            } else {
+                format!("{unseen} rows")
+            },
+            if unseen == 1 { "has" } else { "have" }
+        ));
+    }
     Ok(Dataset {
         name: name.to_owned(),
         task: options.task,
@@ -425,14 +436,16 @@ fn fit_encoding(
     }
 }
 
-/// Every kept row encoded: `[rows, encoding.width()]`. `lines` names the rows in errors.
+/// Every kept row encoded: `[rows, encoding.width()]`, and how many rows had a category
+/// the training split lacks (all zeros). `lines` has each row's line.
 fn encode_rows(
     encoding: &ColumnEncoding,
     stored: &[Stored],
     lines: &[usize],
-) -> Result<Array2<f64>, CsvError> {
+) -> (Array2<f64>, usize) {
     let width = encoding.width();
     let mut inputs = Array2::<f64>::zeros((lines.len(), width));
+    let mut unseen_rows = vec![false; lines.len()];
     // The stored columns other than the target, in file order, beside their encodings.
     let feature_stores = stored.iter().filter(|s| !matches!(s, Stored::Skipped));
     let encoded = encoding
@@ -465,23 +478,18 @@ fn encode_rows(
                 } else {
                     names[code as usize].as_str()
                 };
+                // A test row's category the training split lacks: all zeros (the document's
+                // rule is for new rows, in predict and the exports), counted in a note.
                 match position_of.get(text) {
                     Some(&position) => inputs[[row, offset + position]] = 1.0,
-                    None if encoding.unseen == super::columns::UnseenCategory::Zeros => {}
-                    None => {
-                        return Err(CsvError::Encode(EncodeError::UnseenCategory {
-                            line: lines[row],
-                            column: column.name.clone(),
-                            category: text.to_owned(),
-                            known: categories.join(", "),
-                        }));
-                    }
+                    None => unseen_rows[row] = true,
                 }
             }
             offset += categories.len();
         }
     }
-    Ok(inputs)
+    let unseen = unseen_rows.iter().filter(|u| **u).count();
+    (inputs, unseen)
 }
 
 /// Rows of new data for a model whose columns are encoded by `encoding`, as numeric raw
