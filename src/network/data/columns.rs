@@ -168,7 +168,7 @@ pub fn columns_ui(
                 }
                 match &column.encoding {
                     CellEncoding::Number { fill } => ui
-                        .weak(format!("blanks → {fill:.4}"))
+                        .weak(format!("blanks filled with {fill:.4}"))
                         .on_hover_text("Empty cells take the training split's mean."),
                     CellEncoding::Category { categories, fill } => ui
                         .weak(format!("{} categories", categories.len()))
