@@ -505,12 +505,12 @@ fn handle(
                 Precision::F32,
             )
             .map_err(|e| e.to_string())?;
-            let grid = GridSpec::around(&compiled.data.raw_train, GRID_RESOLUTION);
+            let grid = GridSpec::around(&compiled.data.raw_train_bounds, GRID_RESOLUTION);
             let mut new_run = Run {
                 run_id,
                 grid,
                 weight_and_bias: weight_and_bias(&compiled.architecture),
-                curve_range: curve_range(&compiled.data.raw_train),
+                curve_range: curve_range(&compiled.data.raw_train_bounds),
                 pending_path: Vec::new(),
                 surface_due: true,
                 compiled: *compiled,

@@ -183,6 +183,12 @@ pub enum CsvError {
         /// The name asked for.
         name: String,
     },
+    /// The file could not be read.
+    #[error("cannot read the file: {message}")]
+    Io {
+        /// What the system said.
+        message: String,
+    },
     /// A row that cannot be encoded (an unseen category).
     #[error(transparent)]
     Encode(#[from] EncodeError),
@@ -269,19 +275,17 @@ pub fn separator_of(text: &str) -> u8 {
         .map_or(b',', |(_, _, separator)| separator)
 }
 
-/// Streams the non-blank records of `text` with their line numbers: a UTF-8 byte-order mark
-/// is skipped, the separator detected ([`separator_of`]), quoted fields may hold
-/// separators and line breaks, and lines may end in CRLF.
-pub(super) fn records(
-    text: &str,
-) -> impl Iterator<Item = Result<(usize, csv::StringRecord), CsvError>> + '_ {
-    let text = text.trim_start_matches('\u{feff}');
+/// One record with its line number, or why it could not be read.
+pub(super) type Record = Result<(usize, csv::StringRecord), CsvError>;
+
+/// The non-blank records a CSV reader yields, with their line numbers.
+fn records_of<R: std::io::Read>(reader: R, separator: u8) -> impl Iterator<Item = Record> {
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(separator_of(text))
+        .delimiter(separator)
         .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+        .from_reader(reader);
     reader.into_records().filter_map(|record| {
         let line_of = |position: Option<&csv::Position>, fallback: usize| {
             position.map_or(fallback, |p| {
@@ -298,6 +302,65 @@ pub(super) fn records(
             Ok(record) => Some(Ok((line_of(record.position(), 0), record))),
         }
     })
+}
+
+/// Streams the non-blank records of `text` with their line numbers: a UTF-8 byte-order mark
+/// is skipped, the separator detected ([`separator_of`]), quoted fields may hold
+/// separators and line breaks, and lines may end in CRLF.
+pub(super) fn records(text: &str) -> impl Iterator<Item = Record> + '_ {
+    let text = text.trim_start_matches('\u{feff}');
+    records_of(text.as_bytes(), separator_of(text))
+}
+
+/// Where a table's records come from, read again for each pass: text in memory, or a file
+/// streamed from disk (never held whole).
+#[derive(Clone, Copy, Debug)]
+pub enum TableSource<'a> {
+    /// CSV text.
+    Text(&'a str),
+    /// A CSV file.
+    File(&'a std::path::Path),
+}
+
+impl TableSource<'_> {
+    /// The records from the start, as [`records`] reads them.
+    pub(super) fn records(&self) -> Box<dyn Iterator<Item = Record> + '_> {
+        match self {
+            Self::Text(text) => Box::new(records(text)),
+            Self::File(path) => match open_streaming(path) {
+                Ok((reader, separator)) => Box::new(records_of(reader, separator)),
+                Err(message) => Box::new(std::iter::once(Err(CsvError::Io { message }))),
+            },
+        }
+    }
+}
+
+/// The file at `path`, past a byte-order mark, and its separator (from its first two lines).
+fn open_streaming(
+    path: &std::path::Path,
+) -> Result<(std::io::BufReader<std::fs::File>, u8), String> {
+    use std::io::{BufRead, Read};
+    let open = || std::fs::File::open(path).map_err(|e| e.to_string());
+    let mut head = String::new();
+    let mut first = std::io::BufReader::new(open()?);
+    for _ in 0..2 {
+        let mut line = Vec::new();
+        first
+            .by_ref()
+            .take(1 << 20)
+            .read_until(b'\n', &mut line)
+            .map_err(|e| e.to_string())?;
+        head.push_str(&String::from_utf8_lossy(&line));
+    }
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, open()?);
+    if reader
+        .fill_buf()
+        .map_err(|e| e.to_string())?
+        .starts_with(b"\xef\xbb\xbf")
+    {
+        reader.consume(3);
+    }
+    Ok((reader, separator_of(&head)))
 }
 
 /// A header row's names, an empty cell named `column N` after its 1-based position.

@@ -79,7 +79,16 @@ fn load_source(spec: &DatasetSpec, base_dir: Option<&Path>) -> Result<Dataset, D
                 _ => Path::new(path).to_path_buf(),
             };
             let shown = full.display().to_string();
-            let text = std::fs::read_to_string(&full).map_err(|source| DatasetLoadError::Io {
+            // The file is streamed (read three times, never held whole); first check it is
+            // a readable file, so the message is the system's own.
+            let readable = std::fs::File::open(&full).and_then(|file| {
+                if file.metadata()?.is_dir() {
+                    Err(std::io::Error::other("it is a folder, not a file"))
+                } else {
+                    Ok(())
+                }
+            });
+            readable.map_err(|source| DatasetLoadError::Io {
                 path: shown.clone(),
                 source,
             })?;
@@ -98,9 +107,12 @@ fn load_source(spec: &DatasetSpec, base_dir: Option<&Path>) -> Result<Dataset, D
             let name = Path::new(path)
                 .file_name()
                 .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
-            crate::data::read_csv(&text, &name, &options).map_err(|source| DatasetLoadError::Csv {
-                path: shown,
-                source,
+            let source = crate::data::csv_file::TableSource::File(&full);
+            crate::data::table::read_table_from(&source, &name, &options).map_err(|source| {
+                DatasetLoadError::Csv {
+                    path: shown,
+                    source,
+                }
             })
         }
         DataSource::Points { points, classes } => {

@@ -229,17 +229,28 @@ pub struct DataDescription {
 impl DataDescription {
     /// Model inputs `[n, features]` from raw rows `[n, raw columns]`: features, then scaling.
     pub fn encode_inputs(&self, raw: ArrayView2<f64>) -> Result<Array2<f64>, DataError> {
+        let all: Vec<usize> = (0..raw.nrows()).collect();
+        self.encode_rows_at(raw, &all)
+    }
+
+    /// [`DataDescription::encode_inputs`] for the rows `indices` of `raw`, in that order,
+    /// without copying them out first: `[indices.len(), features]`.
+    pub fn encode_rows_at(
+        &self,
+        raw: ArrayView2<f64>,
+        indices: &[usize],
+    ) -> Result<Array2<f64>, DataError> {
         if raw.ncols() != self.raw_feature_names.len() {
             return Err(DataError::RawWidth {
                 expected: self.raw_feature_names.len(),
                 found: raw.ncols(),
             });
         }
-        let mut encoded = Array2::zeros((raw.nrows(), self.features.len()));
+        let mut encoded = Array2::zeros((indices.len(), self.features.len()));
         let mut buffer = Vec::with_capacity(raw.ncols());
-        for (raw_row, mut row) in raw.rows().into_iter().zip(encoded.rows_mut()) {
+        for (&index, mut row) in indices.iter().zip(encoded.rows_mut()) {
             buffer.clear();
-            buffer.extend(raw_row.iter().copied());
+            buffer.extend(raw.row(index).iter().copied());
             for (value, feature) in row.iter_mut().zip(&self.features) {
                 *value = feature.value(&buffer);
             }
@@ -345,11 +356,34 @@ pub struct PreparedData {
     pub description: DataDescription,
     /// The raw rows in the training split, in order.
     pub train_indices: Vec<usize>,
-    /// The training split's raw inputs `[n, raw features]`, before features and scaling
-    /// (the domain a decision boundary is drawn over).
-    pub raw_train: Array2<f64>,
+    /// The training split's raw inputs' smallest and largest value per column, `[2, raw
+    /// features]` (row 0 the minima, row 1 the maxima; no rows for an empty split): the
+    /// domain a decision boundary is drawn over.
+    pub raw_train_bounds: Array2<f64>,
     /// The raw rows in the test split, in order.
     pub test_indices: Vec<usize>,
+}
+
+/// Each column's smallest and largest value over the rows `indices`: `[2, columns]`, or
+/// `[0, columns]` when there are none.
+fn bounds_of(inputs: ArrayView2<f64>, indices: &[usize]) -> Array2<f64> {
+    if indices.is_empty() {
+        return Array2::zeros((0, inputs.ncols()));
+    }
+    let mut bounds = Array2::from_shape_fn((2, inputs.ncols()), |(r, _)| {
+        if r == 0 {
+            f64::INFINITY
+        } else {
+            f64::NEG_INFINITY
+        }
+    });
+    for &index in indices {
+        for (column, &value) in inputs.row(index).iter().enumerate() {
+            bounds[[0, column]] = bounds[[0, column]].min(value);
+            bounds[[1, column]] = bounds[[1, column]].max(value);
+        }
+    }
+    bounds
 }
 
 /// The example indices of the training and test splits. Classification splits each class
@@ -495,12 +529,12 @@ pub fn prepare(dataset: &Dataset, options: &PrepareOptions) -> Result<PreparedDa
         class_names: dataset.class_names.clone(),
         columns: dataset.encoding.clone(),
     };
-    let rows = |indices: &[usize]| dataset.inputs.select(Axis(0), indices);
     let targets =
         |indices: &[usize]| -> Vec<f64> { indices.iter().map(|&i| dataset.targets[i]).collect() };
     // Fit on the training split only, with the identity scaling in place.
-    let unscaled_train = description.encode_inputs(rows(&train_indices).view())?;
+    let unscaled_train = description.encode_rows_at(dataset.inputs.view(), &train_indices)?;
     description.input_scaling = Scaling::fit(normalization, unscaled_train.view());
+    drop(unscaled_train);
     if standardize_target && dataset.task == Task::Regression {
         let column = Array2::from_shape_vec((train_indices.len(), 1), targets(&train_indices))
             .map_err(|e| DataError::Encoding(e.to_string()))?;
@@ -508,7 +542,7 @@ pub fn prepare(dataset: &Dataset, options: &PrepareOptions) -> Result<PreparedDa
     }
     let samples = |indices: &[usize]| -> Result<Samples, DataError> {
         Ok(Samples {
-            inputs: description.encode_inputs(rows(indices).view())?,
+            inputs: description.encode_rows_at(dataset.inputs.view(), indices)?,
             targets: description.encode_targets(&targets(indices)),
         })
     };
@@ -516,7 +550,7 @@ pub fn prepare(dataset: &Dataset, options: &PrepareOptions) -> Result<PreparedDa
         train: samples(&train_indices)?,
         test: samples(&test_indices)?,
         description,
-        raw_train: rows(&train_indices),
+        raw_train_bounds: bounds_of(dataset.inputs.view(), &train_indices),
         train_indices,
         test_indices,
     })

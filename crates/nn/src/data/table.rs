@@ -2,8 +2,10 @@
 //! role decided (or taken from the document), rows without a target left out, categories
 //! and fill values fitted on the training split, and every row encoded as numbers.
 //!
-//! The text is read twice, record by record: once to learn each column's kind, once to
-//! store it (numbers as `f64`, text as codes into the column's categories).
+//! The source is read three times, record by record, and never held whole: once to learn
+//! each column's kind and every target (from which the split is drawn), once to fit the
+//! categories and fill values on the training rows, once to write each row's encoded
+//! inputs straight into the data set's one matrix.
 
 use std::collections::HashMap;
 
@@ -14,8 +16,8 @@ use super::columns::{
     parse_finite,
 };
 use super::csv_file::{
-    CsvError, CsvOptions, HeaderRow, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, TargetColumn, classes_of,
-    header_names, is_number, records,
+    CsvError, CsvOptions, HeaderRow, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, TableSource, TargetColumn,
+    classes_of, header_names, is_number, records,
 };
 use super::prepare::split_rows;
 use super::{Dataset, Task};
@@ -38,26 +40,26 @@ struct ColumnScan {
 /// (as many one-hot inputs would be of no use).
 pub const MAX_TRACKED_CATEGORIES: usize = 10_000;
 
-/// One column's cells as the second pass stores them.
-enum Stored {
-    /// Numbers, `NaN` where missing.
-    Numbers(Vec<f64>),
-    /// Codes into `names` (first-seen order over every row), `u32::MAX` where missing.
-    Codes { codes: Vec<u32>, names: Vec<String> },
-    /// Not read.
-    Skipped,
+/// What the second pass fits on the training rows, per column.
+#[derive(Clone, Debug, Default)]
+struct Fit {
+    sum: f64,
+    count: usize,
+    /// Categories in first-seen order, with their counts.
+    categories: Vec<String>,
+    counts: HashMap<String, usize>,
 }
 
 /// Whether the first row names the columns: `Detect` says yes when a cell of the first row
 /// is text where the second row has a number, or when every cell of the first row is text
 /// that its column never repeats in the next rows.
-fn has_header(header: HeaderRow, text: &str) -> Result<bool, CsvError> {
+fn has_header(header: HeaderRow, source: &TableSource<'_>) -> Result<bool, CsvError> {
     match header {
         HeaderRow::Present => return Ok(true),
         HeaderRow::Absent => return Ok(false),
         HeaderRow::Detect => {}
     }
-    let mut peek = records(text);
+    let mut peek = source.records();
     let Some((_, first)) = peek.next().transpose()? else {
         return Ok(false);
     };
@@ -87,9 +89,17 @@ fn has_header(header: HeaderRow, text: &str) -> Result<bool, CsvError> {
 /// Reads `text` as a table (see the module documentation) into a [`Dataset`] whose inputs
 /// are the encoded columns and whose `encoding` says how. `name` names the data set.
 pub fn read_table(text: &str, name: &str, options: &CsvOptions) -> Result<Dataset, CsvError> {
-    let header = has_header(options.header, text)?;
-    let mut rows = records(text);
-    let Some((first_line, first)) = rows.next().transpose()? else {
+    read_table_from(&TableSource::Text(text), name, options)
+}
+
+/// [`read_table`] from any source: a file is streamed, three times.
+pub fn read_table_from(
+    source: &TableSource<'_>,
+    name: &str,
+    options: &CsvOptions,
+) -> Result<Dataset, CsvError> {
+    let header = has_header(options.header, source)?;
+    let Some((first_line, first)) = source.records().next().transpose()? else {
         return Err(CsvError::NoRows);
     };
     let width = first.len();
@@ -119,10 +129,14 @@ pub fn read_table(text: &str, name: &str, options: &CsvOptions) -> Result<Datase
             });
         }
     }
-    // First pass: each column's missing cells, texts and distinct values.
+    // First pass: each column's kind, missing cells and distinct values; every target;
+    // where feature cells are blank (sparse: most files have few).
     let mut scans = vec![ColumnScan::default(); width];
+    let mut target_texts: Vec<(usize, String)> = Vec::new();
+    let mut row_of_record: Vec<Option<u32>> = Vec::new();
+    let mut blanks: Vec<(usize, usize)> = Vec::new();
     let mut count = 0_usize;
-    for record in records(text).skip(usize::from(header)) {
+    for record in source.records().skip(usize::from(header)) {
         let (line, cells) = record?;
         if count == MAX_ROWS {
             return Err(CsvError::TooManyRows);
@@ -137,10 +151,12 @@ pub fn read_table(text: &str, name: &str, options: &CsvOptions) -> Result<Datase
                 found: cells.len(),
             });
         }
-        count += 1;
-        for (scan, cell) in scans.iter_mut().zip(cells.iter()) {
+        for (column, (scan, cell)) in scans.iter_mut().zip(cells.iter()).enumerate() {
             if is_missing(cell) {
                 scan.missing += 1;
+                if column != target {
+                    blanks.push((count, column));
+                }
             } else if parse_finite(cell).is_none() {
                 let infinite = cell.trim().parse::<f64>().is_ok();
                 let first = if infinite {
@@ -161,6 +177,13 @@ pub fn read_table(text: &str, name: &str, options: &CsvOptions) -> Result<Datase
                 }
             }
         }
+        let target_cell = cells.get(target).filter(|c| !is_missing(c));
+        row_of_record
+            .push(target_cell.map(|_| u32::try_from(target_texts.len()).unwrap_or(u32::MAX)));
+        if let Some(cell) = target_cell {
+            target_texts.push((line, cell.to_owned()));
+        }
+        count += 1;
     }
     if count == 0 {
         return Err(CsvError::NoRows);
@@ -203,68 +226,37 @@ pub fn read_table(text: &str, name: &str, options: &CsvOptions) -> Result<Datase
         };
         plans.push((role, kind));
     }
-    // Second pass: targets and the feature columns, leaving out rows without a target
-    // (and, when asked, rows with an empty feature cell).
-    let mut stored: Vec<Stored> = plans
-        .iter()
-        .enumerate()
-        .map(
-            |(column, (role, kind))| match (column == target, role, kind) {
-                (true, _, _) | (false, ColumnRole::Ignored, _) => Stored::Skipped,
-                (false, ColumnRole::Feature, ColumnKind::Number) => {
-                    Stored::Numbers(Vec::with_capacity(count))
-                }
-                (false, ColumnRole::Feature, ColumnKind::Category) => Stored::Codes {
-                    codes: Vec::with_capacity(count),
-                    names: Vec::new(),
-                },
-            },
-        )
-        .collect();
-    let mut dictionaries: Vec<HashMap<String, u32>> = vec![HashMap::new(); width];
-    let mut target_texts: Vec<(usize, String)> = Vec::with_capacity(count);
-    let (mut without_target, mut with_blanks) = (0_usize, 0_usize);
-    for record in records(text).skip(usize::from(header)) {
-        let (line, cells) = record?;
-        let Some(target_cell) = cells.get(target).filter(|c| !is_missing(c)) else {
-            without_target += 1;
-            continue;
-        };
-        let blank = stored
-            .iter()
-            .zip(cells.iter())
-            .any(|(store, cell)| !matches!(store, Stored::Skipped) && is_missing(cell));
-        if blank && options.missing == MissingCells::DropRows {
-            with_blanks += 1;
-            continue;
+    drop(scans);
+    let is_feature = |column: usize| column != target && plans[column].0 == ColumnRole::Feature;
+    // Rows left out: no target, or (when asked) a blank feature.
+    let without_target = row_of_record.iter().filter(|r| r.is_none()).count();
+    let mut with_blanks = 0;
+    if options.missing == MissingCells::DropRows {
+        let mut dropped = vec![false; count];
+        for &(record, column) in &blanks {
+            if is_feature(column) && row_of_record[record].is_some() {
+                dropped[record] = true;
+            }
         }
-        target_texts.push((line, target_cell.to_owned()));
-        for (column, (store, cell)) in stored.iter_mut().zip(cells.iter()).enumerate() {
-            match store {
-                Stored::Skipped => {}
-                Stored::Numbers(values) => {
-                    values.push(if is_missing(cell) {
-                        f64::NAN
-                    } else {
-                        parse_finite(cell).unwrap_or(f64::NAN)
-                    });
-                }
-                Stored::Codes { codes, names } => {
-                    if is_missing(cell) {
-                        codes.push(u32::MAX);
-                    } else {
-                        let dictionary = &mut dictionaries[column];
-                        let next = u32::try_from(names.len()).unwrap_or(u32::MAX - 1);
-                        let code = *dictionary.entry(cell.to_owned()).or_insert_with(|| {
-                            names.push(cell.to_owned());
-                            next
-                        });
-                        codes.push(code);
-                    }
+        with_blanks = dropped.iter().filter(|d| **d).count();
+        let mut kept = 0_u32;
+        let mut texts = Vec::with_capacity(target_texts.len() - with_blanks);
+        let mut taken = target_texts.into_iter();
+        for (record, row) in row_of_record.iter_mut().enumerate() {
+            if row.is_some() {
+                let text = taken.next();
+                if dropped[record] {
+                    *row = None;
+                } else if let Some(text) = text {
+                    texts.push(text);
+                    *row = Some(kept);
+                    kept += 1;
                 }
             }
         }
+        target_texts = texts;
     }
+    drop(blanks);
     if without_target > 0 {
         notes.push(left_out(
             without_target,
@@ -288,6 +280,7 @@ pub fn read_table(text: &str, name: &str, options: &CsvOptions) -> Result<Datase
         }
         Task::Classification => classes_of(&target_texts, &target_name)?,
     };
+    drop(target_texts);
     let kept = targets.len();
     let mut in_training = vec![true; kept];
     // A split that cannot be made is reported when the data is prepared; until then the
@@ -299,9 +292,76 @@ pub fn read_table(text: &str, name: &str, options: &CsvOptions) -> Result<Datase
             in_training[row] = false;
         }
     }
-    let encoding = fit_encoding(&names, target, &stored, &in_training, options);
-    let lines: Vec<usize> = target_texts.iter().map(|(line, _)| *line).collect();
-    let (inputs, unseen) = encode_rows(&encoding, &stored, &lines);
+    // Second pass: means and categories on the training rows.
+    let mut fits = vec![Fit::default(); width];
+    for (record, parsed) in source.records().skip(usize::from(header)).enumerate() {
+        let (_, cells) = parsed?;
+        let Some(row) = row_of_record.get(record).copied().flatten() else {
+            continue;
+        };
+        if !in_training[row as usize] {
+            continue;
+        }
+        for (column, cell) in cells.iter().enumerate() {
+            if !is_feature(column) || is_missing(cell) {
+                continue;
+            }
+            let fit = &mut fits[column];
+            match plans[column].1 {
+                ColumnKind::Number => {
+                    if let Some(value) = parse_finite(cell) {
+                        fit.sum += value;
+                        fit.count += 1;
+                    }
+                }
+                ColumnKind::Category => {
+                    let seen = fit.counts.entry(cell.to_owned()).or_insert(0);
+                    if *seen == 0 {
+                        fit.categories.push(cell.to_owned());
+                    }
+                    *seen += 1;
+                }
+            }
+        }
+    }
+    let encoding = ColumnEncoding {
+        columns: (0..width)
+            .filter(|&column| column != target)
+            .map(|column| EncodedColumn {
+                name: names[column].clone(),
+                encoding: encoding_of(&fits[column], plans[column], is_feature(column)),
+            })
+            .collect(),
+        unseen: options.unseen,
+    };
+    drop(fits);
+    // Third pass: each kept row's inputs, written into the one matrix.
+    let width_encoded = encoding.width();
+    let mut inputs = Array2::<f64>::zeros((kept, width_encoded));
+    let mut unseen = 0;
+    let mut row_buffer = Vec::with_capacity(width_encoded);
+    let mut cells_buffer: Vec<String> = Vec::with_capacity(width);
+    for (record, parsed) in source.records().skip(usize::from(header)).enumerate() {
+        let (line, cells) = parsed?;
+        let Some(row) = row_of_record.get(record).copied().flatten() else {
+            continue;
+        };
+        cells_buffer.clear();
+        cells_buffer.extend(
+            cells
+                .iter()
+                .enumerate()
+                .filter(|(column, _)| *column != target)
+                .map(|(_, cell)| cell.to_owned()),
+        );
+        let aligned: Vec<&str> = cells_buffer.iter().map(String::as_str).collect();
+        if encode_leniently(&encoding, &aligned, line, &mut row_buffer)? {
+            unseen += 1;
+        }
+        for (slot, value) in inputs.row_mut(row as usize).iter_mut().zip(&row_buffer) {
+            *slot = *value;
+        }
+    }
     if unseen > 0 {
         notes.push(format!(
             "{} of the test split {} a category the training split lacks, encoded as zeros",
@@ -324,6 +384,70 @@ pub fn read_table(text: &str, name: &str, options: &CsvOptions) -> Result<Datase
         encoding: Some(encoding),
         notes,
     })
+}
+
+/// A column's encoding from what the second pass fitted: a number's mean, a category's
+/// first-seen categories and most frequent one (the first seen on a tie).
+fn encoding_of(fit: &Fit, (_, kind): (ColumnRole, ColumnKind), feature: bool) -> CellEncoding {
+    if !feature {
+        return CellEncoding::Ignored;
+    }
+    match kind {
+        ColumnKind::Number => CellEncoding::Number {
+            fill: if fit.count == 0 {
+                0.0
+            } else {
+                fit.sum / fit.count as f64
+            },
+        },
+        ColumnKind::Category => {
+            let fill = fit
+                .categories
+                .iter()
+                .rev()
+                .max_by_key(|c| fit.counts.get(*c).copied().unwrap_or(0))
+                .cloned()
+                .unwrap_or_default();
+            CellEncoding::Category {
+                categories: fit.categories.clone(),
+                fill,
+            }
+        }
+    }
+}
+
+/// One row of a data set's own file encoded into `out`: as [`ColumnEncoding::encode_row`],
+/// except that a category the training split lacks is all zeros whatever the document says
+/// (it is a test row); returns whether it had one.
+fn encode_leniently(
+    encoding: &ColumnEncoding,
+    cells: &[&str],
+    line: usize,
+    out: &mut Vec<f64>,
+) -> Result<bool, CsvError> {
+    let mut unseen = false;
+    for (column, cell) in encoding.columns.iter().zip(cells) {
+        if let CellEncoding::Category { categories, fill } = &column.encoding {
+            let text = if is_missing(cell) {
+                fill.as_str()
+            } else {
+                cell.trim()
+            };
+            unseen |= !categories.iter().any(|c| c == text);
+        }
+    }
+    let lenient;
+    let used = if unseen && encoding.unseen == super::columns::UnseenCategory::Error {
+        lenient = ColumnEncoding {
+            columns: encoding.columns.clone(),
+            unseen: super::columns::UnseenCategory::Zeros,
+        };
+        &lenient
+    } else {
+        encoding
+    };
+    used.encode_row(cells, line, out)?;
+    Ok(unseen)
 }
 
 /// "1 row WHAT was left out" or "N rows WHAT were left out".
@@ -372,124 +496,6 @@ fn target_index(target: &TargetColumn, names: &[String], header: bool) -> Result
                 })
         }
     }
-}
-
-/// Each non-target column's encoding, fitted on the rows `in_training`: a number's mean,
-/// a category's first-seen categories and most frequent one.
-fn fit_encoding(
-    names: &[String],
-    target: usize,
-    stored: &[Stored],
-    in_training: &[bool],
-    options: &CsvOptions,
-) -> ColumnEncoding {
-    let columns = stored
-        .iter()
-        .enumerate()
-        .filter(|(column, _)| *column != target)
-        .map(|(column, store)| {
-            let encoding = match store {
-                Stored::Skipped => CellEncoding::Ignored,
-                Stored::Numbers(values) => {
-                    let (sum, count) = values
-                        .iter()
-                        .zip(in_training)
-                        .filter(|(v, train)| **train && !v.is_nan())
-                        .fold((0.0, 0_usize), |(s, n), (v, _)| (s + v, n + 1));
-                    let fill = if count == 0 { 0.0 } else { sum / count as f64 };
-                    CellEncoding::Number { fill }
-                }
-                Stored::Codes { codes, names } => {
-                    let mut order: Vec<u32> = Vec::new();
-                    let mut counts: HashMap<u32, usize> = HashMap::new();
-                    for (&code, &train) in codes.iter().zip(in_training) {
-                        if train && code != u32::MAX {
-                            let seen = counts.entry(code).or_insert(0);
-                            if *seen == 0 {
-                                order.push(code);
-                            }
-                            *seen += 1;
-                        }
-                    }
-                    let name_of = |code: u32| names[code as usize].clone();
-                    // The most frequent; on a tie, the first seen.
-                    let fill = order
-                        .iter()
-                        .rev()
-                        .max_by_key(|code| counts.get(code).copied().unwrap_or(0))
-                        .map_or_else(String::new, |&code| name_of(code));
-                    CellEncoding::Category {
-                        categories: order.into_iter().map(name_of).collect(),
-                        fill,
-                    }
-                }
-            };
-            EncodedColumn {
-                name: names[column].clone(),
-                encoding,
-            }
-        })
-        .collect();
-    ColumnEncoding {
-        columns,
-        unseen: options.unseen,
-    }
-}
-
-/// Every kept row encoded: `[rows, encoding.width()]`, and how many rows had a category
-/// the training split lacks (all zeros). `lines` has each row's line.
-fn encode_rows(
-    encoding: &ColumnEncoding,
-    stored: &[Stored],
-    lines: &[usize],
-) -> (Array2<f64>, usize) {
-    let width = encoding.width();
-    let mut inputs = Array2::<f64>::zeros((lines.len(), width));
-    let mut unseen_rows = vec![false; lines.len()];
-    // The stored columns other than the target, in file order, beside their encodings.
-    let feature_stores = stored.iter().filter(|s| !matches!(s, Stored::Skipped));
-    let encoded = encoding
-        .columns
-        .iter()
-        .filter(|c| !matches!(c.encoding, CellEncoding::Ignored));
-    let mut offset = 0;
-    let pairs: Vec<(&EncodedColumn, &Stored)> = encoded.zip(feature_stores).collect();
-    for (column, store) in &pairs {
-        if let (CellEncoding::Number { fill }, Stored::Numbers(values)) = (&column.encoding, store)
-        {
-            for (row, value) in values.iter().enumerate() {
-                inputs[[row, offset]] = if value.is_nan() { *fill } else { *value };
-            }
-            offset += 1;
-        }
-    }
-    for (column, store) in &pairs {
-        if let (CellEncoding::Category { categories, fill }, Stored::Codes { codes, names }) =
-            (&column.encoding, store)
-        {
-            let position_of: HashMap<&str, usize> = categories
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.as_str(), i))
-                .collect();
-            for (row, &code) in codes.iter().enumerate() {
-                let text = if code == u32::MAX {
-                    fill.as_str()
-                } else {
-                    names[code as usize].as_str()
-                };
-                // A test row's category the training split lacks: all zeros (the document's
-                // rule is for new rows, in predict and the exports), counted in a note.
-                match position_of.get(text) {
-                    Some(&position) => inputs[[row, offset + position]] = 1.0,
-                    None => unseen_rows[row] = true,
-                }
-            }
-            offset += categories.len();
-        }
-    }
-    let unseen = unseen_rows.iter().filter(|u| **u).count();
-    (inputs, unseen)
 }
 
 /// Rows of new data for a model whose columns are encoded by `encoding`, as numeric raw
