@@ -71,6 +71,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .collect::<Vec<_>>()
             .join("\n")
     })?;
+    // As `layerwright train` does: the raw set goes once the samples are made.
+    drop(dataset);
     let mut session = compiled.session(Precision::F32)?;
     let start = Instant::now();
     for _ in 0..5 {

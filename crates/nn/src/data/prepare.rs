@@ -531,24 +531,27 @@ pub fn prepare(dataset: &Dataset, options: &PrepareOptions) -> Result<PreparedDa
     };
     let targets =
         |indices: &[usize]| -> Vec<f64> { indices.iter().map(|&i| dataset.targets[i]).collect() };
-    // Fit on the training split only, with the identity scaling in place.
-    let unscaled_train = description.encode_rows_at(dataset.inputs.view(), &train_indices)?;
-    description.input_scaling = Scaling::fit(normalization, unscaled_train.view());
-    drop(unscaled_train);
+    // Fit on the training split only: its inputs made with the identity scaling in place,
+    // then scaled where they are (the same numbers as making them scaled, with no copy).
+    let mut train_inputs = description.encode_rows_at(dataset.inputs.view(), &train_indices)?;
+    description.input_scaling = Scaling::fit(normalization, train_inputs.view());
+    description.input_scaling.apply(&mut train_inputs);
     if standardize_target && dataset.task == Task::Regression {
         let column = Array2::from_shape_vec((train_indices.len(), 1), targets(&train_indices))
             .map_err(|e| DataError::Encoding(e.to_string()))?;
         description.target_scaling = Some(Scaling::fit(Normalization::ZScore, column.view()));
     }
-    let samples = |indices: &[usize]| -> Result<Samples, DataError> {
-        Ok(Samples {
-            inputs: description.encode_rows_at(dataset.inputs.view(), indices)?,
-            targets: description.encode_targets(&targets(indices)),
-        })
+    let train = Samples {
+        inputs: train_inputs,
+        targets: description.encode_targets(&targets(&train_indices)),
+    };
+    let test = Samples {
+        inputs: description.encode_rows_at(dataset.inputs.view(), &test_indices)?,
+        targets: description.encode_targets(&targets(&test_indices)),
     };
     Ok(PreparedData {
-        train: samples(&train_indices)?,
-        test: samples(&test_indices)?,
+        train,
+        test,
         description,
         raw_train_bounds: bounds_of(dataset.inputs.view(), &train_indices),
         train_indices,
