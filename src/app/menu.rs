@@ -230,8 +230,17 @@ impl LayerwrightApp {
         let valid = self.network.editor.diagnostics().is_valid();
         if self.network.is_compiling() {
             ui.spinner();
-            ui.weak("checking…")
-                .on_hover_text("The graph is being compiled against its data.");
+            match self.network.compile_progress() {
+                Some(fraction) => {
+                    ui.weak(format!("reading the data… {:.0}%", fraction * 100.0))
+                        .on_hover_text("A large file is read three times, row by row.");
+                    ui.add(egui::ProgressBar::new(fraction).desired_width(80.0));
+                }
+                None => {
+                    ui.weak("checking…")
+                        .on_hover_text("The graph is being compiled against its data.");
+                }
+            }
             if ui
                 .small_button("Cancel")
                 .on_hover_text(

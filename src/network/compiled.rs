@@ -7,12 +7,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use layerwright_nn::compile::{CompiledGraph, compile, load_dataset};
+use layerwright_nn::compile::{CompiledGraph, compile, load_dataset_reporting};
 use layerwright_nn::data::{DataSummary, Dataset};
 use layerwright_nn::graph::{GraphDocument, TrainingSpec};
 
 use crate::network::editor::diagnostics::{Diagnostics, diagnose};
-use crate::worker::{Job, Polled};
+use crate::worker::{Cancel, Job, Polled};
 
 /// What one compile produced.
 #[derive(Debug)]
@@ -76,9 +76,12 @@ fn compile_job(
     document: &GraphDocument,
     base_dir: Option<&Path>,
     cached: Option<LoadedData>,
+    cancel: &Cancel,
 ) -> Compiled {
     let (dataset, summary) = cached.unwrap_or_else(|| {
-        let dataset = load_dataset(&document.dataset, base_dir)
+        // Progress in thousandths, for the bar beside "checking…".
+        let progress = |fraction: f64| cancel.report((fraction * 1000.0) as usize, 1000);
+        let dataset = load_dataset_reporting(&document.dataset, base_dir, &progress)
             .map(Arc::new)
             .map_err(|e| e.to_string());
         let summary = dataset.as_ref().ok().map(|d| Arc::new(d.summary()));
@@ -149,8 +152,8 @@ impl CompileCache {
         let document = document.clone();
         let base_dir: Option<PathBuf> = base_dir.map(Path::to_path_buf);
         // A newer request replaces the one under way (dropping a job cancels it).
-        let job = Job::spawn("compiler", wake, move |_| {
-            compile_job(key, &document, base_dir.as_deref(), cached)
+        let job = Job::spawn("compiler", wake, move |cancel| {
+            compile_job(key, &document, base_dir.as_deref(), cached, cancel)
         });
         self.job = Some((data_key, job));
     }
@@ -225,6 +228,13 @@ impl CompileCache {
     /// Whether a compile is under way.
     pub fn is_busy(&self) -> bool {
         self.job.is_some()
+    }
+
+    /// How far loading the data of the compile under way got, 0 to 1, when it says.
+    pub fn progress(&self) -> Option<f32> {
+        let (_, job) = self.job.as_ref()?;
+        let (done, total) = job.progress();
+        (total > 0).then(|| done as f32 / total as f32)
     }
 
     /// How many compiles were started: tests check that edits compile once and

@@ -88,6 +88,11 @@ impl NetworkMode {
         self.compiled.is_busy()
     }
 
+    /// How far loading the data of the compile under way got (0 to 1), when it says.
+    pub fn compile_progress(&self) -> Option<f32> {
+        self.compiled.progress()
+    }
+
     /// Stops waiting for the compile under way; the graph stays unchecked until it changes
     /// or [`NetworkMode::check_again`].
     pub fn cancel_compile(&mut self) {

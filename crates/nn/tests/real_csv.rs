@@ -214,3 +214,26 @@ fn a_date_column_with_a_value_on_most_rows_is_ignored_with_a_note() {
     );
     assert_eq!(data.feature_count(), 2 + 3);
 }
+
+#[test]
+fn reading_reports_its_progress_over_three_passes_from_zero_towards_one() {
+    use layerwright_nn::data::csv_file::TableSource;
+    use layerwright_nn::data::table::read_table_reporting;
+    let mut text = String::from("a,b,label\n");
+    for i in 0..10_000 {
+        text.push_str(&format!("{},{},{}\n", i % 7, i % 11, i % 2));
+    }
+    let seen = std::cell::RefCell::new(Vec::new());
+    let options = layerwright_nn::data::CsvOptions::default();
+    let data = read_table_reporting(&TableSource::Text(&text), "t", &options, &|f| {
+        seen.borrow_mut().push(f);
+    })
+    .unwrap();
+    assert_eq!(data.len(), 10_000);
+    let seen = seen.into_inner();
+    // Every 4096 records of each pass: 3 reports per pass of 10,000.
+    assert_eq!(seen.len(), 9);
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert!(seen[0] < 0.01, "{seen:?}");
+    assert!(seen[8] > 0.9 && seen[8] <= 1.0, "{seen:?}");
+}

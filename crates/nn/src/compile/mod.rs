@@ -12,7 +12,7 @@ mod check;
 mod error;
 mod weights;
 
-pub use crate::data::load::{DatasetLoadError, load_dataset};
+pub use crate::data::load::{DatasetLoadError, load_dataset, load_dataset_reporting};
 use crate::data::{
     Dataset, PrepareOptions, PreparedData, SplitSettings, TargetEncoding, TargetScaling, prepare,
 };

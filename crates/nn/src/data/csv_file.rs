@@ -323,6 +323,14 @@ pub enum TableSource<'a> {
 }
 
 impl TableSource<'_> {
+    /// The source's size in bytes (0 when a file cannot be read), for progress.
+    pub fn len_bytes(&self) -> u64 {
+        match self {
+            Self::Text(text) => text.len() as u64,
+            Self::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+        }
+    }
+
     /// The records from the start, as [`records`] reads them.
     pub(super) fn records(&self) -> Box<dyn Iterator<Item = Record> + '_> {
         match self {

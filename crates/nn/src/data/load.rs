@@ -38,7 +38,16 @@ pub fn load_dataset(
     spec: &DatasetSpec,
     base_dir: Option<&Path>,
 ) -> Result<Dataset, DatasetLoadError> {
-    let dataset = load_source(spec, base_dir)?;
+    load_dataset_reporting(spec, base_dir, &|_| {})
+}
+
+/// [`load_dataset`], telling `progress` how far reading a CSV file got (0 to 1).
+pub fn load_dataset_reporting(
+    spec: &DatasetSpec,
+    base_dir: Option<&Path>,
+    progress: &dyn Fn(f64),
+) -> Result<Dataset, DatasetLoadError> {
+    let dataset = load_source(spec, base_dir, progress)?;
     if let Some(problem) = spec
         .image
         .and_then(|image| image.problem(dataset.feature_count()))
@@ -49,7 +58,11 @@ pub fn load_dataset(
 }
 
 /// The examples of `spec.source`, before the image shape is checked against them.
-fn load_source(spec: &DatasetSpec, base_dir: Option<&Path>) -> Result<Dataset, DatasetLoadError> {
+fn load_source(
+    spec: &DatasetSpec,
+    base_dir: Option<&Path>,
+    progress: &dyn Fn(f64),
+) -> Result<Dataset, DatasetLoadError> {
     match &spec.source {
         DataSource::Generated {
             generator,
@@ -108,12 +121,12 @@ fn load_source(spec: &DatasetSpec, base_dir: Option<&Path>) -> Result<Dataset, D
                 .file_name()
                 .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
             let source = crate::data::csv_file::TableSource::File(&full);
-            crate::data::table::read_table_from(&source, &name, &options).map_err(|source| {
-                DatasetLoadError::Csv {
+            crate::data::table::read_table_reporting(&source, &name, &options, progress).map_err(
+                |source| DatasetLoadError::Csv {
                     path: shown,
                     source,
-                }
-            })
+                },
+            )
         }
         DataSource::Points { points, classes } => {
             let limit = crate::data::Generator::MAX_CLASSES;
