@@ -459,13 +459,26 @@ pub(super) fn classes_of(
             class: names.first().map_or_else(String::new, |n| (*n).to_owned()),
         });
     }
+    // Looked up by value (numbers) or text, in a map: a million rows must not be searched
+    // one class at a time.
+    let numeric_index: std::collections::HashMap<u64, usize> = if all_numeric {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let value = n.parse::<f64>().unwrap_or(0.0);
+                (if value == 0.0 { 0.0_f64 } else { value }.to_bits(), i)
+            })
+            .collect()
+    } else {
+        std::collections::HashMap::new()
+    };
     let index_of = |text: &str| -> usize {
         if all_numeric {
-            let value = text.parse::<f64>().ok();
-            names
-                .iter()
-                .position(|n| n.parse::<f64>().ok() == value)
-                .unwrap_or(0)
+            let value = text.parse::<f64>().unwrap_or(0.0);
+            // -0 and 0 are the same class.
+            let value = if value == 0.0 { 0.0 } else { value };
+            numeric_index.get(&value.to_bits()).copied().unwrap_or(0)
         } else {
             names.binary_search(&text).unwrap_or(0)
         }
