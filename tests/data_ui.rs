@@ -65,6 +65,15 @@ fn open_data_panel(harness: &mut Harness<'_, LayerwrightApp>) {
     assert!(harness.state().network().data.open);
 }
 
+/// Opens the data panel and chooses the CSV at `path` as the data set, through the path
+/// field (no file dialog answers headless); the file is then read on its worker.
+fn choose_csv_in_data_panel(harness: &mut Harness<'_, LayerwrightApp>, path: &Path) {
+    open_data_panel(harness);
+    harness.get_by_label("CSV file…").click();
+    harness.run_steps(3);
+    type_path_and_press(harness, path, "Open");
+}
+
 /// Trains until `epochs` have passed, and returns the first and latest training loss.
 fn train_for(harness: &mut Harness<'_, LayerwrightApp>, epochs: usize) -> (f64, f64) {
     run_until(harness, "the first snapshot", |app| {
@@ -188,10 +197,7 @@ fn a_numeric_csv_with_a_header_trains_a_regression_on_the_chosen_target() {
     let dir = temporary_dir("prices");
     let path = write_prices(&dir);
     let mut harness = harness_on("spiral.json");
-    open_data_panel(&mut harness);
-    harness.get_by_label("CSV file…").click();
-    harness.run_steps(3);
-    type_path_and_press(&mut harness, &path, "Open");
+    choose_csv_in_data_panel(&mut harness, &path);
     run_until(&mut harness, "the CSV read", |app| !app.is_reading_csv());
     let spec = dataset(&harness);
     assert!(matches!(spec.source, DataSource::Csv { .. }), "{spec:?}");
@@ -441,10 +447,7 @@ fn a_csv_with_text_and_blanks_shows_its_columns_and_a_column_can_be_ignored() {
     }
     std::fs::write(&path, text).unwrap();
     let mut harness = harness_on("spiral.json");
-    open_data_panel(&mut harness);
-    harness.get_by_label("CSV file…").click();
-    harness.run_steps(3);
-    type_path_and_press(&mut harness, &path, "Open");
+    choose_csv_in_data_panel(&mut harness, &path);
     run_until(&mut harness, "the CSV read", |app| !app.is_reading_csv());
     settle(&mut harness);
     harness.run_steps(3);
@@ -523,10 +526,7 @@ fn a_fifty_thousand_row_file_loads_on_workers_while_the_window_keeps_drawing() {
     }
     std::fs::write(&path, text).unwrap();
     let mut harness = harness_on("spiral.json");
-    open_data_panel(&mut harness);
-    harness.get_by_label("CSV file…").click();
-    harness.run_steps(3);
-    type_path_and_press(&mut harness, &path, "Open");
+    choose_csv_in_data_panel(&mut harness, &path);
     // Frames go on while the file is read (the task guessed on `csv-reader`, the data
     // loaded on `compiler`); the window says so meanwhile.
     let mut busy_frames = 0;

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use layerwright_nn::data::{HeaderRow, TargetColumn, Task, guess_task};
-use layerwright_nn::graph::starter::{classes_among, starter_document};
+use layerwright_nn::data::{HeaderRow, TableSource, TargetColumn, Task, guess_task_and_classes};
+use layerwright_nn::graph::starter::starter_document;
 use layerwright_nn::graph::{DataSource, DatasetSpec};
 
 use super::LayerwrightApp;
@@ -32,29 +32,15 @@ pub(super) struct CsvJob {
     job: Job<Result<(Task, usize), String>>,
 }
 
-/// Reads `path` and guesses its task (see [`guess_task`]) and class count, the header
-/// detected and the last column the target.
+/// Streams `path` and guesses its task and class count (see [`guess_task_and_classes`]),
+/// the header detected and the last column the target.
 fn read_task(path: &Path) -> Result<(Task, usize), String> {
-    let shown = path.display();
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| format!("{shown}: cannot read the file: {error}"))?;
-    let task = guess_task(&text, HeaderRow::Detect, &TargetColumn::Last)
-        .map_err(|error| format!("{shown}: {error}"))?;
-    let classes = match task {
-        Task::Regression => 0,
-        Task::Classification => {
-            let options = layerwright_nn::data::CsvOptions {
-                header: HeaderRow::Detect,
-                target: TargetColumn::Last,
-                task,
-                ..Default::default()
-            };
-            let data = layerwright_nn::data::read_csv(&text, "", &options)
-                .map_err(|error| format!("{shown}: {error}"))?;
-            classes_among(&data.targets)
-        }
-    };
-    Ok((task, classes))
+    guess_task_and_classes(
+        &TableSource::File(path),
+        HeaderRow::Detect,
+        &TargetColumn::Last,
+    )
+    .map_err(|error| format!("{}: {error}", path.display()))
 }
 
 /// `path` as the document stores it: relative to the document's folder when inside it.
@@ -127,22 +113,16 @@ impl LayerwrightApp {
         let Some(reading) = &self.files.csv else {
             return;
         };
-        let name = crate::document::session::file_name(&reading.path);
-        let mut cancel = false;
-        egui::Window::new("Reading data")
-            .collapsible(false)
-            .resizable(false)
-            .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-16.0, -16.0))
-            .show(ctx, |ui| {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label(format!("Reading {name}…"));
-                    cancel = ui
-                        .button("Cancel")
-                        .on_hover_text("Stop; the open graph stays as it is.")
-                        .clicked();
-                });
-            });
+        let label = format!(
+            "Reading {}…",
+            crate::document::session::file_name(&reading.path)
+        );
+        let cancel = super::modal::busy_window_ui(
+            ctx,
+            "Reading data",
+            &label,
+            "Stop; the open graph stays as it is.",
+        );
         if cancel {
             self.files.csv = None;
         }

@@ -465,22 +465,8 @@ impl LayerwrightApp {
             return;
         };
         let (what, _) = export.format.file_type();
-        let mut cancel = false;
-        egui::Window::new("Exporting")
-            .collapsible(false)
-            .resizable(false)
-            .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-16.0, -16.0))
-            .show(ctx, |ui| {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label(format!("Exporting… ({what})"));
-                    cancel = ui
-                        .button("Cancel")
-                        .on_hover_text("Stop; nothing is written.")
-                        .clicked();
-                });
-            });
-        if cancel {
+        let label = format!("Exporting… ({what})");
+        if super::modal::busy_window_ui(ctx, "Exporting", &label, "Stop; nothing is written.") {
             self.files.export = None;
         }
     }

@@ -381,3 +381,26 @@ fn restore_offer_ui(ctx: &egui::Context, record: &AutosaveRecord) -> Option<Answ
         })
         .and_then(|r| r.inner.flatten())
 }
+
+/// A small window in the bottom right corner saying what work is under way, with a spinner
+/// and Cancel; true when Cancel was clicked.
+pub(super) fn busy_window_ui(
+    ctx: &egui::Context,
+    title: &str,
+    label: &str,
+    cancel_tooltip: &str,
+) -> bool {
+    let mut cancel = false;
+    egui::Window::new(title)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-16.0, -16.0))
+        .show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(label);
+                cancel = ui.button("Cancel").on_hover_text(cancel_tooltip).clicked();
+            });
+        });
+    cancel
+}

@@ -4,9 +4,10 @@
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+use layerwright_nn::compile::{DatasetLoadError, load_dataset};
 use layerwright_nn::data::{
-    ColumnChoice, ColumnRole, CsvOptions, Gate, Generator, HeaderRow, TargetColumn, Task,
-    guess_task, read_csv,
+    ColumnChoice, ColumnRole, Gate, Generator, HeaderRow, TableSource, TargetColumn, Task,
+    guess_task_and_classes,
 };
 use layerwright_nn::graph::io::save_document;
 use layerwright_nn::graph::starter::{classes_among, starter_document_with};
@@ -158,15 +159,30 @@ pub fn new_document(
             ignore,
         } => {
             let shown = path.display();
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Failure::one(format!("{shown}: cannot read the file: {e}")))?;
             let target_column = TargetColumn::Name(target.clone());
             let task = match task {
                 Some(task) => *task,
-                None => guess_task(&text, HeaderRow::Present, &target_column)
-                    .map_err(|e| Failure::one(format!("{shown}: {e}")))?,
+                None => {
+                    guess_task_and_classes(
+                        &TableSource::File(path),
+                        HeaderRow::Present,
+                        &target_column,
+                    )
+                    .map_err(|e| Failure::one(format!("{shown}: {e}")))?
+                    .0
+                }
             };
-            let columns: Vec<ColumnChoice> = ignore
+            let folder = out
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let stored = relative_to(folder, path);
+            let mut spec = DatasetSpec::csv(&stored.display().to_string(), task);
+            if let DataSource::Csv { header, .. } = &mut spec.source {
+                *header = HeaderRow::Present;
+            }
+            spec.target = target_column;
+            spec.columns = ignore
                 .iter()
                 .map(|name| ColumnChoice {
                     name: name.clone(),
@@ -174,24 +190,16 @@ pub fn new_document(
                     kind: None,
                 })
                 .collect();
-            let options = CsvOptions {
-                header: HeaderRow::Present,
-                target: target_column.clone(),
-                task,
-                columns: columns.clone(),
-                ..CsvOptions::default()
-            };
-            let dataset =
-                read_csv(&text, "", &options).map_err(|e| Failure::one(format!("{shown}: {e}")))?;
-            let folder = out.parent().filter(|p| !p.as_os_str().is_empty());
-            let stored = relative_to(folder.unwrap_or(Path::new(".")), path);
-            let mut spec = DatasetSpec::csv(&stored.display().to_string(), task);
-            spec.source = DataSource::Csv {
-                path: stored.display().to_string(),
-                header: HeaderRow::Present,
-            };
-            spec.target = target_column;
-            spec.columns = columns;
+            // Read as `train` will read it (split included), naming the file as given.
+            let dataset = load_dataset(&spec, Some(folder)).map_err(|error| {
+                Failure::one(match error {
+                    DatasetLoadError::Csv { source, .. } => format!("{shown}: {source}"),
+                    DatasetLoadError::Io { source, .. } => {
+                        format!("{shown}: cannot read the file: {source}")
+                    }
+                    DatasetLoadError::Settings(problem) => format!("{shown}: {problem}"),
+                })
+            })?;
             let classes = match task {
                 Task::Classification => classes_among(&dataset.targets),
                 Task::Regression => 0,
@@ -216,14 +224,6 @@ pub fn new_document(
             seed,
         } => {
             let defaults = generator.default_settings();
-            let mut spec = DatasetSpec::generated(generator.clone());
-            spec.normalization = layerwright_nn::data::Normalization::ZScore;
-            spec.source = DataSource::Generated {
-                generator: generator.clone(),
-                samples: samples.unwrap_or(defaults.samples),
-                noise: noise.unwrap_or(defaults.noise),
-                seed: seed.unwrap_or(defaults.seed),
-            };
             let settings = layerwright_nn::data::GeneratorSettings {
                 samples: samples.unwrap_or(defaults.samples),
                 noise: noise.unwrap_or(defaults.noise),
@@ -232,6 +232,14 @@ pub fn new_document(
             if let Some(problem) = generator.problem(&settings) {
                 return Err(Failure::one(problem));
             }
+            let mut spec = DatasetSpec::generated(generator.clone());
+            spec.normalization = layerwright_nn::data::Normalization::ZScore;
+            spec.source = DataSource::Generated {
+                generator: generator.clone(),
+                samples: settings.samples,
+                noise: settings.noise,
+                seed: settings.seed,
+            };
             let what = format!("the {} generator", generator.name());
             (spec, generator.classes(), what, Vec::new())
         }

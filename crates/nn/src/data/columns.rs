@@ -201,7 +201,21 @@ impl ColumnEncoding {
         line: usize,
         out: &mut Vec<f64>,
     ) -> Result<(), EncodeError> {
+        self.encode_row_with(cells, line, out, self.unseen)
+            .map(|_| ())
+    }
+
+    /// [`ColumnEncoding::encode_row`] with `unseen` in place of the stored rule; says
+    /// whether a category was unseen (and so all zeros).
+    pub fn encode_row_with(
+        &self,
+        cells: &[&str],
+        line: usize,
+        out: &mut Vec<f64>,
+        unseen: UnseenCategory,
+    ) -> Result<bool, EncodeError> {
         out.clear();
+        let mut any_unseen = false;
         for (column, cell) in self.columns.iter().zip(cells) {
             if let CellEncoding::Number { fill } = column.encoding {
                 out.push(if is_missing(cell) {
@@ -223,7 +237,8 @@ impl ColumnEncoding {
                     cell.trim()
                 };
                 let position = categories.iter().position(|c| c == text);
-                if position.is_none() && self.unseen == UnseenCategory::Error {
+                any_unseen |= position.is_none();
+                if position.is_none() && unseen == UnseenCategory::Error {
                     return Err(EncodeError::UnseenCategory {
                         line,
                         column: column.name.clone(),
@@ -234,7 +249,7 @@ impl ColumnEncoding {
                 out.extend((0..categories.len()).map(|c| f64::from(u8::from(position == Some(c)))));
             }
         }
-        Ok(())
+        Ok(any_unseen)
     }
 }
 

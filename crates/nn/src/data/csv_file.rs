@@ -403,31 +403,35 @@ pub const MAX_GUESSED_CLASSES: usize = 10;
 /// [`MAX_GUESSED_CLASSES`] distinct whole numbers, are classes; any other numbers are a
 /// regression target. Errors are [`read_csv`]'s, with line and column.
 pub fn guess_task(text: &str, header: HeaderRow, target: &TargetColumn) -> Result<Task, CsvError> {
+    guess_task_and_classes(&TableSource::Text(text), header, target).map(|(task, _)| task)
+}
+
+/// [`guess_task`] from any source, with the number of classes it found (0 for regression).
+pub fn guess_task_and_classes(
+    source: &TableSource<'_>,
+    header: HeaderRow,
+    target: &TargetColumn,
+) -> Result<(Task, usize), CsvError> {
     let options = CsvOptions {
         header,
         target: target.clone(),
         task: Task::Classification,
-        ..Default::default()
+        ..CsvOptions::default()
     };
-    match read_csv(text, "", &options) {
-        Ok(data) => {
-            let numbers: Option<Vec<f64>> = data
-                .class_names
-                .iter()
-                .map(|name| name.parse::<f64>().ok())
-                .collect();
-            Ok(match numbers {
-                Some(values)
-                    if values.len() > MAX_GUESSED_CLASSES
-                        || values.iter().any(|v| v.fract() != 0.0) =>
-                {
-                    Task::Regression
-                }
-                _ => Task::Classification,
-            })
+    let data = super::table::read_table_from(source, "", &options)?;
+    let numbers: Option<Vec<f64>> = data
+        .class_names
+        .iter()
+        .map(|name| name.parse::<f64>().ok())
+        .collect();
+    Ok(match numbers {
+        Some(values)
+            if values.len() > MAX_GUESSED_CLASSES || values.iter().any(|v| v.fract() != 0.0) =>
+        {
+            (Task::Regression, 0)
         }
-        Err(error) => Err(error),
-    }
+        _ => (Task::Classification, data.class_count()),
+    })
 }
 
 /// Class indices and names: numeric labels sort numerically, text labels alphabetically.

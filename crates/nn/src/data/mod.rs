@@ -25,8 +25,8 @@ pub use columns::{
     MissingCells, UnseenCategory,
 };
 pub use csv_file::{
-    CsvError, CsvOptions, HeaderRow, TargetColumn, guess_task, read_csv, read_features,
-    separator_of,
+    CsvError, CsvOptions, HeaderRow, TableSource, TargetColumn, guess_task, guess_task_and_classes,
+    read_csv, read_features, separator_of,
 };
 pub use generators::{Gate, Generator, GeneratorSettings};
 pub use image::ImageShape;

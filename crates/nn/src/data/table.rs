@@ -7,13 +7,13 @@
 //! categories and fill values on the training rows, once to write each row's encoded
 //! inputs straight into the data set's one matrix.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use ndarray::Array2;
 
 use super::columns::{
-    CellEncoding, ColumnEncoding, ColumnKind, ColumnRole, EncodedColumn, MissingCells, is_missing,
-    parse_finite,
+    CellEncoding, ColumnEncoding, ColumnKind, ColumnRole, EncodedColumn, MissingCells,
+    UnseenCategory, is_missing, parse_finite,
 };
 use super::csv_file::{
     CsvError, CsvOptions, HeaderRow, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, TableSource, TargetColumn,
@@ -31,7 +31,7 @@ struct ColumnScan {
     /// The first cell that is a number but not a finite one (`inf`), with its line.
     first_infinite: Option<(usize, String)>,
     /// Distinct filled texts, up to [`MAX_TRACKED_CATEGORIES`] of them.
-    distinct: HashMap<String, ()>,
+    distinct: HashSet<String>,
     /// Whether there were more distinct texts than that.
     overflowed: bool,
 }
@@ -190,12 +190,12 @@ pub fn read_table_reporting(
                     *first = Some((line, cell.to_owned()));
                 }
             }
-            if !scan.overflowed && !is_missing(cell) && !scan.distinct.contains_key(cell) {
+            if !scan.overflowed && !is_missing(cell) && !scan.distinct.contains(cell) {
                 if scan.distinct.len() == MAX_TRACKED_CATEGORIES {
                     scan.overflowed = true;
                     scan.distinct.clear();
                 } else {
-                    scan.distinct.insert(cell.to_owned(), ());
+                    scan.distinct.insert(cell.to_owned());
                 }
             }
         }
@@ -363,23 +363,21 @@ pub fn read_table_reporting(
     let mut inputs = Array2::<f64>::zeros((kept, width_encoded));
     let mut unseen = 0;
     let mut row_buffer = Vec::with_capacity(width_encoded);
-    let mut cells_buffer: Vec<String> = Vec::with_capacity(width);
     for (record, parsed) in source.records().skip(usize::from(header)).enumerate() {
         let (line, cells) = parsed?;
         report(2, record, &cells);
         let Some(row) = row_of_record.get(record).copied().flatten() else {
             continue;
         };
-        cells_buffer.clear();
-        cells_buffer.extend(
-            cells
-                .iter()
-                .enumerate()
-                .filter(|(column, _)| *column != target)
-                .map(|(_, cell)| cell.to_owned()),
-        );
-        let aligned: Vec<&str> = cells_buffer.iter().map(String::as_str).collect();
-        if encode_leniently(&encoding, &aligned, line, &mut row_buffer)? {
+        // The test split's categories the training split lacks are all zeros, whatever the
+        // document says for new rows.
+        let aligned: Vec<&str> = cells
+            .iter()
+            .enumerate()
+            .filter(|(column, _)| *column != target)
+            .map(|(_, cell)| cell)
+            .collect();
+        if encoding.encode_row_with(&aligned, line, &mut row_buffer, UnseenCategory::Zeros)? {
             unseen += 1;
         }
         for (slot, value) in inputs.row_mut(row as usize).iter_mut().zip(&row_buffer) {
@@ -438,40 +436,6 @@ fn encoding_of(fit: &Fit, (_, kind): (ColumnRole, ColumnKind), feature: bool) ->
             }
         }
     }
-}
-
-/// One row of a data set's own file encoded into `out`: as [`ColumnEncoding::encode_row`],
-/// except that a category the training split lacks is all zeros whatever the document says
-/// (it is a test row); returns whether it had one.
-fn encode_leniently(
-    encoding: &ColumnEncoding,
-    cells: &[&str],
-    line: usize,
-    out: &mut Vec<f64>,
-) -> Result<bool, CsvError> {
-    let mut unseen = false;
-    for (column, cell) in encoding.columns.iter().zip(cells) {
-        if let CellEncoding::Category { categories, fill } = &column.encoding {
-            let text = if is_missing(cell) {
-                fill.as_str()
-            } else {
-                cell.trim()
-            };
-            unseen |= !categories.iter().any(|c| c == text);
-        }
-    }
-    let lenient;
-    let used = if unseen && encoding.unseen == super::columns::UnseenCategory::Error {
-        lenient = ColumnEncoding {
-            columns: encoding.columns.clone(),
-            unseen: super::columns::UnseenCategory::Zeros,
-        };
-        &lenient
-    } else {
-        encoding
-    };
-    used.encode_row(cells, line, out)?;
-    Ok(unseen)
 }
 
 /// "1 row WHAT was left out" or "N rows WHAT were left out".
