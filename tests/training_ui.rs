@@ -258,11 +258,18 @@ fn the_gradient_check_agrees_on_the_spiral_and_explains_the_perceptron() {
 #[test]
 fn the_digits_gradient_check_shows_checking_with_cancel_and_its_result_arrives_later() {
     let mut harness = harness_on("digits.json");
-    // Hidden layer widened from 32 to 600 units: 45,010 parameters, each nudged twice, take
-    // seconds, far longer than the frames below.
+    // Hidden layer widened from 32 to 600 units: 45,010 parameters, each nudged twice. The
+    // check is held before its first parameter, so it is under way whatever the speed.
     set_units(&mut harness, "hidden", 600);
+    let hold = harness
+        .state_mut()
+        .learn_mut()
+        .gradient_check
+        .hold_for_test();
     harness.get_by_label("Gradient check…").click();
-    harness.run_steps(3);
+    run_until(&mut harness, "the check to start", |app| {
+        app.learn().gradient_check.progress() == Some((0, 45010))
+    });
     // The check is under way on its thread while the window goes on drawing frames.
     harness.get_by_label_contains("Checking… training example 1 of");
     harness.get_by_label_contains("of 45010 parameters");
@@ -272,6 +279,7 @@ fn the_digits_gradient_check_shows_checking_with_cancel_and_its_result_arrives_l
     assert!(!harness.state().learn().gradient_check.is_checking());
     harness.get_by_label("The check was cancelled.");
     // The digits network as it ships: started, it shows its result once it arrives.
+    hold.store(false, std::sync::atomic::Ordering::SeqCst);
     let ctx = harness.ctx.clone();
     harness
         .state_mut()

@@ -111,7 +111,7 @@ impl LayerwrightApp {
     pub fn check_gradients(&mut self, ctx: &egui::Context, example: usize) {
         self.learn.gradient_check.start(
             ctx,
-            self.network.compiled(),
+            self.network.compiled_now(),
             self.network.training.run.parameters(),
             example,
         );

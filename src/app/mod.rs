@@ -133,6 +133,12 @@ impl LayerwrightApp {
         &self.learn
     }
 
+    /// The learning windows, to drive them directly (tests).
+    #[cfg(feature = "test-hooks")]
+    pub fn learn_mut(&mut self) -> &mut LearnWindows {
+        &mut self.learn
+    }
+
     /// The open document's file.
     pub fn file(&self) -> &FileSession {
         &self.file
@@ -243,7 +249,7 @@ impl LayerwrightApp {
         }
         commands.extend(self.learn.windows_ui(
             &ctx,
-            self.network.compiled(),
+            self.network.compiled_now(),
             self.network.training.run.parameters(),
         ));
         self.network

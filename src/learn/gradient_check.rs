@@ -8,7 +8,6 @@ use std::sync::Arc;
 use layerwright_nn::ParameterSet;
 use layerwright_nn::network::architecture::ParameterRole;
 use layerwright_nn::teach::gradient_check::{GradientCheck, gradient_check_while};
-use ndarray::{Axis, Slice};
 
 use crate::commands::Command;
 use crate::network::compiled::Compiled;
@@ -40,6 +39,10 @@ pub struct GradientCheckWindow {
     job: Option<(usize, usize, Job<Option<GradientCheck>>)>,
     /// A check asked for while the graph was still compiling: the example to check.
     waiting: Option<usize>,
+    /// While set, a check waits before its first parameter until this is cleared or the
+    /// check is cancelled: how tests see a check under way whatever the machine's speed.
+    #[cfg(feature = "test-hooks")]
+    hold: Option<Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl GradientCheckWindow {
@@ -104,16 +107,27 @@ impl GradientCheckWindow {
             .cloned()
             .unwrap_or_else(|| graph.initial.clone());
         let wake = ctx.clone();
+        #[cfg(feature = "test-hooks")]
+        let hold = self.hold.clone();
         let job = Job::spawn(
             "gradient-check",
             move || wake.request_repaint(),
             move |cancel| {
-                let rows = Slice::from(example..example + 1);
+                #[cfg(feature = "test-hooks")]
+                while hold
+                    .as_ref()
+                    .is_some_and(|h| h.load(std::sync::atomic::Ordering::SeqCst))
+                    && !cancel.is_cancelled()
+                {
+                    cancel.report(0, graph.architecture.parameter_count());
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                let one = graph.data.train.rows_in_f64(example..example + 1);
                 gradient_check_while(
                     &graph.architecture,
                     &parameters,
-                    graph.data.train.inputs.slice_axis(Axis(0), rows),
-                    graph.data.train.targets.slice_axis(Axis(0), rows),
+                    one.inputs.view(),
+                    one.targets.view(),
                     None,
                     &|done, total| {
                         cancel.report(done, total);
@@ -123,6 +137,20 @@ impl GradientCheckWindow {
             },
         );
         self.job = Some((example, examples, job));
+    }
+
+    /// Makes the next checks wait before their first parameter until the returned flag is
+    /// cleared (or they are cancelled), so a test sees a check under way.
+    #[cfg(feature = "test-hooks")]
+    pub fn hold_for_test(&mut self) -> Arc<std::sync::atomic::AtomicBool> {
+        let hold = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        self.hold = Some(Arc::clone(&hold));
+        hold
+    }
+
+    /// How far the check under way has got: parameters done and in all.
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        self.job.as_ref().map(|(_, _, job)| job.progress())
     }
 
     /// The last finished check, if any.

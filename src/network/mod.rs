@@ -83,6 +83,16 @@ impl NetworkMode {
         self.compiled.current()
     }
 
+    /// The compile result of the graph as it is now: `None` while a newer one is being
+    /// made, so a check or a step-through never works on the graph before the last edit.
+    pub fn compiled_now(&self) -> Option<&Arc<Compiled>> {
+        if self.compiled.is_busy() {
+            None
+        } else {
+            self.compiled.current()
+        }
+    }
+
     /// Whether the graph is being compiled (its data loaded and checked) right now.
     pub fn is_compiling(&self) -> bool {
         self.compiled.is_busy()

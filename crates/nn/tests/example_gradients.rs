@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use layerwright_nn::compile::{compile, load_dataset};
 use layerwright_nn::graph::io::load_document;
 use layerwright_nn::teach::gradient_check::{gradient_check, gradient_check_while};
-use ndarray::{Axis, Slice};
 
 fn network_examples() -> Vec<PathBuf> {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/examples");
@@ -38,21 +37,12 @@ fn every_example_network_passes_the_gradient_check() {
             continue;
         }
         let rows = compiled.data.train.len().min(4);
-        let inputs = compiled
-            .data
-            .train
-            .inputs
-            .slice_axis(Axis(0), Slice::from(..rows));
-        let targets = compiled
-            .data
-            .train
-            .targets
-            .slice_axis(Axis(0), Slice::from(..rows));
+        let first = compiled.data.train.rows_in_f64(0..rows);
         let check = gradient_check(
             &compiled.architecture,
             &compiled.initial,
-            inputs,
-            targets,
+            first.inputs.view(),
+            first.targets.view(),
             None,
         );
         let worst = check.max_relative_error();
@@ -71,9 +61,8 @@ fn a_check_reports_its_progress_and_stops_when_asked() {
     let dataset = load_dataset(&document.dataset, path.parent()).unwrap();
     let compiled = compile(&document, &dataset).unwrap();
     let total = compiled.architecture.parameter_count();
-    let rows = Slice::from(0..1);
-    let inputs = compiled.data.train.inputs.slice_axis(Axis(0), rows);
-    let targets = compiled.data.train.targets.slice_axis(Axis(0), rows);
+    let first = compiled.data.train.rows_in_f64(0..1);
+    let (inputs, targets) = (first.inputs.view(), first.targets.view());
     // Every parameter is reported before it is nudged: 0, 1, …, total − 1 of `total`.
     let seen = std::cell::RefCell::new(Vec::new());
     let finished = gradient_check_while(

@@ -99,10 +99,7 @@ fn one_gradient_descent_step_moves_each_weight_by_minus_eta_times_its_gradient()
     // W₁ (row x₂) = 0.5 − 0.1·0.1462802535 = 0.48537197464730425.
     let architecture = network();
     let initial = architecture.initial_parameters(0);
-    let samples = Samples {
-        inputs: array![[1.0, -2.0]],
-        targets: array![[1.0]],
-    };
+    let samples = Samples::new(array![[1.0, -2.0]], array![[1.0]]);
     let config = TrainingConfig {
         learning_rate: 0.1,
         batching: Batching::FullBatch,
@@ -127,10 +124,7 @@ fn one_gradient_descent_step_moves_each_weight_by_minus_eta_times_its_gradient()
 fn reset_restores_the_exact_initial_weights() {
     let architecture = network();
     let initial = architecture.initial_parameters(0);
-    let samples = Samples {
-        inputs: array![[1.0, -2.0], [0.5, 0.5]],
-        targets: array![[1.0], [0.0]],
-    };
+    let samples = Samples::new(array![[1.0, -2.0], [0.5, 0.5]], array![[1.0], [0.0]]);
     let mut session = Session::new(
         architecture,
         &initial,

@@ -10,10 +10,10 @@ use ndarray::array;
 
 /// The four corners of the unit square with a logic gate's outputs, (1, 1) first.
 fn gate(outputs: [f64; 4]) -> Samples {
-    Samples {
-        inputs: array![[1.0, 1.0], [0.0, 0.0], [0.0, 1.0], [1.0, 0.0]],
-        targets: array![[outputs[0]], [outputs[1]], [outputs[2]], [outputs[3]]],
-    }
+    Samples::new(
+        array![[1.0, 1.0], [0.0, 0.0], [0.0, 1.0], [1.0, 0.0]],
+        array![[outputs[0]], [outputs[1]], [outputs[2]], [outputs[3]]],
+    )
 }
 
 const AND: [f64; 4] = [1.0, 0.0, 0.0, 0.0];

@@ -96,9 +96,21 @@ fn normalisation_is_fitted_on_the_training_split_only() {
         },
     )
     .unwrap();
-    let train = prepared.train.inputs.column(0).to_owned();
-    assert!(train.mean().unwrap().abs() < 1e-12);
-    assert!((train.mapv(|v| v * v).mean().unwrap() - 1.0).abs() < 1e-12);
+    // The statistics are the training rows' own mean and standard deviation, in f64…
+    let raw: Vec<f64> = prepared
+        .train_indices
+        .iter()
+        .map(|&i| data.inputs[[i, 0]])
+        .collect();
+    let mean = raw.iter().sum::<f64>() / raw.len() as f64;
+    let deviation = (raw.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / raw.len() as f64).sqrt();
+    let scaling = &prepared.description.input_scaling;
+    assert!((scaling.offset[0] - mean).abs() < 1e-12);
+    assert!((scaling.scale[0] - deviation).abs() < 1e-12);
+    // …and the samples, kept in f32, have mean 0 and variance 1 to f32's precision.
+    let train = prepared.train.inputs.column(0).mapv(f64::from);
+    assert!(train.mean().unwrap().abs() < 1e-6);
+    assert!((train.mapv(|v| v * v).mean().unwrap() - 1.0).abs() < 1e-6);
     // Changing every test example leaves the fitted statistics untouched.
     for &i in &prepared.test_indices {
         data.inputs[[i, 0]] = 1e6;
@@ -170,14 +182,16 @@ fn a_standardised_regression_target_is_inverted_in_predictions() {
         },
     )
     .unwrap();
-    let targets = prepared.train.targets.column(0).to_owned();
-    assert!(targets.mean().unwrap().abs() < 1e-12);
-    assert!((targets.mapv(|v| v * v).mean().unwrap() - 1.0).abs() < 1e-12);
+    // Standardised in f64, then kept in f32 (about 7 significant digits).
+    let targets = prepared.train.targets.column(0).mapv(f64::from);
+    assert!(targets.mean().unwrap().abs() < 1e-6);
+    assert!((targets.mapv(|v| v * v).mean().unwrap() - 1.0).abs() < 1e-6);
     let decoded = prepared
         .description
-        .decode_outputs(prepared.train.targets.clone());
+        .decode_outputs(prepared.train.targets.mapv(f64::from));
     for (k, &i) in prepared.train_indices.iter().enumerate() {
-        assert!((decoded[[k, 0]] - diabetes.targets[i]).abs() < 1e-9);
+        // Targets up to 346: f32 keeps them to within 346 · 2⁻²⁴ ≈ 2e-5.
+        assert!((decoded[[k, 0]] - diabetes.targets[i]).abs() < 1e-4);
     }
 }
 
@@ -217,7 +231,7 @@ fn class_targets_are_one_hot_for_softmax_and_one_column_for_sigmoid() {
     )
     .unwrap();
     assert_eq!(
-        one_hot.description.encode_targets(&[1.0, 0.0, 2.0]),
+        one_hot.description.encode_targets::<f64>(&[1.0, 0.0, 2.0]),
         array![[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
     );
     let column = prepare(
@@ -232,7 +246,7 @@ fn class_targets_are_one_hot_for_softmax_and_one_column_for_sigmoid() {
     )
     .unwrap();
     assert_eq!(
-        column.description.encode_targets(&[1.0, 0.0]),
+        column.description.encode_targets::<f64>(&[1.0, 0.0]),
         array![[1.0], [0.0]]
     );
 }
@@ -340,4 +354,13 @@ fn a_small_softmax_network_reaches_90_percent_on_digits() {
     // Pixels 0..16 scaled into 0..1 by min-max on the training split.
     let accuracy = softmax_test_accuracy(BundledDataset::Digits, 32, Normalization::MinMax, 15);
     assert!(accuracy >= 0.9, "digits test accuracy {accuracy}");
+}
+
+#[test]
+fn a_feature_is_worked_out_over_the_chosen_rows_in_their_order() {
+    let raw = array![[1.0, 2.0], [3.0, -1.0], [0.5, 4.0]];
+    let product = Feature::Product { a: 0, b: 1 };
+    assert_eq!(product.values_at(raw.view(), &[2, 0]), array![2.0, 2.0]);
+    let square = Feature::Square { index: 0 };
+    assert_eq!(square.values_at(raw.view(), &[1, 2]), array![9.0, 0.25]);
 }

@@ -14,7 +14,7 @@ use ndarray::{Array2, array};
 fn line_samples() -> Samples {
     let inputs = Array2::from_shape_fn((10, 1), |(r, _)| -1.0 + 2.0 * r as f64 / 9.0);
     let targets = inputs.mapv(|x| 2.0 * x - 1.0);
-    Samples { inputs, targets }
+    Samples::new(inputs, targets)
 }
 
 fn linear_regression(loss: Loss) -> Architecture {
@@ -126,10 +126,7 @@ fn shuffling_once_with_seed_42_reproduces_the_workload_a_order() {
             .row_mut(original)
             .assign(&workload.samples.targets.row(k));
     }
-    let unpermuted = Samples {
-        inputs: original_inputs,
-        targets: original_targets,
-    };
+    let unpermuted = Samples::new(original_inputs, original_targets);
     let config = TrainingConfig {
         shuffle: Shuffle::Once,
         seed: 42,
@@ -217,10 +214,10 @@ fn l2_regularization_decays_the_weights_but_not_the_bias() {
 
 #[test]
 fn a_learning_rate_that_is_far_too_large_stops_with_the_epoch_named() {
-    let samples = Samples {
-        inputs: line_samples().inputs.mapv(|x| x * 1e3),
-        targets: line_samples().targets,
-    };
+    let samples = Samples::new(
+        line_samples().inputs.mapv(|x| x * 1e3),
+        line_samples().targets.as_ref().clone(),
+    );
     let config = TrainingConfig {
         learning_rate: 1e3,
         batching: Batching::FullBatch,
@@ -239,10 +236,7 @@ fn a_learning_rate_that_is_far_too_large_stops_with_the_epoch_named() {
 
 #[test]
 fn data_that_does_not_fit_the_network_is_refused_with_both_widths() {
-    let samples = Samples {
-        inputs: array![[1.0, 2.0]],
-        targets: array![[1.0]],
-    };
+    let samples = Samples::new(array![[1.0, 2.0]], array![[1.0]]);
     let architecture = linear_regression(Loss::SquaredError);
     let initial = architecture.initial_parameters(0);
     let error = Session::new(
@@ -268,10 +262,7 @@ fn data_that_does_not_fit_the_network_is_refused_with_both_widths() {
 
 #[test]
 fn non_finite_data_is_refused_with_its_row_and_column() {
-    let samples = Samples {
-        inputs: array![[1.0], [f64::NAN]],
-        targets: array![[1.0], [2.0]],
-    };
+    let samples = Samples::new(array![[1.0], [f64::NAN]], array![[1.0], [2.0]]);
     let architecture = linear_regression(Loss::SquaredError);
     let initial = architecture.initial_parameters(0);
     let error = Session::new(

@@ -1,12 +1,13 @@
 //! From a raw [`Dataset`] to training and test samples: input features, normalisation
 //! fitted on the training split only, target encoding and a stratified split.
 
-use ndarray::{Array2, ArrayView2, Axis};
+use ndarray::{Array1, Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::{Dataset, Task, class_index};
 use crate::data::samples::Samples;
+use crate::math::float::Float;
 use crate::math::rng::SplitMix64;
 
 /// One model input computed from a raw row (columns counted from 0). TF Playground's seven
@@ -65,6 +66,19 @@ impl Feature {
             Self::Product { a, b } => at(a) * at(b),
             Self::Sine { index } => at(index).sin(),
         }
+    }
+
+    /// The feature's values over the rows `indices` of `raw`, `[indices.len()]`.
+    pub fn values_at(self, raw: ArrayView2<f64>, indices: &[usize]) -> Array1<f64> {
+        let mut buffer = Vec::with_capacity(raw.ncols());
+        indices
+            .iter()
+            .map(|&index| {
+                buffer.clear();
+                buffer.extend(raw.row(index).iter().copied());
+                self.value(&buffer)
+            })
+            .collect()
     }
 
     /// The largest column it reads.
@@ -126,28 +140,44 @@ impl Scaling {
 
     /// Fits `normalization` to the columns of `data` (the training split).
     pub fn fit(normalization: Normalization, data: ArrayView2<f64>) -> Self {
-        let columns = data.ncols();
-        let fitted = |f: &dyn Fn(ndarray::ArrayView1<f64>) -> (f64, f64)| {
-            let (offset, scale): (Vec<f64>, Vec<f64>) = data.axis_iter(Axis(1)).map(f).unzip();
-            let scale = scale
-                .into_iter()
-                .map(|s| if s > 1e-12 && s.is_finite() { s } else { 1.0 })
-                .collect();
-            Self { offset, scale }
+        Self::fit_columns(
+            normalization,
+            data.ncols(),
+            data.axis_iter(Axis(1)).map(|column| column.to_owned()),
+        )
+    }
+
+    /// Fits `normalization` to `count` columns given one at a time (so a large split need
+    /// not be held whole in `f64`).
+    pub fn fit_columns(
+        normalization: Normalization,
+        count: usize,
+        columns: impl Iterator<Item = Array1<f64>>,
+    ) -> Self {
+        let statistic = |column: Array1<f64>| -> (f64, f64) {
+            match normalization {
+                Normalization::None => (0.0, 1.0),
+                Normalization::ZScore => {
+                    let mean = column.mean().unwrap_or(0.0);
+                    let variance = column.mapv(|v| (v - mean).powi(2)).mean().unwrap_or(0.0);
+                    (mean, variance.sqrt())
+                }
+                Normalization::MinMax => {
+                    let min = column.fold(f64::INFINITY, |m, &v| m.min(v));
+                    let max = column.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+                    (min, max - min)
+                }
+            }
         };
-        match normalization {
-            Normalization::None => Self::identity(columns),
-            Normalization::ZScore => fitted(&|column| {
-                let mean = column.mean().unwrap_or(0.0);
-                let variance = column.mapv(|v| (v - mean).powi(2)).mean().unwrap_or(0.0);
-                (mean, variance.sqrt())
-            }),
-            Normalization::MinMax => fitted(&|column| {
-                let min = column.fold(f64::INFINITY, |m, &v| m.min(v));
-                let max = column.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-                (min, max - min)
-            }),
+        if normalization == Normalization::None {
+            return Self::identity(count);
         }
+        let (offset, scale): (Vec<f64>, Vec<f64>) = columns.map(statistic).unzip();
+        let scale = scale
+            .into_iter()
+            .map(|s| if s > 1e-12 && s.is_finite() { s } else { 1.0 })
+            .collect();
+        Self { offset, scale }
     }
 
     /// Applies `x' = (x − offset) / scale` to every row.
@@ -234,29 +264,41 @@ impl DataDescription {
     }
 
     /// [`DataDescription::encode_inputs`] for the rows `indices` of `raw`, in that order,
-    /// without copying them out first: `[indices.len(), features]`.
-    pub fn encode_rows_at(
+    /// without copying them out first: `[indices.len(), features]` in `F` (worked out in
+    /// `f64`, then rounded).
+    pub fn encode_rows_at<F: Float>(
         &self,
         raw: ArrayView2<f64>,
         indices: &[usize],
-    ) -> Result<Array2<f64>, DataError> {
-        if raw.ncols() != self.raw_feature_names.len() {
-            return Err(DataError::RawWidth {
-                expected: self.raw_feature_names.len(),
-                found: raw.ncols(),
-            });
-        }
+    ) -> Result<Array2<F>, DataError> {
+        self.check_raw_width(raw)?;
         let mut encoded = Array2::zeros((indices.len(), self.features.len()));
         let mut buffer = Vec::with_capacity(raw.ncols());
+        let scaling = &self.input_scaling;
         for (&index, mut row) in indices.iter().zip(encoded.rows_mut()) {
             buffer.clear();
             buffer.extend(raw.row(index).iter().copied());
-            for (value, feature) in row.iter_mut().zip(&self.features) {
-                *value = feature.value(&buffer);
+            for (((value, feature), offset), scale) in row
+                .iter_mut()
+                .zip(&self.features)
+                .zip(&scaling.offset)
+                .zip(&scaling.scale)
+            {
+                *value = F::cast((feature.value(&buffer) - offset) / scale);
             }
         }
-        self.input_scaling.apply(&mut encoded);
         Ok(encoded)
+    }
+
+    fn check_raw_width(&self, raw: ArrayView2<f64>) -> Result<(), DataError> {
+        if raw.ncols() == self.raw_feature_names.len() {
+            Ok(())
+        } else {
+            Err(DataError::RawWidth {
+                expected: self.raw_feature_names.len(),
+                found: raw.ncols(),
+            })
+        }
     }
 
     /// Network outputs back in the data's units (undoing target standardisation).
@@ -267,26 +309,34 @@ impl DataDescription {
         outputs
     }
 
-    /// Network targets for raw targets (class indices or values).
-    pub fn encode_targets(&self, targets: &[f64]) -> Array2<f64> {
-        let mut encoded = match (self.task, self.target_encoding) {
+    /// Network targets for raw targets (class indices or values), in `F` (worked out in
+    /// `f64`, then rounded).
+    pub fn encode_targets<F: Float>(&self, targets: &[f64]) -> Array2<F> {
+        let scaled = |value: f64| {
+            let first =
+                |scaling: &Scaling| Some((*scaling.offset.first()?, *scaling.scale.first()?));
+            F::cast(match self.target_scaling.as_ref().and_then(first) {
+                Some((offset, scale)) => (value - offset) / scale,
+                None => value,
+            })
+        };
+        let flag = |on: bool| if on { F::one() } else { F::zero() };
+        match (self.task, self.target_encoding) {
             (Task::Classification, TargetEncoding::OneHot) => {
                 let classes = self.class_names.len().max(1);
                 Array2::from_shape_fn((targets.len(), classes), |(r, c)| {
-                    f64::from(u8::from(class_index(targets[r]) == Some(c)))
+                    flag(class_index(targets[r]) == Some(c))
                 })
             }
             (Task::Classification, TargetEncoding::Column) => {
                 Array2::from_shape_fn((targets.len(), 1), |(r, _)| {
-                    f64::from(u8::from(class_index(targets[r]) == Some(1)))
+                    flag(class_index(targets[r]) == Some(1))
                 })
             }
-            (Task::Regression, _) => Array2::from_shape_fn((targets.len(), 1), |(r, _)| targets[r]),
-        };
-        if let Some(scaling) = &self.target_scaling {
-            scaling.apply(&mut encoded);
+            (Task::Regression, _) => {
+                Array2::from_shape_fn((targets.len(), 1), |(r, _)| scaled(targets[r]))
+            }
         }
-        encoded
     }
 
     /// The names of the model inputs, e.g. `["x1", "x2", "x1²"]`.
@@ -348,10 +398,10 @@ pub enum DataError {
 /// Training and test samples ready for a network, and how they were made.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PreparedData {
-    /// The training split, encoded.
-    pub train: Samples,
-    /// The test split, encoded with the training split's statistics.
-    pub test: Samples,
+    /// The training split, encoded, in `f32` (the precision training runs in).
+    pub train: Samples<f32>,
+    /// The test split, encoded with the training split's statistics, in `f32`.
+    pub test: Samples<f32>,
     /// How raw data becomes samples (for prediction and export).
     pub description: DataDescription,
     /// The raw rows in the training split, in order.
@@ -531,24 +581,29 @@ pub fn prepare(dataset: &Dataset, options: &PrepareOptions) -> Result<PreparedDa
     };
     let targets =
         |indices: &[usize]| -> Vec<f64> { indices.iter().map(|&i| dataset.targets[i]).collect() };
-    // Fit on the training split only: its inputs made with the identity scaling in place,
-    // then scaled where they are (the same numbers as making them scaled, with no copy).
-    let mut train_inputs = description.encode_rows_at(dataset.inputs.view(), &train_indices)?;
-    description.input_scaling = Scaling::fit(normalization, train_inputs.view());
-    description.input_scaling.apply(&mut train_inputs);
+    // Fitted on the training split only, one model input at a time, so the split is never
+    // held whole in f64: the samples are made once, scaled, in f32.
+    let raw = dataset.inputs.view();
+    description.input_scaling = Scaling::fit_columns(
+        normalization,
+        features.len(),
+        features
+            .iter()
+            .map(|&feature| feature.values_at(raw, &train_indices)),
+    );
     if standardize_target && dataset.task == Task::Regression {
         let column = Array2::from_shape_vec((train_indices.len(), 1), targets(&train_indices))
             .map_err(|e| DataError::Encoding(e.to_string()))?;
         description.target_scaling = Some(Scaling::fit(Normalization::ZScore, column.view()));
     }
-    let train = Samples {
-        inputs: train_inputs,
-        targets: description.encode_targets(&targets(&train_indices)),
+    let samples = |indices: &[usize]| -> Result<Samples<f32>, DataError> {
+        Ok(Samples::new(
+            description.encode_rows_at(raw, indices)?,
+            description.encode_targets(&targets(indices)),
+        ))
     };
-    let test = Samples {
-        inputs: description.encode_rows_at(dataset.inputs.view(), &test_indices)?,
-        targets: description.encode_targets(&targets(&test_indices)),
-    };
+    let train = samples(&train_indices)?;
+    let test = samples(&test_indices)?;
     Ok(PreparedData {
         train,
         test,

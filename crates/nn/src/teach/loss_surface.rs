@@ -5,6 +5,7 @@
 use ndarray::Array2;
 
 use crate::data::Samples;
+use crate::math::float::Float;
 use crate::network::architecture::{Architecture, ParameterRole, ParameterSet};
 use crate::network::model::{Mode, Workspace, loss_only};
 
@@ -26,12 +27,12 @@ pub fn weight_and_bias(architecture: &Architecture) -> Option<[usize; 2]> {
 /// The least-squares line through one-column `samples`: the `(w, b)` minimising
 /// `Σ (w·xᵢ + b − yᵢ)²`, that is `w = Σ(x − x̄)(y − ȳ) / Σ(x − x̄)²`, `b = ȳ − w·x̄`.
 /// `None` unless inputs and targets have one column and the inputs are not all equal.
-pub fn least_squares_line(samples: &Samples) -> Option<[f64; 2]> {
+pub fn least_squares_line<G: Float>(samples: &Samples<G>) -> Option<[f64; 2]> {
     if samples.inputs.ncols() != 1 || samples.targets.ncols() != 1 || samples.is_empty() {
         return None;
     }
-    let x = samples.inputs.column(0);
-    let y = samples.targets.column(0);
+    let x = samples.inputs.column(0).mapv(Float::widen);
+    let y = samples.targets.column(0).mapv(Float::widen);
     let n = samples.len() as f64;
     let x_mean = x.sum() / n;
     let y_mean = y.sum() / n;
@@ -107,14 +108,15 @@ impl LossSurface {
     /// the given ranges, `resolution ≥ 2` points per side, with the network's own loss and
     /// reduction (so the surface's height is the training curve's loss). `None` when the
     /// network has other parameters than one weight and one bias.
-    pub fn sample(
+    pub fn sample<G: Float>(
         architecture: &Architecture,
-        samples: &Samples,
+        samples: &Samples<G>,
         weight_range: (f64, f64),
         bias_range: (f64, f64),
         resolution: usize,
     ) -> Option<Self> {
         let [weight, bias] = weight_and_bias(architecture)?;
+        let samples: Samples<f64> = samples.in_precision();
         let resolution = resolution.max(2);
         let mut parameters = ParameterSet {
             tensors: vec![Array2::zeros((1, 1)); 2],
@@ -124,7 +126,7 @@ impl LossSurface {
             weight_range,
             bias_range,
             losses: Array2::zeros((resolution, resolution)),
-            least_squares: least_squares_line(samples),
+            least_squares: least_squares_line(&samples),
         };
         for row in 0..resolution {
             for column in 0..resolution {
@@ -147,9 +149,9 @@ impl LossSurface {
     /// A surface framing every point of `path` (a descent path of `(w, b)`) and the
     /// least-squares line, with a tenth of the span as margin and the same span on both
     /// axes. `None` when the path is empty, not finite or spans more than `10⁴`.
-    pub fn framing(
+    pub fn framing<G: Float>(
         architecture: &Architecture,
-        samples: &Samples,
+        samples: &Samples<G>,
         path: &[[f64; 2]],
         resolution: usize,
     ) -> Option<Self> {
@@ -180,10 +182,10 @@ impl LossSurface {
     /// A surface framing both where training starts (`start`, the parameters of a
     /// [`weight_and_bias`] network) and the least-squares line (or the start alone when
     /// there is none), with the same span on both axes so level curves keep their shape.
-    pub fn around_start(
+    pub fn around_start<G: Float>(
         architecture: &Architecture,
         start: &ParameterSet<f64>,
-        samples: &Samples,
+        samples: &Samples<G>,
         resolution: usize,
     ) -> Option<Self> {
         let [weight, bias] = weight_and_bias(architecture)?;
@@ -229,15 +231,12 @@ mod tests {
         let x = array![[-2.0], [-1.0], [0.0], [0.5], [1.0], [2.0], [3.0]];
         let wiggle = [0.3, -0.2, 0.1, 0.0, -0.4, 0.25, 0.1];
         let targets = Array2::from_shape_fn((7, 1), |(i, _)| 2.0 * x[[i, 0]] - 1.0 + wiggle[i]);
-        Samples { inputs: x, targets }
+        Samples::new(x, targets)
     }
 
     #[test]
     fn least_squares_recovers_an_exact_line() {
-        let samples = Samples {
-            inputs: array![[0.0], [1.0], [3.0]],
-            targets: array![[-1.0], [1.0], [5.0]],
-        };
+        let samples = Samples::new(array![[0.0], [1.0], [3.0]], array![[-1.0], [1.0], [5.0]]);
         let [w, b] = least_squares_line(&samples).unwrap();
         assert!((w - 2.0).abs() < 1e-12 && (b + 1.0).abs() < 1e-12);
     }

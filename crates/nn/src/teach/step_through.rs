@@ -3,7 +3,7 @@
 //! the update one gradient-descent step would make to each dense layer's weights. What the
 //! app's "Step through one example…" shows.
 
-use ndarray::{Array2, Axis, Slice};
+use ndarray::Array2;
 
 use crate::compile::CompiledGraph;
 use crate::network::architecture::{Operation, ParameterRole, ParameterSet};
@@ -45,9 +45,8 @@ pub fn step_result(
     if !architecture.fits(parameters) {
         return Err("the weights do not fit the network".to_owned());
     }
-    let rows = Slice::from(example..example + 1);
-    let inputs = samples.inputs.slice_axis(Axis(0), rows);
-    let targets = samples.targets.slice_axis(Axis(0), rows);
+    let one = samples.rows_in_f64(example..example + 1);
+    let (inputs, targets) = (one.inputs.view(), one.targets.view());
     let mut workspace = Workspace::new(architecture, 1);
     let loss = loss_and_gradients(
         architecture,

@@ -1,5 +1,6 @@
 //! Classification metrics beyond accuracy: which class was taken for which.
 
+use crate::math::float::Float;
 use ndarray::ArrayView2;
 
 /// Counts of (true class, predicted class) pairs: row `t`, column `p` counts the examples
@@ -80,15 +81,15 @@ impl ConfusionMatrix {
 /// The class of each row of classifier outputs or targets, `[n, width]`: with one column,
 /// class 1 when the value is above ½ (a probability or a 0/1 target); with several, the
 /// column of the largest value (first on ties).
-pub fn classes_of(rows: ArrayView2<f64>) -> Vec<usize> {
+pub fn classes_of<G: Float>(rows: ArrayView2<G>) -> Vec<usize> {
     rows.rows()
         .into_iter()
         .map(|row| {
             if row.len() == 1 {
-                usize::from(row[0] > 0.5)
+                usize::from(row[0].widen() > 0.5)
             } else {
                 let mut best = (0, f64::NEG_INFINITY);
-                for (index, &value) in row.iter().enumerate() {
+                for (index, value) in row.iter().map(|v| v.widen()).enumerate() {
                     if value > best.1 {
                         best = (index, value);
                     }

@@ -114,8 +114,7 @@ pub struct Trainer<F: Float> {
     initial_parameters: ParameterSet<F>,
     config: TrainingConfig,
     slots: Vec<OptimizerSlot<F>>,
-    inputs: Array2<F>,
-    targets: Array2<F>,
+    data: Samples<F>,
     order: Vec<usize>,
     shuffle_rng: SplitMix64,
     noise_rng: SplitMix64,
@@ -135,10 +134,10 @@ const EVALUATION_CHUNK: usize = 8192;
 /// A constant mixed into the seed of dropout/RReLU draws so they are independent of shuffles.
 const NOISE_STREAM: u64 = 0xD1B5_4A32_D192_ED03;
 
-fn check_shapes(
+fn check_shapes<G: Float>(
     architecture: &Architecture,
-    inputs: ArrayView2<f64>,
-    targets: ArrayView2<f64>,
+    inputs: ArrayView2<G>,
+    targets: ArrayView2<G>,
 ) -> Result<(), TrainingError> {
     if inputs.ncols() != architecture.input_width() {
         return Err(TrainingError::InputWidth {
@@ -171,16 +170,18 @@ fn check_shapes(
     Ok(())
 }
 
-fn cast_array<F: Float>(array: ArrayView2<f64>) -> Array2<F> {
-    array.mapv(F::cast)
+/// `array` in precision `F` (a copy, rounded to nearest for `f32`).
+fn cast_array<F: Float, G: Float>(array: ArrayView2<G>) -> Array2<F> {
+    array.mapv(|v| F::cast(v.widen()))
 }
 
 impl<F: Float> Trainer<F> {
-    /// A trainer for `architecture` starting from `initial` (cast to `F`) on `training`.
+    /// A trainer for `architecture` starting from `initial` (cast to `F`) on `training`
+    /// (shared, not copied).
     pub fn new(
         architecture: Architecture,
         initial: &ParameterSet<f64>,
-        training: &Samples,
+        training: Samples<F>,
         config: TrainingConfig,
     ) -> Result<Self, TrainingError> {
         check_shapes(
@@ -195,16 +196,16 @@ impl<F: Float> Trainer<F> {
             return Err(TrainingError::ParameterShapes);
         }
         let parameters: ParameterSet<F> = initial.cast();
-        let batch = config.batching.batch_size(training.len());
+        let examples = training.len();
+        let batch = config.batching.batch_size(examples);
         let slots = Self::fresh_slots(&architecture, &config.optimizer);
         let mut trainer = Self {
-            workspace: Workspace::new(&architecture, batch.min(training.len())),
+            workspace: Workspace::new(&architecture, batch.min(examples)),
             evaluation_workspace: Workspace::new(&architecture, 1),
             initial_parameters: parameters.clone(),
             parameters,
             slots,
-            inputs: cast_array(training.inputs.view()),
-            targets: cast_array(training.targets.view()),
+            data: training,
             order: Vec::new(),
             shuffle_rng: SplitMix64::new(config.seed),
             noise_rng: SplitMix64::new(config.seed ^ NOISE_STREAM),
@@ -232,7 +233,7 @@ impl<F: Float> Trainer<F> {
     fn restart_order(&mut self) {
         self.shuffle_rng = SplitMix64::new(self.config.seed);
         self.noise_rng = SplitMix64::new(self.config.seed ^ NOISE_STREAM);
-        self.order = (0..self.inputs.nrows()).collect();
+        self.order = (0..self.data.len()).collect();
         if self.config.shuffle == Shuffle::Once {
             self.shuffle_rng.shuffle(&mut self.order);
         }
@@ -356,16 +357,16 @@ impl<F: Float> Trainer<F> {
     fn gather_batch(&mut self, start: usize, end: usize) {
         let rows = end - start;
         if self.batch_inputs.nrows() < rows {
-            self.batch_inputs = Array2::zeros((rows, self.inputs.ncols()));
-            self.batch_targets = Array2::zeros((rows, self.targets.ncols()));
+            self.batch_inputs = Array2::zeros((rows, self.data.inputs.ncols()));
+            self.batch_targets = Array2::zeros((rows, self.data.targets.ncols()));
         }
         for (row, &example) in self.order[start..end].iter().enumerate() {
             self.batch_inputs
                 .row_mut(row)
-                .assign(&self.inputs.row(example));
+                .assign(&self.data.inputs.row(example));
             self.batch_targets
                 .row_mut(row)
-                .assign(&self.targets.row(example));
+                .assign(&self.data.targets.row(example));
         }
     }
 
@@ -394,12 +395,12 @@ impl<F: Float> Trainer<F> {
         }
     }
 
-    /// The loss, accuracy (classifiers) and R² (regression) on `inputs` and `targets`,
-    /// in inference mode.
-    pub fn evaluate(
+    /// The loss, accuracy (classifiers) and R² (regression) on `inputs` and `targets`
+    /// (in any precision, taken a chunk at a time), in inference mode.
+    pub fn evaluate<G: Float>(
         &mut self,
-        inputs: ArrayView2<f64>,
-        targets: ArrayView2<f64>,
+        inputs: ArrayView2<G>,
+        targets: ArrayView2<G>,
     ) -> Result<Evaluation, TrainingError> {
         check_shapes(&self.architecture, inputs, targets)?;
         let head = self.architecture.head();
@@ -412,8 +413,9 @@ impl<F: Float> Trainer<F> {
             let end = (start + EVALUATION_CHUNK).min(examples);
             let chunk_inputs: Array2<F> =
                 cast_array(inputs.slice_axis(Axis(0), Slice::from(start..end)));
-            let chunk_targets: Array2<F> =
+            let wide_targets: Array2<f64> =
                 cast_array(targets.slice_axis(Axis(0), Slice::from(start..end)));
+            let chunk_targets: Array2<F> = cast_array(wide_targets.view());
             forward(
                 &self.architecture,
                 &self.parameters,
@@ -430,7 +432,7 @@ impl<F: Float> Trainer<F> {
                 head.loss,
                 Reduction::Sum,
                 wide_logits.view(),
-                targets.slice_axis(Axis(0), Slice::from(start..end)),
+                wide_targets.view(),
                 None,
             );
             correct += count_correct(head.output_function, logits, chunk_targets.view());
@@ -447,14 +449,7 @@ impl<F: Float> Trainer<F> {
         let (accuracy, r_squared) = if head.output_function.is_classifier() {
             (Some(correct as f64 / n), None)
         } else {
-            let mean = targets.mean_axis(Axis(0));
-            let total: f64 = mean.map_or(0.0, |mean| {
-                targets
-                    .rows()
-                    .into_iter()
-                    .map(|row| (&row - &mean).mapv(|d| d * d).sum())
-                    .sum()
-            });
+            let total = total_sum_of_squares(targets);
             let r2 = if total > 0.0 {
                 1.0 - squared_residuals / total
             } else {
@@ -503,6 +498,25 @@ impl<F: Float> Trainer<F> {
         head.output_function.apply(predictions.view_mut());
         (values, predictions)
     }
+}
+
+/// `Σᵢ Σⱼ (yᵢⱼ − ȳⱼ)²` over the rows of `targets`, in `f64`: R²'s denominator.
+fn total_sum_of_squares<G: Float>(targets: ArrayView2<G>) -> f64 {
+    let rows = targets.nrows();
+    if rows == 0 {
+        return 0.0;
+    }
+    targets
+        .columns()
+        .into_iter()
+        .map(|column| {
+            let mean = column.iter().map(|v| v.widen()).sum::<f64>() / rows as f64;
+            column
+                .iter()
+                .map(|v| (v.widen() - mean).powi(2))
+                .sum::<f64>()
+        })
+        .sum()
 }
 
 /// How many rows of `logits` are classified as `targets` says.
@@ -569,17 +583,28 @@ macro_rules! each_precision {
 }
 
 impl Session {
-    /// A session training `architecture` from `initial` on `training` in `precision`.
-    pub fn new(
+    /// A session training `architecture` from `initial` on `training` in `precision`: the
+    /// samples are shared when they are already in that precision, converted otherwise.
+    pub fn new<G: Float>(
         architecture: Architecture,
         initial: &ParameterSet<f64>,
-        training: &Samples,
+        training: &Samples<G>,
         config: TrainingConfig,
         precision: Precision,
     ) -> Result<Self, TrainingError> {
         Ok(match precision {
-            Precision::F32 => Self::F32(Trainer::new(architecture, initial, training, config)?),
-            Precision::F64 => Self::F64(Trainer::new(architecture, initial, training, config)?),
+            Precision::F32 => Self::F32(Trainer::new(
+                architecture,
+                initial,
+                training.in_precision(),
+                config,
+            )?),
+            Precision::F64 => Self::F64(Trainer::new(
+                architecture,
+                initial,
+                training.in_precision(),
+                config,
+            )?),
         })
     }
 
@@ -646,12 +671,19 @@ impl Session {
     }
 
     /// Loss, accuracy and R² on `samples` (see [`Trainer::evaluate`]).
-    pub fn evaluate(&mut self, samples: &Samples) -> Result<Evaluation, TrainingError> {
+    pub fn evaluate<G: Float>(
+        &mut self,
+        samples: &Samples<G>,
+    ) -> Result<Evaluation, TrainingError> {
         each_precision!(self, t => t.evaluate(samples.inputs.view(), samples.targets.view()))
     }
 
-    /// Predictions `ŷ = g(z)` for `inputs: [n, input_width]`, as `[n, output_width]`.
-    pub fn predict(&mut self, inputs: ArrayView2<f64>) -> Result<Array2<f64>, TrainingError> {
+    /// Predictions `ŷ = g(z)` for `inputs: [n, input_width]` (in either precision), as
+    /// `[n, output_width]`.
+    pub fn predict<G: Float>(
+        &mut self,
+        inputs: ArrayView2<G>,
+    ) -> Result<Array2<f64>, TrainingError> {
         let expected = self.architecture().input_width();
         if inputs.ncols() != expected {
             return Err(TrainingError::InputWidth {
