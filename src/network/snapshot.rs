@@ -2,7 +2,7 @@
 //! grid, the fitted curve and the confusion matrices. Plain data, no egui and no thread,
 //! shared by the trainer (`training::worker`) and the views that draw it (`views`).
 
-use layerwright_nn::train::metrics::ConfusionMatrix;
+use layerwright_nn::train::metrics::{ConfusionMatrix, RegressionErrors, RocCurve};
 use ndarray::Array2;
 
 /// One epoch's results.
@@ -102,4 +102,42 @@ pub struct Views {
     pub confusion_test: Option<ConfusionMatrix>,
     /// Classification: the predicted class of each test example, in the split's order.
     pub test_predictions: Vec<usize>,
+    /// Two classes: the ROC curve on the training split.
+    pub roc_train: Option<RocView>,
+    /// The same on the test split, when there is one.
+    pub roc_test: Option<RocView>,
+    /// Regression: predictions against the truth on the training split.
+    pub regression_train: Option<RegressionView>,
+    /// The same on the test split, when there is one.
+    pub regression_test: Option<RegressionView>,
+}
+
+/// A two-class model's ROC curve on one split: thinned to at most
+/// [`RocView::POINTS`] points for drawing, with the area of the whole curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RocView {
+    /// The curve, thinned.
+    pub curve: RocCurve,
+    /// The area under the whole curve (AUC).
+    pub area: f64,
+}
+
+impl RocView {
+    /// The most points sent and drawn.
+    pub const POINTS: usize = 2000;
+}
+
+/// A regression's predictions on one split, in the target's units.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegressionView {
+    /// MAE, RMSE and R² over every example of the split.
+    pub errors: RegressionErrors,
+    /// `(actual, predicted)` of at most [`RegressionView::POINTS`] examples, evenly spread
+    /// over the split.
+    pub points: Vec<[f64; 2]>,
+}
+
+impl RegressionView {
+    /// The most points sent and drawn.
+    pub const POINTS: usize = 3000;
 }

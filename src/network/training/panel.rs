@@ -15,13 +15,18 @@ use super::run::{Loaded, Synced, TrainingRun};
 use crate::commands::Command;
 use crate::document::export::PlotCapture;
 use crate::network::compiled::Compiled;
-use crate::network::snapshot::{GridValues, Views};
+use crate::network::snapshot::{GridValues, RocView, Views};
 use crate::network::training::worker::Progress;
 use crate::network::views::View;
-use crate::network::views::confusion::{TestImages, confusion_ui};
+use crate::network::views::class_metrics::{class_scores_ui, roc_ui};
+use crate::network::views::confusion::{TestImages, confusion_min_width, confusion_ui};
+use crate::network::views::prediction_errors::prediction_errors_ui;
 use crate::network::views::regression::{LineScatter, SurfaceDrawing, fit_ui, surface_ui};
 use crate::network::views::units::NodeInsight;
 pub use crate::theme::class_colour;
+
+/// The narrowest the class-scores table is drawn beside the matrix, in points.
+const CLASS_SCORES_WIDTH: f32 = 250.0;
 
 /// The epochs the curves' x axis spans at least, so the first points have a readable axis.
 const FIRST_EPOCHS_SHOWN: f64 = 10.0;
@@ -59,6 +64,10 @@ pub(super) struct ViewChoices {
     pub(super) mistakes_only: bool,
     /// The class a click on the decision boundary adds.
     pub(super) point_class: usize,
+    /// Two classes: the threshold the person moved along the ROC curve (`None`: ½).
+    pub(super) threshold: Option<f64>,
+    /// Where the matrix and the class scores do not fit side by side: the scores shown.
+    pub(super) class_scores_instead: bool,
 }
 
 impl Default for ViewChoices {
@@ -71,6 +80,8 @@ impl Default for ViewChoices {
             confusion_on_test: true,
             mistakes_only: false,
             point_class: 0,
+            threshold: None,
+            class_scores_instead: false,
         }
     }
 }
@@ -232,6 +243,9 @@ impl TrainingPanel {
             .filter(|view| match view {
                 View::Boundary => !self.data.scatter.train.is_empty(),
                 View::Fit => !self.data.line_scatter.train.is_empty(),
+                View::Errors => {
+                    self.data.task == Task::Regression && self.run.architecture().is_some()
+                }
                 View::LossSurface => self.data.surface.is_some(),
                 View::Confusion => {
                     self.data.task == Task::Classification && self.run.architecture().is_some()
@@ -363,6 +377,23 @@ impl TrainingPanel {
                     self.choices.show_test,
                 ));
             }
+            View::Errors => {
+                ui.checkbox(&mut self.choices.show_test, "Test points")
+                    .on_hover_text("Show the test split, outlined.");
+                let views = &self.data.views;
+                let target = self
+                    .data
+                    .dataset
+                    .as_ref()
+                    .map_or("target", |d| d.target_name.as_str());
+                plot_rect = prediction_errors_ui(
+                    ui,
+                    views.regression_train.as_ref(),
+                    views.regression_test.as_ref(),
+                    target,
+                    self.choices.show_test,
+                );
+            }
             View::LossSurface => {
                 if let Some(drawing) = &mut self.data.surface {
                     plot_rect = Some(surface_ui(
@@ -403,11 +434,74 @@ impl TrainingPanel {
                     .on_disabled_hover_text("This data set has no test split.");
             });
         });
-        match self.confusion().cloned() {
-            Some(matrix) => confusion_ui(ui, &matrix, &self.data.class_names),
-            None => {
-                ui.weak("The matrix appears once the trainer reports.");
+        let Some(model_matrix) = self.confusion().cloned() else {
+            ui.weak("The matrix appears once the trainer reports.");
+            return;
+        };
+        let roc = self.roc().cloned();
+        let names = self.data.class_names.clone();
+        let width = ui.available_width();
+        let matrix_width = confusion_min_width(ui, model_matrix.classes(), &names);
+        let right_width = match roc {
+            Some(_) => (width * 0.42).max(220.0),
+            None => (width - matrix_width - 12.0).min(width * 0.5),
+        };
+        if roc.is_none() && right_width < CLASS_SCORES_WIDTH {
+            // Too narrow for both: one at a time.
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut self.choices.class_scores_instead, false, "Matrix");
+                ui.selectable_value(&mut self.choices.class_scores_instead, true, "Class scores")
+                    .on_hover_text("Each class's precision, recall and F1.");
+            });
+            if self.choices.class_scores_instead {
+                class_scores_ui(ui, &model_matrix, &names);
+            } else {
+                confusion_ui(ui, &model_matrix, &names);
             }
+            return;
+        }
+        let height = ui.available_height();
+        let threshold = &mut self.choices.threshold;
+        let left = ui.cursor().min;
+        let area = |min: egui::Pos2, width: f32| {
+            egui::UiBuilder::new()
+                .max_rect(egui::Rect::from_min_size(min, egui::vec2(width, height)))
+        };
+        // On the right the ROC curve (two classes), which decides the matrix shown, or the
+        // scores; on the left the matrix, with the scores under it when the ROC is beside.
+        let mut shown = model_matrix;
+        ui.scope_builder(
+            area(left + egui::vec2(width - right_width, 0.0), right_width),
+            |ui| match &roc {
+                Some(roc) => {
+                    if let Some(at_threshold) = roc_ui(ui, roc, threshold) {
+                        shown = at_threshold;
+                    }
+                }
+                None => class_scores_ui(ui, &shown, &names),
+            },
+        );
+        ui.scope_builder(area(left, width - right_width - 12.0), |ui| {
+            confusion_ui(ui, &shown, &names);
+            if roc.is_some() {
+                ui.separator();
+                class_scores_ui(ui, &shown, &names);
+            }
+        });
+    }
+
+    /// The threshold moved along the ROC curve, if the person moved it (a view only).
+    pub fn threshold(&self) -> Option<f64> {
+        self.choices.threshold
+    }
+
+    /// The ROC curve on the chosen split (two classes).
+    pub fn roc(&self) -> Option<&RocView> {
+        let views = &self.data.views;
+        if self.choices.confusion_on_test && views.roc_test.is_some() {
+            views.roc_test.as_ref()
+        } else {
+            views.roc_train.as_ref()
         }
     }
 

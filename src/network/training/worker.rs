@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 use layerwright_nn::compile::CompiledGraph;
 use layerwright_nn::data::Task;
 use layerwright_nn::teach::loss_surface::{LossSurface, weight_and_bias};
-use layerwright_nn::train::metrics::{ConfusionMatrix, classes_of};
 use layerwright_nn::{ParameterSet, Precision, Session, TrainingConfig};
 use ndarray::Array2;
 
+use super::split_views::add_split_views;
 pub use crate::network::snapshot::{CurveValues, EpochPoint, GridSpec, GridValues, Views};
 
 /// Networks whose nodes have more units than this in all send no per-unit maps.
@@ -197,27 +197,7 @@ impl Run {
                 });
             }
         }
-        if description.task == Task::Classification {
-            let classes = description.class_names.len().max(2);
-            let data = &self.compiled.data;
-            for (samples, is_test) in [(&data.train, false), (&data.test, true)] {
-                if samples.is_empty() {
-                    continue;
-                }
-                let Ok(outputs) = self.session.predict(samples.inputs.view()) else {
-                    continue;
-                };
-                let predicted = classes_of(outputs.view());
-                let truth = classes_of(samples.targets.view());
-                let matrix = ConfusionMatrix::from_labels(classes, &truth, &predicted);
-                if is_test {
-                    views.confusion_test = Some(matrix);
-                    views.test_predictions = predicted;
-                } else {
-                    views.confusion_train = Some(matrix);
-                }
-            }
-        }
+        add_split_views(&mut self.session, &self.compiled.data, &mut views);
         (grid, views)
     }
 

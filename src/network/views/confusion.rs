@@ -33,19 +33,7 @@ pub fn confusion_ui(ui: &mut egui::Ui, matrix: &ConfusionMatrix, class_names: &[
     // Cells shrink so that ten classes fit the panel without scrolling: the first column
     // (class names) and the last (accuracy) take what their widest text needs.
     let rows = classes as f32 + 1.5;
-    let body = egui::TextStyle::Body.resolve(ui.style());
-    let width_of = |text: String| {
-        ui.painter()
-            .layout_no_wrap(text, body.clone(), Color32::WHITE)
-            .size()
-            .x
-    };
-    let names_width = (0..classes)
-        .map(|c| width_of(name(c)))
-        .fold(width_of(CORNER.to_owned()), f32::max);
-    let accuracy_width = width_of("accuracy".to_owned()).max(width_of("100.0%".to_owned()));
-    let spacing = 2.0 * (classes as f32 + 2.0) + ui.spacing().scroll.bar_width;
-    let fixed = names_width + accuracy_width + spacing;
+    let fixed = fixed_width(ui, classes, &name);
     let cell_width = ((ui.available_width() - fixed) / classes as f32).clamp(24.0, CELL);
     let cell_height = ((ui.available_height() - 8.0) / rows - 2.0).clamp(14.0, CELL * 0.6);
     let font = FontId::monospace(if cell_height < 20.0 { 11.0 } else { 14.0 });
@@ -109,6 +97,34 @@ pub fn confusion_ui(ui: &mut egui::Ui, matrix: &ConfusionMatrix, class_names: &[
                 }
             });
     });
+}
+
+/// The matrix's width without its cells: the names column, the accuracy column, spacing.
+fn fixed_width(ui: &egui::Ui, classes: usize, name: &dyn Fn(usize) -> String) -> f32 {
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    let width_of = |text: String| {
+        ui.painter()
+            .layout_no_wrap(text, body.clone(), Color32::WHITE)
+            .size()
+            .x
+    };
+    let names_width = (0..classes)
+        .map(|c| width_of(name(c)))
+        .fold(width_of(CORNER.to_owned()), f32::max);
+    let accuracy_width = width_of("accuracy".to_owned()).max(width_of("100.0%".to_owned()));
+    let spacing = 2.0 * (classes as f32 + 2.0) + ui.spacing().scroll.bar_width;
+    names_width + accuracy_width + spacing
+}
+
+/// The narrowest the matrix of `classes` classes can be drawn without scrolling.
+pub fn confusion_min_width(ui: &egui::Ui, classes: usize, class_names: &[String]) -> f32 {
+    let name = |c: usize| {
+        class_names
+            .get(c)
+            .cloned()
+            .unwrap_or_else(|| format!("class {c}"))
+    };
+    fixed_width(ui, classes, &name) + 24.0 * classes as f32
 }
 
 /// Test examples that are images (the data set declares their shape, as the 8×8 digits

@@ -1,11 +1,14 @@
 //! Views that show what a network has learned beyond its curves: unit maps and weights
-//! inside nodes, the confusion matrix, test images, the fitted curve and the loss surface,
+//! inside nodes, the confusion matrix with each class's scores and the ROC curve, test
+//! images, the fitted curve, a regression's errors and the loss surface,
 //! points placed by hand, plots saved as PNG, and the UI's own frame times.
 
 pub mod boundary;
+pub mod class_metrics;
 pub mod confusion;
 pub mod contours;
 pub mod curves;
+pub mod prediction_errors;
 pub mod regression;
 pub mod units;
 
@@ -18,6 +21,8 @@ pub enum View {
     Boundary,
     /// One-column data with the fitted curve.
     Fit,
+    /// Regression: predictions against the truth and the residuals, with MAE, RMSE and R².
+    Errors,
     /// The loss over `(w, b)` with the descent path.
     LossSurface,
     /// True against predicted classes.
@@ -28,9 +33,10 @@ pub enum View {
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Boundary,
         Self::Fit,
+        Self::Errors,
         Self::LossSurface,
         Self::Confusion,
         Self::TestImages,
@@ -42,6 +48,7 @@ impl View {
             (Self::Boundary, Task::Classification) => "Decision boundary",
             (Self::Boundary, Task::Regression) => "Prediction",
             (Self::Fit, _) => "Fit",
+            (Self::Errors, _) => "Predicted vs actual",
             (Self::LossSurface, _) => "Loss surface",
             (Self::Confusion, _) => "Confusion matrix",
             (Self::TestImages, _) => "Test images",
@@ -57,6 +64,11 @@ impl View {
                  remove the nearest point."
             }
             Self::Fit => "The data and the network's prediction along the input.",
+            Self::Errors => {
+                "Each example's prediction against its true value, and the residuals \
+                 (prediction − truth) against the prediction, with MAE, RMSE and R² on both \
+                 splits."
+            }
             Self::LossSurface => {
                 "The loss L(w, b) of a one-weight line as a heatmap with level curves, and the \
                  path gradient descent takes down it."
@@ -74,6 +86,7 @@ impl View {
         match self {
             Self::Boundary => "decision-boundary.png",
             Self::Fit => "fit.png",
+            Self::Errors => "predicted-vs-actual.png",
             Self::LossSurface => "loss-surface.png",
             Self::Confusion => "confusion-matrix.png",
             Self::TestImages => "test-images.png",

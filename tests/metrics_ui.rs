@@ -1,0 +1,159 @@
+//! The views that judge a trained model whatever its number of inputs: a regression's
+//! predicted-against-actual view with MAE, RMSE and R², and a classifier's per-class
+//! precision, recall and F1 with, for two classes, the ROC curve and a threshold.
+#![allow(clippy::unwrap_used)] // a panic in a test is a failing test, as intended
+
+mod common;
+
+use common::{harness_on, run_until, set_value};
+use egui_kittest::kittest::Queryable;
+use layerwright::network::views::View;
+
+/// Trains the open example to its epoch budget and waits for the views of its last epoch.
+fn train_to_budget(harness: &mut egui_kittest::Harness<'_, layerwright::app::LayerwrightApp>) {
+    run_until(harness, "the first snapshot", |app| {
+        !app.training().run.history().is_empty()
+    });
+    harness.get_by_label("Train").click();
+    run_until(harness, "the epoch budget", |app| {
+        let run = &app.training().run;
+        run.budget() > 0 && run.epochs() == run.budget() && !run.is_playing() && run.is_settled()
+    });
+    harness.run_steps(3);
+}
+
+#[test]
+fn diabetes_predicted_vs_actual_shows_the_r2_train_prints() {
+    let mut harness = harness_on("diabetes.json");
+    train_to_budget(&mut harness);
+    harness.get_by_label("Predicted vs actual").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().training().current_view(),
+        Some(View::Errors)
+    );
+    // What `layerwright train` prints for the same document and budget.
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/diabetes.json");
+    let mut printed = Vec::new();
+    layerwright::cli::train(&path, None, None, None, false, &mut printed).unwrap();
+    let printed = String::from_utf8(printed).unwrap();
+    let field = |name: &str| {
+        printed
+            .split_whitespace()
+            .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(printed.starts_with("epochs=100 "), "{printed}");
+    let views = harness.state().training().views();
+    for (name, view) in [
+        ("train_r2", views.regression_train.as_ref().unwrap()),
+        ("test_r2", views.regression_test.as_ref().unwrap()),
+    ] {
+        let shown = format!("{:.6}", view.errors.r_squared.unwrap());
+        assert_eq!(shown, field(name), "{name}");
+        harness.get_by_label(&shown);
+    }
+    // MAE and RMSE are in the target's units: diabetes's progression score runs 25–346,
+    // and a model explaining about half the variance is off by tens.
+    let test = views.regression_test.as_ref().unwrap().errors;
+    assert!(test.mae > 10.0 && test.mae < 100.0, "{test:?}");
+    assert!(test.rmse >= test.mae, "{test:?}");
+    harness.get_by_label(&format!("{:.4}", test.mae));
+    harness.get_by_label(&format!("{:.4}", test.rmse));
+}
+
+#[test]
+fn a_two_class_model_shows_its_roc_area_and_the_threshold_moves_the_matrix() {
+    let mut harness = harness_on("circle.json");
+    for _ in 0..5 {
+        harness.get_by_label("Step epoch").click();
+        harness.run_steps(1);
+    }
+    run_until(&mut harness, "five epochs and their views", |app| {
+        let training = app.training();
+        training.run.epochs() == 5 && training.run.is_settled() && training.roc().is_some()
+    });
+    harness
+        .state_mut()
+        .training_mut()
+        .choose_view(View::Confusion);
+    harness.run_steps(2);
+    let training = harness.state().training();
+    let roc = training.roc().unwrap().clone();
+    let model_matrix = training.confusion().unwrap().clone();
+    harness.get_by_label(&format!("ROC area (AUC) {:.4}", roc.area));
+    // Each class's scores are the matrix's own.
+    for class in 0..2 {
+        let scores = model_matrix.class_scores(class);
+        for value in [scores.precision, scores.recall, scores.f1] {
+            let shown = format!("{:.3}", value.unwrap());
+            assert!(
+                !harness
+                    .get_all_by_label(&shown)
+                    .collect::<Vec<_>>()
+                    .is_empty(),
+                "{shown} is shown"
+            );
+        }
+    }
+    // A high threshold calls fewer examples class 1: the matrix follows the ROC point.
+    set_value(&mut harness, "Threshold", 0.9);
+    let at = roc.curve.point_at(0.9);
+    let expected = roc.curve.confusion_at(at).unwrap();
+    assert_eq!(
+        harness.state().training().confusion().unwrap(),
+        &model_matrix,
+        "the model's own matrix is unchanged"
+    );
+    harness.get_by_label(&format!(
+        "Accuracy {:.1}% ({} of {} correct)",
+        expected.accuracy().unwrap() * 100.0,
+        expected.correct(),
+        expected.total()
+    ));
+    harness.get_by_label("Back to ½").click();
+    harness.run_steps(2);
+    harness.get_by_label(&format!(
+        "Accuracy {:.1}% ({} of {} correct)",
+        model_matrix.accuracy().unwrap() * 100.0,
+        model_matrix.correct(),
+        model_matrix.total()
+    ));
+}
+
+#[test]
+fn ten_classes_show_the_matrix_or_each_class_scores() {
+    let mut harness = harness_on("digits.json");
+    harness.get_by_label("Step epoch").click();
+    run_until(&mut harness, "an epoch and its views", |app| {
+        let training = app.training();
+        training.run.epochs() == 1 && training.run.is_settled() && training.confusion().is_some()
+    });
+    harness
+        .state_mut()
+        .training_mut()
+        .choose_view(View::Confusion);
+    harness.run_steps(2);
+    // No ROC for ten classes; the scores take the matrix's place when asked.
+    assert!(harness.state().training().roc().is_none());
+    harness.get_by_label("Class scores").click();
+    harness.run_steps(2);
+    let matrix = harness.state().training().confusion().unwrap().clone();
+    harness.get_by_label("precision");
+    let mean_recall = (0..10)
+        .map(|c| matrix.class_scores(c).recall.unwrap())
+        .sum::<f64>()
+        / 10.0;
+    assert!(
+        !harness
+            .get_all_by_label(&format!("{mean_recall:.3}"))
+            .collect::<Vec<_>>()
+            .is_empty(),
+        "the mean recall {mean_recall:.3} is shown"
+    );
+    harness.get_by_label("Matrix").click();
+    harness.run_steps(2);
+    harness.get_by_label("accuracy");
+}
