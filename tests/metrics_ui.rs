@@ -157,3 +157,37 @@ fn ten_classes_show_the_matrix_or_each_class_scores() {
     harness.run_steps(2);
     harness.get_by_label("accuracy");
 }
+
+#[test]
+fn iris_measures_which_inputs_matter_on_a_thread_and_ranks_a_petal_column_first() {
+    let mut harness = harness_on("iris.json");
+    train_to_budget(&mut harness);
+    harness.get_by_label("Which inputs matter").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().training().current_view(),
+        Some(View::Importance)
+    );
+    harness.get_by_label("Measure").click();
+    run_until(&mut harness, "the ranking", |app| {
+        app.training().importance.ranking().is_some()
+    });
+    let ranking = harness
+        .state()
+        .training()
+        .importance
+        .ranking()
+        .unwrap()
+        .to_vec();
+    assert_eq!(ranking.len(), 4);
+    assert!(ranking[0].column.starts_with("petal"), "{ranking:?}");
+    for column in &ranking {
+        harness.get_by_label(&column.column);
+        let shown = format!("{:.4}", column.score_drop);
+        assert!(
+            harness.get_all_by_label(&shown).next().is_some(),
+            "{shown} is shown"
+        );
+    }
+    harness.get_by_label("Measure again");
+}

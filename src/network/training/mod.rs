@@ -1,10 +1,11 @@
 //! Training in the window: the trainer thread (`worker`), the run it is on as the UI sees
 //! it (`run`, no egui), the panel that draws its status, curves and views (`panel`,
-//! `boundary`) and the controls beside them (`controls`); `split_views` works out what the views show
+//! `boundary`, `judging`) and the controls beside them (`controls`); `split_views` works out what the views show
 //! of each split's predictions on the trainer thread.
 
 mod boundary;
 pub mod controls;
+mod judging;
 pub mod panel;
 pub mod run;
 pub mod settings;

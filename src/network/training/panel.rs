@@ -15,18 +15,15 @@ use super::run::{Loaded, Synced, TrainingRun};
 use crate::commands::Command;
 use crate::document::export::PlotCapture;
 use crate::network::compiled::Compiled;
-use crate::network::snapshot::{GridValues, RocView, Views};
+use crate::network::snapshot::{GridValues, Views};
 use crate::network::training::worker::Progress;
 use crate::network::views::View;
-use crate::network::views::class_metrics::{class_scores_ui, roc_ui};
-use crate::network::views::confusion::{TestImages, confusion_min_width, confusion_ui};
+use crate::network::views::confusion::TestImages;
+use crate::network::views::importance::ImportanceView;
 use crate::network::views::prediction_errors::prediction_errors_ui;
 use crate::network::views::regression::{LineScatter, SurfaceDrawing, fit_ui, surface_ui};
 use crate::network::views::units::NodeInsight;
 pub use crate::theme::class_colour;
-
-/// The narrowest the class-scores table is drawn beside the matrix, in points.
-const CLASS_SCORES_WIDTH: f32 = 250.0;
 
 /// The epochs the curves' x axis spans at least, so the first points have a readable axis.
 const FIRST_EPOCHS_SHOWN: f64 = 10.0;
@@ -42,6 +39,8 @@ pub(super) struct Scatter {
 #[derive(Default)]
 pub(super) struct RunData {
     pub(super) task: Task,
+    /// The compiled graph the run trains.
+    pub(super) graph: Option<Arc<CompiledGraph>>,
     pub(super) dataset: Option<Arc<Dataset>>,
     pub(super) class_names: Vec<String>,
     pub(super) scatter: Scatter,
@@ -117,6 +116,8 @@ pub struct TrainingPanel {
     pub insight: NodeInsight,
     /// The unit whose thumbnail the pointer was over in the last frame: `(node id, unit)`.
     pub hovered_unit: Option<(String, usize)>,
+    /// Which inputs matter, measured on request.
+    pub importance: ImportanceView,
 }
 
 impl TrainingPanel {
@@ -138,6 +139,7 @@ impl TrainingPanel {
             Synced::Stopped => {
                 self.data = RunData::default();
                 self.insight.clear();
+                self.importance.clear();
                 self.boundary = BoundaryTexture::default();
             }
             Synced::Unchanged => {}
@@ -153,11 +155,13 @@ impl TrainingPanel {
         let Loaded { graph, dataset } = loaded;
         let compiled: &CompiledGraph = &graph;
         self.insight.clear();
+        self.importance.clear();
         self.boundary.stale = true;
         self.data = RunData {
             task: compiled.data.description.task,
             class_names: compiled.data.description.class_names.clone(),
             dataset: dataset.clone(),
+            graph: Some(Arc::clone(&graph)),
             ..RunData::default()
         };
         let Some(dataset) = dataset else {
@@ -251,6 +255,9 @@ impl TrainingPanel {
                     self.data.task == Task::Classification && self.run.architecture().is_some()
                 }
                 View::TestImages => self.data.test_images.is_some(),
+                View::Importance => {
+                    self.data.dataset.is_some() && self.run.architecture().is_some()
+                }
             })
             .collect()
     }
@@ -406,6 +413,7 @@ impl TrainingPanel {
                 }
             }
             View::Confusion => self.confusion_view_ui(ui),
+            View::Importance => self.importance_view_ui(ui),
             View::TestImages => {
                 ui.checkbox(&mut self.choices.mistakes_only, "Mistakes only")
                     .on_hover_text("Show only the test images the network gets wrong.");
@@ -422,87 +430,6 @@ impl TrainingPanel {
         self.areas.view =
             plot_rect.or_else(|| Some(egui::Rect::from_min_max(top, ui.min_rect().max)));
         commands
-    }
-
-    fn confusion_view_ui(&mut self, ui: &mut egui::Ui) {
-        let has_test = self.data.views.confusion_test.is_some();
-        ui.horizontal(|ui| {
-            ui.label("Split");
-            ui.selectable_value(&mut self.choices.confusion_on_test, false, "Training");
-            ui.add_enabled_ui(has_test, |ui| {
-                ui.selectable_value(&mut self.choices.confusion_on_test, true, "Test")
-                    .on_disabled_hover_text("This data set has no test split.");
-            });
-        });
-        let Some(model_matrix) = self.confusion().cloned() else {
-            ui.weak("The matrix appears once the trainer reports.");
-            return;
-        };
-        let roc = self.roc().cloned();
-        let names = self.data.class_names.clone();
-        let width = ui.available_width();
-        let matrix_width = confusion_min_width(ui, model_matrix.classes(), &names);
-        let right_width = match roc {
-            Some(_) => (width * 0.42).max(220.0),
-            None => (width - matrix_width - 12.0).min(width * 0.5),
-        };
-        if roc.is_none() && right_width < CLASS_SCORES_WIDTH {
-            // Too narrow for both: one at a time.
-            ui.horizontal(|ui| {
-                ui.selectable_value(&mut self.choices.class_scores_instead, false, "Matrix");
-                ui.selectable_value(&mut self.choices.class_scores_instead, true, "Class scores")
-                    .on_hover_text("Each class's precision, recall and F1.");
-            });
-            if self.choices.class_scores_instead {
-                class_scores_ui(ui, &model_matrix, &names);
-            } else {
-                confusion_ui(ui, &model_matrix, &names);
-            }
-            return;
-        }
-        let height = ui.available_height();
-        let threshold = &mut self.choices.threshold;
-        let left = ui.cursor().min;
-        let area = |min: egui::Pos2, width: f32| {
-            egui::UiBuilder::new()
-                .max_rect(egui::Rect::from_min_size(min, egui::vec2(width, height)))
-        };
-        // On the right the ROC curve (two classes), which decides the matrix shown, or the
-        // scores; on the left the matrix, with the scores under it when the ROC is beside.
-        let mut shown = model_matrix;
-        ui.scope_builder(
-            area(left + egui::vec2(width - right_width, 0.0), right_width),
-            |ui| match &roc {
-                Some(roc) => {
-                    if let Some(at_threshold) = roc_ui(ui, roc, threshold) {
-                        shown = at_threshold;
-                    }
-                }
-                None => class_scores_ui(ui, &shown, &names),
-            },
-        );
-        ui.scope_builder(area(left, width - right_width - 12.0), |ui| {
-            confusion_ui(ui, &shown, &names);
-            if roc.is_some() {
-                ui.separator();
-                class_scores_ui(ui, &shown, &names);
-            }
-        });
-    }
-
-    /// The threshold moved along the ROC curve, if the person moved it (a view only).
-    pub fn threshold(&self) -> Option<f64> {
-        self.choices.threshold
-    }
-
-    /// The ROC curve on the chosen split (two classes).
-    pub fn roc(&self) -> Option<&RocView> {
-        let views = &self.data.views;
-        if self.choices.confusion_on_test && views.roc_test.is_some() {
-            views.roc_test.as_ref()
-        } else {
-            views.roc_train.as_ref()
-        }
     }
 
     /// The epoch, the latest metrics, progress to the budget and why training stopped.

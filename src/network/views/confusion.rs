@@ -124,7 +124,18 @@ pub fn confusion_min_width(ui: &egui::Ui, classes: usize, class_names: &[String]
             .cloned()
             .unwrap_or_else(|| format!("class {c}"))
     };
-    fixed_width(ui, classes, &name) + 24.0 * classes as f32
+    // Each column is as wide as its cells or its header's class name, whichever is wider.
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    let columns: f32 = (0..classes)
+        .map(|c| {
+            ui.painter()
+                .layout_no_wrap(name(c), body.clone(), Color32::WHITE)
+                .size()
+                .x
+                .max(24.0)
+        })
+        .sum();
+    fixed_width(ui, classes, &name) + columns
 }
 
 /// Test examples that are images (the data set declares their shape, as the 8×8 digits

@@ -8,6 +8,7 @@ pub mod class_metrics;
 pub mod confusion;
 pub mod contours;
 pub mod curves;
+pub mod importance;
 pub mod prediction_errors;
 pub mod regression;
 pub mod units;
@@ -29,17 +30,20 @@ pub enum View {
     Confusion,
     /// Test images with their predicted labels.
     TestImages,
+    /// Each input column's permutation importance.
+    Importance,
 }
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Boundary,
         Self::Fit,
         Self::Errors,
         Self::LossSurface,
         Self::Confusion,
         Self::TestImages,
+        Self::Importance,
     ];
 
     /// The tab's label.
@@ -52,6 +56,7 @@ impl View {
             (Self::LossSurface, _) => "Loss surface",
             (Self::Confusion, _) => "Confusion matrix",
             (Self::TestImages, _) => "Test images",
+            (Self::Importance, _) => "Which inputs matter",
         }
     }
 
@@ -78,6 +83,10 @@ impl View {
                  (columns), with each class's accuracy."
             }
             Self::TestImages => "Test examples drawn as images, with predicted and true labels.",
+            Self::Importance => {
+                "How much the model's score falls when one input column is shuffled: the \
+                 columns it relies on fall most (permutation importance)."
+            }
         }
     }
 
@@ -90,6 +99,7 @@ impl View {
             Self::LossSurface => "loss-surface.png",
             Self::Confusion => "confusion-matrix.png",
             Self::TestImages => "test-images.png",
+            Self::Importance => "input-importance.png",
         }
     }
 }

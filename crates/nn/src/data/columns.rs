@@ -186,6 +186,28 @@ impl ColumnEncoding {
         numbers.chain(categories).collect()
     }
 
+    /// Each kept file column's name and the inputs it becomes, in encoded order (numbers,
+    /// then category blocks): what is shuffled together to ask how much a column matters.
+    pub fn input_groups(&self) -> Vec<(String, std::ops::Range<usize>)> {
+        let mut groups = Vec::new();
+        let mut start = 0;
+        let numbers = self
+            .columns
+            .iter()
+            .filter(|c| matches!(c.encoding, CellEncoding::Number { .. }));
+        for column in numbers {
+            groups.push((column.name.clone(), start..start + 1));
+            start += 1;
+        }
+        for column in &self.columns {
+            if let CellEncoding::Category { categories, .. } = &column.encoding {
+                groups.push((column.name.clone(), start..start + categories.len()));
+                start += categories.len();
+            }
+        }
+        groups
+    }
+
     /// Whether any column is a category.
     pub fn has_categories(&self) -> bool {
         self.columns
@@ -298,6 +320,14 @@ mod tests {
             ],
             unseen: UnseenCategory::Error,
         }
+    }
+
+    #[test]
+    fn each_kept_column_owns_its_inputs_a_category_its_whole_block() {
+        assert_eq!(
+            penguins().input_groups(),
+            vec![("bill".to_owned(), 0..1), ("island".to_owned(), 1..3)]
+        );
     }
 
     #[test]
