@@ -22,6 +22,28 @@ fn train_to_budget(harness: &mut egui_kittest::Harness<'_, layerwright::app::Lay
     harness.run_steps(3);
 }
 
+/// The window on `example` trained to its budget, showing the tab `tab` (view `view`).
+fn trained_on_tab(
+    example: &str,
+    tab: &str,
+    view: View,
+) -> egui_kittest::Harness<'static, layerwright::app::LayerwrightApp> {
+    let mut harness = harness_on(example);
+    train_to_budget(&mut harness);
+    harness.get_by_label(tab).click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().training().current_view(), Some(view));
+    harness
+}
+
+/// Asserts that some label reads `text` (several may: equal numbers in a table).
+fn assert_shown(harness: &egui_kittest::Harness<'_, layerwright::app::LayerwrightApp>, text: &str) {
+    assert!(
+        harness.get_all_by_label(text).next().is_some(),
+        "{text} is shown"
+    );
+}
+
 #[test]
 fn diabetes_predicted_vs_actual_shows_the_r2_train_prints() {
     let mut harness = harness_on("diabetes.json");
@@ -146,13 +168,7 @@ fn ten_classes_show_the_matrix_or_each_class_scores() {
         .map(|c| matrix.class_scores(c).recall.unwrap())
         .sum::<f64>()
         / 10.0;
-    assert!(
-        !harness
-            .get_all_by_label(&format!("{mean_recall:.3}"))
-            .collect::<Vec<_>>()
-            .is_empty(),
-        "the mean recall {mean_recall:.3} is shown"
-    );
+    assert_shown(&harness, &format!("{mean_recall:.3}"));
     harness.get_by_label("Matrix").click();
     harness.run_steps(2);
     harness.get_by_label("accuracy");
@@ -160,14 +176,7 @@ fn ten_classes_show_the_matrix_or_each_class_scores() {
 
 #[test]
 fn iris_measures_which_inputs_matter_on_a_thread_and_ranks_a_petal_column_first() {
-    let mut harness = harness_on("iris.json");
-    train_to_budget(&mut harness);
-    harness.get_by_label("Which inputs matter").click();
-    harness.run_steps(2);
-    assert_eq!(
-        harness.state().training().current_view(),
-        Some(View::Importance)
-    );
+    let mut harness = trained_on_tab("iris.json", "Which inputs matter", View::Importance);
     harness.get_by_label("Measure").click();
     run_until(&mut harness, "the ranking", |app| {
         app.training().importance.ranking().is_some()
@@ -183,11 +192,7 @@ fn iris_measures_which_inputs_matter_on_a_thread_and_ranks_a_petal_column_first(
     assert!(ranking[0].column.starts_with("petal"), "{ranking:?}");
     for column in &ranking {
         harness.get_by_label(&column.column);
-        let shown = format!("{:.4}", column.score_drop);
-        assert!(
-            harness.get_all_by_label(&shown).next().is_some(),
-            "{shown} is shown"
-        );
+        assert_shown(&harness, &format!("{:.4}", column.score_drop));
     }
     harness.get_by_label("Measure again");
 }
