@@ -737,23 +737,23 @@ fn new_names_a_bad_target_and_refuses_unknown_generators_as_usage() {
     assert_eq!(stderr(&output), "--gate is for logic_gate, not circle\n");
 }
 
-#[test]
-fn predict_finds_columns_by_name_in_any_order_with_the_target_present_and_fills_blanks() {
-    let dir = temporary_dir("predict-names");
+/// Writes a fruit CSV of `rows` rows (colour, weight, kind) with `separator` into `dir`,
+/// makes its document with `new` and trains it with `train`; returns the trained file.
+fn trained_fruit(dir: &Path, rows: u32, separator: char) -> PathBuf {
     let data = dir.join("fruit.csv");
-    let mut text = String::from("colour,weight,kind\n");
-    for i in 0..60 {
+    let mut text = format!("colour{separator}weight{separator}kind\n");
+    for i in 0..rows {
         let (colour, weight, kind) = match i % 3 {
             0 => ("yellow", 120 + i % 9, "banana"),
             1 => ("red", 150 + i % 11, "apple"),
             _ => ("green", 160 + i % 7, "apple"),
         };
-        text.push_str(&format!("{colour},{weight},{kind}\n"));
+        text.push_str(&format!("{colour}{separator}{weight}{separator}{kind}\n"));
     }
     std::fs::write(&data, text).unwrap();
     let doc = dir.join("fruit.json");
     let trained = dir.join("fruit-trained.json");
-    let output = layerwright(&[
+    let made = layerwright(&[
         "new",
         "--data",
         path_str(&data),
@@ -762,7 +762,7 @@ fn predict_finds_columns_by_name_in_any_order_with_the_target_present_and_fills_
         "--out",
         path_str(&doc),
     ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
     let output = layerwright(&[
         "train",
         path_str(&doc),
@@ -771,6 +771,13 @@ fn predict_finds_columns_by_name_in_any_order_with_the_target_present_and_fills_
         path_str(&trained),
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    trained
+}
+
+#[test]
+fn predict_finds_columns_by_name_in_any_order_with_the_target_present_and_fills_blanks() {
+    let dir = temporary_dir("predict-names");
+    let trained = trained_fruit(&dir, 60, ',');
     // Another order, the target present, a blank weight.
     let rows = dir.join("new.csv");
     std::fs::write(&rows, "kind,weight,colour\n?,121,yellow\n?,,red\n").unwrap();
@@ -798,37 +805,7 @@ fn predict_finds_columns_by_name_in_any_order_with_the_target_present_and_fills_
 #[test]
 fn a_model_with_categories_exports_onnx_checked_by_tract_and_pytorch_that_reads_text_rows() {
     let dir = temporary_dir("export-categories");
-    let data = dir.join("fruit.csv");
-    let mut text = String::from("colour;weight;kind\n");
-    for i in 0..45 {
-        let (colour, weight, kind) = match i % 3 {
-            0 => ("yellow", 120 + i % 9, "banana"),
-            1 => ("red", 150 + i % 11, "apple"),
-            _ => ("green", 160 + i % 7, "apple"),
-        };
-        text.push_str(&format!("{colour};{weight};{kind}\n"));
-    }
-    std::fs::write(&data, text).unwrap();
-    let doc = dir.join("fruit.json");
-    let trained = dir.join("fruit-trained.json");
-    let made = layerwright(&[
-        "new",
-        "--data",
-        path_str(&data),
-        "--target",
-        "kind",
-        "--out",
-        path_str(&doc),
-    ]);
-    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
-    let output = layerwright(&[
-        "train",
-        path_str(&doc),
-        "--quiet",
-        "--out",
-        path_str(&trained),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let trained = trained_fruit(&dir, 45, ';');
     // ONNX: the encoded inputs, checked in tract against the engine.
     let onnx = dir.join("fruit.onnx");
     let output = layerwright(&[
