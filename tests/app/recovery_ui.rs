@@ -4,7 +4,7 @@
 //! Saves that fail say why and keep the changes unsaved.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -16,14 +16,8 @@ use layerwright::commands::Command;
 use layerwright::document::graph::{Edit, NodeTemplate};
 use layerwright::document::recovery::{AUTOSAVE_FORMAT, Autosave, AutosaveRecord, unix_now};
 
-fn temporary_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "layerwright-recovery-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn temporary_dir(name: &str) -> common::TempFolder {
+    common::TempFolder::new("recovery", name)
 }
 
 fn harness_with(app: LayerwrightApp) -> Harness<'static, LayerwrightApp> {
@@ -89,7 +83,7 @@ const GONE: u32 = 4_000_000_000;
 fn unsaved_changes_are_autosaved_after_the_interval_and_saving_removes_the_copy() {
     let dir = temporary_dir("autosave");
     let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
-    app.enable_recovery(dir.clone());
+    app.enable_recovery(dir.to_path_buf());
     app.autosave_mut().unwrap().interval_secs = 2.0;
     let mut harness = harness_with(app);
     harness.run_steps(30);
@@ -124,7 +118,7 @@ fn unsaved_changes_are_autosaved_after_the_interval_and_saving_removes_the_copy(
 fn a_clean_exit_removes_the_autosave() {
     let dir = temporary_dir("clean-exit");
     let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
-    app.enable_recovery(dir.clone());
+    app.enable_recovery(dir.to_path_buf());
     app.autosave_mut().unwrap().interval_secs = 2.0;
     let mut harness = harness_with(app);
     add_dense(&mut harness);
@@ -139,7 +133,7 @@ fn a_copy_left_by_a_stopped_window_is_offered_and_restored_with_unsaved_changes(
     let dir = temporary_dir("restore");
     let left = leave_autosave(&dir, GONE, "my-network.json");
     let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
-    app.enable_recovery(dir.clone());
+    app.enable_recovery(dir.to_path_buf());
     app.autosave_mut().unwrap().interval_secs = 2.0;
     let mut harness = harness_with(app);
     harness.get_by_label("Restore unsaved work?");
@@ -167,7 +161,7 @@ fn discarding_the_offer_deletes_the_copy_and_keeps_the_open_graph() {
     let dir = temporary_dir("discard");
     leave_autosave(&dir, GONE, "Untitled");
     let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
-    app.enable_recovery(dir.clone());
+    app.enable_recovery(dir.to_path_buf());
     let before = app.editor().document.document().clone();
     let mut harness = harness_with(app);
     harness.get_by_label("Discard").click();
@@ -216,7 +210,7 @@ fn layerwright_data_dir_names_where_autosaves_go() {
     // The variable is read from the environment, which a test may not change in its own
     // process: this test runs itself again as a child with the variable set.
     const CHILD: &str = "LAYERWRIGHT_DATA_DIR_TEST_CHILD";
-    const NAME: &str = "layerwright_data_dir_names_where_autosaves_go";
+    const NAME: &str = "recovery_ui::layerwright_data_dir_names_where_autosaves_go";
     if std::env::var_os(CHILD).is_some() {
         let expected =
             std::env::var_os(layerwright::document::recovery::DATA_DIR_VARIABLE).map(PathBuf::from);
@@ -261,7 +255,7 @@ fn an_edited_expression_is_autosaved_and_restored_with_its_changes() {
     use layerwright::learn::expression::ExpressionEdit;
     let dir = temporary_dir("expression");
     let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
-    app.enable_recovery(dir.clone());
+    app.enable_recovery(dir.to_path_buf());
     app.autosave_mut().unwrap().interval_secs = 2.0;
     let mut harness = harness_with(app);
     assert!(!harness.state().expression().is_dirty());
@@ -293,7 +287,7 @@ fn an_edited_expression_is_autosaved_and_restored_with_its_changes() {
     .unwrap();
     std::fs::remove_file(&written[0]).unwrap();
     let mut next = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
-    next.enable_recovery(dir.clone());
+    next.enable_recovery(dir.to_path_buf());
     let mut harness = harness_with(next);
     harness.get_by_label_contains("also holds the computational graph \"backprop-fxyz.json\"");
     harness.get_by_label("Restore").click();
@@ -357,7 +351,7 @@ fn shortcuts_do_nothing_while_the_restore_question_is_open() {
     let dir = temporary_dir("modal-keys");
     leave_autosave(&dir, GONE, "my-network.json");
     let mut app = LayerwrightApp::new(OpenedDocument::example("spiral.json"));
-    app.enable_recovery(dir.clone());
+    app.enable_recovery(dir.to_path_buf());
     let mut harness = harness_with(app);
     harness.get_by_label("Restore unsaved work?");
     let before = harness.state().editor().document.document().clone();

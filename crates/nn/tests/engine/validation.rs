@@ -2,7 +2,7 @@
 //! port), and all problems are reported at once.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-mod common;
+use crate::common;
 
 use common::{add, concat, dense, dropout, input, output, wire};
 use layerwright_nn::compile::{GraphError, compile, load_dataset};

@@ -4,7 +4,7 @@
 //! where the graph already open stays exactly as it was when the file cannot be loaded.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use layerwright::app::{LayerwrightApp, OpenedDocument};
@@ -12,6 +12,8 @@ use layerwright::document::graph::{Edit, NodeTemplate};
 use layerwright_nn::compile::{compile, load_dataset};
 use layerwright_nn::graph::io::load_document;
 use serde_json::{Value, json};
+
+use crate::common::TempFolder;
 
 /// A bad file and what every answer about it must say.
 struct Case {
@@ -23,7 +25,7 @@ struct Case {
 
 /// The XOR example, the base most cases spoil one thing of.
 fn base() -> Value {
-    serde_json::from_str(include_str!("../assets/examples/xor.json")).unwrap()
+    serde_json::from_str(include_str!("../../assets/examples/xor.json")).unwrap()
 }
 
 fn write_json(dir: &Path, name: &str, value: &Value) {
@@ -58,13 +60,8 @@ fn csv_document_with_numbers(file: &str) -> Value {
 }
 
 /// Writes every bad file into a fresh folder; returns the folder and the cases.
-fn bad_files(test: &str) -> (PathBuf, Vec<Case>) {
-    let dir = std::env::temp_dir().join(format!(
-        "layerwright-bad-inputs-{}-{test}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+fn bad_files(test: &str) -> (TempFolder, Vec<Case>) {
+    let dir = TempFolder::new("bad-inputs", test);
     let whole = serde_json::to_string_pretty(&base()).unwrap();
     let text_files: [(&str, String); 6] = [
         ("empty.json", String::new()),

@@ -3,7 +3,7 @@
 //! precision, recall and F1 with, for two classes, the ROC curve and a threshold.
 #![allow(clippy::unwrap_used)] // a panic in a test is a failing test, as intended
 
-mod common;
+use crate::common;
 
 use common::{harness_on, run_until, set_value};
 use egui_kittest::kittest::Queryable;

@@ -2,7 +2,7 @@
 //! sentences themselves are checked in `validation.rs`).
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-mod common;
+use crate::common;
 
 use common::{add, dense, input, output, wire};
 use layerwright_nn::compile::{GraphError, MAX_NODES, compile, compile_trained, load_dataset};

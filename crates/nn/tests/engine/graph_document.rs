@@ -2,9 +2,7 @@
 //! column and JSON path, atomic saves, and deterministic training from a document.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-mod common;
-
-use std::path::PathBuf;
+use crate::common;
 
 use layerwright_nn::compile::{compile, load_dataset};
 use layerwright_nn::graph::io::{
@@ -16,13 +14,10 @@ use layerwright_nn::graph::{
 };
 use layerwright_nn::{Precision, Session, SplitMix64};
 
-const FIXTURE: &str = include_str!("fixtures/v1-concat-xor.json");
+const FIXTURE: &str = include_str!("../fixtures/v1-concat-xor.json");
 
-fn temporary_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("layerwright-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn temporary_dir(name: &str) -> common::TempFolder {
+    common::TempFolder::new("test", name)
 }
 
 #[test]
@@ -368,7 +363,7 @@ fn node_ids_and_kinds_are_reported_by_name() {
     );
 }
 
-const DIGITS_V2: &str = include_str!("fixtures/v2-digits-image.json");
+const DIGITS_V2: &str = include_str!("../fixtures/v2-digits-image.json");
 
 #[test]
 fn a_version_1_digits_document_migrates_to_declare_its_8_by_8_images() {
@@ -461,7 +456,7 @@ fn a_starter_network_fits_each_task_and_trains_as_it_is() {
     }
 }
 
-const FRUIT_V3: &str = include_str!("fixtures/v3-fruit-trained.json");
+const FRUIT_V3: &str = include_str!("../fixtures/v3-fruit-trained.json");
 
 #[test]
 fn the_version_3_fixture_keeps_its_column_choices_and_predicts_through_its_stored_encoding() {

@@ -1,5 +1,4 @@
 //! Documents shared by the graph tests.
-#![allow(dead_code)] // each test file uses a different subset
 
 use layerwright_nn::data::{Feature, Generator, Normalization, TargetColumn, Task};
 use layerwright_nn::graph::{
@@ -139,4 +138,43 @@ pub fn skip_document() -> GraphDocument {
         spiral_dataset(),
         training(),
     )
+}
+/// A fresh, empty folder for one test's files (`layerwright-<suite>-<process>-<name>` under
+/// the system's temporary folder), removed with everything in it when the test ends.
+pub struct TempFolder(std::path::PathBuf);
+
+impl TempFolder {
+    pub fn new(suite: &str, name: &str) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("layerwright-{suite}-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+}
+
+impl std::ops::Deref for TempFolder {
+    type Target = std::path::Path;
+
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for TempFolder {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TempFolder {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for TempFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

@@ -6,19 +6,19 @@ use layerwright_nn::teach::lesson::{LessonDocument, Outcome, parse_lesson, train
 const LESSONS: &[(&str, &str)] = &[
     (
         "1-linear-regression.json",
-        include_str!("../../../assets/lessons/1-linear-regression.json"),
+        include_str!("../../../../assets/lessons/1-linear-regression.json"),
     ),
     (
         "2-perceptron.json",
-        include_str!("../../../assets/lessons/2-perceptron.json"),
+        include_str!("../../../../assets/lessons/2-perceptron.json"),
     ),
     (
         "3-sigmoid-softmax.json",
-        include_str!("../../../assets/lessons/3-sigmoid-softmax.json"),
+        include_str!("../../../../assets/lessons/3-sigmoid-softmax.json"),
     ),
     (
         "4-activation-choice.json",
-        include_str!("../../../assets/lessons/4-activation-choice.json"),
+        include_str!("../../../../assets/lessons/4-activation-choice.json"),
     ),
 ];
 

@@ -4,7 +4,7 @@
 //! ONNX export is checked by tract before it is written, and checked again here.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-mod common;
+use crate::common;
 
 use common::{harness_on, run_until};
 use egui_kittest::Harness;
@@ -46,8 +46,7 @@ fn a_trained_model_exports_from_the_file_menu_to_onnx_pytorch_and_json() {
     run_until(&mut harness, "one epoch", LayerwrightApp::can_export);
     assert_eq!(export_items_enabled(&mut harness), [true, true, true]);
     let trained = harness.state().training().run.parameters().unwrap().clone();
-    let folder = std::env::temp_dir().join(format!("layerwright-export-ui-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = common::TempFolder::new("export-ui", "formats");
     for (item, file) in [
         ("Export as ONNX…", "iris.onnx"),
         ("Export as PyTorch…", "iris.py"),
@@ -90,7 +89,6 @@ fn a_trained_model_exports_from_the_file_menu_to_onnx_pytorch_and_json() {
     assert!(verification.max_difference < 1e-4, "{verification}");
     let python = std::fs::read_to_string(folder.join("iris.py")).unwrap();
     assert!(python.contains("self.hidden = nn.Linear(4, 8, bias=True)"));
-    std::fs::remove_dir_all(&folder).unwrap();
 }
 
 #[test]

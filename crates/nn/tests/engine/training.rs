@@ -114,7 +114,7 @@ fn a_ragged_last_batch_is_a_batch_of_its_own() {
 fn shuffling_once_with_seed_42_reproduces_the_workload_a_order() {
     // Workload A's file holds the spiral already permuted by SplitMix64(42). Training the
     // unpermuted spiral with `Shuffle::Once` and seed 42 must give the same losses.
-    let workload = Workload::from_json(include_str!("../benches/data/workload_A.json")).unwrap();
+    let workload = Workload::from_json(include_str!("../../benches/data/workload_A.json")).unwrap();
     let order = SplitMix64::new(42).permutation(500);
     let mut original_inputs = Array2::zeros((500, 2));
     let mut original_targets = Array2::zeros((500, 1));

@@ -1,6 +1,7 @@
 //! The command line as scripts see it: output formats, exit codes and error lines.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
+use crate::common;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -28,11 +29,8 @@ fn example(name: &str) -> String {
         .to_string()
 }
 
-fn temporary_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("layerwright-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn temporary_dir(name: &str) -> common::TempFolder {
+    common::TempFolder::new("cli", name)
 }
 
 fn path_str(path: &Path) -> &str {
@@ -310,7 +308,8 @@ fn predict_names_the_line_of_a_bad_input_row() {
 
 #[test]
 fn predict_and_export_refuse_an_untrained_document() {
-    let input = temporary_dir("untrained").join("in.csv");
+    let folder = temporary_dir("untrained");
+    let input = folder.join("in.csv");
     std::fs::write(&input, "0,1\n").unwrap();
     for arguments in [
         vec!["predict", &example("xor.json"), "--input", path_str(&input)],

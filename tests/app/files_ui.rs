@@ -2,7 +2,7 @@
 //! that keeps the work, recent files, and the path field used where no dialog exists.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-use std::path::PathBuf;
+use crate::common;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -23,11 +23,8 @@ fn harness() -> Harness<'static, LayerwrightApp> {
     harness
 }
 
-fn temporary_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("layerwright-files-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn temporary_dir(name: &str) -> common::TempFolder {
+    common::TempFolder::new("files", name)
 }
 
 fn run(harness: &mut Harness<'_, LayerwrightApp>, command: Command) {
@@ -57,7 +54,8 @@ fn an_edit_marks_the_document_unsaved_and_saving_clears_it() {
     assert!(harness.state().is_dirty());
     assert_eq!(harness.state().title(), "spiral.json • - Layerwright");
     harness.get_by_label("•");
-    let path = temporary_dir("save").join("mine.json");
+    let folder = temporary_dir("save");
+    let path = folder.join("mine.json");
     assert!(harness.state_mut().save_to(&path));
     harness.run_steps(2);
     assert!(!harness.state().is_dirty());
@@ -115,7 +113,8 @@ fn a_file_that_fails_to_load_leaves_the_open_graph_untouched() {
     let mut harness = harness();
     add_dense(&mut harness);
     let before = harness.state().editor().document.document().clone();
-    let bad = temporary_dir("bad").join("broken.json");
+    let folder = temporary_dir("bad");
+    let bad = folder.join("broken.json");
     std::fs::write(
         &bad,
         "{ \"format\": \"layerwright.graph\", \"version\": 1, \"nodes\": [ }",
@@ -170,7 +169,8 @@ fn recent_files_list_the_last_opened_first() {
 #[test]
 fn the_path_field_opens_a_file_where_no_dialog_service_exists() {
     let mut harness = harness();
-    let path = temporary_dir("prompt").join("typed.json");
+    let folder = temporary_dir("prompt");
+    let path = folder.join("typed.json");
     let mut document = harness.state().editor().document.document().clone();
     document.training.epochs = 123;
     save_document(&document, &path).unwrap();

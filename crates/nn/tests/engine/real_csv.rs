@@ -3,8 +3,7 @@
 //! loads with notes, trains, and predicts new rows given in another column order.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-mod common;
-
+use crate::common;
 use layerwright_nn::Precision;
 use layerwright_nn::compile::{compile, compile_trained, load_dataset};
 use layerwright_nn::data::{CellEncoding, HeaderRow, Task, UnseenCategory, read_prediction_rows};
@@ -12,11 +11,8 @@ use layerwright_nn::graph::starter::starter_document;
 use layerwright_nn::graph::{DataSource, DatasetSpec, GraphDocument};
 use layerwright_nn::network::inference::Predictions;
 
-fn temporary_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("layerwright-real-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn temporary_dir(name: &str) -> common::TempFolder {
+    common::TempFolder::new("real", name)
 }
 
 /// 120 penguins: the species follows the island and the bill (Adelie below 42 mm on any

@@ -225,7 +225,7 @@ fn two_gaussians_centre_on_plus_and_minus_2_with_variance_growing_with_noise() {
 
 #[test]
 fn the_noiseless_spiral_is_workload_a_before_its_permutation() {
-    let workload = Workload::from_json(include_str!("../benches/data/workload_A.json")).unwrap();
+    let workload = Workload::from_json(include_str!("../../benches/data/workload_A.json")).unwrap();
     let data = Generator::Spiral.generate(settings(&Generator::Spiral, 0.0, 1));
     let order = SplitMix64::new(42).permutation(500);
     for (k, &original) in order.iter().enumerate() {
@@ -243,7 +243,7 @@ fn the_noiseless_spiral_is_workload_a_before_its_permutation() {
 
 #[test]
 fn the_noiseless_three_arm_spiral_is_workload_b_before_its_permutation() {
-    let workload = Workload::from_json(include_str!("../benches/data/workload_B.json")).unwrap();
+    let workload = Workload::from_json(include_str!("../../benches/data/workload_B.json")).unwrap();
     let generator = Generator::SpiralArms { classes: 3 };
     let data = generator.generate(GeneratorSettings {
         samples: 2000,

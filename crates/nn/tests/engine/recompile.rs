@@ -1,7 +1,7 @@
 //! Recompiling after an edit keeps the weights of the layers the edit did not change.
 #![allow(clippy::unwrap_used)] // a panic in a test is a failing test, as intended
 
-mod common;
+use crate::common;
 
 use layerwright_nn::compile::{compile, load_dataset};
 use layerwright_nn::graph::Node;

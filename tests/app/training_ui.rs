@@ -2,7 +2,7 @@
 //! trainer runs on its own thread in real time, so each wait has a deadline.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //! a new graph clearing the last run's views in `training_ui.rs`.)
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-mod common;
+use crate::common;
 
 use common::{harness_on, run_until};
 use egui_kittest::kittest::Queryable;

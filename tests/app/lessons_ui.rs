@@ -3,7 +3,7 @@
 //! variants compared on the background thread.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-mod common;
+use crate::common;
 
 use common::{harness_on, run_until};
 use egui_kittest::kittest::Queryable;

@@ -3,7 +3,7 @@
 //! CSV, and saving generated points as CSV.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,11 +19,8 @@ use layerwright_nn::data::{BundledDataset, Generator, ImageShape, Task};
 use layerwright_nn::graph::{DataSource, DatasetSpec, GraphDocument, Node};
 use layerwright_nn::{Loss, OutputFunction};
 
-fn temporary_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("layerwright-data-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn temporary_dir(name: &str) -> common::TempFolder {
+    common::TempFolder::new("data", name)
 }
 
 fn document(harness: &Harness<'_, LayerwrightApp>) -> GraphDocument {

@@ -2,7 +2,7 @@
 //! wgpu (through Mesa's software GL where there is no GPU). Where no wgpu adapter exists the
 //! test says why in `cargo test`'s output (not only under `--nocapture`) and passes, unless
 //! `LAYERWRIGHT_REQUIRE_SNAPSHOTS=1` (set by `.ci/run`).
-//! `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` rewrites the images in `tests/snapshots/`.
+//! `UPDATE_SNAPSHOTS=1 cargo test --test app snapshots::` rewrites the images in `tests/snapshots/`.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
 use std::io::Write;

@@ -3,7 +3,7 @@
 //! and saving a plot as PNG.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
-mod common;
+use crate::common;
 
 use common::{harness_on, run_until};
 use egui::{Modifiers, PointerButton, Pos2};
@@ -289,8 +289,7 @@ fn a_screenshot_is_cropped_to_the_plot_rectangle_and_written_where_the_path_is_t
     run_until(&mut harness, "the path field", |app| {
         matches!(app.modal(), Some(Modal::PathPrompt(_)))
     });
-    let folder = std::env::temp_dir().join(format!("layerwright-png-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = common::TempFolder::new("png", "copy");
     let path = folder.join("plot.png");
     common::type_path_and_press(&mut harness, &path, "Save");
     let (info, pixels) = read_png(&path);
@@ -299,7 +298,6 @@ fn a_screenshot_is_cropped_to_the_plot_rectangle_and_written_where_the_path_is_t
     assert_eq!(&pixels[0..4], &[255, 0, 0, 255]);
     assert_eq!(&pixels[4 * 19..4 * 20], &[0, 0, 255, 255]);
     assert!(!harness.state().has_pending_file());
-    std::fs::remove_dir_all(&folder).unwrap();
 }
 
 /// The PNG file at `path`: its size and RGBA bytes.
@@ -392,8 +390,7 @@ fn save_png_writes_the_decision_boundary_as_drawn() {
         harness.get_by_label("Path").value().as_deref(),
         Some("decision-boundary.png")
     );
-    let folder = std::env::temp_dir().join(format!("layerwright-save-png-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = common::TempFolder::new("png", "save");
     let path = folder.join("boundary.png");
     common::type_path_and_press(&mut harness, &path, "Save");
     let (info, pixels) = read_png(&path);
@@ -408,5 +405,4 @@ fn save_png_writes_the_decision_boundary_as_drawn() {
             .count();
         assert!(near > 100, "class {class}: {near} pixels in its colour");
     }
-    std::fs::remove_dir_all(&folder).unwrap();
 }

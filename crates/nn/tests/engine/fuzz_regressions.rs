@@ -28,7 +28,7 @@ fn document_messages(text: &str) -> String {
 fn a_duplicate_id_in_a_wired_graph_is_reported_not_a_subtraction_overflow() {
     // Found by `document` in its first minute: two nodes named `hidden1`, each with a wire
     // in, made the topological sort count one node's inputs twice.
-    let text = include_str!("fuzz-regressions/document-duplicate-id-in-a-wired-graph.json");
+    let text = include_str!("../fuzz-regressions/document-duplicate-id-in-a-wired-graph.json");
     let messages = document_messages(text);
     assert!(
         messages.contains("node 'hidden1': two nodes have this id"),

@@ -6,8 +6,8 @@
 use layerwright_nn::workloads::Workload;
 use layerwright_nn::{Precision, Session, SplitMix64};
 
-const WORKLOAD_A: &str = include_str!("../benches/data/workload_A.json");
-const WORKLOAD_B: &str = include_str!("../benches/data/workload_B.json");
+const WORKLOAD_A: &str = include_str!("../../benches/data/workload_A.json");
+const WORKLOAD_B: &str = include_str!("../../benches/data/workload_B.json");
 
 fn session(workload: &Workload, precision: Precision) -> Session {
     Session::new(
