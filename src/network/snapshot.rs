@@ -20,19 +20,22 @@ pub struct EpochPoint {
     pub test_score: Option<f64>,
 }
 
-/// Where the decision boundary is evaluated: a square grid over the raw 2-D domain.
+/// Where the decision boundary is evaluated: a square grid over two raw input columns
+/// (`axes`), the first across and the second up.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GridSpec {
-    /// The first coordinate's range.
+    /// The first axis column's range.
     pub x: (f64, f64),
-    /// The second coordinate's range.
+    /// The second axis column's range.
     pub y: (f64, f64),
     /// Cells per side.
     pub resolution: usize,
+    /// The raw input columns on the two axes.
+    pub axes: [usize; 2],
 }
 
 impl GridSpec {
-    /// The raw points of the grid, row by row from the top (largest y) down:
+    /// The grid's points, row by row from the top (largest y) down:
     /// cell `r·n + c` is at `(x₀ + (c + ½)·Δx, y₁ − (r + ½)·Δy)`, `[n², 2]`.
     pub fn points(&self) -> Array2<f64> {
         let n = self.resolution.max(1);
@@ -48,24 +51,50 @@ impl GridSpec {
         })
     }
 
-    /// A grid covering `inputs`' two columns with a 10% margin.
-    pub fn around(inputs: &Array2<f64>, resolution: usize) -> Option<Self> {
-        if inputs.ncols() != 2 || inputs.nrows() == 0 {
+    /// The raw rows the grid stands for: `held` in every cell, with the axis columns set to
+    /// the cell's point (the order of [`GridSpec::points`]), `[n², held.len()]`.
+    pub fn rows(&self, held: &[f64]) -> Array2<f64> {
+        let points = self.points();
+        Array2::from_shape_fn((points.nrows(), held.len()), |(cell, column)| {
+            if column == self.axes[0] {
+                points[[cell, 0]]
+            } else if column == self.axes[1] {
+                points[[cell, 1]]
+            } else {
+                held[column]
+            }
+        })
+    }
+
+    /// A grid over the raw columns `axes` of `bounds` (`[2, columns]`: minima, then maxima)
+    /// with a 10% margin; `None` without bounds or with an axis out of range or repeated.
+    pub fn over(bounds: &Array2<f64>, axes: [usize; 2], resolution: usize) -> Option<Self> {
+        let columns = bounds.ncols();
+        if bounds.nrows() < 2 || axes[0] == axes[1] || axes.iter().any(|&a| a >= columns) {
             return None;
         }
         let range = |column: usize| {
-            let values = inputs.column(column);
-            let low = values.fold(f64::INFINITY, |m, &v| m.min(v));
-            let high = values.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+            let (low, high) = (bounds[[0, column]], bounds[[1, column]]);
             let margin = ((high - low) * 0.1).max(0.5);
             (low - margin, high + margin)
         };
         Some(Self {
-            x: range(0),
-            y: range(1),
+            x: range(axes[0]),
+            y: range(axes[1]),
             resolution,
+            axes,
         })
     }
+}
+
+/// Which slice of the input space the decision boundary shows: two raw columns on the
+/// axes, every other raw column held at `held`'s value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoundarySlice {
+    /// The raw input columns across and up.
+    pub axes: [usize; 2],
+    /// A whole raw row, `[raw columns]`; the axis columns' entries are not read.
+    pub held: Vec<f64>,
 }
 
 /// The network's outputs over a grid: `[cells, units]` (probabilities, or values in the
@@ -74,8 +103,13 @@ impl GridSpec {
 pub struct GridValues {
     /// Where it was evaluated.
     pub spec: GridSpec,
+    /// The raw row the other columns were held at, `[raw columns]`.
+    pub held: Vec<f64>,
     /// One row per cell.
     pub outputs: Array2<f64>,
+    /// Each architecture node's values over the grid, `[cells, width]` in node order
+    /// (networks up to the trainer's `NODE_MAP_WIDTH_LIMIT` units in all).
+    pub node_maps: Option<Vec<Array2<f32>>>,
 }
 
 /// The prediction along a one-column input: `outputs[i]` is `ŷ` at raw `x[i]` (probabilities
@@ -91,9 +125,6 @@ pub struct CurveValues {
 /// What the insight views draw, evaluated together with the decision boundary.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Views {
-    /// Each architecture node's values over the decision-boundary grid, `[cells, width]`
-    /// in node order (2-D inputs; networks up to the trainer's `NODE_MAP_WIDTH_LIMIT` units in all).
-    pub node_maps: Option<Vec<Array2<f32>>>,
     /// One-column inputs: the prediction along the input's range.
     pub curve: Option<CurveValues>,
     /// Classification: true against predicted classes on the training split.

@@ -1,12 +1,13 @@
 //! The decision-boundary view of the training panel: the boundary image behind the data
-//! points, a hovered unit's map in its place, and clicks that add or remove points.
+//! points, a hovered unit's map in its place, clicks that add or remove points, and for
+//! data with more columns the slice's controls (`views::slice`).
 
 use egui::{Color32, TextureOptions};
 use egui_plot::{Plot, PlotImage, PlotPoint, PlotPoints, Points};
 use layerwright_nn::data::{Dataset, Task};
 use layerwright_nn::graph::{DataSource, DatasetSpec, GraphDocument};
 
-use super::panel::TrainingPanel;
+use super::panel::{Scatter, ScatterPoint, TrainingPanel};
 use crate::commands::Command;
 use crate::document::graph::Edit;
 use crate::network::views::View;
@@ -18,8 +19,9 @@ use layerwright_nn::graph::points::{with_nearest_removed, with_point_added};
 type PointsByColour = std::collections::BTreeMap<[u8; 4], (Vec<[f64; 2]>, Vec<[f64; 2]>)>;
 
 impl TrainingPanel {
-    /// The decision boundary with the data points (2-D inputs only); clicks add and remove
-    /// points (classification).
+    /// The decision boundary with the data points; clicks add and remove points
+    /// (classification on the whole plane). With more than two columns, the axis and held
+    /// columns' controls beside the plot.
     pub(super) fn boundary_ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -27,11 +29,16 @@ impl TrainingPanel {
     ) -> Vec<Command> {
         let mut commands = Vec::new();
         if self.data.scatter.train.is_empty() {
-            ui.weak("The decision boundary is drawn for data with two input columns.");
+            ui.weak("The decision boundary is drawn for data with two number columns or more.");
             return commands;
         }
+        let sliced = self
+            .choices
+            .slice
+            .as_ref()
+            .is_some_and(|controls| !controls.is_whole_plane());
         let classes = self.data.class_names.len().max(2);
-        if self.data.task == Task::Classification {
+        if self.data.task == Task::Classification && !sliced {
             let names = self.data.class_names.clone();
             self.class_chooser_ui(ui, &names, classes);
         }
@@ -49,127 +56,216 @@ impl TrainingPanel {
                 self.boundary.stale = true;
             }
         });
-        let background = ui.visuals().extreme_bg_color;
-        if self.boundary.stale
-            && let Some(grid) = &self.data.grid
-        {
-            let image = boundary_image(grid, self.data.task, self.choices.discretize, background);
-            match &mut self.boundary.texture {
-                Some(texture) => texture.set(image, TextureOptions::LINEAR),
-                None => {
-                    self.boundary.texture = Some(ui.ctx().load_texture(
-                        "decision-boundary",
-                        image,
-                        TextureOptions::LINEAR,
-                    ));
-                }
-            }
-            self.boundary.stale = false;
-        }
-        let task = self.data.task;
-        let colour_of = move |label: f64| match task {
-            Task::Classification => class_colour(label.max(0.0) as usize),
-            Task::Regression => Color32::GRAY,
-        };
+        self.update_boundary_texture(ui.ctx(), ui.visuals().extreme_bg_color);
         // A unit's map replaces the boundary while its thumbnail is hovered in the canvas.
-        let unit_texture = self
-            .hovered_unit
-            .as_ref()
-            .and_then(|(node, unit)| Some((node, unit, self.insight.texture(node, *unit)?)));
         // Always one line here, so the plot does not jump when a unit is hovered.
-        match &unit_texture {
-            Some((node, unit, _)) => {
+        match &self.hovered_unit {
+            Some((node, unit)) if self.insight.texture(node, *unit).is_some() => {
                 ui.label(format!(
                     "{node}, unit {}: its output over the input plane",
                     *unit + 1
                 ));
             }
-            None if self.insight.show_maps && !self.insight.maps.is_empty() => {
+            _ if self.insight.show_maps && !self.insight.maps.is_empty() => {
                 ui.weak("Hover a unit's map in a node to see it here.");
             }
-            None => {}
+            _ => {}
         }
-        let shown_texture = unit_texture
-            .map(|(_, _, texture)| texture)
-            .or(self.boundary.texture.as_ref());
+        let plot_top = egui::pos2(ui.min_rect().min.x, ui.cursor().min.y);
+        if sliced {
+            self.sliced_boundary_ui(ui);
+        } else {
+            let response = self.boundary_plot_ui(ui, None);
+            let add = response.response.clicked();
+            let remove = response.response.secondary_clicked();
+            if (add || remove)
+                && let Some(position) = response.response.interact_pointer_pos()
+            {
+                let point = response.transform.value_from_position(position);
+                let shift = ui.input(|i| i.modifiers.shift);
+                if let Some(dataset) = self.data.dataset.clone() {
+                    commands.extend(self.point_edit(
+                        &document.dataset,
+                        &dataset,
+                        classes,
+                        [point.x, point.y],
+                        add,
+                        shift,
+                    ));
+                }
+            }
+        }
+        self.areas.boundary_area = Some(egui::Rect::from_min_max(plot_top, ui.min_rect().max));
+        commands
+    }
+
+    /// The plot at the left, the axis choices and held columns at the right; a changed
+    /// slice goes to the trainer and moves the points.
+    fn sliced_boundary_ui(&mut self, ui: &mut egui::Ui) {
+        const CONTROLS_WIDTH: f32 = 250.0;
+        let height = ui.available_height().max(120.0);
+        let plot_width =
+            (ui.available_width() - CONTROLS_WIDTH - ui.spacing().item_spacing.x).max(120.0);
+        let mut changed = false;
+        ui.horizontal_top(|ui| {
+            self.boundary_plot_ui(ui, Some(egui::vec2(plot_width, height)));
+            ui.vertical(|ui| {
+                ui.set_width(CONTROLS_WIDTH);
+                egui::ScrollArea::vertical()
+                    .id_salt("slice-controls")
+                    .max_height(height)
+                    .show(ui, |ui| {
+                        ui.spacing_mut().slider_width = 100.0;
+                        if let Some(controls) = &mut self.choices.slice {
+                            changed = controls.ui(ui);
+                        }
+                    });
+            });
+        });
+        if changed && let Some(controls) = &self.choices.slice {
+            self.run.set_slice(controls.slice());
+            self.place_points();
+        }
+    }
+
+    /// Remakes the boundary's texture from the latest grid when it or the colouring changed.
+    fn update_boundary_texture(&mut self, ctx: &egui::Context, background: Color32) {
+        if !self.boundary.stale {
+            return;
+        }
+        let Some(grid) = &self.data.grid else {
+            return;
+        };
+        let image = boundary_image(grid, self.data.task, self.choices.discretize, background);
+        match &mut self.boundary.texture {
+            Some(texture) => texture.set(image, TextureOptions::LINEAR),
+            None => {
+                self.boundary.texture =
+                    Some(ctx.load_texture("decision-boundary", image, TextureOptions::LINEAR));
+            }
+        }
+        self.boundary.stale = false;
+    }
+
+    /// The boundary image (or a hovered unit's map) behind the points, at `size` or filling
+    /// the space with equal scales on both axes.
+    fn boundary_plot_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        size: Option<egui::Vec2>,
+    ) -> egui_plot::PlotResponse<()> {
+        let task = self.data.task;
+        let colour_of = move |label: f64, opacity: f32| {
+            let colour = match task {
+                Task::Classification => class_colour(label.max(0.0) as usize),
+                Task::Regression => Color32::GRAY,
+            };
+            // Ten steps of fading, so points group into a few draw calls.
+            colour.gamma_multiply((opacity * 10.0).round() / 10.0)
+        };
+        let axes = self.choices.slice.as_ref().map(|c| c.slice().axes);
+        let axis_names = self
+            .choices
+            .slice
+            .as_ref()
+            .filter(|c| !c.is_whole_plane())
+            .map(|c| c.axis_names().map(str::to_owned));
+        // The image only over the axes it was evaluated on (a new slice is on its way).
+        let grid = self
+            .data
+            .grid
+            .as_ref()
+            .filter(|grid| axes.is_none_or(|axes| grid.spec.axes == axes));
+        let unit_texture = self
+            .hovered_unit
+            .as_ref()
+            .and_then(|(node, unit)| self.insight.texture(node, *unit));
+        let shown_texture = unit_texture.or(self.boundary.texture.as_ref());
         // A few hand-placed points are drawn large; hundreds of generated ones small.
         let radius = if self.data.scatter.train.len() + self.data.scatter.test.len() < 60 {
             5.0
         } else {
             2.5
         };
-        let plot_top = egui::pos2(ui.min_rect().min.x, ui.cursor().min.y);
-        let response = Plot::new("decision-boundary")
-            .data_aspect(1.0)
+        let mut plot = Plot::new("decision-boundary")
             .show_grid(false)
-            .allow_double_click_reset(false)
-            .show(ui, |plot| {
-                if let (Some(texture), Some(grid)) = (shown_texture, &self.data.grid) {
-                    let spec = grid.spec;
-                    let centre =
-                        PlotPoint::new(0.5 * (spec.x.0 + spec.x.1), 0.5 * (spec.y.0 + spec.y.1));
-                    let size =
-                        egui::vec2((spec.x.1 - spec.x.0) as f32, (spec.y.1 - spec.y.0) as f32);
-                    plot.image(PlotImage::new("boundary", texture.id(), centre, size));
-                }
-                let mut by_colour: PointsByColour = Default::default();
-                for (point, label) in &self.data.scatter.train {
-                    by_colour
-                        .entry(colour_of(*label).to_array())
-                        .or_default()
-                        .0
-                        .push(*point);
-                }
-                if self.choices.show_test {
-                    for (point, label) in &self.data.scatter.test {
-                        by_colour
-                            .entry(colour_of(*label).to_array())
-                            .or_default()
-                            .1
-                            .push(*point);
-                    }
-                }
-                for (rgba, (train, test)) in by_colour {
-                    let colour =
-                        Color32::from_rgba_unmultiplied(rgba[0], rgba[1], rgba[2], rgba[3]);
-                    plot.points(
-                        Points::new("training points", PlotPoints::from(train))
-                            .color(colour)
-                            .radius(radius)
-                            .filled(true),
-                    );
-                    if !test.is_empty() {
-                        plot.points(
-                            Points::new("test points", PlotPoints::from(test))
-                                .color(colour)
-                                .radius(radius + 0.5)
-                                .filled(false),
-                        );
-                    }
-                }
-            });
-        self.areas.boundary_plot = Some(response.response.rect);
-        self.areas.boundary_area = Some(egui::Rect::from_min_max(plot_top, ui.min_rect().max));
-        let add = response.response.clicked();
-        let remove = response.response.secondary_clicked();
-        if (add || remove)
-            && let Some(position) = response.response.interact_pointer_pos()
-        {
-            let point = response.transform.value_from_position(position);
-            let shift = ui.input(|i| i.modifiers.shift);
-            if let Some(dataset) = self.data.dataset.clone() {
-                let classes = self.data.class_names.len().max(2);
-                commands.extend(self.point_edit(
-                    &document.dataset,
-                    &dataset,
-                    classes,
-                    [point.x, point.y],
-                    add,
-                    shift,
-                ));
-            }
+            .allow_double_click_reset(false);
+        plot = match size {
+            Some(size) => plot.width(size.x).height(size.y),
+            None => plot.data_aspect(1.0),
+        };
+        if let Some([across, up]) = axis_names {
+            plot = plot.x_axis_label(across).y_axis_label(up);
         }
-        commands
+        let response = plot.show(ui, |plot| {
+            if let (Some(texture), Some(grid)) = (shown_texture, grid) {
+                let spec = grid.spec;
+                let centre =
+                    PlotPoint::new(0.5 * (spec.x.0 + spec.x.1), 0.5 * (spec.y.0 + spec.y.1));
+                let size = egui::vec2((spec.x.1 - spec.x.0) as f32, (spec.y.1 - spec.y.0) as f32);
+                plot.image(PlotImage::new("boundary", texture.id(), centre, size));
+            }
+            let mut by_colour: PointsByColour = Default::default();
+            for point in &self.data.scatter.train {
+                by_colour
+                    .entry(colour_of(point.label, point.opacity).to_array())
+                    .or_default()
+                    .0
+                    .push(point.at);
+            }
+            if self.choices.show_test {
+                for point in &self.data.scatter.test {
+                    by_colour
+                        .entry(colour_of(point.label, point.opacity).to_array())
+                        .or_default()
+                        .1
+                        .push(point.at);
+                }
+            }
+            for (rgba, (train, test)) in by_colour {
+                let colour = Color32::from_rgba_premultiplied(rgba[0], rgba[1], rgba[2], rgba[3]);
+                plot.points(
+                    Points::new("training points", PlotPoints::from(train))
+                        .color(colour)
+                        .radius(radius)
+                        .filled(true),
+                );
+                if !test.is_empty() {
+                    plot.points(
+                        Points::new("test points", PlotPoints::from(test))
+                            .color(colour)
+                            .radius(radius + 0.5)
+                            .filled(false),
+                    );
+                }
+            }
+        });
+        self.areas.boundary_plot = Some(response.response.rect);
+        response
+    }
+
+    /// The data points on the boundary's plane: each row at its axis columns' values,
+    /// faded by its distance from the slice.
+    pub(super) fn place_points(&mut self) {
+        let (Some(controls), Some(dataset), Some(graph)) =
+            (&self.choices.slice, &self.data.dataset, &self.data.graph)
+        else {
+            self.data.scatter = Scatter::default();
+            return;
+        };
+        let point = |row: usize| {
+            let values = dataset.inputs.row(row).to_vec();
+            let (at, opacity) = controls.place(&values);
+            ScatterPoint {
+                at,
+                label: dataset.targets[row],
+                opacity,
+            }
+        };
+        self.data.scatter = Scatter {
+            train: graph.data.train_indices.iter().map(|&i| point(i)).collect(),
+            test: graph.data.test_indices.iter().map(|&i| point(i)).collect(),
+        };
     }
 
     /// "Click adds:" and a button per class, each with its colour.

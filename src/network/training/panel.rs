@@ -22,17 +22,29 @@ use crate::network::views::confusion::TestImages;
 use crate::network::views::importance::ImportanceView;
 use crate::network::views::prediction_errors::prediction_errors_ui;
 use crate::network::views::regression::{LineScatter, SurfaceDrawing, fit_ui, surface_ui};
+use crate::network::views::slice::SliceControls;
 use crate::network::views::units::NodeInsight;
 pub use crate::theme::class_colour;
 
 /// The epochs the curves' x axis spans at least, so the first points have a readable axis.
 const FIRST_EPOCHS_SHOWN: f64 = 10.0;
 
-/// The run's raw 2-D points with their class or value, split into training and test.
+/// One data point on the decision boundary's plane.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct ScatterPoint {
+    /// Its values of the two axis columns.
+    pub(super) at: [f64; 2],
+    /// Its class index or value.
+    pub(super) label: f64,
+    /// 1 on the slice, fainter the further its held columns are from it.
+    pub(super) opacity: f32,
+}
+
+/// The run's points on the decision boundary's plane, split into training and test.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Scatter {
-    pub(super) train: Vec<([f64; 2], f64)>,
-    pub(super) test: Vec<([f64; 2], f64)>,
+    pub(super) train: Vec<ScatterPoint>,
+    pub(super) test: Vec<ScatterPoint>,
 }
 
 /// What the views draw of the current run: its data and the trainer's latest evaluations.
@@ -67,6 +79,8 @@ pub(super) struct ViewChoices {
     pub(super) threshold: Option<f64>,
     /// Where the matrix and the class scores do not fit side by side: the scores shown.
     pub(super) class_scores_instead: bool,
+    /// The decision boundary's axes and held values (data with two or more number columns).
+    pub(super) slice: Option<SliceControls>,
 }
 
 impl Default for ViewChoices {
@@ -81,6 +95,7 @@ impl Default for ViewChoices {
             point_class: 0,
             threshold: None,
             class_scores_instead: false,
+            slice: None,
         }
     }
 }
@@ -167,17 +182,16 @@ impl TrainingPanel {
         let Some(dataset) = dataset else {
             return;
         };
-        let split = |of: &dyn Fn(usize) -> ([f64; 2], f64)| Scatter {
-            train: compiled.data.train_indices.iter().map(|&i| of(i)).collect(),
-            test: compiled.data.test_indices.iter().map(|&i| of(i)).collect(),
-        };
-        if dataset.feature_count() == 2 {
-            self.data.scatter = split(&|i| {
-                (
-                    [dataset.inputs[[i, 0]], dataset.inputs[[i, 1]]],
-                    dataset.targets[i],
-                )
-            });
+        // Image data have the test images instead of a plane through 64 pixels.
+        if image.is_none() {
+            self.choices.slice = SliceControls::new(&dataset, &compiled.data.train_indices)
+                .map(|controls| controls.keeping(self.choices.slice.as_ref()));
+            if let Some(controls) = &self.choices.slice
+                && !controls.is_whole_plane()
+            {
+                self.run.set_slice(controls.slice());
+            }
+            self.place_points();
         }
         if dataset.feature_count() == 1 {
             let row_point = |i: usize| [dataset.inputs[[i, 0]], dataset.targets[i]];
@@ -219,8 +233,13 @@ impl TrainingPanel {
         {
             self.insight.set_weights(architecture, parameters);
         }
-        if progress.grid.is_some() {
-            self.data.grid = progress.grid;
+        if let Some(mut grid) = progress.grid {
+            if let (Some(maps), Some(architecture)) =
+                (grid.node_maps.take(), self.run.architecture())
+            {
+                self.insight.set_maps(architecture, maps);
+            }
+            self.data.grid = Some(grid);
             self.boundary.stale = true;
         }
         if progress.reset {
@@ -230,12 +249,7 @@ impl TrainingPanel {
         if let Some(surface) = progress.surface {
             self.data.surface = Some(SurfaceDrawing::new(surface));
         }
-        if let Some(mut views) = progress.views {
-            if let (Some(maps), Some(architecture)) =
-                (views.node_maps.take(), self.run.architecture())
-            {
-                self.insight.set_maps(architecture, maps);
-            }
+        if let Some(views) = progress.views {
             self.data.views = *views;
         }
     }
@@ -315,6 +329,11 @@ impl TrainingPanel {
     /// Whether unit maps have arrived for the canvas's nodes.
     pub fn has_unit_maps(&self) -> bool {
         !self.insight.maps.is_empty()
+    }
+
+    /// The latest decision boundary: where it was evaluated, the held row and the outputs.
+    pub fn boundary(&self) -> Option<&GridValues> {
+        self.data.grid.as_ref()
     }
 
     /// Whether a decision boundary has arrived from the trainer.

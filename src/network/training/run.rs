@@ -11,7 +11,7 @@ use layerwright_nn::network::architecture::Architecture;
 use layerwright_nn::{ParameterSet, TrainingConfig};
 
 use crate::network::compiled::Compiled;
-use crate::network::snapshot::EpochPoint;
+use crate::network::snapshot::{BoundarySlice, EpochPoint};
 use crate::network::training::worker::{
     DEFAULT_SPEED, FromTrainer, Progress, ToTrainer, TrainerHandle,
 };
@@ -371,6 +371,11 @@ impl TrainingRun {
             self.next_seed
         });
         self.send(ToTrainer::Reset { reseed });
+    }
+
+    /// Shows the decision boundary over `slice` (re-evaluated at once, even while paused).
+    pub fn set_slice(&mut self, slice: BoundarySlice) {
+        self.send(ToTrainer::SetSlice(slice));
     }
 
     /// At most `epochs_per_second`, or as fast as possible with `None`.

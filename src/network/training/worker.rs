@@ -18,7 +18,9 @@ use layerwright_nn::{ParameterSet, Precision, Session, TrainingConfig};
 use ndarray::Array2;
 
 use super::split_views::add_split_views;
-pub use crate::network::snapshot::{CurveValues, EpochPoint, GridSpec, GridValues, Views};
+pub use crate::network::snapshot::{
+    BoundarySlice, CurveValues, EpochPoint, GridSpec, GridValues, Views,
+};
 
 /// Networks whose nodes have more units than this in all send no per-unit maps.
 pub const NODE_MAP_WIDTH_LIMIT: usize = 256;
@@ -58,6 +60,9 @@ pub enum ToTrainer {
         /// The new seed, if any.
         reseed: Option<u64>,
     },
+    /// Show the decision boundary over this slice of the input space (re-evaluated at once,
+    /// even while paused).
+    SetSlice(BoundarySlice),
     /// End the thread.
     Shutdown,
     /// Panic inside the trainer, to prove that a failure there is caught and reported
@@ -102,9 +107,10 @@ pub struct Progress {
     pub acknowledged: u64,
     /// The current weights (small networks only).
     pub parameters: Option<ParameterSet<f64>>,
-    /// The decision boundary, when the input is 2-D and it was due.
+    /// The decision boundary over the chosen slice, with the unit maps, when it was due.
     pub grid: Option<GridValues>,
-    /// Neuron maps, fitted curve, confusion matrices, when they were due (with the grid).
+    /// Fitted curve, confusion matrices and the split views, when the weights changed
+    /// since they were last sent and they were due.
     pub views: Option<Box<Views>>,
     /// Networks of one weight and one bias: `(w, b)` after each update or epoch since the
     /// last snapshot, the path gradient descent takes over the loss surface.
@@ -129,8 +135,13 @@ struct Run {
     compiled: CompiledGraph,
     session: Session,
     initial: ParameterSet<f64>,
-    grid: Option<GridSpec>,
+    /// The decision boundary's grid and the raw row the other columns are held at.
+    slice: Option<(GridSpec, Vec<f64>)>,
     last_grid: Option<Instant>,
+    /// The weights changed since the views were last evaluated.
+    views_stale: bool,
+    /// The slice changed since the grid was last evaluated.
+    grid_stale: bool,
     pending: Vec<EpochPoint>,
     reset: bool,
     examples_per_second: f64,
@@ -161,27 +172,33 @@ impl Run {
         })
     }
 
-    /// The decision boundary and the views that go with it.
-    fn evaluate_views(&mut self) -> (Option<GridValues>, Views) {
+    /// The decision boundary over the slice, with every node's values there.
+    fn evaluate_grid(&mut self) -> Option<GridValues> {
         self.last_grid = Some(Instant::now());
+        self.grid_stale = false;
+        let (spec, held) = self.slice.as_ref()?;
+        let description = &self.compiled.data.description;
+        let inputs = description.encode_inputs(spec.rows(held).view()).ok()?;
+        let values = self.session.node_values(inputs.view()).ok()?;
+        let width: usize = values.nodes.iter().map(Array2::ncols).sum();
+        let outputs = match description.task {
+            Task::Regression => description.decode_outputs(values.predictions),
+            Task::Classification => values.predictions,
+        };
+        Some(GridValues {
+            spec: *spec,
+            held: held.clone(),
+            outputs,
+            node_maps: (width <= NODE_MAP_WIDTH_LIMIT).then_some(values.nodes),
+        })
+    }
+
+    /// The views drawn from the weights beyond the boundary: the fitted curve and the
+    /// split views (confusion, ROC, regression errors).
+    fn evaluate_views(&mut self) -> Views {
+        self.views_stale = false;
         let mut views = Views::default();
         let description = &self.compiled.data.description;
-        let decode = |outputs: Array2<f64>| match description.task {
-            Task::Regression => description.decode_outputs(outputs),
-            Task::Classification => outputs,
-        };
-        let grid = self.grid.and_then(|spec| {
-            let inputs = description.encode_inputs(spec.points().view()).ok()?;
-            let values = self.session.node_values(inputs.view()).ok()?;
-            let width: usize = values.nodes.iter().map(Array2::ncols).sum();
-            if width <= NODE_MAP_WIDTH_LIMIT {
-                views.node_maps = Some(values.nodes);
-            }
-            Some(GridValues {
-                spec,
-                outputs: decode(values.predictions),
-            })
-        });
         if let Some((low, high)) = self.curve_range {
             let step = (high - low) / (CURVE_POINTS - 1) as f64;
             let x: Vec<f64> = (0..CURVE_POINTS).map(|i| low + i as f64 * step).collect();
@@ -191,18 +208,21 @@ impl Run {
                 .ok()
                 .and_then(|inputs| self.session.predict(inputs.view()).ok());
             if let Some(outputs) = predicted {
-                views.curve = Some(CurveValues {
-                    x,
-                    outputs: decode(outputs),
-                });
+                let outputs = match description.task {
+                    Task::Regression => description.decode_outputs(outputs),
+                    Task::Classification => outputs,
+                };
+                views.curve = Some(CurveValues { x, outputs });
             }
         }
         add_split_views(&mut self.session, &self.compiled.data, &mut views);
-        (grid, views)
+        views
     }
 
-    /// Records where `(w, b)` is now, for networks of one weight and one bias.
-    fn record_path(&mut self) {
+    /// After every change of the weights: the views are stale, and for networks of one
+    /// weight and one bias, where `(w, b)` is now joins the descent path.
+    fn weights_changed(&mut self) {
+        self.views_stale = true;
         if let Some([weight, bias]) = self.weight_and_bias {
             let parameters = self.session.parameters();
             let value = |index: usize| parameters.tensors.get(index).map(|t| t[[0, 0]]);
@@ -397,11 +417,12 @@ fn trainer_loop(
                 .last_grid
                 .is_none_or(|t| t.elapsed() >= GRID_INTERVAL)
                 || !control.playing;
-            let (grid, views) = if due {
-                let (grid, views) = current.evaluate_views();
-                (grid, Some(Box::new(views)))
+            // The views only when the weights changed; the grid also when the slice did.
+            let views = (due && current.views_stale).then(|| Box::new(current.evaluate_views()));
+            let grid = if due && (views.is_some() || current.grid_stale) {
+                current.evaluate_grid()
             } else {
-                (None, None)
+                None
             };
             let surface = if std::mem::take(&mut current.surface_due) {
                 current.surface()
@@ -485,10 +506,17 @@ fn handle(
                 Precision::F32,
             )
             .map_err(|e| e.to_string())?;
-            let grid = GridSpec::around(&compiled.data.raw_train_bounds, GRID_RESOLUTION);
+            // Two raw columns: the whole plane; more wait for the panel's slice.
+            let bounds = &compiled.data.raw_train_bounds;
+            let slice = (bounds.ncols() == 2)
+                .then(|| GridSpec::over(bounds, [0, 1], GRID_RESOLUTION))
+                .flatten()
+                .map(|spec| (spec, vec![0.0; 2]));
             let mut new_run = Run {
                 run_id,
-                grid,
+                slice,
+                views_stale: true,
+                grid_stale: true,
                 weight_and_bias: weight_and_bias(&compiled.architecture),
                 curve_range: curve_range(&compiled.data.raw_train_bounds),
                 pending_path: Vec::new(),
@@ -503,7 +531,7 @@ fn handle(
             };
             let point = new_run.point()?;
             new_run.pending.push(point);
-            new_run.record_path();
+            new_run.weights_changed();
             *run = Some(new_run);
             *playing = false;
             Ok(true)
@@ -535,7 +563,7 @@ fn handle(
             current.session.run_epoch().map_err(|e| e.to_string())?;
             let point = current.point()?;
             current.pending.push(point);
-            current.record_path();
+            current.weights_changed();
             Ok(true)
         }
         ToTrainer::StepBatch => {
@@ -548,7 +576,7 @@ fn handle(
                 let point = current.point()?;
                 current.pending.push(point);
             }
-            current.record_path();
+            current.weights_changed();
             Ok(true)
         }
         ToTrainer::Reset { reseed } => {
@@ -577,7 +605,19 @@ fn handle(
             current.surface_due = true;
             let point = current.point()?;
             current.pending.push(point);
-            current.record_path();
+            current.weights_changed();
+            Ok(true)
+        }
+        ToTrainer::SetSlice(BoundarySlice { axes, held }) => {
+            let Some(current) = run.as_mut() else {
+                return Ok(false);
+            };
+            let bounds = &current.compiled.data.raw_train_bounds;
+            current.slice = (held.len() == bounds.ncols())
+                .then(|| GridSpec::over(bounds, axes, GRID_RESOLUTION))
+                .flatten()
+                .map(|spec| (spec, held));
+            current.grid_stale = true;
             Ok(true)
         }
         ToTrainer::Shutdown => Ok(false),
@@ -614,7 +654,7 @@ fn train_slice(run: &mut Run, control: &mut Control) -> Result<(), String> {
         epochs_done += 1;
         let point = run.point()?;
         run.pending.push(point);
-        run.record_path();
+        run.weights_changed();
     }
     let seconds = started.elapsed().as_secs_f64();
     if seconds > 0.0 && trained > 0 {

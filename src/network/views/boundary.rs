@@ -94,6 +94,7 @@ mod tests {
             x: (0.0, 4.0),
             y: (0.0, 2.0),
             resolution: 2,
+            axes: [0, 1],
         };
         let points = spec.points();
         // Cells are 2 wide and 1 high; centres at x = 1, 3 and y = 1.5 (top row), 0.5.
@@ -101,6 +102,39 @@ mod tests {
             points,
             ndarray::array![[1.0, 1.5], [3.0, 1.5], [1.0, 0.5], [3.0, 0.5]]
         );
+    }
+
+    #[test]
+    fn a_slice_holds_every_column_but_the_two_on_its_axes() {
+        // Column 2 across, column 0 up; columns 1 and 3 held at 7 and 9.
+        let spec = GridSpec {
+            x: (0.0, 4.0),
+            y: (0.0, 2.0),
+            resolution: 2,
+            axes: [2, 0],
+        };
+        let rows = spec.rows(&[-1.0, 7.0, -1.0, 9.0]);
+        assert_eq!(
+            rows,
+            ndarray::array![
+                [1.5, 7.0, 1.0, 9.0],
+                [1.5, 7.0, 3.0, 9.0],
+                [0.5, 7.0, 1.0, 9.0],
+                [0.5, 7.0, 3.0, 9.0]
+            ]
+        );
+    }
+
+    #[test]
+    fn a_grid_over_two_columns_spans_their_training_range_with_a_margin() {
+        let bounds = ndarray::array![[0.0, 10.0, -1.0], [1.0, 30.0, 1.0]];
+        let spec = GridSpec::over(&bounds, [1, 2], 80).unwrap();
+        // 10% of 20 is 2; 10% of 2 is 0.2, less than the 0.5 floor.
+        assert_eq!(spec.x, (8.0, 32.0));
+        assert_eq!(spec.y, (-1.5, 1.5));
+        assert_eq!(spec.axes, [1, 2]);
+        assert!(GridSpec::over(&bounds, [1, 1], 80).is_none());
+        assert!(GridSpec::over(&bounds, [0, 3], 80).is_none());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod curves;
 pub mod importance;
 pub mod prediction_errors;
 pub mod regression;
+pub mod slice;
 pub mod units;
 
 use layerwright_nn::data::Task;
@@ -18,7 +19,8 @@ use layerwright_nn::data::Task;
 /// The views of the training panel's right half.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
-    /// The decision boundary (or the prediction heatmap, for regression) over 2-D data.
+    /// The decision boundary (or the prediction heatmap, for regression) over two number
+    /// columns, the others held.
     Boundary,
     /// One-column data with the fitted curve.
     Fit,
