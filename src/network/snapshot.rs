@@ -112,6 +112,16 @@ pub struct GridValues {
     pub node_maps: Option<Vec<Array2<f32>>>,
 }
 
+/// The network's answer for one raw row the person set ("Try it"): probabilities for a
+/// classifier, the value in the target's units for regression.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProbeValues {
+    /// The raw row, `[raw columns]`.
+    pub row: Vec<f64>,
+    /// The outputs, `[output width]`.
+    pub outputs: Vec<f64>,
+}
+
 /// The prediction along a one-column input: `outputs[i]` is `ŷ` at raw `x[i]` (probabilities
 /// for classifiers, values in the data's units for regression), `[points, output_width]`.
 #[derive(Clone, Debug, PartialEq)]

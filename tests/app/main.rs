@@ -23,3 +23,4 @@ mod snapshots;
 mod structure;
 mod trainer;
 mod training_ui;
+mod try_it_ui;

@@ -15,7 +15,7 @@ use super::run::{Loaded, Synced, TrainingRun};
 use crate::commands::Command;
 use crate::document::export::PlotCapture;
 use crate::network::compiled::Compiled;
-use crate::network::snapshot::{GridValues, Views};
+use crate::network::snapshot::{GridValues, ProbeValues, Views};
 use crate::network::training::worker::Progress;
 use crate::network::views::View;
 use crate::network::views::confusion::TestImages;
@@ -23,6 +23,7 @@ use crate::network::views::importance::ImportanceView;
 use crate::network::views::prediction_errors::prediction_errors_ui;
 use crate::network::views::regression::{LineScatter, SurfaceDrawing, fit_ui, surface_ui};
 use crate::network::views::slice::SliceControls;
+use crate::network::views::try_it::{TryIt, TryItData};
 use crate::network::views::units::NodeInsight;
 pub use crate::theme::class_colour;
 
@@ -59,6 +60,8 @@ pub(super) struct RunData {
     pub(super) line_scatter: LineScatter,
     pub(super) test_images: Option<TestImages>,
     pub(super) grid: Option<GridValues>,
+    /// The trainer's answer for the person's row ("Try it").
+    pub(super) probe: Option<ProbeValues>,
     pub(super) views: Views,
     /// `(w, b)` along gradient descent (one-weight networks).
     pub(super) path: Vec<[f64; 2]>,
@@ -133,6 +136,8 @@ pub struct TrainingPanel {
     pub hovered_unit: Option<(String, usize)>,
     /// Which inputs matter, measured on request.
     pub importance: ImportanceView,
+    /// Inputs the person sets or draws, answered by the trainer.
+    pub try_it: TryIt,
 }
 
 impl TrainingPanel {
@@ -193,6 +198,11 @@ impl TrainingPanel {
             }
             self.place_points();
         }
+        self.try_it
+            .start(&dataset, &compiled.data.train_indices, image);
+        if let Some(row) = self.try_it.row() {
+            self.run.set_probe(row);
+        }
         if dataset.feature_count() == 1 {
             let row_point = |i: usize| [dataset.inputs[[i, 0]], dataset.targets[i]];
             self.data.line_scatter = LineScatter {
@@ -242,6 +252,9 @@ impl TrainingPanel {
             self.data.grid = Some(grid);
             self.boundary.stale = true;
         }
+        if progress.probe.is_some() {
+            self.data.probe = progress.probe;
+        }
         if progress.reset {
             self.data.path.clear();
         }
@@ -252,6 +265,21 @@ impl TrainingPanel {
         if let Some(views) = progress.views {
             self.data.views = *views;
         }
+    }
+
+    /// Opens the test split's example at `position` in "Try it" (the pad, for images).
+    pub fn open_test_row(&mut self, position: usize) {
+        let (Some(dataset), Some(graph)) = (&self.data.dataset, &self.data.graph) else {
+            return;
+        };
+        let Some(&index) = graph.data.test_indices.get(position) else {
+            return;
+        };
+        self.try_it.open_row(dataset, index);
+        if let Some(row) = self.try_it.row() {
+            self.run.set_probe(row);
+        }
+        self.choices.view = View::TryIt;
     }
 
     /// The views this run can show, in tab order.
@@ -269,7 +297,7 @@ impl TrainingPanel {
                     self.data.task == Task::Classification && self.run.architecture().is_some()
                 }
                 View::TestImages => self.data.test_images.is_some(),
-                View::Importance => {
+                View::Importance | View::TryIt => {
                     self.data.dataset.is_some() && self.run.architecture().is_some()
                 }
             })
@@ -331,6 +359,11 @@ impl TrainingPanel {
         !self.insight.maps.is_empty()
     }
 
+    /// The trainer's latest answer for the person's row ("Try it").
+    pub fn probe(&self) -> Option<&ProbeValues> {
+        self.data.probe.as_ref()
+    }
+
     /// The latest decision boundary: where it was evaluated, the held row and the outputs.
     pub fn boundary(&self) -> Option<&GridValues> {
         self.data.grid.as_ref()
@@ -361,7 +394,8 @@ impl TrainingPanel {
             ui.weak("Views of the trained network appear here once the graph is valid.");
             return commands;
         };
-        ui.horizontal(|ui| {
+        // The tabs wrap onto a second row where the panel is narrow, Save PNG… after them.
+        ui.horizontal_wrapped(|ui| {
             for view in &available {
                 if ui
                     .selectable_label(current == *view, view.label(self.data.task))
@@ -371,19 +405,18 @@ impl TrainingPanel {
                     self.choices.view = *view;
                 }
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if let Some(rect) = self.areas.view
-                    && ui
-                        .small_button("Save PNG…")
-                        .on_hover_text("Save this plot as a PNG image, for slides and handouts.")
-                        .clicked()
-                {
-                    commands.push(Command::SavePlot(PlotCapture {
-                        rect,
-                        file_name: current.file_name().to_owned(),
-                    }));
-                }
-            });
+            ui.separator();
+            if let Some(rect) = self.areas.view
+                && ui
+                    .small_button("Save PNG…")
+                    .on_hover_text("Save this plot as a PNG image, for slides and handouts.")
+                    .clicked()
+            {
+                commands.push(Command::SavePlot(PlotCapture {
+                    rect,
+                    file_name: current.file_name().to_owned(),
+                }));
+            }
         });
         let top = ui.cursor().min;
         // The plot itself, for Save PNG…; views without one save their whole area.
@@ -436,13 +469,36 @@ impl TrainingPanel {
             View::TestImages => {
                 ui.checkbox(&mut self.choices.mistakes_only, "Mistakes only")
                     .on_hover_text("Show only the test images the network gets wrong.");
-                if let Some(images) = &mut self.data.test_images {
+                let opened = self.data.test_images.as_mut().and_then(|images| {
                     images.strip_ui(
                         ui,
                         &self.data.views.test_predictions,
                         &self.data.class_names,
                         self.choices.mistakes_only,
-                    );
+                    )
+                });
+                if let Some(position) = opened {
+                    self.open_test_row(position);
+                }
+            }
+            View::TryIt => {
+                if let Some(dataset) = self.data.dataset.clone() {
+                    let test_rows = self
+                        .data
+                        .graph
+                        .as_ref()
+                        .map_or(&[][..], |graph| graph.data.test_indices.as_slice());
+                    let data = TryItData {
+                        dataset: &dataset,
+                        task: self.data.task,
+                        class_names: &self.data.class_names,
+                        test_rows,
+                    };
+                    if self.try_it.ui(ui, &data, self.data.probe.as_ref())
+                        && let Some(row) = self.try_it.row()
+                    {
+                        self.run.set_probe(row);
+                    }
                 }
             }
         }

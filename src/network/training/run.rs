@@ -378,6 +378,11 @@ impl TrainingRun {
         self.send(ToTrainer::SetSlice(slice));
     }
 
+    /// Has the trainer answer for raw row `row` with every snapshot ("Try it").
+    pub fn set_probe(&mut self, row: Vec<f64>) {
+        self.send(ToTrainer::SetProbe(row));
+    }
+
     /// At most `epochs_per_second`, or as fast as possible with `None`.
     pub fn set_speed(&mut self, epochs_per_second: Option<f64>) {
         if self.speed != epochs_per_second {

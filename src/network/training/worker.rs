@@ -19,7 +19,7 @@ use ndarray::Array2;
 
 use super::split_views::add_split_views;
 pub use crate::network::snapshot::{
-    BoundarySlice, CurveValues, EpochPoint, GridSpec, GridValues, Views,
+    BoundarySlice, CurveValues, EpochPoint, GridSpec, GridValues, ProbeValues, Views,
 };
 
 /// Networks whose nodes have more units than this in all send no per-unit maps.
@@ -63,6 +63,8 @@ pub enum ToTrainer {
     /// Show the decision boundary over this slice of the input space (re-evaluated at once,
     /// even while paused).
     SetSlice(BoundarySlice),
+    /// Answer for this raw row with every snapshot from now on (`[raw columns]`).
+    SetProbe(Vec<f64>),
     /// End the thread.
     Shutdown,
     /// Panic inside the trainer, to prove that a failure there is caught and reported
@@ -109,6 +111,8 @@ pub struct Progress {
     pub parameters: Option<ParameterSet<f64>>,
     /// The decision boundary over the chosen slice, with the unit maps, when it was due.
     pub grid: Option<GridValues>,
+    /// The answer for the person's row, when it or the weights changed and it was due.
+    pub probe: Option<ProbeValues>,
     /// Fitted curve, confusion matrices and the split views, when the weights changed
     /// since they were last sent and they were due.
     pub views: Option<Box<Views>>,
@@ -130,18 +134,30 @@ pub const DEFAULT_SPEED: f64 = 60.0;
 /// Cells per side of the decision-boundary grid.
 pub const GRID_RESOLUTION: usize = 80;
 
-struct Run {
-    run_id: u64,
-    compiled: CompiledGraph,
-    session: Session,
-    initial: ParameterSet<f64>,
+/// What the trainer evaluates for the views besides training, and what is out of date.
+#[derive(Default)]
+struct Asked {
     /// The decision boundary's grid and the raw row the other columns are held at.
     slice: Option<(GridSpec, Vec<f64>)>,
+    /// When the grid was last evaluated.
     last_grid: Option<Instant>,
     /// The weights changed since the views were last evaluated.
     views_stale: bool,
     /// The slice changed since the grid was last evaluated.
     grid_stale: bool,
+    /// The person's row ("Try it").
+    probe: Option<Vec<f64>>,
+    /// The row changed since it was last answered.
+    probe_stale: bool,
+}
+
+struct Run {
+    run_id: u64,
+    compiled: CompiledGraph,
+    session: Session,
+    initial: ParameterSet<f64>,
+    /// What the person asked to see evaluated, and what is out of date.
+    asked: Asked,
     pending: Vec<EpochPoint>,
     reset: bool,
     examples_per_second: f64,
@@ -174,9 +190,9 @@ impl Run {
 
     /// The decision boundary over the slice, with every node's values there.
     fn evaluate_grid(&mut self) -> Option<GridValues> {
-        self.last_grid = Some(Instant::now());
-        self.grid_stale = false;
-        let (spec, held) = self.slice.as_ref()?;
+        self.asked.last_grid = Some(Instant::now());
+        self.asked.grid_stale = false;
+        let (spec, held) = self.asked.slice.as_ref()?;
         let description = &self.compiled.data.description;
         let inputs = description.encode_inputs(spec.rows(held).view()).ok()?;
         let values = self.session.node_values(inputs.view()).ok()?;
@@ -193,10 +209,28 @@ impl Run {
         })
     }
 
+    /// The network's outputs for the person's row (in the target's units for regression).
+    fn evaluate_probe(&mut self) -> Option<ProbeValues> {
+        self.asked.probe_stale = false;
+        let row = self.asked.probe.clone()?;
+        let description = &self.compiled.data.description;
+        let raw = Array2::from_shape_vec((1, row.len()), row.clone()).ok()?;
+        let inputs = description.encode_inputs(raw.view()).ok()?;
+        let outputs = self.session.predict(inputs.view()).ok()?;
+        let outputs = match description.task {
+            Task::Regression => description.decode_outputs(outputs),
+            Task::Classification => outputs,
+        };
+        Some(ProbeValues {
+            row,
+            outputs: outputs.iter().copied().collect(),
+        })
+    }
+
     /// The views drawn from the weights beyond the boundary: the fitted curve and the
     /// split views (confusion, ROC, regression errors).
     fn evaluate_views(&mut self) -> Views {
-        self.views_stale = false;
+        self.asked.views_stale = false;
         let mut views = Views::default();
         let description = &self.compiled.data.description;
         if let Some((low, high)) = self.curve_range {
@@ -222,7 +256,7 @@ impl Run {
     /// After every change of the weights: the views are stale, and for networks of one
     /// weight and one bias, where `(w, b)` is now joins the descent path.
     fn weights_changed(&mut self) {
-        self.views_stale = true;
+        self.asked.views_stale = true;
         if let Some([weight, bias]) = self.weight_and_bias {
             let parameters = self.session.parameters();
             let value = |index: usize| parameters.tensors.get(index).map(|t| t[[0, 0]]);
@@ -414,13 +448,20 @@ fn trainer_loop(
         }
         if changed && let Some(current) = run.as_mut() {
             let due = current
+                .asked
                 .last_grid
                 .is_none_or(|t| t.elapsed() >= GRID_INTERVAL)
                 || !control.playing;
             // The views only when the weights changed; the grid also when the slice did.
-            let views = (due && current.views_stale).then(|| Box::new(current.evaluate_views()));
-            let grid = if due && (views.is_some() || current.grid_stale) {
+            let views =
+                (due && current.asked.views_stale).then(|| Box::new(current.evaluate_views()));
+            let grid = if due && (views.is_some() || current.asked.grid_stale) {
                 current.evaluate_grid()
+            } else {
+                None
+            };
+            let probe = if due && (views.is_some() || current.asked.probe_stale) {
+                current.evaluate_probe()
             } else {
                 None
             };
@@ -442,6 +483,7 @@ fn trainer_loop(
                 acknowledged,
                 parameters,
                 grid,
+                probe,
                 views,
                 path: std::mem::take(&mut current.pending_path),
                 surface,
@@ -514,9 +556,12 @@ fn handle(
                 .map(|spec| (spec, vec![0.0; 2]));
             let mut new_run = Run {
                 run_id,
-                slice,
-                views_stale: true,
-                grid_stale: true,
+                asked: Asked {
+                    slice,
+                    views_stale: true,
+                    grid_stale: true,
+                    ..Asked::default()
+                },
                 weight_and_bias: weight_and_bias(&compiled.architecture),
                 curve_range: curve_range(&compiled.data.raw_train_bounds),
                 pending_path: Vec::new(),
@@ -524,7 +569,6 @@ fn handle(
                 compiled: *compiled,
                 session,
                 initial,
-                last_grid: None,
                 pending: Vec::new(),
                 reset: true,
                 examples_per_second: 0.0,
@@ -613,11 +657,19 @@ fn handle(
                 return Ok(false);
             };
             let bounds = &current.compiled.data.raw_train_bounds;
-            current.slice = (held.len() == bounds.ncols())
+            current.asked.slice = (held.len() == bounds.ncols())
                 .then(|| GridSpec::over(bounds, axes, GRID_RESOLUTION))
                 .flatten()
                 .map(|spec| (spec, held));
-            current.grid_stale = true;
+            current.asked.grid_stale = true;
+            Ok(true)
+        }
+        ToTrainer::SetProbe(row) => {
+            let Some(current) = run.as_mut() else {
+                return Ok(false);
+            };
+            current.asked.probe = Some(row);
+            current.asked.probe_stale = true;
             Ok(true)
         }
         ToTrainer::Shutdown => Ok(false),

@@ -184,15 +184,15 @@ impl TestImages {
         predicted: Option<usize>,
         name: &dyn Fn(usize) -> String,
         wrong: Color32,
-    ) {
+    ) -> bool {
         let (Some(texture), Some(&truth)) = (self.textures.get(index), self.truth.get(index))
         else {
-            return;
+            return false;
         };
         ui.vertical_centered(|ui| {
             ui.set_width(IMAGE_SIZE);
             let size = egui::vec2(IMAGE_SIZE, IMAGE_SIZE);
-            let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+            let (rect, response) = ui.allocate_exact_size(size, Sense::click());
             let uv = egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
             ui.painter().image(texture.id(), rect, uv, Color32::WHITE);
             let mistaken = predicted.is_some_and(|p| p != truth);
@@ -204,8 +204,16 @@ impl TestImages {
                     egui::StrokeKind::Outside,
                 );
             }
-            response.on_hover_text(format!(
-                "Test example {}: true {}, predicted {}",
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(
+                    egui::WidgetType::Button,
+                    true,
+                    format!("Test example {}", index + 1),
+                )
+            });
+            let response = response.on_hover_text(format!(
+                "Test example {}: true {}, predicted {}. Click to open it in Try it's \
+                 drawing pad.",
                 index + 1,
                 name(truth),
                 predicted.map_or_else(|| "—".to_owned(), name)
@@ -218,17 +226,21 @@ impl TestImages {
                 None => RichText::new(name(truth)).small().weak(),
             };
             ui.label(label);
-        });
+            response.clicked()
+        })
+        .inner
     }
 
     /// The strip: each image with its predicted label, mistakes marked with the true one.
+    /// Returns the position in the test split of an image clicked.
     pub fn strip_ui(
         &mut self,
         ui: &mut egui::Ui,
         predictions: &[usize],
         class_names: &[String],
         mistakes_only: bool,
-    ) {
+    ) -> Option<usize> {
+        let mut clicked = None;
         if self.textures.is_empty() {
             for index in 0..self.images.len().min(MAX_IMAGES * 4) {
                 if let Some(image) = self.image(index) {
@@ -253,7 +265,8 @@ impl TestImages {
             .count();
         ui.label(format!(
             "{} test images, {mistakes} misclassified. Under each: the predicted class; \
-             mistakes are framed red, with the true class in brackets.",
+             mistakes are framed red, with the true class in brackets. Click one to open it \
+             in Try it's drawing pad.",
             self.truth.len()
         ));
         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -272,19 +285,22 @@ impl TestImages {
                 .spacing([4.0, 4.0])
                 .show(ui, |ui| {
                     for (position, &index) in shown.iter().enumerate() {
-                        self.image_cell_ui(
+                        if self.image_cell_ui(
                             ui,
                             index,
                             predictions.get(index).copied(),
                             &name,
                             wrong,
-                        );
+                        ) {
+                            clicked = Some(index);
+                        }
                         if (position + 1) % columns as usize == 0 {
                             ui.end_row();
                         }
                     }
                 });
         });
+        clicked
     }
 }
 

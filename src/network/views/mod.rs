@@ -1,6 +1,7 @@
 //! Views that show what a network has learned beyond its curves: unit maps and weights
 //! inside nodes, the confusion matrix with each class's scores and the ROC curve, test
-//! images, the fitted curve, a regression's errors and the loss surface,
+//! images, the fitted curve, a regression's errors and the loss surface, the boundary's
+//! slice, inputs to try (with a drawing pad for images),
 //! points placed by hand, plots saved as PNG, and the UI's own frame times.
 
 pub mod boundary;
@@ -8,10 +9,12 @@ pub mod class_metrics;
 pub mod confusion;
 pub mod contours;
 pub mod curves;
+pub mod drawing_pad;
 pub mod importance;
 pub mod prediction_errors;
 pub mod regression;
 pub mod slice;
+pub mod try_it;
 pub mod units;
 
 use layerwright_nn::data::Task;
@@ -34,11 +37,13 @@ pub enum View {
     TestImages,
     /// Each input column's permutation importance.
     Importance,
+    /// Inputs the person sets (or draws) and the network's answer.
+    TryIt,
 }
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Boundary,
         Self::Fit,
         Self::Errors,
@@ -46,6 +51,7 @@ impl View {
         Self::Confusion,
         Self::TestImages,
         Self::Importance,
+        Self::TryIt,
     ];
 
     /// The tab's label.
@@ -59,6 +65,7 @@ impl View {
             (Self::Confusion, _) => "Confusion matrix",
             (Self::TestImages, _) => "Test images",
             (Self::Importance, _) => "Which inputs matter",
+            (Self::TryIt, _) => "Try it",
         }
     }
 
@@ -89,6 +96,10 @@ impl View {
                 "How much the model's score falls when one input column is shuffled: the \
                  columns it relies on fall most (permutation importance)."
             }
+            Self::TryIt => {
+                "Set each input yourself (or draw, for images) and watch the network's answer \
+                 change as it trains; any data row can fill the inputs."
+            }
         }
     }
 
@@ -102,6 +113,7 @@ impl View {
             Self::Confusion => "confusion-matrix.png",
             Self::TestImages => "test-images.png",
             Self::Importance => "input-importance.png",
+            Self::TryIt => "try-it.png",
         }
     }
 }

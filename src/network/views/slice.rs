@@ -18,7 +18,7 @@ const FAINTEST: f32 = 0.1;
 
 /// One raw input column as the slice sees it.
 #[derive(Clone, Debug, PartialEq)]
-enum SliceColumn {
+enum ColumnControl {
     /// A number column: raw input `index`, its training range and the value it is held at.
     Number {
         name: String,
@@ -36,7 +36,7 @@ enum SliceColumn {
     },
 }
 
-impl SliceColumn {
+impl ColumnControl {
     fn name(&self) -> &str {
         match self {
             Self::Number { name, .. } | Self::Category { name, .. } => name,
@@ -101,20 +101,18 @@ impl SliceColumn {
     }
 }
 
-/// The person's slice through the raw input space, and the controls that choose it.
+/// One value per raw input column, each set by its own control: a slider over the
+/// column's training range, or a list of its categories.
 #[derive(Clone, Debug, PartialEq)]
-pub struct SliceControls {
-    columns: Vec<SliceColumn>,
-    /// Indices into `columns` of the columns across and up (both numbers).
-    axes: [usize; 2],
+pub struct RowControls {
+    columns: Vec<ColumnControl>,
     /// The raw row width.
     raw_width: usize,
 }
 
-impl SliceControls {
-    /// The columns of `dataset` with the first two number columns on the axes and every
-    /// other column held at its mean (numbers) or most frequent category over the training
-    /// rows `train`; `None` with fewer than two number columns or no training rows.
+impl RowControls {
+    /// The columns of `dataset`, each at its mean (numbers) or most frequent category over
+    /// the training rows `train`; `None` without training rows.
     pub fn new(dataset: &Dataset, train: &[usize]) -> Option<Self> {
         if train.is_empty() {
             return None;
@@ -128,7 +126,7 @@ impl SliceControls {
                 let low = values.clone().fold(f64::INFINITY, f64::min);
                 let high = values.clone().fold(f64::NEG_INFINITY, f64::max);
                 let mean = values.sum::<f64>() / train.len() as f64;
-                columns.push(SliceColumn::Number {
+                columns.push(ColumnControl::Number {
                     name,
                     index,
                     low,
@@ -157,7 +155,7 @@ impl SliceControls {
                         held = position;
                     }
                 }
-                columns.push(SliceColumn::Category {
+                columns.push(ColumnControl::Category {
                     name,
                     inputs: range,
                     categories,
@@ -165,43 +163,124 @@ impl SliceControls {
                 });
             }
         }
-        let mut numbers = columns
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| matches!(c, SliceColumn::Number { .. }))
-            .map(|(i, _)| i);
-        let axes = [numbers.next()?, numbers.next()?];
         Some(Self {
             columns,
-            axes,
             raw_width: inputs.ncols(),
         })
+    }
+
+    /// Whether `other` has the same columns (names, kinds and categories).
+    fn same_columns(&self, other: &Self) -> bool {
+        self.columns.len() == other.columns.len()
+            && self
+                .columns
+                .iter()
+                .zip(&other.columns)
+                .all(|(a, b)| a.same_as(b))
+    }
+
+    /// `self` with `previous`'s values when both have the same columns.
+    pub fn keeping(mut self, previous: Option<&Self>) -> Self {
+        if let Some(previous) = previous
+            && self.same_columns(previous)
+        {
+            self.columns.clone_from(&previous.columns);
+        }
+        self
+    }
+
+    /// The raw row the controls stand for, `[raw columns]` (a category one-hot).
+    pub fn row(&self) -> Vec<f64> {
+        let mut row = vec![0.0; self.raw_width];
+        for column in &self.columns {
+            match column {
+                ColumnControl::Number { index, held, .. } => row[*index] = *held,
+                ColumnControl::Category { inputs, held, .. } => row[inputs.start + held] = 1.0,
+            }
+        }
+        row
+    }
+
+    /// Sets every control to raw row `row`'s value (a category to its hottest input).
+    pub fn fill(&mut self, row: &[f64]) {
+        for column in &mut self.columns {
+            match column {
+                ColumnControl::Number { index, held, .. } => {
+                    if let Some(&value) = row.get(*index) {
+                        *held = value;
+                    }
+                }
+                ColumnControl::Category { inputs, held, .. } => {
+                    let block = row.get(inputs.clone()).unwrap_or(&[]);
+                    let mut best = 0;
+                    for (position, value) in block.iter().enumerate() {
+                        if *value > block[best] {
+                            best = position;
+                        }
+                    }
+                    *held = best;
+                }
+            }
+        }
+    }
+
+    /// How many columns there are.
+    pub fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// Whether there are no columns.
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+
+    /// One grid row per column (label, then slider or list), but those in `skip`; returns
+    /// whether a value changed. Call inside a two-column [`egui::Grid`].
+    pub fn controls_ui(&mut self, ui: &mut egui::Ui, skip: &[usize], tip: &str) -> bool {
+        let mut changed = false;
+        for (index, column) in self.columns.iter_mut().enumerate() {
+            if !skip.contains(&index) {
+                changed |= column_control_ui(ui, column, tip);
+                ui.end_row();
+            }
+        }
+        changed
+    }
+}
+
+/// The person's slice through the raw input space, and the controls that choose it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SliceControls {
+    /// Every column's held value (the axis columns' are not read).
+    held: RowControls,
+    /// Indices into the columns of the columns across and up (both numbers).
+    axes: [usize; 2],
+}
+
+impl SliceControls {
+    /// The columns of `dataset` with the first two number columns on the axes and every
+    /// other column held at its mean (numbers) or most frequent category over the training
+    /// rows `train`; `None` with fewer than two number columns or no training rows.
+    pub fn new(dataset: &Dataset, train: &[usize]) -> Option<Self> {
+        let held = RowControls::new(dataset, train)?;
+        let mut numbers = held
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c, ColumnControl::Number { .. }))
+            .map(|(i, _)| i);
+        let axes = [numbers.next()?, numbers.next()?];
+        Some(Self { held, axes })
     }
 
     /// `self` with `previous`'s axes and held values when both have the same columns (a
     /// recompile of the same data keeps the person's slice).
     pub fn keeping(mut self, previous: Option<&Self>) -> Self {
         if let Some(previous) = previous
-            && previous.columns.len() == self.columns.len()
-            && previous
-                .columns
-                .iter()
-                .zip(&self.columns)
-                .all(|(a, b)| a.same_as(b))
+            && self.held.same_columns(&previous.held)
         {
             self.axes = previous.axes;
-            for (column, kept) in self.columns.iter_mut().zip(&previous.columns) {
-                match (column, kept) {
-                    (SliceColumn::Number { held, .. }, SliceColumn::Number { held: kept, .. }) => {
-                        *held = *kept;
-                    }
-                    (
-                        SliceColumn::Category { held, .. },
-                        SliceColumn::Category { held: kept, .. },
-                    ) => *held = *kept,
-                    _ => {}
-                }
-            }
+            self.held = self.held.keeping(Some(&previous.held));
         }
         self
     }
@@ -209,35 +288,26 @@ impl SliceControls {
     /// Whether the data has exactly two columns, both on the axes: the whole input plane,
     /// with nothing held.
     pub fn is_whole_plane(&self) -> bool {
-        self.columns.len() == 2
+        self.held.len() == 2
     }
 
     /// The axis columns' names, across then up.
     pub fn axis_names(&self) -> [&str; 2] {
-        self.axes.map(|a| self.columns[a].name())
+        self.axes.map(|a| self.held.columns[a].name())
     }
 
     /// The slice to evaluate: the raw inputs on the axes and the whole held raw row.
     pub fn slice(&self) -> BoundarySlice {
-        let mut held = vec![0.0; self.raw_width];
-        for column in &self.columns {
-            match column {
-                SliceColumn::Number { index, held: h, .. } => held[*index] = *h,
-                SliceColumn::Category {
-                    inputs, held: h, ..
-                } => held[inputs.start + h] = 1.0,
-            }
-        }
         BoundarySlice {
             axes: self.axes.map(|a| self.raw_index(a)),
-            held,
+            held: self.held.row(),
         }
     }
 
     fn raw_index(&self, column: usize) -> usize {
-        match &self.columns[column] {
-            SliceColumn::Number { index, .. } => *index,
-            SliceColumn::Category { inputs, .. } => inputs.start,
+        match &self.held.columns[column] {
+            ColumnControl::Number { index, .. } => *index,
+            ColumnControl::Category { inputs, .. } => inputs.start,
         }
     }
 
@@ -251,6 +321,7 @@ impl SliceControls {
             row[self.raw_index(self.axes[1])],
         ];
         let held: Vec<f64> = self
+            .held
             .columns
             .iter()
             .enumerate()
@@ -269,13 +340,14 @@ impl SliceControls {
     pub fn ui(&mut self, ui: &mut egui::Ui) -> bool {
         let mut changed = false;
         let numbers: Vec<usize> = self
+            .held
             .columns
             .iter()
             .enumerate()
-            .filter(|(_, c)| matches!(c, SliceColumn::Number { .. }))
+            .filter(|(_, c)| matches!(c, ColumnControl::Number { .. }))
             .map(|(i, _)| i)
             .collect();
-        let columns = &mut self.columns;
+        let held = &mut self.held;
         let chosen_axes = &mut self.axes;
         egui::Grid::new("slice-controls")
             .num_columns(2)
@@ -288,10 +360,11 @@ impl SliceControls {
                     let text = ui.label(label).on_hover_text(tip);
                     let mut chosen = chosen_axes[axis];
                     egui::ComboBox::from_id_salt(("slice-axis", axis))
-                        .selected_text(columns[chosen].name())
+                        .selected_text(held.columns[chosen].name())
                         .show_ui(ui, |ui| {
                             for &index in &numbers {
-                                ui.selectable_value(&mut chosen, index, columns[index].name());
+                                let name = held.columns[index].name();
+                                ui.selectable_value(&mut chosen, index, name);
                             }
                         })
                         .response
@@ -307,31 +380,25 @@ impl SliceControls {
                         changed = true;
                     }
                 }
-                if columns.len() > 2 {
+                if held.len() > 2 {
                     ui.label(egui::RichText::new("Held at").strong())
                         .on_hover_text(
                             "Every other column is held at one value on the plane shown.",
                         );
                     ui.end_row();
                 }
-                let axes = *chosen_axes;
-                for (index, column) in columns.iter_mut().enumerate() {
-                    if !axes.contains(&index) {
-                        changed |= held_control_ui(ui, column);
-                        ui.end_row();
-                    }
-                }
+                let tip = "Held at this value on the plane shown: move it to see the boundary \
+                           at another slice. Points fade the further their own value is.";
+                changed |= held.controls_ui(ui, &chosen_axes[..], tip);
             });
         changed
     }
 }
 
-/// The label and the slider (number) or list (category) of one held column.
-fn held_control_ui(ui: &mut egui::Ui, column: &mut SliceColumn) -> bool {
-    let tip = "Held at this value on the plane shown: move it to see the boundary at another \
-               slice. Points fade the further their own value is.";
+/// The label and the slider (number) or list (category) of one column.
+fn column_control_ui(ui: &mut egui::Ui, column: &mut ColumnControl, tip: &str) -> bool {
     match column {
-        SliceColumn::Number {
+        ColumnControl::Number {
             name,
             low,
             high,
@@ -339,9 +406,12 @@ fn held_control_ui(ui: &mut egui::Ui, column: &mut SliceColumn) -> bool {
             ..
         } => {
             let text = ui.label(name.as_str()).on_hover_text(tip);
+            // Never clamped or rounded unless moved: a data row's value (even one outside
+            // the training range) stays exactly as it is.
             let step = (*high - *low) / 100.0;
             ui.add(
                 egui::Slider::new(held, *low..=*high)
+                    .clamping(egui::SliderClamping::Never)
                     .step_by(if step > 0.0 { step } else { 0.0 })
                     .max_decimals(3),
             )
@@ -349,7 +419,7 @@ fn held_control_ui(ui: &mut egui::Ui, column: &mut SliceColumn) -> bool {
             .on_hover_text(tip)
             .changed()
         }
-        SliceColumn::Category {
+        ColumnControl::Category {
             name,
             categories,
             held,
@@ -357,7 +427,7 @@ fn held_control_ui(ui: &mut egui::Ui, column: &mut SliceColumn) -> bool {
         } => {
             let text = ui.label(name.as_str()).on_hover_text(tip);
             let mut chosen = *held;
-            egui::ComboBox::from_id_salt(("slice-held", name.as_str()))
+            egui::ComboBox::from_id_salt(("column-control", ui.id(), name.as_str()))
                 .selected_text(categories.get(chosen).map_or("", String::as_str))
                 .show_ui(ui, |ui| {
                     for (index, category) in categories.iter().enumerate() {
@@ -424,7 +494,7 @@ mod tests {
         let dataset = three_columns();
         let mut chosen = SliceControls::new(&dataset, &[0, 1, 2]).unwrap();
         chosen.axes = [2, 0];
-        if let SliceColumn::Number { held, .. } = &mut chosen.columns[1] {
+        if let ColumnControl::Number { held, .. } = &mut chosen.held.columns[1] {
             *held = 0.75;
         }
         let kept = SliceControls::new(&dataset, &[0, 1, 2])
