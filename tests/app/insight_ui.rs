@@ -129,6 +129,46 @@ fn hidden_units_draw_their_maps_in_their_nodes() {
 }
 
 #[test]
+fn each_first_layer_unit_of_a_digit_model_draws_its_weights_as_an_8_by_8_picture() {
+    let mut harness = harness_on("digits.json");
+    run_until(&mut harness, "the weights", |app| {
+        app.training().insight.weights.contains_key("hidden")
+    });
+    harness.run_steps(2);
+    let app = harness.state();
+    let insight = &app.training().insight;
+    let background = egui::Color32::from_gray(30);
+    // W of the hidden layer: [64 pixels, 32 units]; unit 5's picture is column 4, pixel by
+    // pixel, coloured relative to its largest |w|.
+    let weights = insight.weights["hidden"].clone();
+    assert_eq!(weights.nrows(), 64);
+    let column = weights.column(4);
+    let scale = column.iter().fold(0.0_f64, |m, w| m.max(w.abs()));
+    let picture = insight
+        .receptive_fields
+        .image("hidden", 4, background)
+        .unwrap();
+    assert_eq!(picture.size, [8, 8]);
+    for (pixel, &w) in column.iter().enumerate() {
+        assert_eq!(
+            picture.pixels[pixel],
+            layerwright::theme::diverging(w, scale, background),
+            "pixel {pixel}"
+        );
+    }
+    // The output layer reads hidden units, not pixels: no pictures.
+    assert!(
+        insight
+            .receptive_fields
+            .image("output", 0, background)
+            .is_none()
+    );
+    // Drawn in the node (16 of its 32 units; the rest counted).
+    harness.get_by_label("hidden, unit 5 weights");
+    harness.get_by_label("+16 more units");
+}
+
+#[test]
 fn iris_shows_a_confusion_matrix_of_its_test_split() {
     let mut harness = harness_on("iris.json");
     run_until(&mut harness, "the confusion matrix", |app| {

@@ -184,6 +184,7 @@ impl TrainingPanel {
             graph: Some(Arc::clone(&graph)),
             ..RunData::default()
         };
+        self.insight.receptive_fields.start(image);
         let Some(dataset) = dataset else {
             return;
         };

@@ -12,6 +12,7 @@ pub mod curves;
 pub mod drawing_pad;
 pub mod importance;
 pub mod prediction_errors;
+pub mod receptive_fields;
 pub mod regression;
 pub mod slice;
 pub mod try_it;

@@ -1,5 +1,6 @@
 //! Inside the nodes: each unit's output over the input plane as a thumbnail (as TensorFlow
-//! Playground draws them) and each layer's weight matrix as a small heatmap.
+//! Playground draws them), for image data the first layer's receptive fields, and each
+//! layer's weight matrix as a small heatmap.
 
 use std::collections::HashMap;
 
@@ -8,6 +9,7 @@ use layerwright_nn::ParameterSet;
 use layerwright_nn::network::architecture::{Architecture, ParameterRole};
 use ndarray::Array2;
 
+use super::receptive_fields::ReceptiveFields;
 use crate::theme::diverging;
 
 /// Thumbnails drawn per node; more units are counted, not drawn.
@@ -63,6 +65,8 @@ pub struct NodeInsight {
     pub show_weights: bool,
     /// While stepping through one example: each shown node's output and gradient vectors.
     pub step_vectors: HashMap<String, (Vec<f64>, Option<Vec<f64>>)>,
+    /// Image data: the first layer's units' weights as pictures.
+    pub receptive_fields: ReceptiveFields,
     stale: bool,
 }
 
@@ -75,6 +79,7 @@ impl Default for NodeInsight {
             show_maps: true,
             show_weights: true,
             step_vectors: HashMap::new(),
+            receptive_fields: ReceptiveFields::default(),
             stale: false,
         }
     }
@@ -91,6 +96,7 @@ impl NodeInsight {
 
     /// Forgets everything (a new run starts).
     pub fn clear(&mut self) {
+        self.receptive_fields.start(None);
         self.maps.clear();
         self.textures.clear();
         self.weights.clear();
@@ -120,6 +126,7 @@ impl NodeInsight {
 
     /// Takes the weights of a snapshot.
     pub fn set_weights(&mut self, architecture: &Architecture, parameters: &ParameterSet<f64>) {
+        self.receptive_fields.set_weights(architecture, parameters);
         self.weights.clear();
         for (info, tensor) in architecture.parameters().iter().zip(&parameters.tensors) {
             if info.role == ParameterRole::Weights {
@@ -131,6 +138,7 @@ impl NodeInsight {
 
     /// Uploads the maps that changed since the last frame as textures.
     pub fn refresh_textures(&mut self, ctx: &egui::Context, background: Color32) {
+        self.receptive_fields.refresh_textures(ctx, background);
         if !std::mem::take(&mut self.stale) {
             return;
         }
@@ -172,6 +180,9 @@ impl NodeInsight {
             && !textures.is_empty()
         {
             hovered = thumbnails_ui(ui, node, textures, units);
+        }
+        if self.show_maps {
+            self.receptive_fields.node_ui(ui, node);
         }
         if self.show_weights
             && let Some(weights) = self.weights.get(node)
