@@ -147,10 +147,18 @@ pub struct Views {
     pub roc_train: Option<RocView>,
     /// The same on the test split, when there is one.
     pub roc_test: Option<RocView>,
+    /// Two-column data: each architecture node's values, `[points, width]` in node order,
+    /// for the first [`Views::HIDDEN_SPACE_POINTS`] training examples (the hidden space).
+    pub node_points: Option<Vec<Array2<f32>>>,
     /// Regression: predictions against the truth on the training split.
     pub regression_train: Option<RegressionView>,
     /// The same on the test split, when there is one.
     pub regression_test: Option<RegressionView>,
+}
+
+impl Views {
+    /// The training examples at most whose node values are sent for the hidden space.
+    pub const HIDDEN_SPACE_POINTS: usize = 600;
 }
 
 /// A two-class model's ROC curve on one split: thinned to at most

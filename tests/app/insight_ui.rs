@@ -448,3 +448,77 @@ fn save_png_writes_the_decision_boundary_as_drawn() {
         assert!(near > 100, "class {class}: {near} pixels in its colour");
     }
 }
+
+#[test]
+fn the_hidden_space_puts_points_where_the_chosen_layer_maps_their_inputs() {
+    // XOR with a linear hidden layer of two units: its values are x·W + b.
+    let mut document: serde_json::Value =
+        serde_json::from_str(include_str!("../../assets/examples/xor.json")).unwrap();
+    document["nodes"][1]["activation"] = serde_json::json!({"kind": "identity"});
+    let document = layerwright_nn::graph::io::parse_document(
+        &serde_json::to_string(&document).unwrap(),
+        "linear-xor.json",
+    )
+    .unwrap();
+    let app = LayerwrightApp::new(layerwright::app::OpenedDocument {
+        name: "linear-xor.json".to_owned(),
+        document: Ok(document),
+        folder: None,
+    });
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut LayerwrightApp| app.show(ui), app);
+    run_until(&mut harness, "the hidden space", |app| {
+        app.training().views().node_points.is_some() && app.training().run.parameters().is_some()
+    });
+    harness.get_by_label("Hidden space").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().training().current_view(),
+        Some(layerwright::network::views::View::HiddenSpace)
+    );
+    let app = harness.state();
+    let graph = app.network().compiled().unwrap().graph.clone().unwrap();
+    let architecture = &graph.architecture;
+    let parameters = app.training().run.parameters().unwrap();
+    let points = app.training().views().node_points.clone().unwrap();
+    let node = |name: &str| {
+        architecture
+            .nodes()
+            .iter()
+            .position(|n| n.name == name)
+            .unwrap()
+    };
+    let tensor = |role| {
+        let index = architecture
+            .parameters()
+            .iter()
+            .position(|p| p.node.0 == node("hidden") && p.role == role)
+            .unwrap();
+        parameters.tensors[index].clone()
+    };
+    let weights = tensor(layerwright_nn::network::architecture::ParameterRole::Weights);
+    let bias = tensor(layerwright_nn::network::architecture::ParameterRole::Bias);
+    let inputs = &graph.data.train.inputs;
+    let shown = points[node("hidden")].nrows();
+    assert_eq!(shown, inputs.nrows().min(600));
+    for row in 0..shown {
+        let x = inputs.row(row).mapv(f64::from);
+        // The input layer is the identity: each point sits at its own (encoded) inputs.
+        for unit in 0..2 {
+            assert_eq!(points[node("input")][[row, unit]], inputs[[row, unit]]);
+        }
+        // The linear hidden layer puts it at x·W + b.
+        let expected = x.dot(&weights) + bias.row(0);
+        for unit in 0..2 {
+            let found = f64::from(points[node("hidden")][[row, unit]]);
+            assert!(
+                (found - expected[unit]).abs() < 1e-4,
+                "point {row}, unit {unit}: {found} against {}",
+                expected[unit]
+            );
+        }
+    }
+    // The layer chooser offers the layer, and the view shows it.
+    harness.get_by_label("Layer");
+}

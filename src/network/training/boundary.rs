@@ -10,8 +10,10 @@ use layerwright_nn::graph::{DataSource, DatasetSpec, GraphDocument};
 use super::panel::{Scatter, ScatterPoint, TrainingPanel};
 use crate::commands::Command;
 use crate::document::graph::Edit;
+use crate::network::snapshot::Views;
 use crate::network::views::View;
 use crate::network::views::boundary::boundary_image;
+use crate::network::views::hidden_space::{HiddenSpaceChoice, HiddenSpaceData, hidden_space_ui};
 use crate::theme::class_colour;
 use layerwright_nn::graph::points::{with_nearest_removed, with_point_added};
 
@@ -266,6 +268,45 @@ impl TrainingPanel {
             train: graph.data.train_indices.iter().map(|&i| point(i)).collect(),
             test: graph.data.test_indices.iter().map(|&i| point(i)).collect(),
         };
+    }
+
+    /// The hidden space: the first training points and the grid's lines through a chosen
+    /// layer, on two of its units.
+    pub(super) fn hidden_space_view_ui(&mut self, ui: &mut egui::Ui) {
+        let (Some(architecture), Some(points), Some(dataset), Some(graph)) = (
+            self.run.architecture(),
+            self.data.views.node_points.as_ref(),
+            self.data.dataset.as_ref(),
+            self.data.graph.as_ref(),
+        ) else {
+            return;
+        };
+        let Some(mut choice) = HiddenSpaceChoice::fitted(self.choices.hidden_space, architecture)
+        else {
+            return;
+        };
+        let labels: Vec<f64> = graph
+            .data
+            .train_indices
+            .iter()
+            .take(Views::HIDDEN_SPACE_POINTS)
+            .map(|&row| dataset.targets[row])
+            .collect();
+        let grid = self
+            .data
+            .grid
+            .as_ref()
+            .filter(|grid| grid.spec.axes == [0, 1]);
+        let data = HiddenSpaceData {
+            architecture,
+            grid: grid.and_then(|g| g.node_maps.as_deref()),
+            resolution: grid.map_or(0, |g| g.spec.resolution),
+            points,
+            labels: &labels,
+            task: self.data.task,
+        };
+        hidden_space_ui(ui, &mut choice, &data);
+        self.choices.hidden_space = Some(choice);
     }
 
     /// "Click adds:" and a button per class, each with its colour.

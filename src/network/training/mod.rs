@@ -10,4 +10,5 @@ pub mod panel;
 pub mod run;
 pub mod settings;
 mod split_views;
+mod trying;
 pub mod worker;

@@ -19,11 +19,12 @@ use crate::network::snapshot::{GridValues, ProbeValues, Views};
 use crate::network::training::worker::Progress;
 use crate::network::views::View;
 use crate::network::views::confusion::TestImages;
+use crate::network::views::hidden_space::HiddenSpaceChoice;
 use crate::network::views::importance::ImportanceView;
 use crate::network::views::prediction_errors::prediction_errors_ui;
 use crate::network::views::regression::{LineScatter, SurfaceDrawing, fit_ui, surface_ui};
 use crate::network::views::slice::SliceControls;
-use crate::network::views::try_it::{TryIt, TryItData};
+use crate::network::views::try_it::TryIt;
 use crate::network::views::units::NodeInsight;
 pub use crate::theme::class_colour;
 
@@ -84,6 +85,8 @@ pub(super) struct ViewChoices {
     pub(super) class_scores_instead: bool,
     /// The decision boundary's axes and held values (data with two or more number columns).
     pub(super) slice: Option<SliceControls>,
+    /// The hidden space's layer and units.
+    pub(super) hidden_space: Option<HiddenSpaceChoice>,
 }
 
 impl Default for ViewChoices {
@@ -99,6 +102,7 @@ impl Default for ViewChoices {
             threshold: None,
             class_scores_instead: false,
             slice: None,
+            hidden_space: None,
         }
     }
 }
@@ -116,6 +120,8 @@ pub(super) struct PlotAreas {
     pub(super) curves: Option<egui::Rect>,
     pub(super) view: Option<egui::Rect>,
     pub(super) boundary_plot: Option<egui::Rect>,
+    /// The room the views had: where nothing of them may spill past.
+    pub(super) views_area: Option<egui::Rect>,
     /// The boundary plot with its axes.
     pub(super) boundary_area: Option<egui::Rect>,
 }
@@ -244,10 +250,9 @@ impl TrainingPanel {
         {
             self.insight.set_weights(architecture, parameters);
         }
-        if let Some(mut grid) = progress.grid {
-            if let (Some(maps), Some(architecture)) =
-                (grid.node_maps.take(), self.run.architecture())
-            {
+        if let Some(grid) = progress.grid {
+            // The maps stay with the grid too: the hidden space draws its lines from them.
+            if let (Some(maps), Some(architecture)) = (&grid.node_maps, self.run.architecture()) {
                 self.insight.set_maps(architecture, maps);
             }
             self.data.grid = Some(grid);
@@ -268,27 +273,20 @@ impl TrainingPanel {
         }
     }
 
-    /// Opens the test split's example at `position` in "Try it" (the pad, for images).
-    pub fn open_test_row(&mut self, position: usize) {
-        let (Some(dataset), Some(graph)) = (&self.data.dataset, &self.data.graph) else {
-            return;
-        };
-        let Some(&index) = graph.data.test_indices.get(position) else {
-            return;
-        };
-        self.try_it.open_row(dataset, index);
-        if let Some(row) = self.try_it.row() {
-            self.run.set_probe(row);
-        }
-        self.choices.view = View::TryIt;
-    }
-
     /// The views this run can show, in tab order.
     pub fn available_views(&self) -> Vec<View> {
         View::ALL
             .into_iter()
             .filter(|view| match view {
                 View::Boundary => !self.data.scatter.train.is_empty(),
+                View::HiddenSpace => {
+                    self.data.views.node_points.is_some()
+                        && self
+                            .run
+                            .architecture()
+                            .and_then(HiddenSpaceChoice::first_hidden)
+                            .is_some()
+                }
                 View::Fit => !self.data.line_scatter.train.is_empty(),
                 View::Errors => {
                     self.data.task == Task::Regression && self.run.architecture().is_some()
@@ -335,6 +333,11 @@ impl TrainingPanel {
         &self.data.path
     }
 
+    /// The room the views had in the last frame (tabs and view), in points.
+    pub fn views_area(&self) -> Option<egui::Rect> {
+        self.areas.views_area
+    }
+
     /// Where the decision-boundary plot was last drawn, in points.
     pub fn boundary_plot_rect(&self) -> Option<egui::Rect> {
         self.areas.boundary_plot
@@ -360,11 +363,6 @@ impl TrainingPanel {
         !self.insight.maps.is_empty()
     }
 
-    /// The trainer's latest answer for the person's row ("Try it").
-    pub fn probe(&self) -> Option<&ProbeValues> {
-        self.data.probe.as_ref()
-    }
-
     /// The latest decision boundary: where it was evaluated, the held row and the outputs.
     pub fn boundary(&self) -> Option<&GridValues> {
         self.data.grid.as_ref()
@@ -378,6 +376,7 @@ impl TrainingPanel {
     /// The tabs over the right half, a save button, and the chosen view.
     pub fn views_ui(&mut self, ui: &mut egui::Ui, document: &GraphDocument) -> Vec<Command> {
         let mut commands = Vec::new();
+        self.areas.views_area = Some(ui.max_rect());
         let available = self.available_views();
         // Points by hand: the plane takes clicks until the points are of two classes.
         let placing = match &document.dataset.source {
@@ -427,6 +426,7 @@ impl TrainingPanel {
                 commands.extend(self.boundary_ui(ui, document));
                 plot_rect = self.areas.boundary_area;
             }
+            View::HiddenSpace => self.hidden_space_view_ui(ui),
             View::Fit => {
                 ui.checkbox(&mut self.choices.show_test, "Test points")
                     .on_hover_text("Show the test split, outlined.");
@@ -482,26 +482,7 @@ impl TrainingPanel {
                     self.open_test_row(position);
                 }
             }
-            View::TryIt => {
-                if let Some(dataset) = self.data.dataset.clone() {
-                    let test_rows = self
-                        .data
-                        .graph
-                        .as_ref()
-                        .map_or(&[][..], |graph| graph.data.test_indices.as_slice());
-                    let data = TryItData {
-                        dataset: &dataset,
-                        task: self.data.task,
-                        class_names: &self.data.class_names,
-                        test_rows,
-                    };
-                    if self.try_it.ui(ui, &data, self.data.probe.as_ref())
-                        && let Some(row) = self.try_it.row()
-                    {
-                        self.run.set_probe(row);
-                    }
-                }
-            }
+            View::TryIt => self.try_it_view_ui(ui),
         }
         self.areas.view =
             plot_rect.or_else(|| Some(egui::Rect::from_min_max(top, ui.min_rect().max)));

@@ -250,7 +250,33 @@ impl Run {
             }
         }
         add_split_views(&mut self.session, &self.compiled.data, &mut views);
+        views.node_points = self.node_points();
         views
+    }
+
+    /// Two-column data, small networks: every node's values for the first training
+    /// examples, where the hidden space draws them.
+    fn node_points(&mut self) -> Option<Vec<Array2<f32>>> {
+        if self.compiled.data.raw_train_bounds.ncols() != 2 {
+            return None;
+        }
+        let width: usize = self
+            .compiled
+            .architecture
+            .nodes()
+            .iter()
+            .map(|n| n.width)
+            .sum();
+        if width > NODE_MAP_WIDTH_LIMIT {
+            return None;
+        }
+        let rows = self
+            .compiled
+            .data
+            .train
+            .rows_in_f64(0..Views::HIDDEN_SPACE_POINTS);
+        let values = self.session.node_values(rows.inputs.view()).ok()?;
+        Some(values.nodes)
     }
 
     /// After every change of the weights: the views are stale, and for networks of one

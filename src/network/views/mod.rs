@@ -1,7 +1,7 @@
 //! Views that show what a network has learned beyond its curves: unit maps and weights
 //! inside nodes, the confusion matrix with each class's scores and the ROC curve, test
 //! images, the fitted curve, a regression's errors and the loss surface, the boundary's
-//! slice, inputs to try (with a drawing pad for images),
+//! slice, the hidden space, receptive fields, inputs to try (with a drawing pad for images),
 //! points placed by hand, plots saved as PNG, and the UI's own frame times.
 
 pub mod boundary;
@@ -10,6 +10,7 @@ pub mod confusion;
 pub mod contours;
 pub mod curves;
 pub mod drawing_pad;
+pub mod hidden_space;
 pub mod importance;
 pub mod prediction_errors;
 pub mod receptive_fields;
@@ -26,6 +27,8 @@ pub enum View {
     /// The decision boundary (or the prediction heatmap, for regression) over two number
     /// columns, the others held.
     Boundary,
+    /// Two-column data: the points and grid lines as a hidden layer maps them.
+    HiddenSpace,
     /// One-column data with the fitted curve.
     Fit,
     /// Regression: predictions against the truth and the residuals, with MAE, RMSE and R².
@@ -44,8 +47,9 @@ pub enum View {
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Boundary,
+        Self::HiddenSpace,
         Self::Fit,
         Self::Errors,
         Self::LossSurface,
@@ -60,6 +64,7 @@ impl View {
         match (self, task) {
             (Self::Boundary, Task::Classification) => "Decision boundary",
             (Self::Boundary, Task::Regression) => "Prediction",
+            (Self::HiddenSpace, _) => "Hidden space",
             (Self::Fit, _) => "Fit",
             (Self::Errors, _) => "Predicted vs actual",
             (Self::LossSurface, _) => "Loss surface",
@@ -77,6 +82,11 @@ impl View {
                 "The network's output over the input plane with the data. Click to add a \
                  point of the chosen class, Shift+click for the next class, right-click to \
                  remove the nearest point."
+            }
+            Self::HiddenSpace => {
+                "The training points and the input plane's grid lines as a hidden layer sees \
+                 them, on two of its units: a layer that separates the classes shows them \
+                 apart."
             }
             Self::Fit => "The data and the network's prediction along the input.",
             Self::Errors => {
@@ -108,6 +118,7 @@ impl View {
     pub fn file_name(self) -> &'static str {
         match self {
             Self::Boundary => "decision-boundary.png",
+            Self::HiddenSpace => "hidden-space.png",
             Self::Fit => "fit.png",
             Self::Errors => "predicted-vs-actual.png",
             Self::LossSurface => "loss-surface.png",

@@ -103,7 +103,7 @@ impl NodeInsight {
     }
 
     /// Takes the per-node grid values of a snapshot (`[cells, width]` per architecture node).
-    pub fn set_maps(&mut self, architecture: &Architecture, node_maps: Vec<Array2<f32>>) {
+    pub fn set_maps(&mut self, architecture: &Architecture, node_maps: &[Array2<f32>]) {
         self.maps.clear();
         for (node, values) in architecture.nodes().iter().zip(node_maps) {
             let resolution = (values.nrows() as f64).sqrt().round() as usize;
