@@ -117,7 +117,7 @@ impl TrainingPanel {
                     .id_salt("slice-controls")
                     .max_height(height)
                     .show(ui, |ui| {
-                        ui.spacing_mut().slider_width = 100.0;
+                        ui.spacing_mut().slider_width = 80.0;
                         if let Some(controls) = &mut self.choices.slice {
                             changed = controls.ui(ui);
                         }

@@ -135,7 +135,7 @@ pub fn hidden_space_ui(ui: &mut egui::Ui, choice: &mut HiddenSpaceChoice, data: 
         .and_then(|maps| maps.get(choice.node))
         .map(|values| mapped_grid_lines(values, data.resolution, units))
         .unwrap_or_default();
-    let line_colour = ui.visuals().weak_text_color().gamma_multiply(0.6);
+    let line_colour = ui.visuals().weak_text_color().gamma_multiply(0.9);
     let points = data.points.get(choice.node);
     Plot::new("hidden-space")
         .show_grid(false)

@@ -489,6 +489,62 @@ mod tests {
         assert_eq!(opacity, FAINTEST);
     }
 
+    /// Numbers a and b, then island's one-hot block (north, south): five rows, four training.
+    fn with_a_category() -> Dataset {
+        use layerwright_nn::data::{CellEncoding, ColumnEncoding, EncodedColumn};
+        let mut dataset = Dataset::from_points("points", Task::Classification, &[], 2);
+        dataset.inputs = array![
+            [0.0, 0.0, 1.0, 0.0],
+            [4.0, 2.0, 0.0, 1.0],
+            [2.0, 1.0, 0.0, 1.0],
+            [2.0, 1.0, 0.0, 1.0],
+            [9.0, 9.0, 1.0, 0.0]
+        ];
+        dataset.targets = vec![0.0, 1.0, 1.0, 0.0, 1.0];
+        dataset.feature_names = ["a", "b", "island=north", "island=south"]
+            .map(str::to_owned)
+            .to_vec();
+        let number = |name: &str| EncodedColumn {
+            name: name.to_owned(),
+            encoding: CellEncoding::Number { fill: 0.0 },
+        };
+        dataset.encoding = Some(ColumnEncoding {
+            columns: vec![
+                number("a"),
+                EncodedColumn {
+                    name: "island".to_owned(),
+                    encoding: CellEncoding::Category {
+                        categories: vec!["north".to_owned(), "south".to_owned()],
+                        fill: "south".to_owned(),
+                    },
+                },
+                number("b"),
+            ],
+            unseen: Default::default(),
+        });
+        dataset
+    }
+
+    #[test]
+    fn a_category_is_held_at_its_most_frequent_value_and_other_categories_fade_fully() {
+        let controls = SliceControls::new(&with_a_category(), &[0, 1, 2, 3]).unwrap();
+        assert_eq!(controls.axis_names(), ["a", "b"]);
+        // South on three of the four training rows: held at south, one-hot [0, 1].
+        assert_eq!(controls.slice().held[2..], [0.0, 1.0]);
+        // A southern row is on the slice; a northern one as far as a category can be.
+        assert_eq!(controls.place(&[1.0, 1.0, 0.0, 1.0]), ([1.0, 1.0], 1.0));
+        assert_eq!(controls.place(&[1.0, 1.0, 1.0, 0.0]).1, FAINTEST);
+    }
+
+    #[test]
+    fn a_row_fills_every_control_a_category_by_its_hot_input() {
+        let dataset = with_a_category();
+        let mut row = RowControls::new(&dataset, &[0, 1, 2, 3]).unwrap();
+        assert_eq!(row.len(), 3);
+        row.fill(&[7.0, 3.0, 1.0, 0.0]);
+        assert_eq!(row.row(), [7.0, 3.0, 1.0, 0.0]);
+    }
+
     #[test]
     fn a_recompile_of_the_same_columns_keeps_the_slice() {
         let dataset = three_columns();
