@@ -20,6 +20,7 @@ use layerwright_nn::data::{Task, read_prediction_rows};
 use layerwright_nn::graph::GraphDocument;
 use layerwright_nn::graph::io::{load_document, save_document, write_atomically};
 use layerwright_nn::network::inference::Predictions;
+use layerwright_nn::train::early_stopping::{EarlyStopper, Verdict};
 use layerwright_nn::train::training::Evaluation;
 
 /// Build neural networks visually and watch them learn.
@@ -375,11 +376,18 @@ pub fn train(
     } else {
         indicatif::ProgressBar::hidden()
     };
+    // Early stopping watches the validation rows (or the test split) after every epoch.
+    let mut stopper = compiled
+        .watched()
+        .and(compiled.early_stopping)
+        .map(EarlyStopper::new);
+    let mut trained = 0;
     for _ in 0..epochs {
         match session.run_epoch() {
             Ok(report) => {
                 progress.set_message(format!("loss {:.4}", report.mean_batch_loss));
                 progress.inc(1);
+                trained += 1;
             }
             // A diverging run names its epoch and suggests a lower learning rate.
             Err(error) => {
@@ -387,25 +395,45 @@ pub fn train(
                 return Err(Failure::one(format!("{shown}: {error}")));
             }
         }
+        if let (Some(stopper), Some(watched)) = (stopper.as_mut(), compiled.watched()) {
+            let loss = session
+                .evaluate(watched)
+                .map_err(|e| Failure::one(format!("{shown}: {e}")))?
+                .loss;
+            if stopper.observe(session.epochs(), loss, || session.parameters()) == Verdict::Stop {
+                break;
+            }
+        }
     }
     progress.finish_and_clear();
+    let best_epoch = stopper
+        .as_ref()
+        .and_then(EarlyStopper::best)
+        .map(|(epoch, _)| epoch);
+    if let Some(best) = stopper.as_ref().and_then(EarlyStopper::weights_to_restore) {
+        session
+            .set_parameters(best)
+            .map_err(|e| Failure::one(format!("{shown}: {e}")))?;
+    }
     let metrics = compiled
         .metrics(&mut session)
         .map_err(|e| Failure::one(format!("{shown}: {e}")))?;
     if let Some(out_path) = out_path {
         let previous = document.weights.as_ref().map_or(0, |w| w.epochs);
-        document.weights = Some(compiled.trained_weights(&session.parameters(), previous + epochs));
+        document.weights =
+            Some(compiled.trained_weights(&session.parameters(), previous + trained));
         save_document(&document, out_path).map_err(|e| Failure::one(e.to_string()))?;
     }
-    write_line(
-        out,
-        &result_line(
-            compiled.data.description.task,
-            epochs,
-            &metrics.train,
-            metrics.test.as_ref(),
-        ),
-    )
+    let mut line = result_line(
+        compiled.data.description.task,
+        trained,
+        &metrics.train,
+        metrics.test.as_ref(),
+    );
+    if let Some(best) = best_epoch {
+        line.push_str(&format!(" best_epoch={best}"));
+    }
+    write_line(out, &line)
 }
 
 /// The CSV text of `predict`'s output.

@@ -157,6 +157,8 @@ pub fn empty_document() -> GraphDocument {
             regularization: layerwright_nn::Regularization::None,
             shuffle: layerwright_nn::Shuffle::EveryEpoch,
             seed: 1,
+            schedule: Default::default(),
+            early_stopping: None,
         },
     )
 }

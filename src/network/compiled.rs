@@ -41,6 +41,8 @@ pub fn compile_key(document: &GraphDocument, base_dir: Option<&Path>) -> String 
         &document.dataset,
         base_dir,
         document.training.seed,
+        // Early stopping carves the validation rows out of the training split.
+        &document.training.early_stopping,
         &document.weights,
         live_settings_valid(&document.training),
     ))
@@ -52,6 +54,7 @@ fn live_settings_valid(training: &TrainingSpec) -> bool {
     training.learning_rate.is_finite()
         && training.learning_rate > 0.0
         && training.batching != layerwright_nn::Batching::MiniBatch { size: 0 }
+        && training.schedule.problem().is_none()
 }
 
 /// The data set's part of the key: data reloads only when what loading reads changes (the

@@ -884,3 +884,45 @@ fn a_model_with_categories_exports_onnx_checked_by_tract_and_pytorch_that_reads_
         }
     }
 }
+
+#[test]
+fn train_with_early_stopping_prints_the_epochs_trained_and_the_best_epoch() {
+    let folder = temporary_dir("early-stopping");
+    let mut document: serde_json::Value =
+        serde_json::from_str(include_str!("../../assets/examples/circle.json")).unwrap();
+    document["dataset"]["source"]["samples"] = serde_json::json!(60);
+    document["dataset"]["source"]["noise"] = serde_json::json!(0.5);
+    document["dataset"]["train_fraction"] = serde_json::json!(0.8);
+    document["nodes"][1]["units"] = serde_json::json!(64);
+    document["training"]["learning_rate"] = serde_json::json!(0.05);
+    document["training"]["epochs"] = serde_json::json!(400);
+    let plain = folder.join("plain.json");
+    std::fs::write(&plain, document.to_string()).unwrap();
+    document["training"]["early_stopping"] = serde_json::json!({"patience": 5});
+    let stopping = folder.join("stopping.json");
+    std::fs::write(&stopping, document.to_string()).unwrap();
+    let output = layerwright(&["train", path_str(&stopping), "--quiet"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let line = stdout(&output);
+    let field = |name: &str| -> usize {
+        let start = line.find(&format!("{name}=")).unwrap() + name.len() + 1;
+        line[start..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let (epochs, best) = (field("epochs"), field("best_epoch"));
+    assert!(epochs < 400, "stopped early: {line}");
+    assert_eq!(epochs, best + 5, "five epochs of patience: {line}");
+    assert!(
+        line.trim_end().ends_with(&format!(" best_epoch={best}")),
+        "{line}"
+    );
+    // Without early stopping the line is as before: the whole budget, no best epoch.
+    let output = layerwright(&["train", path_str(&plain), "--quiet"]);
+    let line = stdout(&output);
+    assert!(line.starts_with("epochs=400 "), "{line}");
+    assert!(!line.contains("best_epoch"), "{line}");
+}

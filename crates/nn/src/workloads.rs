@@ -169,6 +169,7 @@ impl Workload {
             shuffle: Shuffle::Never,
             regularization: Regularization::None,
             seed: self.spec.data_seed,
+            schedule: crate::train::schedule::LearningRateSchedule::CONSTANT,
         }
     }
 

@@ -172,6 +172,7 @@ impl TrainingRun {
                     shuffle: document.training.shuffle,
                     regularization: document.training.regularization,
                     seed: config.seed,
+                    schedule: document.training.schedule,
                 };
                 if wanted != config {
                     let new_kind = std::mem::discriminant(&wanted.optimizer)

@@ -111,6 +111,23 @@ pub(super) fn build(
     if let crate::train::training::Batching::MiniBatch { size: 0 } = training.batching {
         errors.push(GraphError::ZeroBatchSize);
     }
+    let problems = [
+        training.schedule.problem(),
+        training
+            .early_stopping
+            .as_ref()
+            .and_then(crate::train::early_stopping::EarlyStopping::problem),
+    ];
+    let watches_missing_test = training.early_stopping.is_some_and(|rule| {
+        rule.watch == crate::train::early_stopping::Watched::TestSplit
+            && document.dataset.train_fraction >= 1.0
+    });
+    let problems = problems.into_iter().chain([watches_missing_test.then(|| {
+        "early stopping watches the test split, but all the data is for training".to_owned()
+    })]);
+    for problem in problems.flatten() {
+        errors.push(GraphError::TrainingSetting { problem });
+    }
     let mut structure_errors = Vec::new();
     let structure = check_structure(document, &mut structure_errors);
     errors.append(&mut structure_errors);

@@ -123,6 +123,11 @@ pub enum GraphError {
     },
     /// A mini-batch of zero examples.
     ZeroBatchSize,
+    /// A learning-rate schedule or early-stopping setting that cannot be used.
+    TrainingSetting {
+        /// What is wrong, in words.
+        problem: String,
+    },
     /// An input feature reading a column the data does not have.
     FeatureColumn {
         /// The input node.
@@ -259,6 +264,7 @@ impl GraphError {
             | Self::EdgeToNowhere { .. }
             | Self::LearningRate { .. }
             | Self::ZeroBatchSize
+            | Self::TrainingSetting { .. }
             | Self::TooManyParameters { .. }
             | Self::Dataset { .. }
             | Self::NoTrainedWeights => None,
@@ -323,6 +329,7 @@ impl GraphError {
                 format!("training: the learning rate must be a positive number, got {rate}")
             }
             Self::ZeroBatchSize => "training: the batch size must be at least 1".to_owned(),
+            Self::TrainingSetting { problem } => format!("training: {problem}"),
             Self::FeatureColumn {
                 feature,
                 column,

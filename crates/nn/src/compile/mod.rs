@@ -14,12 +14,14 @@ mod weights;
 
 pub use crate::data::load::{DatasetLoadError, load_dataset, load_dataset_reporting};
 use crate::data::{
-    Dataset, PrepareOptions, PreparedData, SplitSettings, TargetEncoding, TargetScaling, prepare,
+    Dataset, PrepareOptions, PreparedData, Samples, SplitSettings, TargetEncoding, TargetScaling,
+    prepare,
 };
 use crate::graph::GraphDocument;
 use crate::math::losses::OutputFunction;
 use crate::network::architecture::{Architecture, ParameterSet};
 use crate::network::inference::TrainedModel;
+use crate::train::early_stopping::{EarlyStopping, Watched};
 use crate::train::training::TrainingConfig;
 pub use build::DataShape;
 use build::{Built, build};
@@ -46,6 +48,8 @@ pub struct CompiledGraph {
     pub config: TrainingConfig,
     /// The epoch budget.
     pub epochs: usize,
+    /// When to stop before the budget, if ever.
+    pub early_stopping: Option<EarlyStopping>,
 }
 
 /// Checks `document` against `dataset` and compiles it: every problem is reported, each
@@ -76,6 +80,9 @@ pub fn compile(
         target: TargetScaling::from_flag(document.dataset.standardize_target),
         encoding,
         split,
+        validation_fraction: training
+            .early_stopping
+            .map_or(0.0, |rule| rule.validation_fraction()),
     };
     let data = prepare(dataset, &options)
         // The input's features were checked against the data's columns while building.
@@ -100,8 +107,10 @@ pub fn compile(
             shuffle: training.shuffle,
             regularization: training.regularization,
             seed: training.seed,
+            schedule: training.schedule,
         },
         epochs: training.epochs,
+        early_stopping: training.early_stopping,
     })
 }
 
@@ -135,6 +144,17 @@ pub struct SplitMetrics {
 }
 
 impl CompiledGraph {
+    /// The samples early stopping watches: the validation rows carved from the training
+    /// split, or the test split; `None` without early stopping (or with nothing to watch).
+    pub fn watched(&self) -> Option<&Samples<f32>> {
+        let rule = self.early_stopping?;
+        let samples = match rule.watch {
+            Watched::Validation { .. } => &self.data.validation,
+            Watched::TestSplit => &self.data.test,
+        };
+        (!samples.is_empty()).then_some(samples)
+    }
+
     /// A training session from the compiled graph's initial weights, on its training split.
     pub fn session(
         &self,

@@ -412,6 +412,11 @@ pub struct PreparedData {
     pub raw_train_bounds: Array2<f64>,
     /// The raw rows in the test split, in order.
     pub test_indices: Vec<usize>,
+    /// The validation rows carved from the training split (early stopping), encoded like
+    /// the rest; empty without early stopping on a validation fraction.
+    pub validation: Samples<f32>,
+    /// Their raw rows, in order.
+    pub validation_indices: Vec<usize>,
 }
 
 /// Each column's smallest and largest value over the rows `indices`: `[2, columns]`, or
@@ -506,6 +511,10 @@ pub struct PrepareOptions {
     pub encoding: TargetEncoding,
     /// The train/test split.
     pub split: SplitSettings,
+    /// The fraction of the training split held out for validation (early stopping), 0 for
+    /// none: the last of the shuffled training rows, never trained on and not used to fit
+    /// the scaling.
+    pub validation_fraction: f64,
 }
 
 /// Whether a regression target is trained on as it is or standardised (`(y − μ)/σ`, fitted
@@ -540,6 +549,7 @@ pub fn prepare(dataset: &Dataset, options: &PrepareOptions) -> Result<PreparedDa
         target,
         encoding,
         split,
+        validation_fraction,
     } = options;
     let (features, normalization, encoding, split) =
         (features.as_slice(), *normalization, *encoding, *split);
@@ -567,7 +577,8 @@ pub fn prepare(dataset: &Dataset, options: &PrepareOptions) -> Result<PreparedDa
             "a regression target cannot be one-hot encoded".to_owned(),
         ));
     }
-    let (train_indices, test_indices) = split_indices(dataset, split)?;
+    let (mut train_indices, test_indices) = split_indices(dataset, split)?;
+    let validation_indices = carve_validation(&mut train_indices, *validation_fraction);
     let mut description = DataDescription {
         task: dataset.task,
         raw_feature_names: dataset.feature_names.clone(),
@@ -604,12 +615,26 @@ pub fn prepare(dataset: &Dataset, options: &PrepareOptions) -> Result<PreparedDa
     };
     let train = samples(&train_indices)?;
     let test = samples(&test_indices)?;
+    let validation = samples(&validation_indices)?;
     Ok(PreparedData {
         train,
         test,
+        validation,
         description,
         raw_train_bounds: bounds_of(dataset.inputs.view(), &train_indices),
         train_indices,
         test_indices,
+        validation_indices,
     })
+}
+
+/// Moves the last `⌈fraction·n⌉` of the (shuffled) training rows `train` to a validation
+/// list, leaving at least one training row; none for a fraction of 0 or a single row.
+fn carve_validation(train: &mut Vec<usize>, fraction: f64) -> Vec<usize> {
+    if fraction.is_nan() || fraction <= 0.0 || train.len() < 2 {
+        return Vec::new();
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // 0..=len
+    let count = ((train.len() as f64 * fraction).ceil() as usize).clamp(1, train.len() - 1);
+    train.split_off(train.len() - count)
 }

@@ -136,7 +136,19 @@ pub type Migration = fn(&mut serde_json::Value) -> Result<(), String>;
 /// The steps from each older version to the next: index `n` turns version `n + 1` into
 /// `n + 2`, so there are [`VERSION`]` − 1` of them. An issue that adds or changes a field
 /// bumps [`VERSION`], appends its step here, and commits a fixture of the new version.
-pub const MIGRATIONS: &[Migration] = &[declare_digit_images, column_choices];
+pub const MIGRATIONS: &[Migration] = &[declare_digit_images, column_choices, schedules];
+
+/// Version 3 → 4: the training settings may carry a learning-rate schedule
+/// (`training.schedule`) and early stopping (`training.early_stopping`); absent, they mean a
+/// constant rate and training to the budget, as version 3 trained, so the step only checks
+/// the training settings are there.
+fn schedules(document: &mut serde_json::Value) -> Result<(), String> {
+    document
+        .get("training")
+        .and_then(serde_json::Value::as_object)
+        .map(|_| ())
+        .ok_or_else(|| "the document has no training settings".to_owned())
+}
 
 /// Version 2 → 3: a CSV's columns may be categories, ignored or have blanks
 /// (`dataset.columns`, `dataset.missing`, `dataset.unseen`), and a trained model stores

@@ -23,12 +23,14 @@ use crate::math::activations::Activation;
 use crate::math::init::Initializer;
 use crate::math::losses::{Loss, OutputFunction, Reduction};
 use crate::train::config::{Batching, Shuffle};
+use crate::train::early_stopping::EarlyStopping;
 use crate::train::optimizers::{Optimizer, Regularization};
+use crate::train::schedule::LearningRateSchedule;
 
 /// The `format` every graph document carries.
 pub const FORMAT: &str = "layerwright.graph";
 /// The newest document version this build reads and the one it writes.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// A saved network: structure, data, training settings, and optionally weights and layout.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -374,6 +376,12 @@ pub struct TrainingSpec {
     pub shuffle: Shuffle,
     /// Seeds the initial weights, shuffles, dropout and RReLU.
     pub seed: u64,
+    /// How `η` changes over the epochs (version 4; constant when absent).
+    #[serde(default, skip_serializing_if = "LearningRateSchedule::is_constant")]
+    pub schedule: LearningRateSchedule,
+    /// When to stop before the epoch budget (version 4; never when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub early_stopping: Option<EarlyStopping>,
 }
 
 /// One layer's trained numbers, row-major (`weights[i][j]`: input i to unit j).

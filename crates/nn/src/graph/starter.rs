@@ -140,6 +140,8 @@ pub fn starter_document_with(
         regularization: Regularization::None,
         shuffle: Shuffle::EveryEpoch,
         seed: 1,
+        schedule: Default::default(),
+        early_stopping: None,
     };
     let mut document = GraphDocument::new(nodes, edges, dataset, training);
     let positions: BTreeMap<String, [f32; 2]> = [

@@ -66,6 +66,8 @@ pub struct TrainingConfig {
     pub regularization: Regularization,
     /// Seeds the shuffles and the random draws of dropout and RReLU.
     pub seed: u64,
+    /// How `η` changes over the epochs (constant by default).
+    pub schedule: crate::train::schedule::LearningRateSchedule,
 }
 
 impl Default for TrainingConfig {
@@ -77,6 +79,7 @@ impl Default for TrainingConfig {
             shuffle: Shuffle::default(),
             regularization: Regularization::None,
             seed: 1,
+            schedule: crate::train::schedule::LearningRateSchedule::CONSTANT,
         }
     }
 }

@@ -1,9 +1,12 @@
 //! Learning: the training settings (`config`), the update rules (`optimizers`), epochs,
 //! batches and evaluation (`training`), the confusion matrix, ROC curve and regression
-//! errors (`metrics`), and which inputs matter (`importance`).
+//! errors (`metrics`), which inputs matter (`importance`), learning-rate schedules
+//! (`schedule`) and early stopping (`early_stopping`).
 
 pub mod config;
+pub mod early_stopping;
 pub mod importance;
 pub mod metrics;
 pub mod optimizers;
+pub mod schedule;
 pub mod training;

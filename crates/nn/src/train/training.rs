@@ -270,6 +270,23 @@ impl<F: Float> Trainer<F> {
         self.epochs
     }
 
+    /// The step size of the current epoch: the schedule's `η_e` at `e` = epochs completed.
+    pub fn learning_rate(&self) -> f64 {
+        self.config
+            .schedule
+            .rate(self.config.learning_rate, self.epochs)
+    }
+
+    /// Puts these parameters in place of the current ones (the best epoch's, say), cast to
+    /// `F`; the optimizer's state, the epoch count and the order go on as they were.
+    pub fn set_parameters(&mut self, parameters: &ParameterSet<f64>) -> Result<(), TrainingError> {
+        if !self.architecture.fits(parameters) {
+            return Err(TrainingError::ParameterShapes);
+        }
+        self.parameters = parameters.cast();
+        Ok(())
+    }
+
     /// Updates made.
     pub fn updates(&self) -> u64 {
         self.updates
@@ -372,6 +389,7 @@ impl<F: Float> Trainer<F> {
 
     fn apply_update(&mut self) {
         self.updates += 1;
+        let rate = self.learning_rate();
         let gradients = &mut self.workspace.parameter_gradients_mut().tensors;
         let regularization = self.config.regularization;
         for (((info, parameter), gradient), slot) in self
@@ -387,7 +405,7 @@ impl<F: Float> Trainer<F> {
             }
             slot.update(
                 &self.config.optimizer,
-                self.config.learning_rate,
+                rate,
                 self.updates,
                 parameter.view_mut(),
                 gradient,
@@ -639,6 +657,16 @@ impl Session {
     /// Epochs completed.
     pub fn epochs(&self) -> usize {
         each_precision!(self, t => t.epochs())
+    }
+
+    /// The current epoch's step size (see [`Trainer::learning_rate`]).
+    pub fn learning_rate(&self) -> f64 {
+        each_precision!(self, t => t.learning_rate())
+    }
+
+    /// Replaces the parameters (see [`Trainer::set_parameters`]).
+    pub fn set_parameters(&mut self, parameters: &ParameterSet<f64>) -> Result<(), TrainingError> {
+        each_precision!(self, t => t.set_parameters(parameters))
     }
 
     /// Updates made.

@@ -88,6 +88,8 @@ pub fn training() -> TrainingSpec {
         regularization: Regularization::None,
         shuffle: Shuffle::EveryEpoch,
         seed: 7,
+        schedule: Default::default(),
+        early_stopping: None,
     }
 }
 

@@ -463,7 +463,10 @@ fn the_version_3_fixture_keeps_its_column_choices_and_predicts_through_its_store
     use layerwright_nn::data::{CellEncoding, ColumnRole, UnseenCategory, read_prediction_rows};
     use layerwright_nn::network::inference::Predictions;
     let document = parse_document(FRUIT_V3, "v3-fruit-trained.json").unwrap();
-    assert_eq!(document.version, 3);
+    // Read as the newest version: a version 3 file has no schedule and trains to its budget.
+    assert_eq!(document.version, 4);
+    assert!(document.training.schedule.is_constant());
+    assert_eq!(document.training.early_stopping, None);
     assert_eq!(document.dataset.columns[0].name, "id");
     assert_eq!(document.dataset.columns[0].role, Some(ColumnRole::Ignored));
     assert_eq!(document.dataset.unseen, UnseenCategory::Zeros);
@@ -477,8 +480,11 @@ fn the_version_3_fixture_keeps_its_column_choices_and_predicts_through_its_store
         &encoding.columns[1].encoding,
         CellEncoding::Category { categories, .. } if categories == &["yellow", "red", "green"]
     ));
-    // It saves back as it was read.
-    assert_eq!(document_to_json(&document).unwrap(), FRUIT_V3);
+    // It saves back as it was read, but as version 4 (nothing else differs).
+    assert_eq!(
+        document_to_json(&document).unwrap(),
+        FRUIT_V3.replace("\"version\": 3", "\"version\": 4")
+    );
     // Its data loads beside it, and the trained model predicts new rows by name: an unseen
     // colour is all zeros here, as the document says.
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -497,4 +503,34 @@ fn the_version_3_fixture_keeps_its_column_choices_and_predicts_through_its_store
     let names = &model.description().class_names;
     assert_eq!(names[predicted[0]], "banana");
     assert_eq!(names[predicted[1]], "apple");
+}
+
+const SCHEDULED_V4: &str = include_str!("../fixtures/v4-xor-scheduled.json");
+
+#[test]
+fn the_version_4_fixture_keeps_its_schedule_and_early_stopping_through_a_save() {
+    use layerwright_nn::train::early_stopping::{EarlyStopping, Watched};
+    use layerwright_nn::train::schedule::{Decay, LearningRateSchedule};
+    let document = parse_document(SCHEDULED_V4, "v4-xor-scheduled.json").unwrap();
+    assert_eq!(
+        document.training.schedule,
+        LearningRateSchedule {
+            decay: Decay::Cosine {
+                minimum: 0.001,
+                epochs: 300
+            },
+            warmup: 5
+        }
+    );
+    assert_eq!(
+        document.training.early_stopping,
+        Some(EarlyStopping {
+            patience: 20,
+            min_delta: 0.0001,
+            watch: Watched::Validation { fraction: 0.2 },
+            restore_best: true,
+        })
+    );
+    let saved = layerwright_nn::graph::io::document_to_json(&document).unwrap();
+    assert_eq!(parse_document(&saved, "saved.json").unwrap(), document);
 }

@@ -55,6 +55,7 @@ fn the_only_informative_column_is_ranked_first_and_noise_costs_nothing() {
                 train_fraction: 0.7,
                 seed: 3,
             },
+            validation_fraction: 0.0,
         },
     )
     .unwrap();

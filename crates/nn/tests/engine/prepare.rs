@@ -93,6 +93,7 @@ fn normalisation_is_fitted_on_the_training_split_only() {
             target: TargetScaling::Raw,
             encoding: TargetEncoding::Column,
             split: split(0.7, 5),
+            validation_fraction: 0.0,
         },
     )
     .unwrap();
@@ -123,6 +124,7 @@ fn normalisation_is_fitted_on_the_training_split_only() {
             target: TargetScaling::Raw,
             encoding: TargetEncoding::Column,
             split: split(0.7, 5),
+            validation_fraction: 0.0,
         },
     )
     .unwrap();
@@ -179,6 +181,7 @@ fn a_standardised_regression_target_is_inverted_in_predictions() {
             target: TargetScaling::Standardized,
             encoding: TargetEncoding::Column,
             split: split(0.8, 1),
+            validation_fraction: 0.0,
         },
     )
     .unwrap();
@@ -227,6 +230,7 @@ fn class_targets_are_one_hot_for_softmax_and_one_column_for_sigmoid() {
             target: TargetScaling::Raw,
             encoding: TargetEncoding::OneHot,
             split: split(1.0, 1),
+            validation_fraction: 0.0,
         },
     )
     .unwrap();
@@ -242,6 +246,7 @@ fn class_targets_are_one_hot_for_softmax_and_one_column_for_sigmoid() {
             target: TargetScaling::Raw,
             encoding: TargetEncoding::Column,
             split: split(1.0, 1),
+            validation_fraction: 0.0,
         },
     )
     .unwrap();
@@ -262,6 +267,7 @@ fn prediction_inputs_must_have_the_training_width() {
             target: TargetScaling::Raw,
             encoding: TargetEncoding::OneHot,
             split: split(0.8, 1),
+            validation_fraction: 0.0,
         },
     )
     .unwrap();
@@ -284,6 +290,7 @@ fn prediction_inputs_must_have_the_training_width() {
             target: TargetScaling::Raw,
             encoding: TargetEncoding::OneHot,
             split: split(0.8, 1),
+            validation_fraction: 0.0,
         },
     )
     .unwrap_err();
@@ -309,6 +316,7 @@ fn softmax_test_accuracy(
             target: TargetScaling::Raw,
             encoding: TargetEncoding::OneHot,
             split: split(0.8, 1),
+            validation_fraction: 0.0,
         },
     )
     .unwrap();
