@@ -262,8 +262,59 @@ pub fn export_document(
             })
         }
         ExportKind::Pytorch => Ok(Exported {
-            bytes: pytorch::to_pytorch(&model, name)?.into_bytes(),
+            bytes: with_training_comment(
+                &pytorch::to_pytorch(&model, name)?,
+                &document.training,
+            )
+            .into_bytes(),
             verification: None,
         }),
     }
+}
+
+/// `code` with a comment after its docstring saying how the model was trained: the rate,
+/// its schedule and early stopping, so that training it further can follow the same plan.
+fn with_training_comment(code: &str, training: &crate::graph::TrainingSpec) -> String {
+    let mut lines = vec![format!(
+        "# Trained in Layerwright with learning rate {} ({} schedule) for up to {} epochs.",
+        training.learning_rate,
+        training.schedule.describe(),
+        training.epochs
+    )];
+    if let Some(rule) = training.early_stopping {
+        let watched = match rule.watch {
+            crate::train::early_stopping::Watched::Validation { fraction } => {
+                format!("a validation {fraction} of the training split")
+            }
+            crate::train::early_stopping::Watched::TestSplit => "the test split".to_owned(),
+        };
+        lines.push(format!(
+            "# Early stopping: patience {} epochs, minimum improvement {}, watching {watched}{}.",
+            rule.patience,
+            rule.min_delta,
+            if rule.restore_best {
+                ", best weights restored"
+            } else {
+                ""
+            }
+        ));
+    }
+    let mut out = String::with_capacity(code.len() + 200);
+    let mut placed = false;
+    let mut quotes = 0;
+    for line in code.lines() {
+        out.push_str(line);
+        out.push('\n');
+        if line.contains("\"\"\"") {
+            quotes += line.matches("\"\"\"").count();
+        }
+        if !placed && quotes >= 2 {
+            for comment in &lines {
+                out.push_str(comment);
+                out.push('\n');
+            }
+            placed = true;
+        }
+    }
+    out
 }

@@ -178,9 +178,17 @@ fn a_trained_document_exports_to_each_kind_and_an_untrained_one_says_why() {
     assert_eq!(verification.rows, layerwright_nn::export::VERIFICATION_ROWS);
     assert!(verification.max_difference < 1e-5);
     let python = export_document(&document, Some(folder), ExportKind::Pytorch, "xor").unwrap();
+    let code = String::from_utf8(python.bytes).unwrap();
+    assert!(code.contains("class Network(nn.Module):"));
+    // How it was trained is a comment right after the docstring.
+    let rate = document.training.learning_rate;
+    let epochs = document.training.epochs;
+    let after_docstring = code.split("\"\"\"\n").nth(1).unwrap();
     assert!(
-        String::from_utf8(python.bytes)
-            .unwrap()
-            .contains("class Network(nn.Module):")
+        after_docstring.starts_with(&format!(
+            "# Trained in Layerwright with learning rate {rate} (constant schedule) for up to \
+             {epochs} epochs.\n"
+        )),
+        "{code}"
     );
 }
