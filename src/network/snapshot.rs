@@ -18,6 +18,8 @@ pub struct EpochPoint {
     pub train_score: Option<f64>,
     /// The same on the test split.
     pub test_score: Option<f64>,
+    /// With early stopping: the loss it watches (validation rows, or the test split).
+    pub watched_loss: Option<f64>,
 }
 
 /// Where the decision boundary is evaluated: a square grid over two raw input columns

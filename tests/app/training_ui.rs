@@ -500,3 +500,44 @@ fn an_opened_graph_shows_nothing_of_the_last_run() {
     assert_eq!(training.run.history().len(), 1);
     harness.get_by_label("Epoch 0");
 }
+
+#[test]
+fn the_schedule_and_early_stopping_are_set_in_the_training_settings() {
+    use egui::accesskit::Role;
+    use layerwright_nn::train::early_stopping::EarlyStopping;
+    use layerwright_nn::train::schedule::Decay;
+    let mut harness = harness_on("circle.json");
+    let training = |harness: &egui_kittest::Harness<'_, LayerwrightApp>| {
+        harness.state().editor().document.document().training.clone()
+    };
+    assert!(training(&harness).schedule.is_constant());
+    harness.get_by_label("Learning-rate schedule").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::ComboBox, "Schedule").click();
+    harness.run_steps(2);
+    harness.get_by_label("Cosine").click();
+    harness.run_steps(2);
+    // Cosine over the epoch budget (100) down to 0 at first.
+    assert_eq!(
+        training(&harness).schedule.decay,
+        Decay::Cosine {
+            minimum: 0.0,
+            epochs: 100
+        }
+    );
+    // Folded again, so the next section fits the panel.
+    harness.get_by_label("Learning-rate schedule").click();
+    harness.run_steps(2);
+    harness.get_by_label("Early stopping").click();
+    harness.run_steps(2);
+    harness.get_by_label("Stop early").click();
+    harness.run_steps(2);
+    assert_eq!(
+        training(&harness).early_stopping,
+        Some(EarlyStopping::default())
+    );
+    // One undoable step each.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(training(&harness).early_stopping, None);
+}

@@ -564,6 +564,7 @@ impl TrainingPanel {
         let curves = &self.curve_cache;
         let height = (ui.available_height() * 0.6).max(80.0);
         let log_scale = self.choices.log_scale;
+        let best_epoch = self.run.best_epoch();
         // Before the first epochs the axis still reads as epochs from 0.
         Plot::new("loss-curves")
             .height(height)
@@ -581,6 +582,22 @@ impl TrainingPanel {
                     plot.line(
                         Line::new("test loss", PlotPoints::from(curves.test_loss.clone()))
                             .color(class_colour(0)),
+                    );
+                }
+                if !curves.watched_loss.is_empty() {
+                    plot.line(
+                        Line::new(
+                            "watched loss",
+                            PlotPoints::from(curves.watched_loss.clone()),
+                        )
+                        .color(class_colour(2))
+                        .style(egui_plot::LineStyle::dashed_loose()),
+                    );
+                }
+                if let Some(best) = best_epoch {
+                    plot.vline(
+                        egui_plot::VLine::new(format!("best epoch {best}"), best as f64)
+                            .color(class_colour(2)),
                     );
                 }
             });

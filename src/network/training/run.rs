@@ -72,6 +72,8 @@ struct RunState {
     playing: bool,
     examples_per_second: f64,
     parameters: Option<ParameterSet<f64>>,
+    /// With early stopping: the best epoch so far.
+    best_epoch: Option<usize>,
 }
 
 impl Default for TrainingRun {
@@ -318,6 +320,7 @@ impl TrainingRun {
             state.playing = progress.playing;
         }
         state.examples_per_second = progress.examples_per_second;
+        state.best_epoch = progress.best_epoch;
         if progress.parameters.is_some() {
             state.parameters.clone_from(&progress.parameters);
         }
@@ -395,6 +398,11 @@ impl TrainingRun {
     /// The speed asked for: epochs per second, `None` for as fast as possible.
     pub fn speed(&self) -> Option<f64> {
         self.speed
+    }
+
+    /// With early stopping: the best epoch so far by the watched loss.
+    pub fn best_epoch(&self) -> Option<usize> {
+        self.state.best_epoch
     }
 
     /// The latest weights the trainer reported (small networks).

@@ -1,7 +1,7 @@
 //! The training settings beside the controls, each with its formula in the tooltip: the
 //! learning rate, batch size and weight penalty, and under "More settings" the optimizer
 //! (gradient descent, momentum with μ, Adam with β₁, β₂, ε), the epoch budget, the
-//! shuffle and the seed.
+//! shuffle and the seed; then the learning-rate schedule and early stopping (`plan`).
 
 use layerwright_nn::graph::{GraphDocument, TrainingSpec};
 use layerwright_nn::{Optimizer, Regularization, Shuffle};
@@ -85,6 +85,16 @@ pub fn settings_ui(ui: &mut egui::Ui, document: &GraphDocument) -> Option<Comman
             egui::Grid::new("more-training-settings-grid")
                 .num_columns(2)
                 .show(ui, |ui| more_settings_ui(ui, &mut training, &mut field));
+        });
+    egui::CollapsingHeader::new("Learning-rate schedule")
+        .id_salt("schedule-settings")
+        .show(ui, |ui| {
+            super::plan::schedule_ui(ui, &mut training, &mut field);
+        });
+    egui::CollapsingHeader::new("Early stopping")
+        .id_salt("early-stopping-settings")
+        .show(ui, |ui| {
+            super::plan::early_stopping_ui(ui, &mut training, &mut field);
         });
     field.map(|field| Command::Edit(Edit::UpdateTraining { training, field }))
 }

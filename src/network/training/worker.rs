@@ -12,22 +12,15 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use layerwright_nn::compile::CompiledGraph;
-use layerwright_nn::data::Task;
 use layerwright_nn::teach::loss_surface::{LossSurface, weight_and_bias};
+use layerwright_nn::train::early_stopping::EarlyStopper;
 use layerwright_nn::{ParameterSet, Precision, Session, TrainingConfig};
-use ndarray::Array2;
 
-use super::split_views::add_split_views;
+use super::trainer_run::{Asked, Run, curve_range};
+pub use super::trainer_run::{NODE_MAP_WIDTH_LIMIT, SURFACE_RESOLUTION};
 pub use crate::network::snapshot::{
     BoundarySlice, CurveValues, EpochPoint, GridSpec, GridValues, ProbeValues, Views,
 };
-
-/// Networks whose nodes have more units than this in all send no per-unit maps.
-pub const NODE_MAP_WIDTH_LIMIT: usize = 256;
-/// Points along a one-column input's fitted curve.
-const CURVE_POINTS: usize = 200;
-/// Lattice points per side of the loss surface.
-pub const SURFACE_RESOLUTION: usize = 61;
 
 /// What the UI asks the trainer.
 pub enum ToTrainer {
@@ -121,6 +114,8 @@ pub struct Progress {
     pub path: Vec<[f64; 2]>,
     /// Such networks' loss surface, sent when the run (re)starts.
     pub surface: Option<Arc<LossSurface>>,
+    /// With early stopping: the best epoch so far (by the watched loss).
+    pub best_epoch: Option<usize>,
 }
 
 /// Networks with more parameters than this do not send their weights with every snapshot.
@@ -133,188 +128,6 @@ const GRID_INTERVAL: Duration = Duration::from_millis(90);
 pub const DEFAULT_SPEED: f64 = 60.0;
 /// Cells per side of the decision-boundary grid.
 pub const GRID_RESOLUTION: usize = 80;
-
-/// What the trainer evaluates for the views besides training, and what is out of date.
-#[derive(Default)]
-struct Asked {
-    /// The decision boundary's grid and the raw row the other columns are held at.
-    slice: Option<(GridSpec, Vec<f64>)>,
-    /// When the grid was last evaluated.
-    last_grid: Option<Instant>,
-    /// The weights changed since the views were last evaluated.
-    views_stale: bool,
-    /// The slice changed since the grid was last evaluated.
-    grid_stale: bool,
-    /// The person's row ("Try it").
-    probe: Option<Vec<f64>>,
-    /// The row changed since it was last answered.
-    probe_stale: bool,
-}
-
-struct Run {
-    run_id: u64,
-    compiled: CompiledGraph,
-    session: Session,
-    initial: ParameterSet<f64>,
-    /// What the person asked to see evaluated, and what is out of date.
-    asked: Asked,
-    pending: Vec<EpochPoint>,
-    reset: bool,
-    examples_per_second: f64,
-    /// The tensors of `w` and `b`, for networks with only those two parameters.
-    weight_and_bias: Option<[usize; 2]>,
-    pending_path: Vec<[f64; 2]>,
-    surface_due: bool,
-    /// The raw range a one-column input's curve is drawn over.
-    curve_range: Option<(f64, f64)>,
-}
-
-impl Run {
-    fn point(&mut self) -> Result<EpochPoint, String> {
-        let metrics = self
-            .compiled
-            .metrics(&mut self.session)
-            .map_err(|e| e.to_string())?;
-        let score = |e: &layerwright_nn::Evaluation| match self.compiled.data.description.task {
-            Task::Classification => e.accuracy,
-            Task::Regression => e.r_squared,
-        };
-        Ok(EpochPoint {
-            epoch: self.session.epochs(),
-            train_loss: metrics.train.loss,
-            test_loss: metrics.test.map(|t| t.loss),
-            train_score: score(&metrics.train),
-            test_score: metrics.test.as_ref().and_then(score),
-        })
-    }
-
-    /// The decision boundary over the slice, with every node's values there.
-    fn evaluate_grid(&mut self) -> Option<GridValues> {
-        self.asked.last_grid = Some(Instant::now());
-        self.asked.grid_stale = false;
-        let (spec, held) = self.asked.slice.as_ref()?;
-        let description = &self.compiled.data.description;
-        let inputs = description.encode_inputs(spec.rows(held).view()).ok()?;
-        let values = self.session.node_values(inputs.view()).ok()?;
-        let width: usize = values.nodes.iter().map(Array2::ncols).sum();
-        let outputs = match description.task {
-            Task::Regression => description.decode_outputs(values.predictions),
-            Task::Classification => values.predictions,
-        };
-        Some(GridValues {
-            spec: *spec,
-            held: held.clone(),
-            outputs,
-            node_maps: (width <= NODE_MAP_WIDTH_LIMIT).then_some(values.nodes),
-        })
-    }
-
-    /// The network's outputs for the person's row (in the target's units for regression).
-    fn evaluate_probe(&mut self) -> Option<ProbeValues> {
-        self.asked.probe_stale = false;
-        let row = self.asked.probe.clone()?;
-        let description = &self.compiled.data.description;
-        let raw = Array2::from_shape_vec((1, row.len()), row.clone()).ok()?;
-        let inputs = description.encode_inputs(raw.view()).ok()?;
-        let outputs = self.session.predict(inputs.view()).ok()?;
-        let outputs = match description.task {
-            Task::Regression => description.decode_outputs(outputs),
-            Task::Classification => outputs,
-        };
-        Some(ProbeValues {
-            row,
-            outputs: outputs.iter().copied().collect(),
-        })
-    }
-
-    /// The views drawn from the weights beyond the boundary: the fitted curve and the
-    /// split views (confusion, ROC, regression errors).
-    fn evaluate_views(&mut self) -> Views {
-        self.asked.views_stale = false;
-        let mut views = Views::default();
-        let description = &self.compiled.data.description;
-        if let Some((low, high)) = self.curve_range {
-            let step = (high - low) / (CURVE_POINTS - 1) as f64;
-            let x: Vec<f64> = (0..CURVE_POINTS).map(|i| low + i as f64 * step).collect();
-            let raw = Array2::from_shape_fn((CURVE_POINTS, 1), |(i, _)| x[i]);
-            let predicted = description
-                .encode_inputs(raw.view())
-                .ok()
-                .and_then(|inputs| self.session.predict(inputs.view()).ok());
-            if let Some(outputs) = predicted {
-                let outputs = match description.task {
-                    Task::Regression => description.decode_outputs(outputs),
-                    Task::Classification => outputs,
-                };
-                views.curve = Some(CurveValues { x, outputs });
-            }
-        }
-        add_split_views(&mut self.session, &self.compiled.data, &mut views);
-        views.node_points = self.node_points();
-        views
-    }
-
-    /// Two-column data, small networks: every node's values for the first training
-    /// examples, where the hidden space draws them.
-    fn node_points(&mut self) -> Option<Vec<Array2<f32>>> {
-        if self.compiled.data.raw_train_bounds.ncols() != 2 {
-            return None;
-        }
-        let width: usize = self
-            .compiled
-            .architecture
-            .nodes()
-            .iter()
-            .map(|n| n.width)
-            .sum();
-        if width > NODE_MAP_WIDTH_LIMIT {
-            return None;
-        }
-        let rows = self
-            .compiled
-            .data
-            .train
-            .rows_in_f64(0..Views::HIDDEN_SPACE_POINTS);
-        let values = self.session.node_values(rows.inputs.view()).ok()?;
-        Some(values.nodes)
-    }
-
-    /// After every change of the weights: the views are stale, and for networks of one
-    /// weight and one bias, where `(w, b)` is now joins the descent path.
-    fn weights_changed(&mut self) {
-        self.asked.views_stale = true;
-        if let Some([weight, bias]) = self.weight_and_bias {
-            let parameters = self.session.parameters();
-            let value = |index: usize| parameters.tensors.get(index).map(|t| t[[0, 0]]);
-            if let (Some(w), Some(b)) = (value(weight), value(bias)) {
-                self.pending_path.push([w, b]);
-            }
-        }
-    }
-
-    /// The loss surface around the run's starting point (networks of one weight and one bias).
-    fn surface(&self) -> Option<Arc<LossSurface>> {
-        self.weight_and_bias?;
-        LossSurface::around_start(
-            &self.compiled.architecture,
-            &self.initial,
-            &self.compiled.data.train,
-            SURFACE_RESOLUTION,
-        )
-        .map(Arc::new)
-    }
-}
-
-/// A one-column input's raw range with a 5% margin.
-fn curve_range(raw: &Array2<f64>) -> Option<(f64, f64)> {
-    if raw.ncols() != 1 || raw.nrows() == 0 {
-        return None;
-    }
-    let low = raw.fold(f64::INFINITY, |m, &v| m.min(v));
-    let high = raw.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-    let margin = ((high - low) * 0.05).max(0.05);
-    Some((low - margin, high + margin))
-}
 
 /// The UI's end of the trainer thread.
 pub struct TrainerHandle {
@@ -460,6 +273,8 @@ fn trainer_loop(
                 Ok(Err(message)) => {
                     control.playing = false;
                     stop(news, wake, Some(current), message, false);
+                    // The run goes on (paused): its last epochs and weights still go out.
+                    changed = true;
                 }
                 Err(panic) => {
                     control.playing = false;
@@ -513,6 +328,11 @@ fn trainer_loop(
                 views,
                 path: std::mem::take(&mut current.pending_path),
                 surface,
+                best_epoch: current
+                    .stopper
+                    .as_ref()
+                    .and_then(EarlyStopper::best)
+                    .map(|(epoch, _)| epoch),
             };
             let message = FromTrainer::Progress(Box::new(progress));
             // While training, a full channel means the UI is behind: drop this snapshot
@@ -580,8 +400,13 @@ fn handle(
                 .then(|| GridSpec::over(bounds, [0, 1], GRID_RESOLUTION))
                 .flatten()
                 .map(|spec| (spec, vec![0.0; 2]));
+            let stopper = compiled
+                .watched()
+                .and(compiled.early_stopping)
+                .map(EarlyStopper::new);
             let mut new_run = Run {
                 run_id,
+                stopper,
                 asked: Asked {
                     slice,
                     views_stale: true,
@@ -631,10 +456,10 @@ fn handle(
             };
             *playing = false;
             current.session.run_epoch().map_err(|e| e.to_string())?;
-            let point = current.point()?;
-            current.pending.push(point);
-            current.weights_changed();
-            Ok(true)
+            match current.epoch_done()? {
+                Some(stopped_early) => Err(stopped_early),
+                None => Ok(true),
+            }
         }
         ToTrainer::StepBatch => {
             let Some(current) = run.as_mut() else {
@@ -642,9 +467,10 @@ fn handle(
             };
             *playing = false;
             let report = current.session.step_batch().map_err(|e| e.to_string())?;
-            if report.finished_epoch {
-                let point = current.point()?;
-                current.pending.push(point);
+            if report.finished_epoch
+                && let Some(stopped_early) = current.epoch_done()?
+            {
+                return Err(stopped_early);
             }
             current.weights_changed();
             Ok(true)
@@ -672,6 +498,10 @@ fn handle(
             current.pending.clear();
             current.pending_path.clear();
             current.reset = true;
+            current.stopper = current
+                .stopper
+                .as_ref()
+                .map(|s| EarlyStopper::new(*s.rule()));
             current.surface_due = true;
             let point = current.point()?;
             current.pending.push(point);
@@ -730,9 +560,10 @@ fn train_slice(run: &mut Run, control: &mut Control) -> Result<(), String> {
         run.session.run_epoch().map_err(|e| e.to_string())?;
         trained += examples;
         epochs_done += 1;
-        let point = run.point()?;
-        run.pending.push(point);
-        run.weights_changed();
+        if let Some(stopped_early) = run.epoch_done()? {
+            control.playing = false;
+            return Err(stopped_early);
+        }
     }
     let seconds = started.elapsed().as_secs_f64();
     if seconds > 0.0 && trained > 0 {

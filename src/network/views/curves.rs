@@ -39,6 +39,8 @@ pub struct CurveCache {
     pub train_score: Vec<[f64; 2]>,
     /// Test accuracy or R².
     pub test_score: Vec<[f64; 2]>,
+    /// The loss early stopping watches (or its log₁₀), when it does.
+    pub watched_loss: Vec<[f64; 2]>,
 }
 
 impl CurveCache {
@@ -67,6 +69,7 @@ impl CurveCache {
         self.test_loss = line(&|p| p.test_loss.map(loss));
         self.train_score = line(&|p| p.train_score);
         self.test_score = line(&|p| p.test_score);
+        self.watched_loss = line(&|p| p.watched_loss.map(loss));
     }
 }
 

@@ -262,11 +262,8 @@ pub fn export_document(
             })
         }
         ExportKind::Pytorch => Ok(Exported {
-            bytes: with_training_comment(
-                &pytorch::to_pytorch(&model, name)?,
-                &document.training,
-            )
-            .into_bytes(),
+            bytes: with_training_comment(&pytorch::to_pytorch(&model, name)?, &document.training)
+                .into_bytes(),
             verification: None,
         }),
     }
