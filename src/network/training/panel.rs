@@ -565,6 +565,12 @@ impl TrainingPanel {
         let height = (ui.available_height() * 0.6).max(80.0);
         let log_scale = self.choices.log_scale;
         let best_epoch = self.run.best_epoch();
+        let watches_validation = self
+            .data
+            .graph
+            .as_ref()
+            .and_then(|graph| graph.early_stopping)
+            .is_some_and(|rule| rule.validation_fraction() > 0.0);
         // Before the first epochs the axis still reads as epochs from 0.
         Plot::new("loss-curves")
             .height(height)
@@ -584,10 +590,11 @@ impl TrainingPanel {
                             .color(class_colour(0)),
                     );
                 }
-                if !curves.watched_loss.is_empty() {
+                // Watching the test split draws nothing new: its loss is the test loss.
+                if !curves.watched_loss.is_empty() && watches_validation {
                     plot.line(
                         Line::new(
-                            "watched loss",
+                            "validation loss",
                             PlotPoints::from(curves.watched_loss.clone()),
                         )
                         .color(class_colour(2))
