@@ -508,12 +508,20 @@ fn the_schedule_and_early_stopping_are_set_in_the_training_settings() {
     use layerwright_nn::train::schedule::Decay;
     let mut harness = harness_on("circle.json");
     let training = |harness: &egui_kittest::Harness<'_, LayerwrightApp>| {
-        harness.state().editor().document.document().training.clone()
+        harness
+            .state()
+            .editor()
+            .document
+            .document()
+            .training
+            .clone()
     };
     assert!(training(&harness).schedule.is_constant());
     harness.get_by_label("Learning-rate schedule").click();
     harness.run_steps(2);
-    harness.get_by_role_and_label(Role::ComboBox, "Schedule").click();
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Schedule")
+        .click();
     harness.run_steps(2);
     harness.get_by_label("Cosine").click();
     harness.run_steps(2);

@@ -21,6 +21,9 @@
 //!    precision-independent `Session`; [`network::inference`] predicts from raw rows.
 //! 6. **Export** ([`export`]): a trained document as JSON, checked ONNX or PyTorch.
 //!
+//! Training runs are kept beside a document by [`runs`]: each run's settings, what changed
+//! since the run before, its curves, best epoch and (some) weights.
+//!
 //! Teaching sits beside the flow ([`teach`]): scalar computational graphs, lessons, one
 //! example stepped through a network, the gradient check and the loss surface. The
 //! benchmark's workloads are behind the `bench` feature.
@@ -32,6 +35,7 @@ pub mod export;
 pub mod graph;
 pub mod math;
 pub mod network;
+pub mod runs;
 pub mod teach;
 pub mod train;
 #[cfg(feature = "bench")]

@@ -23,6 +23,7 @@ mod prepare;
 mod properties;
 mod real_csv;
 mod recompile;
+mod runs;
 mod training;
 mod validation;
 mod workloads;
