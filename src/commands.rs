@@ -37,6 +37,13 @@ pub enum Command {
     CheckGradients(usize),
     /// Close the open lesson's side panel.
     CloseLesson,
+    /// Save this text (a table as CSV), asking where, suggesting `file_name`.
+    SaveText {
+        /// The file's contents.
+        text: String,
+        /// The name suggested.
+        file_name: String,
+    },
 }
 
 /// Something that replaces the open document, and so may first ask about unsaved changes.

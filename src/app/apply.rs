@@ -18,6 +18,10 @@ impl LayerwrightApp {
             Command::Edit(_) => {}
             Command::Intent(intent) => self.request(ctx, intent),
             Command::SetMode(mode) => self.mode = mode,
+            Command::SaveText { text, file_name } => {
+                self.set_pending_file(text.into_bytes(), file_name);
+                self.start_dialog(ctx, crate::document::file_dialog::DialogKind::SaveData);
+            }
             Command::SavePlot(capture) => {
                 // The screenshot arrives as an event in a later frame (see `window_events`).
                 ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(egui::UserData::new(

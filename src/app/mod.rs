@@ -93,6 +93,24 @@ impl LayerwrightApp {
         }
     }
 
+    /// Keeps the runs log with the open document and where it is saved.
+    fn follow_runs(&mut self, ctx: &egui::Context) {
+        let data_dir = self.autosave.as_ref().map(|a| a.dir().to_path_buf());
+        let path = crate::network::runs::runs_path(
+            self.file.path.as_deref(),
+            &self.file.name,
+            data_dir.as_deref(),
+        );
+        let editor = self.network.editor.version().0;
+        let wake = ctx.clone();
+        self.network
+            .training
+            .runs
+            .follow(editor, path, data_dir.as_deref(), move || {
+                wake.request_repaint();
+            });
+    }
+
     /// The network mode: editor, compile result, training.
     pub fn network(&self) -> &NetworkMode {
         &self.network
@@ -229,6 +247,7 @@ impl LayerwrightApp {
         self.poll_file_work(&ctx);
         self.window_events(&ctx);
         self.network.update(&ctx);
+        self.follow_runs(&ctx);
         egui::Panel::top("menu-bar").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
                 commands.extend(self.menu_ui(ui));

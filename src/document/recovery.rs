@@ -116,6 +116,11 @@ pub struct Autosave {
 }
 
 impl Autosave {
+    /// The data directory it writes to (where an unsaved document's runs are kept too).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Autosaves into `dir` (created when first needed).
     pub fn new(dir: PathBuf) -> Self {
         Self {

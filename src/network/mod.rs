@@ -5,6 +5,7 @@
 pub mod compiled;
 pub mod data;
 pub mod editor;
+pub mod runs;
 pub mod snapshot;
 pub mod training;
 pub mod views;

@@ -18,6 +18,7 @@ mod lessons_ui;
 mod mends_ui;
 mod metrics_ui;
 mod recovery_ui;
+mod runs_ui;
 mod slice_ui;
 mod snapshots;
 mod structure;

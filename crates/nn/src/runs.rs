@@ -90,8 +90,9 @@ impl RunRecord {
     ) -> Self {
         let mut document = document.clone();
         document.weights = None;
-        let changes = match previous {
-            Some(previous) => describe_changes(previous, &document),
+        let changes = match previous.map(|previous| describe_changes(previous, &document)) {
+            Some(changes) if changes.is_empty() => vec!["nothing changed".to_owned()],
+            Some(changes) => changes,
             None => vec!["first run".to_owned()],
         };
         Self {

@@ -48,8 +48,20 @@ impl TrainingPanel {
                             }
                             // Beside Gradient check…, so the status below fits the panel.
                             self.speed_ui(ui);
+                            let runs = self.runs.file.runs.len();
+                            if ui
+                                .selectable_label(self.runs_window.open, format!("Runs ({runs})"))
+                                .on_hover_text(
+                                    "Every training run of this graph: compare them, draw \
+                                     their curves together, open one again.",
+                                )
+                                .clicked()
+                            {
+                                self.runs_window.open = !self.runs_window.open;
+                            }
                         });
                         commands.extend(super::settings::settings_ui(ui, document));
+                        commands.extend(self.runs_window_ui(ui.ctx()));
                         ui.separator();
                         self.status_ui(ui);
                     });

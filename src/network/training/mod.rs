@@ -5,10 +5,12 @@
 
 mod boundary;
 pub mod controls;
+mod curves_view;
 mod judging;
 pub mod panel;
 mod plan;
 pub mod run;
+mod runs_view;
 pub mod settings;
 mod split_views;
 mod trainer_run;

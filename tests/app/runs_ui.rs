@@ -1,0 +1,170 @@
+//! Runs in the window: pause and resume stay one run, Reset starts another described by
+//! what changed; ticked runs draw their curves by name; a run opens as one undoable step;
+//! the runs file beside a saved document is read back when the document is opened again.
+
+use crate::common::{TempFolder, harness_on, run_until};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use layerwright::app::{LayerwrightApp, OpenedDocument};
+use layerwright::commands::Command;
+use layerwright::document::graph::Edit;
+
+fn runs(harness: &Harness<'_, LayerwrightApp>) -> Vec<(String, Vec<usize>, Vec<String>)> {
+    harness
+        .state()
+        .training()
+        .runs
+        .file
+        .runs
+        .iter()
+        .map(|run| {
+            (
+                run.name.clone(),
+                run.curve.iter().map(|p| p.epoch).collect(),
+                run.changes.clone(),
+            )
+        })
+        .collect()
+}
+
+/// One epoch, waiting for the trainer to report it.
+fn step_epoch(harness: &mut Harness<'_, LayerwrightApp>) {
+    let before = harness.state().training().run.epochs();
+    harness.get_by_label("Step epoch").click();
+    run_until(harness, "an epoch", |app| {
+        app.training().run.epochs() == before + 1 && app.training().run.is_settled()
+    });
+}
+
+/// Reset, waiting for the trainer to be back at epoch 0.
+fn reset(harness: &mut Harness<'_, LayerwrightApp>) {
+    harness.get_by_label("Reset").click();
+    run_until(harness, "the reset", |app| {
+        app.training().run.epochs() == 0 && app.training().run.is_settled()
+    });
+}
+
+/// A new learning rate, as the settings panel edits it.
+fn set_learning_rate(harness: &mut Harness<'_, LayerwrightApp>, rate: f64) {
+    let mut training = harness
+        .state()
+        .editor()
+        .document
+        .document()
+        .training
+        .clone();
+    training.learning_rate = rate;
+    let ctx = harness.ctx.clone();
+    harness.state_mut().apply(
+        &ctx,
+        Command::Edit(Edit::UpdateTraining {
+            training,
+            field: "learning_rate",
+        }),
+    );
+    harness.run_steps(2);
+}
+
+#[test]
+fn pause_and_resume_stay_one_run_and_reset_starts_the_next_with_what_changed() {
+    let mut harness = harness_on("circle.json");
+    assert!(runs(&harness).is_empty(), "no run before training");
+    step_epoch(&mut harness);
+    step_epoch(&mut harness);
+    harness.get_by_label("Train").click();
+    run_until(&mut harness, "a few epochs", |app| {
+        app.training().run.epochs() >= 5
+    });
+    harness.get_by_label("Pause").click();
+    run_until(&mut harness, "the pause", |app| {
+        !app.training().run.is_playing() && app.training().run.is_settled()
+    });
+    let epochs = harness.state().training().run.epochs();
+    let first = runs(&harness);
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert_eq!(first[0].1, (1..=epochs).collect::<Vec<_>>());
+    assert_eq!(first[0].2, ["first run"]);
+    reset(&mut harness);
+    set_learning_rate(&mut harness, 0.1);
+    step_epoch(&mut harness);
+    let both = runs(&harness);
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert_eq!(both[1].0, "Run 2");
+    assert_eq!(both[1].1, [1]);
+    assert_eq!(both[1].2, ["learning rate 0.03 → 0.1"]);
+}
+
+#[test]
+fn ticked_runs_draw_their_curves_and_a_run_opens_as_one_undoable_step() {
+    let mut harness = harness_on("circle.json");
+    step_epoch(&mut harness);
+    step_epoch(&mut harness);
+    reset(&mut harness);
+    set_learning_rate(&mut harness, 0.1);
+    step_epoch(&mut harness);
+    harness.get_by_label("Runs (2)").click();
+    harness.run_steps(3);
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Run 1")
+        .click();
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Run 2")
+        .click();
+    harness.run_steps(3);
+    let overlay: Vec<u64> = harness
+        .state()
+        .training()
+        .runs_window
+        .overlay
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(overlay, [1, 2]);
+    // Each ticked run is in both plots' legends, its test curve beside it.
+    for name in ["Run 1 (test)", "Run 2 (test)"] {
+        assert_eq!(harness.get_all_by_label(name).count(), 2, "{name}");
+    }
+    // Open run 1: its learning rate comes back, as an unsaved change Undo takes back.
+    harness.get_all_by_label("Open").next().unwrap().click();
+    harness.run_steps(3);
+    let rate = |harness: &Harness<'_, LayerwrightApp>| {
+        harness
+            .state()
+            .editor()
+            .document
+            .document()
+            .training
+            .learning_rate
+    };
+    assert_eq!(rate(&harness), 0.03);
+    assert!(harness.state().is_dirty());
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(rate(&harness), 0.1);
+}
+
+#[test]
+fn the_runs_file_beside_a_saved_document_is_read_when_it_opens_again() {
+    let folder = TempFolder::new("runs", "reopen");
+    let path = folder.join("circle.json");
+    let mut harness = harness_on("circle.json");
+    assert!(harness.state_mut().save_to(&path));
+    harness.run_steps(2);
+    step_epoch(&mut harness);
+    step_epoch(&mut harness);
+    let runs_file = folder.join("circle.runs.json");
+    run_until(&mut harness, "the runs file", |_| {
+        std::fs::read_to_string(&runs_file).is_ok_and(|text| text.contains("\"epoch\": 2"))
+    });
+    let written = runs(&harness);
+    drop(harness);
+    let app = LayerwrightApp::new(OpenedDocument::open(Some(&path)));
+    let mut reopened = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut LayerwrightApp| app.show(ui), app);
+    run_until(&mut reopened, "the runs read back", |app| {
+        !app.training().runs.file.runs.is_empty()
+    });
+    assert_eq!(runs(&reopened), written);
+}
