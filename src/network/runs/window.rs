@@ -115,8 +115,8 @@ impl RunsWindow {
     fn header(&mut self, ui: &mut egui::Ui, name: &str, column: RunsColumn) {
         let (sorted, descending) = self.sort;
         let arrow = match (sorted == column, descending) {
-            (true, true) => " ▼",
-            (true, false) => " ▲",
+            (true, true) => " ⏷",
+            (true, false) => " ⏶",
             _ => "",
         };
         if ui
@@ -177,7 +177,9 @@ impl RunsWindow {
                     self.overlay.remove(&id);
                 }
             }
-            let changes = run.changes.join(", ");
+            // The window's font has no "→": the table reads "0.03 to 0.1" (the file and the
+            // CSV keep the arrow).
+            let changes = run.changes.join(", ").replace(" → ", " to ");
             let shown_changes: String = changes.chars().take(48).collect();
             let label = if shown_changes.len() < changes.len() {
                 format!("{shown_changes}…")

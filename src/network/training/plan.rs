@@ -34,7 +34,7 @@ pub(super) fn schedule_ui(
                                 every: (budget / 4).max(1),
                                 factor: 0.5,
                             },
-                            "η_e = η·γ^⌊e/s⌋: γ times smaller every s epochs",
+                            "η_e = η·γ^floor(e/s): γ times smaller every s epochs",
                         ),
                         (
                             Decay::Exponential { factor: 0.99 },
