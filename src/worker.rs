@@ -100,6 +100,12 @@ impl<T> Job<T> {
         )
     }
 
+    /// Waits for the result (only where waiting is right: the window closing); `None` when
+    /// the thread ended without one.
+    pub fn wait(self) -> Option<T> {
+        self.receiver.recv().ok()
+    }
+
     /// Asks the work to stop; its result will not be looked at.
     pub fn cancel(&self) {
         self.cancel.cancelled.store(true, Ordering::Relaxed);

@@ -325,5 +325,7 @@ impl eframe::App for LayerwrightApp {
         if let Some(autosave) = &mut self.autosave {
             autosave.remove();
         }
+        // The last seconds of runs, written before the window goes.
+        self.network.training.runs.flush();
     }
 }

@@ -168,3 +168,28 @@ fn the_runs_file_beside_a_saved_document_is_read_when_it_opens_again() {
     });
     assert_eq!(runs(&reopened), written);
 }
+
+#[test]
+fn an_unsaved_graph_s_runs_wait_in_the_data_directory_and_move_beside_it_on_the_first_save() {
+    let data = TempFolder::new("runs", "data-dir");
+    let saved = TempFolder::new("runs", "saved");
+    let mut app = LayerwrightApp::new(OpenedDocument::example("circle.json"));
+    app.enable_recovery(data.to_path_buf());
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut LayerwrightApp| app.show(ui), app);
+    run_until(&mut harness, "the first compile", |app| {
+        !app.network().is_compiling() && app.network().compiled().is_some()
+    });
+    step_epoch(&mut harness);
+    let waiting = data.join("runs").join("circle_json.runs.json");
+    run_until(&mut harness, "the runs in the data directory", |_| waiting.exists());
+    let path = saved.join("mine.json");
+    assert!(harness.state_mut().save_to(&path));
+    let beside = saved.join("mine.runs.json");
+    run_until(&mut harness, "the runs beside the saved graph", |_| {
+        beside.exists() && !waiting.exists()
+    });
+    let text = std::fs::read_to_string(&beside).unwrap();
+    assert!(text.contains("\"name\": \"Run 1\""), "{text}");
+}

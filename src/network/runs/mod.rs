@@ -20,6 +20,9 @@ use layerwright_nn::runs::{MAX_BYTES, MAX_RUNS, RunPoint, RunRecord, RunsFile};
 use crate::network::snapshot::EpochPoint;
 use crate::worker::{Job, Polled};
 
+/// While training, the runs file is written at most this often (it is written at once when
+/// training pauses).
+const WRITE_INTERVAL_SECS: f64 = 5.0;
 /// Runs whose weights are kept without being asked: the best few by score.
 const KEPT_BEST: usize = 3;
 
@@ -86,6 +89,10 @@ pub struct RunsLog {
     read_only: bool,
     /// Changes not yet written.
     dirty: bool,
+    /// The file was read (or there was none): writing it keeps its runs.
+    loaded: bool,
+    /// When the file was last written: while training, at most every few seconds.
+    last_write: Option<Instant>,
     /// Reading or writing the file.
     job: Option<Job<Result<Option<RunsFile>, String>>>,
     /// What went wrong with the file, to say once.
@@ -117,6 +124,7 @@ impl RunsLog {
                 }
             }
             _ => {
+                self.write_behind();
                 *self = Self {
                     place: Some((editor, path.clone())),
                     ..Self::default()
@@ -125,6 +133,28 @@ impl RunsLog {
                     self.job = Some(Job::spawn("runs-file", wake, move |_| read_runs(&path)));
                 }
             }
+        }
+    }
+
+    /// Leaving a document: its unwritten runs go to its file on a thread of their own,
+    /// unless its file is still being read (then what was recorded is not worth losing the
+    /// file's runs for) or could not be read.
+    fn write_behind(&mut self) {
+        let reading = self.job.is_some() && !self.loaded;
+        if self.dirty
+            && !self.read_only
+            && !reading
+            && let Some((_, Some(path))) = self.place.clone()
+        {
+            let file = std::mem::take(&mut self.file);
+            // Detached: the thread finishes the write after the log moves on.
+            let _ = std::thread::Builder::new()
+                .name("runs-file".to_owned())
+                .spawn(move || {
+                    if let Err(problem) = write_runs(&path, &file) {
+                        eprintln!("{problem}");
+                    }
+                });
         }
     }
 
@@ -249,40 +279,72 @@ impl RunsLog {
                 Polled::Failed => Err("the runs file's thread stopped".to_owned()),
             };
             self.job = None;
-            match outcome {
-                Ok(Some(read)) => {
-                    // Runs recorded while it was read come after the file's own.
-                    let recorded = std::mem::take(&mut self.file.runs);
-                    self.file = read;
-                    if recorded.is_empty() {
-                        self.last_document = self.file.runs.last().map(|r| r.document.clone());
-                    }
-                    let first = self.file.next_id();
-                    for (next, mut run) in (first..).zip(recorded) {
-                        if self.current == Some(run.id) {
-                            self.current = Some(next);
-                        }
-                        run.id = next;
-                        run.name = format!("Run {next}");
-                        self.file.runs.push(run);
-                    }
-                }
-                Ok(None) => {}
-                Err(problem) => {
-                    self.read_only = true;
-                    self.problem = Some(problem);
-                }
-            }
+            self.absorb(outcome);
         }
-        if self.dirty && !self.read_only && self.job.is_none() {
+        let training = self.playing_since.is_some();
+        let due = !training
+            || self
+                .last_write
+                .is_none_or(|t| t.elapsed().as_secs_f64() >= WRITE_INTERVAL_SECS);
+        if self.dirty && due && !self.read_only && self.job.is_none() {
             let Some((_, Some(path))) = self.place.clone() else {
                 return;
             };
             self.dirty = false;
+            self.last_write = Some(Instant::now());
             let file = self.file.clone();
             self.job = Some(Job::spawn("runs-file", wake, move |_| {
                 write_runs(&path, &file).map(|()| None)
             }));
+        }
+    }
+
+    /// Takes a finished read (the file's runs first, then any recorded meanwhile) or write.
+    fn absorb(&mut self, outcome: Result<Option<RunsFile>, String>) {
+        self.loaded = true;
+        match outcome {
+            Ok(Some(read)) => {
+                // Runs recorded while it was read come after the file's own.
+                let recorded = std::mem::take(&mut self.file.runs);
+                self.file = read;
+                if recorded.is_empty() {
+                    self.last_document = self.file.runs.last().map(|r| r.document.clone());
+                }
+                let first = self.file.next_id();
+                for (next, mut run) in (first..).zip(recorded) {
+                    if self.current == Some(run.id) {
+                        self.current = Some(next);
+                    }
+                    run.id = next;
+                    run.name = format!("Run {next}");
+                    self.file.runs.push(run);
+                }
+            }
+            Ok(None) => {}
+            Err(problem) => {
+                self.read_only = true;
+                self.problem = Some(problem);
+            }
+        }
+    }
+
+    /// Writes unwritten changes now, waiting (the window is closing): a read still under way
+    /// is finished first, so its runs are not written over.
+    pub fn flush(&mut self) {
+        if let Some(job) = self.job.take() {
+            match job.wait() {
+                Some(outcome) => self.absorb(outcome),
+                None => self.read_only = true,
+            }
+        }
+        if self.dirty
+            && !self.read_only
+            && let Some((_, Some(path))) = &self.place
+        {
+            if let Err(problem) = write_runs(path, &self.file) {
+                eprintln!("{problem}");
+            }
+            self.dirty = false;
         }
     }
 
