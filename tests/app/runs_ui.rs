@@ -183,7 +183,9 @@ fn an_unsaved_graph_s_runs_wait_in_the_data_directory_and_move_beside_it_on_the_
     });
     step_epoch(&mut harness);
     let waiting = data.join("runs").join("circle_json.runs.json");
-    run_until(&mut harness, "the runs in the data directory", |_| waiting.exists());
+    run_until(&mut harness, "the runs in the data directory", |_| {
+        waiting.exists()
+    });
     let path = saved.join("mine.json");
     assert!(harness.state_mut().save_to(&path));
     let beside = saved.join("mine.runs.json");
