@@ -6,6 +6,7 @@
 //! success, 1 for bad input or a failed run, 2 for usage errors (clap's own).
 
 pub mod new;
+pub mod sweep;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -15,12 +16,11 @@ use clap::{Parser, Subcommand};
 
 pub use crate::document::export::{ExportFormat, Exported, export_bytes};
 use layerwright_nn::Precision;
-use layerwright_nn::compile::{CompiledGraph, compile, compile_trained, load_dataset};
+use layerwright_nn::compile::{CompiledGraph, TrainedRun, compile, compile_trained, load_dataset};
 use layerwright_nn::data::{Task, read_prediction_rows};
 use layerwright_nn::graph::GraphDocument;
 use layerwright_nn::graph::io::{load_document, save_document, write_atomically};
 use layerwright_nn::network::inference::Predictions;
-use layerwright_nn::train::early_stopping::{EarlyStopper, Verdict};
 use layerwright_nn::train::training::Evaluation;
 
 /// Build neural networks visually and watch them learn.
@@ -130,6 +130,28 @@ pub enum Command {
         /// The file to write.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+    },
+    /// Train the document once per combination of settings, on every core, and write a
+    /// CSV row per run.
+    Sweep {
+        /// The graph document.
+        file: PathBuf,
+        /// A setting and its values: `training.learning_rate=0.003,0.01`,
+        /// `nodes.hidden.units=lin:8:64:8`, `training.learning_rate=log:0.001:0.1:5`.
+        #[arg(long = "set", value_name = "PATH=VALUES", required = true)]
+        set: Vec<String>,
+        /// Draw this many combinations at random instead of the whole grid.
+        #[arg(long)]
+        random: Option<usize>,
+        /// Runs of each combination, with seeds = the document's seed + 0, 1, …
+        #[arg(long, default_value_t = 1)]
+        repeats: usize,
+        /// Worker threads (default: every core).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Where to write the CSV (default: standard output).
+        #[arg(long, value_name = "results.csv")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -261,6 +283,25 @@ pub fn run(command: Command) -> ExitCode {
             format,
             out,
         } => export(&trained, format, &out, &mut stdout.lock()),
+        Command::Sweep {
+            file,
+            set,
+            random,
+            repeats,
+            jobs,
+            out,
+        } => sweep::sweep(
+            &sweep::SweepRequest {
+                file: &file,
+                sets: &set,
+                random,
+                repeats,
+                jobs,
+                out: out.as_deref(),
+                progress: stderr.is_terminal(),
+            },
+            &mut stdout.lock(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -323,7 +364,7 @@ pub fn check(path: &Path, out: &mut dyn Write) -> Result<(), Failure> {
 }
 
 /// A number for the result line: a plain decimal with 6 places, or `nan` when absent.
-fn decimal(value: Option<f64>) -> String {
+pub(crate) fn decimal(value: Option<f64>) -> String {
     match value {
         Some(v) if v.is_finite() => format!("{v:.6}"),
         _ => "nan".to_owned(),
@@ -362,9 +403,6 @@ pub fn train(
     let (mut document, compiled) = load_and_compile(path, seed)?;
     let epochs = epochs.unwrap_or(compiled.epochs);
     let shown = path.display();
-    let mut session = compiled
-        .session(Precision::F32)
-        .map_err(|e| Failure::one(format!("{shown}: {e}")))?;
     let progress = if show_progress {
         let bar = indicatif::ProgressBar::new(epochs as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
@@ -376,45 +414,26 @@ pub fn train(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    // Early stopping watches the validation rows (or the test split) after every epoch.
-    let mut stopper = compiled
-        .watched()
-        .and(compiled.early_stopping)
-        .map(EarlyStopper::new);
-    let mut trained = 0;
-    for _ in 0..epochs {
-        match session.run_epoch() {
-            Ok(report) => {
-                progress.set_message(format!("loss {:.4}", report.mean_batch_loss));
-                progress.inc(1);
-                trained += 1;
-            }
-            // A diverging run names its epoch and suggests a lower learning rate.
-            Err(error) => {
-                progress.abandon();
-                return Err(Failure::one(format!("{shown}: {error}")));
-            }
-        }
-        if let (Some(stopper), Some(watched)) = (stopper.as_mut(), compiled.watched()) {
-            let loss = session
-                .evaluate(watched)
-                .map_err(|e| Failure::one(format!("{shown}: {e}")))?
-                .loss;
-            if stopper.observe(session.epochs(), loss, || session.parameters()) == Verdict::Stop {
-                break;
-            }
-        }
-    }
+    // Early stopping, when the document asks, watches after every epoch and may end early.
+    let run = compiled.train(
+        epochs,
+        Precision::F32,
+        |report| {
+            progress.set_message(format!("loss {:.4}", report.mean_batch_loss));
+            progress.inc(1);
+        },
+        || true,
+    );
+    // A diverging run names its epoch and suggests a lower learning rate.
+    let TrainedRun {
+        mut session,
+        epochs_trained: trained,
+        best_epoch,
+    } = run.map_err(|error| {
+        progress.abandon();
+        Failure::one(format!("{shown}: {error}"))
+    })?;
     progress.finish_and_clear();
-    let best_epoch = stopper
-        .as_ref()
-        .and_then(EarlyStopper::best)
-        .map(|(epoch, _)| epoch);
-    if let Some(best) = stopper.as_ref().and_then(EarlyStopper::weights_to_restore) {
-        session
-            .set_parameters(best)
-            .map_err(|e| Failure::one(format!("{shown}: {e}")))?;
-    }
     let metrics = compiled
         .metrics(&mut session)
         .map_err(|e| Failure::one(format!("{shown}: {e}")))?;

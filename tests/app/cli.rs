@@ -926,3 +926,101 @@ fn train_with_early_stopping_prints_the_epochs_trained_and_the_best_epoch() {
     assert!(line.starts_with("epochs=400 "), "{line}");
     assert!(!line.contains("best_epoch"), "{line}");
 }
+
+/// The CSV's rows without their last column (the seconds, which differ run to run).
+fn rows_without_seconds(csv: &str) -> Vec<String> {
+    csv.lines()
+        .map(|line| line.rsplit_once(',').unwrap().0.to_owned())
+        .collect()
+}
+
+#[test]
+fn a_two_by_two_sweep_gives_the_rows_train_gives_for_each_setting_alone() {
+    let folder = temporary_dir("sweep");
+    let circle = example("circle.json");
+    let output = layerwright(&[
+        "sweep",
+        &circle,
+        "--set",
+        "training.learning_rate=0.01,0.1",
+        "--set",
+        "nodes.hidden.units=2,8",
+        "--jobs",
+        "2",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = stdout(&output);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "training.learning_rate,nodes.hidden.units,seed,epochs,train_loss,test_loss,train_accuracy,test_accuracy,seconds"
+    );
+    assert_eq!(lines.len(), 5, "{csv}");
+    // Grid order, the first setting slowest; each row's numbers are train's on that setting.
+    let mut document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&circle).unwrap()).unwrap();
+    for (line, (rate, units)) in lines[1..]
+        .iter()
+        .zip([(0.01, 2), (0.01, 8), (0.1, 2), (0.1, 8)])
+    {
+        document["training"]["learning_rate"] = serde_json::json!(rate);
+        document["nodes"][1]["units"] = serde_json::json!(units);
+        let alone = folder.join(format!("circle-{rate}-{units}.json"));
+        std::fs::write(&alone, document.to_string()).unwrap();
+        let trained = stdout(&layerwright(&["train", path_str(&alone), "--quiet"]));
+        let fields: Vec<&str> = line.split(',').collect();
+        assert_eq!(
+            &fields[..3],
+            [rate.to_string(), units.to_string(), "1".to_owned()]
+        );
+        let expected = format!(
+            "epochs={} train_loss={} test_loss={} train_accuracy={} test_accuracy={}",
+            fields[3], fields[4], fields[5], fields[6], fields[7]
+        );
+        assert_eq!(trained.trim(), expected);
+    }
+    // One job or two: the same rows in the same order.
+    let one = layerwright(&[
+        "sweep",
+        &circle,
+        "--set",
+        "training.learning_rate=0.01,0.1",
+        "--set",
+        "nodes.hidden.units=2,8",
+        "--jobs",
+        "1",
+    ]);
+    assert_eq!(
+        rows_without_seconds(&stdout(&one)),
+        rows_without_seconds(&csv)
+    );
+}
+
+#[test]
+fn a_sweep_names_a_bad_path_or_value_and_exits_1_and_a_usage_error_exits_2() {
+    let circle = example("circle.json");
+    let output = layerwright(&["sweep", &circle, "--set", "training.momentum=0.9"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).starts_with("'training.momentum' is not a setting a sweep can vary"),
+        "{}",
+        stderr(&output)
+    );
+    let output = layerwright(&["sweep", &circle, "--set", "nodes.nowhere.units=4"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("no dense node 'nowhere'"),
+        "{}",
+        stderr(&output)
+    );
+    let output = layerwright(&[
+        "sweep",
+        &circle,
+        "--set",
+        "training.learning_rate=log:0:1:3",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("training.learning_rate: a log range needs positive ends"));
+    let output = layerwright(&["sweep", &circle]);
+    assert_eq!(output.status.code(), Some(2));
+}

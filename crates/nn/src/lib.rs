@@ -22,7 +22,8 @@
 //! 6. **Export** ([`export`]): a trained document as JSON, checked ONNX or PyTorch.
 //!
 //! Training runs are kept beside a document by [`runs`]: each run's settings, what changed
-//! since the run before, its curves, best epoch and (some) weights.
+//! since the run before, its curves, best epoch and (some) weights; [`sweep`] trains a
+//! document once per combination of settings on worker threads.
 //!
 //! Teaching sits beside the flow ([`teach`]): scalar computational graphs, lessons, one
 //! example stepped through a network, the gradient check and the loss surface. The
@@ -36,6 +37,7 @@ pub mod graph;
 pub mod math;
 pub mod network;
 pub mod runs;
+pub mod sweep;
 pub mod teach;
 pub mod train;
 #[cfg(feature = "bench")]

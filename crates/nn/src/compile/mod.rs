@@ -52,6 +52,17 @@ pub struct CompiledGraph {
     pub early_stopping: Option<EarlyStopping>,
 }
 
+/// What [`CompiledGraph::train`] gives: the session with its final (or restored best)
+/// weights, the epochs trained and, with early stopping, the best epoch.
+pub struct TrainedRun {
+    /// The session after training.
+    pub session: crate::train::training::Session,
+    /// Epochs actually trained (fewer than asked when early stopping stopped).
+    pub epochs_trained: usize,
+    /// With early stopping: the epoch whose weights were best.
+    pub best_epoch: Option<usize>,
+}
+
 /// Checks `document` against `dataset` and compiles it: every problem is reported, each
 /// naming its node. `dataset` is the document's data ([`load_dataset`]).
 pub fn compile(
@@ -153,6 +164,53 @@ impl CompiledGraph {
             Watched::TestSplit => &self.data.test,
         };
         (!samples.is_empty()).then_some(samples)
+    }
+
+    /// Trains a fresh session for up to `epochs` epochs in `precision`, as `layerwright
+    /// train` does: with early stopping when the document asks for it (watching after every
+    /// epoch, putting back the best weights when told to), calling `on_epoch` after each
+    /// epoch. `keep_going` is asked before each epoch (a cancelled sweep stops early).
+    pub fn train(
+        &self,
+        epochs: usize,
+        precision: crate::math::float::Precision,
+        mut on_epoch: impl FnMut(&crate::train::training::EpochReport),
+        keep_going: impl Fn() -> bool,
+    ) -> Result<TrainedRun, crate::train::training::TrainingError> {
+        use crate::train::early_stopping::{EarlyStopper, Verdict};
+        let mut session = self.session(precision)?;
+        let mut stopper = self
+            .watched()
+            .and(self.early_stopping)
+            .map(EarlyStopper::new);
+        let mut trained = 0;
+        for _ in 0..epochs {
+            if !keep_going() {
+                break;
+            }
+            let report = session.run_epoch()?;
+            trained += 1;
+            on_epoch(&report);
+            if let (Some(stopper), Some(watched)) = (stopper.as_mut(), self.watched()) {
+                let loss = session.evaluate(watched)?.loss;
+                if stopper.observe(session.epochs(), loss, || session.parameters()) == Verdict::Stop
+                {
+                    break;
+                }
+            }
+        }
+        let best_epoch = stopper
+            .as_ref()
+            .and_then(EarlyStopper::best)
+            .map(|(epoch, _)| epoch);
+        if let Some(best) = stopper.as_ref().and_then(EarlyStopper::weights_to_restore) {
+            session.set_parameters(best)?;
+        }
+        Ok(TrainedRun {
+            session,
+            epochs_trained: trained,
+            best_epoch,
+        })
     }
 
     /// A training session from the compiled graph's initial weights, on its training split.
