@@ -71,6 +71,7 @@ impl NetworkMode {
         {
             self.editor.set_diagnostics(compiled.diagnostics.clone());
         }
+        self.training.sweep.folder.clone_from(&self.editor.base_dir);
         self.training.sync(
             ctx,
             version,

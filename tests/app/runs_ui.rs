@@ -195,3 +195,62 @@ fn an_unsaved_graph_s_runs_wait_in_the_data_directory_and_move_beside_it_on_the_
     let text = std::fs::read_to_string(&beside).unwrap();
     assert!(text.contains("\"name\": \"Run 1\""), "{text}");
 }
+
+#[test]
+fn a_cancelled_sweep_keeps_its_finished_runs_and_open_best_loads_the_best() {
+    let mut harness = harness_on("digits.json");
+    harness.get_by_label("Sweep…").click();
+    harness.run_steps(3);
+    // Twenty learning rates, one worker: Cancel comes long before the last.
+    harness.get_by_label("Values of setting 1").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label("Values of setting 1")
+        .type_text("log:0.0001:0.1:20");
+    harness.run_steps(2);
+    harness.state_mut().training_mut().sweep.workers = 1;
+    harness.get_by_label("Start").click();
+    run_until(&mut harness, "two finished sweep runs", |app| {
+        app.training().runs.file.runs.len() >= 2
+    });
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert!(!harness.state().training().sweep.is_running());
+    let kept = harness.state().training().runs.file.runs.len();
+    assert!((2..20).contains(&kept), "{kept} runs kept");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    harness.run_steps(5);
+    assert_eq!(
+        harness.state().training().runs.file.runs.len(),
+        kept,
+        "nothing after Cancel"
+    );
+    let changes = &harness.state().training().runs.file.runs[0].changes;
+    assert!(
+        changes[0].starts_with("sweep: training.learning_rate = 0.0001, seed 1"),
+        "{changes:?}"
+    );
+    // Open best: the best finished run's learning rate comes into the document.
+    let (_, rows) = harness.state().training().sweep.results.clone().unwrap();
+    let best = rows
+        .iter()
+        .flatten()
+        .max_by(|a, b| a.test_score.unwrap().total_cmp(&b.test_score.unwrap()))
+        .unwrap()
+        .document
+        .training
+        .learning_rate;
+    harness.get_by_label("Open best").click();
+    harness.run_steps(3);
+    assert_eq!(
+        harness
+            .state()
+            .editor()
+            .document
+            .document()
+            .training
+            .learning_rate,
+        best
+    );
+}

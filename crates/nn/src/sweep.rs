@@ -405,6 +405,10 @@ pub fn run_point(
     let mut run = compiled
         .train(compiled.epochs, Precision::F32, |_| {}, keep_going)
         .map_err(|e| e.to_string())?;
+    // A run cut short by Cancel is not a result.
+    if !keep_going() {
+        return Err("cancelled".to_owned());
+    }
     let metrics = compiled
         .metrics(&mut run.session)
         .map_err(|e| e.to_string())?;

@@ -5,6 +5,7 @@
 //! beside it on the first save), read and written on `runs-file` jobs. The window that
 //! shows them is [`window`].
 
+pub mod sweep_window;
 pub mod window;
 
 use std::path::{Path, PathBuf};
@@ -242,6 +243,35 @@ impl RunsLog {
             record.weights = Some(weights);
             self.dirty = true;
         }
+    }
+
+    /// Adds a finished sweep run to the history: its document, what the sweep set, its final
+    /// numbers as its one point.
+    pub fn record_sweep_run(&mut self, row: &layerwright_nn::sweep::SweepRow, settings: &[String]) {
+        let id = self.file.next_id();
+        let started = crate::document::recovery::unix_now();
+        let mut record = RunRecord::start(id, &row.document, None, started);
+        let set: Vec<String> = settings
+            .iter()
+            .zip(&row.point.values)
+            .map(|(path, value)| format!("{path} = {value}"))
+            .collect();
+        record.changes = vec![format!(
+            "sweep: {}, seed {}",
+            set.join(", "),
+            row.point.seed
+        )];
+        record.push(RunPoint {
+            epoch: row.epochs,
+            train_loss: row.train_loss,
+            test_loss: row.test_loss,
+            train_score: row.train_score,
+            test_score: row.test_score,
+        });
+        record.wall_seconds = row.seconds;
+        self.file.runs.push(record);
+        self.file.enforce_limits(MAX_RUNS, MAX_BYTES);
+        self.dirty = true;
     }
 
     /// Deletes run `id`.

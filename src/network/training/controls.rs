@@ -59,9 +59,24 @@ impl TrainingPanel {
                             {
                                 self.runs_window.open = !self.runs_window.open;
                             }
+                            let sweep_label = if self.sweep.is_running() {
+                                "Sweep (running)…"
+                            } else {
+                                "Sweep…"
+                            };
+                            if ui
+                                .selectable_label(self.sweep.open, sweep_label)
+                                .on_hover_text(
+                                    "Train the graph once per combination of a few settings, \
+                                     on every core but one; each run joins the runs.",
+                                )
+                                .clicked()
+                            {
+                                self.sweep.open = !self.sweep.open;
+                            }
                         });
                         commands.extend(super::settings::settings_ui(ui, document));
-                        commands.extend(self.runs_window_ui(ui.ctx()));
+                        commands.extend(self.runs_window_ui(ui.ctx(), document));
                         ui.separator();
                         self.status_ui(ui);
                     });

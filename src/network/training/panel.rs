@@ -14,6 +14,7 @@ use super::run::{Loaded, Synced, TrainingRun};
 use crate::commands::Command;
 use crate::document::export::PlotCapture;
 use crate::network::compiled::Compiled;
+use crate::network::runs::sweep_window::SweepWindow;
 use crate::network::runs::window::RunsWindow;
 use crate::network::runs::{RunSnapshot, RunsLog};
 use crate::network::snapshot::{GridValues, ProbeValues, Views};
@@ -146,6 +147,8 @@ pub struct TrainingPanel {
     pub runs: RunsLog,
     /// The Runs window.
     pub runs_window: RunsWindow,
+    /// The Sweep window and the sweep it runs.
+    pub sweep: SweepWindow,
 }
 
 impl TrainingPanel {
@@ -183,6 +186,18 @@ impl TrainingPanel {
             self.runs
                 .observe(&snapshot, document, self.data.graph.as_ref());
             self.absorb(progress);
+        }
+        let finished = self.sweep.poll();
+        if !finished.is_empty() {
+            let settings: Vec<String> = self
+                .sweep
+                .results
+                .as_ref()
+                .map(|(paths, _)| paths.iter().map(ToString::to_string).collect())
+                .unwrap_or_default();
+            for row in &finished {
+                self.runs.record_sweep_run(row, &settings);
+            }
         }
         let wake = ctx.clone();
         self.runs.poll(move || wake.request_repaint());

@@ -6,6 +6,7 @@ use egui_plot::{Line, LineStyle, PlotPoints, PlotUi};
 use super::panel::TrainingPanel;
 use crate::commands::Command;
 use crate::document::graph::Edit;
+use crate::network::runs::sweep_window::SweepAction;
 use crate::network::runs::window::{RunsAction, run_colour};
 
 /// Which curve of a run an overlay draws.
@@ -23,8 +24,21 @@ pub(super) enum OverlayCurve {
 impl TrainingPanel {
     /// The Runs window, when open; its requests become edits and file saves, or change the
     /// runs directly (notes, deletions, kept weights).
-    pub(super) fn runs_window_ui(&mut self, ctx: &egui::Context) -> Vec<Command> {
+    pub(super) fn runs_window_ui(
+        &mut self,
+        ctx: &egui::Context,
+        document: &layerwright_nn::graph::GraphDocument,
+    ) -> Vec<Command> {
         let mut commands = Vec::new();
+        if self.sweep.open {
+            for action in self.sweep.show(ctx, document) {
+                match action {
+                    SweepAction::Open(document) => {
+                        commands.push(Command::Edit(Edit::ReplaceDocument(document)));
+                    }
+                }
+            }
+        }
         if !self.runs_window.open {
             return commands;
         }
