@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Instant;
 
-use egui::{Color32, RichText};
+use egui::RichText;
 use egui_plot::{Line, Plot, PlotPoints, Points};
 use layerwright_nn::graph::{GraphDocument, Node};
 use layerwright_nn::sweep::{Sweep, SweepPath, SweepRow, SweepValue, run_sweep};
@@ -99,6 +99,22 @@ fn choices(document: &GraphDocument) -> Vec<String> {
         }
     }
     paths
+}
+
+/// A value as the window shows it: numbers to four significant digits.
+fn shown(value: &SweepValue) -> String {
+    match value {
+        SweepValue::Number(n) if *n != 0.0 && n.is_finite() => {
+            let digits = (3 - n.abs().log10().floor() as i32).max(0) as usize;
+            let text = format!("{n:.digits$}");
+            if text.contains('.') {
+                text.trim_end_matches('0').trim_end_matches('.').to_owned()
+            } else {
+                text
+            }
+        }
+        other => other.to_string(),
+    }
 }
 
 /// The row's score: the test score, else the training score.
@@ -254,12 +270,12 @@ impl SweepWindow {
                         ui.label("");
                         match preview {
                             Ok(values) => {
-                                let shown: Vec<String> =
-                                    values.iter().take(8).map(ToString::to_string).collect();
+                                let listed: Vec<String> =
+                                    values.iter().take(8).map(shown).collect();
                                 ui.weak(format!(
                                     "{} values: {}{}",
                                     values.len(),
-                                    shown.join(", "),
+                                    listed.join(", "),
                                     if values.len() > 8 { ", …" } else { "" }
                                 ));
                             }
@@ -368,7 +384,7 @@ impl SweepWindow {
                 let values: Vec<String> = paths
                     .iter()
                     .zip(&best.point.values)
-                    .map(|(p, v)| format!("{p} = {v}"))
+                    .map(|(p, v)| format!("{p} = {}", shown(v)))
                     .collect();
                 ui.label(
                     RichText::new(format!(
@@ -411,7 +427,7 @@ impl SweepWindow {
                         ui.end_row();
                         for row in &done {
                             for value in &row.point.values {
-                                ui.label(value.to_string());
+                                ui.label(shown(value));
                             }
                             ui.label(row.point.seed.to_string());
                             ui.label(row.epochs.to_string());
@@ -483,6 +499,8 @@ fn metric_plot_ui(ui: &mut egui::Ui, index: usize, path: &SweepPath, rows: &[&Sw
     } else {
         path.to_string()
     };
+    let accent = ui.visuals().selection.stroke.color;
+    let spread = ui.visuals().weak_text_color();
     Plot::new(("sweep-metric", index))
         .height(120.0)
         .x_axis_label(label)
@@ -494,12 +512,17 @@ fn metric_plot_ui(ui: &mut egui::Ui, index: usize, path: &SweepPath, rows: &[&Sw
                 if high > low {
                     plot.line(
                         Line::new("spread", PlotPoints::from(vec![[*x, low], [*x, high]]))
+                            .color(spread)
                             .width(3.0),
                     );
                 }
             }
-            plot.line(Line::new("mean", PlotPoints::from(means)));
-            plot.points(Points::new("runs", PlotPoints::from(points)).radius(3.0));
+            plot.line(Line::new("mean", PlotPoints::from(means)).color(accent));
+            plot.points(
+                Points::new("runs", PlotPoints::from(points))
+                    .color(accent)
+                    .radius(3.0),
+            );
         });
 }
 
@@ -509,7 +532,7 @@ fn heat_grid_ui(ui: &mut egui::Ui, rows: &[&SweepRow]) {
     let mut seconds: Vec<String> = Vec::new();
     let mut cells: std::collections::HashMap<(usize, usize), Vec<f64>> = Default::default();
     for row in rows {
-        let [a, b] = [&row.point.values[0], &row.point.values[1]].map(ToString::to_string);
+        let [a, b] = [&row.point.values[0], &row.point.values[1]].map(shown);
         let i = firsts.iter().position(|v| *v == a).unwrap_or_else(|| {
             firsts.push(a.clone());
             firsts.len() - 1
@@ -549,11 +572,7 @@ fn heat_grid_ui(ui: &mut egui::Ui, rows: &[&SweepRow]) {
                                 1.0
                             };
                             let colour = diverging(2.0 * t - 1.0, 1.0, background);
-                            let text = if t > 0.5 {
-                                Color32::BLACK
-                            } else {
-                                Color32::WHITE
-                            };
+                            let text = ui.visuals().strong_text_color();
                             ui.label(
                                 RichText::new(format!("{mean:.3}"))
                                     .background_color(colour)
@@ -569,4 +588,20 @@ fn heat_grid_ui(ui: &mut egui::Ui, rows: &[&SweepRow]) {
                 ui.end_row();
             }
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_show_four_significant_digits() {
+        assert_eq!(
+            shown(&SweepValue::Number(0.003_162_277_660_168_379)),
+            "0.003162"
+        );
+        assert_eq!(shown(&SweepValue::Number(0.001)), "0.001");
+        assert_eq!(shown(&SweepValue::Number(64.0)), "64");
+        assert_eq!(shown(&SweepValue::Word("adam".to_owned())), "adam");
+    }
 }
