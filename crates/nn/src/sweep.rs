@@ -287,10 +287,25 @@ impl SweepPath {
                 if let Self::Units(_) = self {
                     dense.units = count(value)?;
                 } else {
+                    // The document's names (`relu`, `leaky_relu`, …), each with its default
+                    // parameters.
                     let name = value.to_string();
-                    dense.activation =
-                        serde_json::from_value::<Activation>(serde_json::json!({"kind": name}))
-                            .map_err(|_| problem(format!("'{name}' is not an activation")))?;
+                    let kind = |activation: &Activation| {
+                        serde_json::to_value(activation)
+                            .ok()
+                            .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
+                    };
+                    dense.activation = Activation::ALL
+                        .into_iter()
+                        .find(|activation| kind(activation).as_deref() == Some(name.as_str()))
+                        .ok_or_else(|| {
+                            let names: Vec<String> =
+                                Activation::ALL.iter().filter_map(kind).collect();
+                            problem(format!(
+                                "'{name}' is not an activation ({})",
+                                names.join(", ")
+                            ))
+                        })?;
                 }
             }
         }
@@ -519,6 +534,31 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("'fast'")
+        );
+    }
+
+    #[test]
+    fn an_activation_by_its_document_name_takes_its_default_parameters() {
+        let mut document = crate::graph::io::parse_document(
+            include_str!("../../../assets/examples/xor.json"),
+            "xor.json",
+        )
+        .unwrap();
+        let path = SweepPath::Activation("hidden".to_owned());
+        path.apply(&mut document, &SweepValue::Word("leaky_relu".to_owned()))
+            .unwrap();
+        let Node::Dense(hidden) = &document.nodes[1] else {
+            panic!("xor's second node is dense");
+        };
+        assert_eq!(hidden.activation, Activation::LEAKY_RELU);
+        let error = path
+            .apply(&mut document, &SweepValue::Word("wiggly".to_owned()))
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("'wiggly' is not an activation (identity, step"),
+            "{error}"
         );
     }
 
