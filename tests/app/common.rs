@@ -20,6 +20,20 @@ pub fn harness_on(example: &str) -> Harness<'static, LayerwrightApp> {
     harness
 }
 
+/// Trains the open example to its epoch budget and waits for the views of its last epoch.
+pub fn train_to_budget(harness: &mut Harness<'_, LayerwrightApp>) {
+    use egui_kittest::kittest::Queryable;
+    run_until(harness, "the first snapshot", |app| {
+        !app.training().run.history().is_empty()
+    });
+    harness.get_by_label("Train").click();
+    run_until(harness, "the epoch budget", |app| {
+        let run = &app.training().run;
+        run.budget() > 0 && run.epochs() == run.budget() && !run.is_playing() && run.is_settled()
+    });
+    harness.run_steps(3);
+}
+
 /// Runs frames until `done` holds, failing after 20 seconds.
 pub fn run_until(
     harness: &mut Harness<'_, LayerwrightApp>,

@@ -5,22 +5,9 @@
 
 use crate::common;
 
-use common::{harness_on, run_until, set_value};
+use common::{harness_on, run_until, set_value, train_to_budget};
 use egui_kittest::kittest::Queryable;
 use layerwright::network::views::View;
-
-/// Trains the open example to its epoch budget and waits for the views of its last epoch.
-fn train_to_budget(harness: &mut egui_kittest::Harness<'_, layerwright::app::LayerwrightApp>) {
-    run_until(harness, "the first snapshot", |app| {
-        !app.training().run.history().is_empty()
-    });
-    harness.get_by_label("Train").click();
-    run_until(harness, "the epoch budget", |app| {
-        let run = &app.training().run;
-        run.budget() > 0 && run.epochs() == run.budget() && !run.is_playing() && run.is_settled()
-    });
-    harness.run_steps(3);
-}
 
 /// The window on `example` trained to its budget, showing the tab `tab` (view `view`).
 fn trained_on_tab(

@@ -1,25 +1,13 @@
 //! "Try it": inputs the person sets, or a digit drawn on the pad with the mouse, answered by
 //! the trainer with the latest weights, the same answer `layerwright predict` gives.
 
-use crate::common::{TempFolder, harness_on, run_until, set_value};
+use crate::common::{TempFolder, harness_on, run_until, set_value, train_to_budget};
 use egui::{Event, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use layerwright::app::LayerwrightApp;
 use layerwright::network::views::View;
 use layerwright::network::views::try_it::class_probabilities;
-
-/// Trains the open example to its epoch budget.
-fn train_to_budget(harness: &mut Harness<'_, LayerwrightApp>) {
-    run_until(harness, "the first snapshot", |app| {
-        !app.training().run.history().is_empty()
-    });
-    harness.get_by_label("Train").click();
-    run_until(harness, "the epoch budget", |app| {
-        let run = &app.training().run;
-        run.budget() > 0 && run.epochs() == run.budget() && !run.is_playing() && run.is_settled()
-    });
-}
 
 /// A press and release of `button` at `at`.
 fn click_at(harness: &mut Harness<'_, LayerwrightApp>, at: Pos2, button: PointerButton) {
