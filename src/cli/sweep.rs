@@ -55,19 +55,14 @@ pub fn parse_sets(
 pub fn sweep(request: &SweepRequest, out: &mut dyn Write) -> Result<(), Failure> {
     let shown = request.file.display();
     let document = load_document(request.file).map_err(|e| Failure::one(e.to_string()))?;
-    let settings = parse_sets(request.sets)?;
-    // Every value is checked on the document before anything trains.
-    for (path, values) in &settings {
-        for value in values {
-            path.apply(&mut document.clone(), value)
-                .map_err(|e| Failure::one(format!("{shown}: {e}")))?;
-        }
-    }
     let sweep = Sweep {
-        settings,
+        settings: parse_sets(request.sets)?,
         random: request.random,
         repeats: request.repeats.max(1),
     };
+    sweep
+        .check(&document)
+        .map_err(|e| Failure::one(format!("{shown}: {e}")))?;
     let points = sweep.points(document.training.seed);
     let jobs = request
         .jobs

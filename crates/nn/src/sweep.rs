@@ -334,6 +334,17 @@ pub struct SweepPoint {
 }
 
 impl Sweep {
+    /// Checks every value of every setting against `document` (a node the sweep names, a
+    /// word its setting accepts), so a bad one is named before anything trains.
+    pub fn check(&self, document: &GraphDocument) -> Result<(), SweepError> {
+        for (path, values) in &self.settings {
+            for value in values {
+                path.apply(&mut document.clone(), value)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The runs in order: the grid (first setting slowest) or the random draws, each
     /// repeated with seeds `seed`, `seed + 1`, …
     pub fn points(&self, seed: u64) -> Vec<SweepPoint> {

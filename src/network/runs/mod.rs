@@ -159,11 +159,6 @@ impl RunsLog {
         }
     }
 
-    /// The runs file, if the runs are kept in one.
-    pub fn path(&self) -> Option<&Path> {
-        self.place.as_ref()?.1.as_deref()
-    }
-
     /// Takes a snapshot of the trainer: a reset arms a new run, trained epochs go to the
     /// current run (started by the first of them), the wall time grows while training.
     pub fn observe(

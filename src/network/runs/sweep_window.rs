@@ -134,10 +134,6 @@ impl SweepWindow {
         for choice in &self.settings {
             let path: SweepPath = choice.path.parse().map_err(|e| format!("{e}"))?;
             let values = path.values(&choice.values).map_err(|e| e.to_string())?;
-            for value in &values {
-                path.apply(&mut document.clone(), value)
-                    .map_err(|e| e.to_string())?;
-            }
             settings.push((path, values));
         }
         let sweep = Sweep {
@@ -145,6 +141,7 @@ impl SweepWindow {
             random: (self.random > 0).then_some(self.random),
             repeats: self.repeats.max(1),
         };
+        sweep.check(document).map_err(|e| e.to_string())?;
         let total = sweep.points(document.training.seed).len();
         let cancel = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&cancel);

@@ -14,6 +14,7 @@ use crate::network::snapshot::Views;
 use crate::network::views::View;
 use crate::network::views::boundary::boundary_image;
 use crate::network::views::hidden_space::{HiddenSpaceChoice, HiddenSpaceData, hidden_space_ui};
+use crate::network::views::slice::SliceControls;
 use crate::theme::class_colour;
 use layerwright_nn::graph::points::{with_nearest_removed, with_point_added};
 
@@ -165,7 +166,7 @@ impl TrainingPanel {
             // Ten steps of fading, so points group into a few draw calls.
             colour.gamma_multiply((opacity * 10.0).round() / 10.0)
         };
-        let axes = self.choices.slice.as_ref().map(|c| c.slice().axes);
+        let axes = self.choices.slice.as_ref().map(SliceControls::axes);
         let axis_names = self
             .choices
             .slice

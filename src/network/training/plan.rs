@@ -3,7 +3,7 @@
 
 use egui_plot::{Line, Plot, PlotPoints};
 use layerwright_nn::graph::TrainingSpec;
-use layerwright_nn::train::early_stopping::{EarlyStopping, Watched};
+use layerwright_nn::train::early_stopping::Watched;
 use layerwright_nn::train::schedule::{Decay, LearningRateSchedule};
 
 /// Points of the η plot at most.
@@ -178,11 +178,7 @@ pub(super) fn early_stopping_ui(
         "Stop once the watched loss has not improved for a number of epochs, before the \
          epoch budget.",
     );
-    let mut rule = if on {
-        before.unwrap_or_default()
-    } else {
-        EarlyStopping::default()
-    };
+    let mut rule = before.unwrap_or_default();
     if on {
         egui::Grid::new("early-stopping-grid")
             .num_columns(2)

@@ -296,10 +296,15 @@ impl SliceControls {
         self.axes.map(|a| self.held.columns[a].name())
     }
 
+    /// The raw input columns on the axes, across then up.
+    pub fn axes(&self) -> [usize; 2] {
+        self.axes.map(|a| self.raw_index(a))
+    }
+
     /// The slice to evaluate: the raw inputs on the axes and the whole held raw row.
     pub fn slice(&self) -> BoundarySlice {
         BoundarySlice {
-            axes: self.axes.map(|a| self.raw_index(a)),
+            axes: self.axes(),
             held: self.held.row(),
         }
     }
