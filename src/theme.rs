@@ -33,18 +33,21 @@ pub enum NodeColour {
     Merge,
     /// Dropout.
     Dropout,
+    /// Batch and layer normalisation.
+    Normalization,
     /// The output node.
     Output,
 }
 
 /// The accent colour of a node kind (header stripe, palette swatch).
 pub fn node_accent(kind: NodeColour) -> Color32 {
-    use okabe_ito::{BLUE, BLUISH_GREEN, ORANGE, REDDISH_PURPLE, SKY_BLUE};
+    use okabe_ito::{BLUE, BLUISH_GREEN, ORANGE, REDDISH_PURPLE, SKY_BLUE, YELLOW};
     match kind {
         NodeColour::Input => BLUISH_GREEN,
         NodeColour::Dense => BLUE,
         NodeColour::Merge => REDDISH_PURPLE,
         NodeColour::Dropout => SKY_BLUE,
+        NodeColour::Normalization => YELLOW,
         NodeColour::Output => ORANGE,
     }
 }

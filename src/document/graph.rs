@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use crate::document::undo::History;
 
 use layerwright_nn::graph::{
-    DenseNode, DropoutNode, Edge, GraphDocument, INPUT_PORT, InputNode, MergeNode, Node,
-    OutputNode, OutputUnits, ViewState,
+    ActivationNode, BatchNormNode, DenseNode, DropoutNode, Edge, GraphDocument, INPUT_PORT,
+    InputNode, LayerNormNode, MergeNode, Node, OutputNode, OutputUnits, ViewState,
 };
 use layerwright_nn::{Activation, Initializer, Loss, OutputFunction, Reduction};
 
@@ -25,15 +25,24 @@ pub enum NodeTemplate {
     Concat,
     /// Dropout at rate 0.2.
     Dropout,
+    /// An activation node with this activation.
+    Activation(Activation),
+    /// Batch normalisation with PyTorch's defaults (ε = 1e-5, momentum 0.1).
+    BatchNorm,
+    /// Layer normalisation (ε = 1e-5).
+    LayerNorm,
     /// An output node with this function and loss, its units taken from the data set.
     Output(OutputFunction, Loss),
 }
 
 impl NodeTemplate {
-    /// The six kinds shown in the palette.
-    pub const PALETTE: [Self; 6] = [
+    /// The kinds shown in the palette.
+    pub const PALETTE: [Self; 9] = [
         Self::Input,
         Self::Dense(Activation::Relu),
+        Self::Activation(Activation::Sigmoid),
+        Self::BatchNorm,
+        Self::LayerNorm,
         Self::Add,
         Self::Concat,
         Self::Dropout,
@@ -45,7 +54,14 @@ impl NodeTemplate {
     pub fn menu() -> Vec<Self> {
         let mut items = vec![Self::Input];
         items.extend(Activation::ALL.iter().map(|a| Self::Dense(*a)));
-        items.extend([Self::Add, Self::Concat, Self::Dropout]);
+        items.extend(Activation::ALL.iter().map(|a| Self::Activation(*a)));
+        items.extend([
+            Self::BatchNorm,
+            Self::LayerNorm,
+            Self::Add,
+            Self::Concat,
+            Self::Dropout,
+        ]);
         items.extend([
             Self::Output(OutputFunction::Sigmoid, Loss::BinaryCrossEntropy),
             Self::Output(OutputFunction::Softmax, Loss::SoftmaxCrossEntropy),
@@ -63,6 +79,9 @@ impl NodeTemplate {
             Self::Add => "Add",
             Self::Concat => "Concat",
             Self::Dropout => "Dropout",
+            Self::Activation(_) => "Activation",
+            Self::BatchNorm => "Batch norm",
+            Self::LayerNorm => "Layer norm",
             Self::Output(..) => "Output",
         }
     }
@@ -71,6 +90,7 @@ impl NodeTemplate {
     pub fn menu_label(self) -> String {
         match self {
             Self::Dense(activation) => format!("Dense ({})", activation.name()),
+            Self::Activation(activation) => format!("Activation ({})", activation.name()),
             Self::Output(function, loss) => {
                 format!("Output ({}, {})", function.name(), loss.name())
             }
@@ -90,6 +110,18 @@ impl NodeTemplate {
             Self::Dropout => {
                 "While training, zeroes each value with probability p and scales the rest by 1/(1 − p)."
             }
+            Self::Activation(_) => {
+                "Applies an activation to each value, y = f(x): after a normalisation, say \
+                 (dense with identity → batch norm → activation)."
+            }
+            Self::BatchNorm => {
+                "Normalises each unit over the batch, y = γ·(x − μ)/√(σ² + ε) + β, with running \
+                 statistics at inference: keeps deep sigmoid networks learning."
+            }
+            Self::LayerNorm => {
+                "Normalises each example over its own units, y = γ·(x − μ)/√(σ² + ε) + β; \
+                 the same in training and at inference."
+            }
             Self::Output(..) => {
                 "The last layer: z = x·W + b, the output function, and the loss it is trained on."
             }
@@ -104,6 +136,9 @@ impl NodeTemplate {
             Self::Add => "add",
             Self::Concat => "concat",
             Self::Dropout => "dropout",
+            Self::Activation(_) => "activation",
+            Self::BatchNorm => "batch_norm",
+            Self::LayerNorm => "layer_norm",
             Self::Output(..) => "output",
         }
     }
@@ -122,6 +157,16 @@ impl NodeTemplate {
             Self::Add => Node::Add(MergeNode { id }),
             Self::Concat => Node::Concat(MergeNode { id }),
             Self::Dropout => Node::Dropout(DropoutNode { id, rate: 0.2 }),
+            Self::Activation(activation) => Node::Activation(ActivationNode { id, activation }),
+            Self::BatchNorm => Node::BatchNorm(BatchNormNode {
+                id,
+                epsilon: layerwright_nn::network::normalization::DEFAULT_EPSILON,
+                momentum: layerwright_nn::network::normalization::DEFAULT_MOMENTUM,
+            }),
+            Self::LayerNorm => Node::LayerNorm(LayerNormNode {
+                id,
+                epsilon: layerwright_nn::network::normalization::DEFAULT_EPSILON,
+            }),
             Self::Output(output_function, loss) => Node::Output(OutputNode {
                 id,
                 units: OutputUnits::FromDataset,

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use layerwright_nn::ParameterSet;
-use layerwright_nn::network::architecture::ParameterRole;
 use layerwright_nn::teach::gradient_check::{GradientCheck, gradient_check_while};
 
 use crate::commands::Command;
@@ -322,11 +321,7 @@ fn check_ui(ui: &mut egui::Ui, check: &GradientCheck) {
             ui.end_row();
             for parameter in &check.parameters {
                 ui.label(&parameter.node);
-                ui.label(match parameter.role {
-                    ParameterRole::Weights => "W",
-                    ParameterRole::Bias => "b",
-                    ParameterRole::Slopes => "α",
-                });
+                ui.label(parameter.role.symbol());
                 ui.monospace(format!("{:.1e}", parameter.max_relative_error));
                 ui.end_row();
             }

@@ -119,7 +119,11 @@ pub fn widths(document: &GraphDocument, dataset: &Dataset) -> HashMap<String, us
                         .map_or(dataset.feature_count(), Vec::len),
                 ),
                 Node::Dense(dense) => Some(dense.units),
-                Node::Dropout(_) | Node::Add(_) => inputs.first().copied().flatten(),
+                Node::Dropout(_)
+                | Node::Add(_)
+                | Node::Activation(_)
+                | Node::BatchNorm(_)
+                | Node::LayerNorm(_) => inputs.first().copied().flatten(),
                 Node::Concat(_) => inputs.iter().copied().sum::<Option<usize>>(),
                 Node::Output(output) => Some(match output.units {
                     OutputUnits::Count(count) => count,

@@ -231,6 +231,47 @@ pub fn inspector_ui(editor: &mut Editor, ui: &mut egui::Ui) -> Vec<Command> {
                 changed_field = Some("rate");
             }
         }
+        Node::Activation(node) => {
+            ui.label("Applies its activation to each of its inputs' values: y = f(x).");
+            if activation_ui(ui, &mut node.activation) {
+                changed_field = Some("activation");
+            }
+        }
+        Node::BatchNorm(norm) => {
+            ui.label(
+                "Normalises each unit over the batch while training, y = γ·(x − μ)/√(σ² + ε) + β, \
+                 and with the running mean and variance at inference.",
+            );
+            if epsilon_ui(ui, &mut norm.epsilon) {
+                changed_field = Some("epsilon");
+            }
+            let response = labelled(
+                ui,
+                "Momentum",
+                "How far each training step moves the running statistics toward the batch's: \
+                 running = (1 − m)·running + m·batch (PyTorch's m; ONNX writes 1 − m).",
+                |ui| {
+                    ui.add(
+                        egui::DragValue::new(&mut norm.momentum)
+                            .range(0.001..=1.0)
+                            .speed(0.005)
+                            .fixed_decimals(3),
+                    )
+                },
+            );
+            if response.changed() {
+                changed_field = Some("momentum");
+            }
+        }
+        Node::LayerNorm(norm) => {
+            ui.label(
+                "Normalises each example over its own units, y = γ·(x − μ)/√(σ² + ε) + β, \
+                 the same in training and at inference.",
+            );
+            if epsilon_ui(ui, &mut norm.epsilon) {
+                changed_field = Some("epsilon");
+            }
+        }
         Node::Output(output) => {
             let mut from_data = output.units == OutputUnits::FromDataset;
             if ui
@@ -444,4 +485,23 @@ fn initializer_ui(ui: &mut egui::Ui, initializer: &mut Initializer) -> bool {
             .response
     });
     *initializer != before
+}
+
+/// The `ε` a normalisation adds to the variance; true when changed.
+fn epsilon_ui(ui: &mut egui::Ui, epsilon: &mut f64) -> bool {
+    labelled(
+        ui,
+        "ε",
+        "Added to the variance before the square root, so a unit that never varies does not \
+         divide by zero.",
+        |ui| {
+            ui.add(
+                egui::DragValue::new(epsilon)
+                    .range(1e-8..=1.0)
+                    .speed(1e-5)
+                    .custom_formatter(|value, _| format!("{value:.0e}")),
+            )
+        },
+    )
+    .changed()
 }

@@ -15,7 +15,8 @@ pub fn palette_ui(editor: &Editor, ui: &mut egui::Ui) -> Vec<Command> {
     for template in NodeTemplate::PALETTE {
         let accent = theme::node_accent(match template {
             NodeTemplate::Input => theme::NodeColour::Input,
-            NodeTemplate::Dense(_) => theme::NodeColour::Dense,
+            NodeTemplate::Dense(_) | NodeTemplate::Activation(_) => theme::NodeColour::Dense,
+            NodeTemplate::BatchNorm | NodeTemplate::LayerNorm => theme::NodeColour::Normalization,
             NodeTemplate::Add | NodeTemplate::Concat => theme::NodeColour::Merge,
             NodeTemplate::Dropout => theme::NodeColour::Dropout,
             NodeTemplate::Output(..) => theme::NodeColour::Output,

@@ -39,7 +39,8 @@ pub struct GraphViewer<'a> {
 pub fn colour_of(node: &Node) -> NodeColour {
     match node {
         Node::Input(_) => NodeColour::Input,
-        Node::Dense(_) => NodeColour::Dense,
+        Node::Dense(_) | Node::Activation(_) => NodeColour::Dense,
+        Node::BatchNorm(_) | Node::LayerNorm(_) => NodeColour::Normalization,
         Node::Add(_) | Node::Concat(_) => NodeColour::Merge,
         Node::Dropout(_) => NodeColour::Dropout,
         Node::Output(_) => NodeColour::Output,
@@ -306,6 +307,19 @@ impl SnarlViewer<String> for GraphViewer<'_> {
                 }
                 Node::Dropout(dropout) => {
                     ui.label(format!("rate {:.2}", dropout.rate));
+                }
+                Node::Activation(node) => {
+                    ui.horizontal(|ui| {
+                        curve_icon(ui, node.activation);
+                        ui.label(node.activation.name());
+                    });
+                }
+                Node::BatchNorm(norm) => {
+                    ui.label("over the batch");
+                    ui.label(format!("momentum {}", norm.momentum));
+                }
+                Node::LayerNorm(_) => {
+                    ui.label("over each example's units");
                 }
                 Node::Output(output) => {
                     let units = match output.units {

@@ -9,7 +9,7 @@ use crate::data::{DataDescription, Dataset, Feature, Task};
 use crate::graph::{GraphDocument, Node, OutputUnits};
 use crate::math::losses::OutputFunction;
 use crate::network::architecture::{
-    Architecture, ArchitectureBuilder, DenseSpec, NodeId, OutputSpec,
+    Architecture, ArchitectureBuilder, ArchitectureError, DenseSpec, NodeId, OutputSpec,
 };
 
 /// What compiling needs to know about the data: its task, raw columns and classes. It comes
@@ -194,6 +194,13 @@ pub(super) fn build(
             (Node::Add(_), _) => builder.add(id, &sources),
             (Node::Concat(_), _) => builder.concat(id, &sources),
             (Node::Dropout(dropout), Some(source)) => builder.dropout(id, source, dropout.rate),
+            (Node::Activation(node), Some(source)) => {
+                builder.activation(id, source, node.activation)
+            }
+            (Node::BatchNorm(node), Some(source)) => {
+                builder.batch_norm(id, source, node.epsilon, node.momentum)
+            }
+            (Node::LayerNorm(node), Some(source)) => builder.layer_norm(id, source, node.epsilon),
             (Node::Output(output), Some(source)) => {
                 match output_units(id, output.units, output.output_function, dataset) {
                     Ok(units) => {
@@ -241,6 +248,21 @@ pub(super) fn build(
             return Err(errors);
         }
     };
+    let one_example_batches = matches!(
+        training.batching,
+        crate::train::training::Batching::PerExample
+            | crate::train::training::Batching::MiniBatch { size: 1 }
+    );
+    if let (Some(node), true) = (architecture.first_batch_norm(), one_example_batches) {
+        return Err(vec![GraphError::Layer(
+            ArchitectureError::BadNormalization {
+                node: node.name.clone(),
+                problem: "batch norm needs at least two examples a batch, and this network trains \
+                      on one at a time; choose mini-batches of 2 or more, or layer norm"
+                    .to_owned(),
+            },
+        )]);
+    }
     let parameters = architecture.parameter_count();
     if parameters > MAX_PARAMETERS {
         return Err(vec![GraphError::TooManyParameters {

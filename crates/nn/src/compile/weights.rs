@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{CompiledGraph, GraphError};
 use crate::graph::{LayerWeights, TrainedWeights};
-use crate::network::architecture::{Architecture, ParameterRole, ParameterSet};
+use crate::network::architecture::{Architecture, ParameterSet};
 
 impl CompiledGraph {
     /// The parameters as a document's [`TrainedWeights`], keyed by node id.
@@ -18,18 +18,9 @@ impl CompiledGraph {
             .zip(&parameters.tensors)
         {
             let id = self.architecture.node(info.node).name.clone();
-            let entry = layers.entry(id).or_insert_with(|| LayerWeights {
-                weights: Vec::new(),
-                bias: None,
-                slopes: None,
-            });
-            match info.role {
-                ParameterRole::Weights => {
-                    entry.weights = tensor.rows().into_iter().map(|r| r.to_vec()).collect();
-                }
-                ParameterRole::Bias => entry.bias = Some(tensor.row(0).to_vec()),
-                ParameterRole::Slopes => entry.slopes = Some(tensor.row(0).to_vec()),
-            }
+            let entry = layers.entry(id).or_insert_with(LayerWeights::empty);
+            let rows = tensor.rows().into_iter().map(|r| r.to_vec()).collect();
+            entry.set_rows(info.role, rows);
         }
         TrainedWeights {
             epochs,
@@ -84,19 +75,11 @@ pub(super) fn parameters_from_weights(
             errors.push(GraphError::MissingLayerWeights { node: id.clone() });
             continue;
         };
-        let rows: Vec<Vec<f64>> = match info.role {
-            ParameterRole::Weights => layer.weights.clone(),
-            ParameterRole::Bias => layer.bias.clone().into_iter().collect(),
-            ParameterRole::Slopes => layer.slopes.clone().into_iter().collect(),
-        };
+        let rows = layer.rows_of(info.role).unwrap_or_default();
         let shape = (rows.len(), rows.first().map_or(0, Vec::len));
         let ragged = rows.iter().any(|r| r.len() != shape.1);
         if shape != info.shape || ragged {
-            let role = match info.role {
-                ParameterRole::Weights => "weights",
-                ParameterRole::Bias => "bias",
-                ParameterRole::Slopes => "slopes",
-            };
+            let role = info.role.name();
             errors.push(GraphError::WeightShape {
                 node: id.clone(),
                 role,

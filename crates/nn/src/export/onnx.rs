@@ -20,7 +20,7 @@ use super::ExportError;
 use crate::data::{DataDescription, Feature, Scaling};
 use crate::math::activations::Activation;
 use crate::math::losses::OutputFunction;
-use crate::network::architecture::{NodeId, Operation, ParameterSet};
+use crate::network::architecture::{NodeId, Operation, ParameterId, ParameterSet};
 use crate::network::inference::TrainedModel;
 
 /// The operator set the file declares.
@@ -279,6 +279,11 @@ fn activation(
 }
 
 #[allow(clippy::cast_possible_truncation)] // an attribute is float32
+fn single(value: f64) -> f32 {
+    value as f32
+}
+
+#[allow(clippy::cast_possible_truncation)] // an attribute is float32
 fn leaky(graph: &mut Graph, z: &str, slope: f64) -> String {
     graph.op(
         "LeakyRelu",
@@ -344,6 +349,58 @@ pub fn to_onnx(model: &TrainedModel, name: &str) -> Result<Vec<u8>, ExportError>
                 graph.op("Concat", &refs, vec![int_attribute("axis", 1)], &node.name)
             }
             Operation::Dropout { input, .. } => value(*input),
+            Operation::Activation(layer) => {
+                let slopes = layer.slopes.map(|id| parameters.get(id));
+                activation(&mut graph, value(layer.input), layer.activation, slopes)?
+            }
+            Operation::BatchNorm(layer) => {
+                let x = value(layer.input);
+                let row = |graph: &mut Graph, id: ParameterId, what: &str| {
+                    let tensor = parameters.get(id);
+                    let hint = format!("{}_{what}", node.name);
+                    graph.floats(&hint, &[tensor.len()], narrow(tensor.iter().copied()))
+                };
+                let scale = row(&mut graph, layer.scale, "scale");
+                let shift = row(&mut graph, layer.shift, "shift");
+                let mean = row(&mut graph, layer.running_mean, "mean");
+                let variance = row(&mut graph, layer.running_variance, "variance");
+                // ONNX's momentum is the share kept, PyTorch's (and ours) the share taken.
+                let attributes = vec![
+                    float_attribute("epsilon", single(layer.epsilon)),
+                    float_attribute("momentum", single(1.0 - layer.momentum)),
+                ];
+                graph.op(
+                    "BatchNormalization",
+                    &[&x, &scale, &shift, &mean, &variance],
+                    attributes,
+                    &node.name,
+                )
+            }
+            Operation::LayerNorm(layer) => {
+                let x = value(layer.input);
+                let scale = parameters.get(layer.scale);
+                let shift = parameters.get(layer.shift);
+                let scale = graph.floats(
+                    &format!("{}_scale", node.name),
+                    &[scale.len()],
+                    narrow(scale.iter().copied()),
+                );
+                let shift = graph.floats(
+                    &format!("{}_shift", node.name),
+                    &[shift.len()],
+                    narrow(shift.iter().copied()),
+                );
+                let attributes = vec![
+                    int_attribute("axis", -1),
+                    float_attribute("epsilon", single(layer.epsilon)),
+                ];
+                graph.op(
+                    "LayerNormalization",
+                    &[&x, &scale, &shift],
+                    attributes,
+                    &node.name,
+                )
+            }
         };
         values.push(output);
     }

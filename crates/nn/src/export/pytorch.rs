@@ -273,6 +273,28 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
             Operation::Dropout { rate, .. } => {
                 let _ = writeln!(py, "        self.{var} = nn.Dropout(p={})", float(*rate));
             }
+            Operation::Activation(layer) => {
+                let module = activation_module(layer.activation, node.width)
+                    .unwrap_or_else(|| "nn.Identity()".to_owned());
+                let _ = writeln!(py, "        self.{var} = {module}");
+            }
+            Operation::BatchNorm(layer) => {
+                let _ = writeln!(
+                    py,
+                    "        self.{var} = nn.BatchNorm1d({}, eps={}, momentum={})",
+                    node.width,
+                    float(layer.epsilon),
+                    float(layer.momentum)
+                );
+            }
+            Operation::LayerNorm(layer) => {
+                let _ = writeln!(
+                    py,
+                    "        self.{var} = nn.LayerNorm({}, eps={})",
+                    node.width,
+                    float(layer.epsilon)
+                );
+            }
             _ => {}
         }
     }
@@ -300,6 +322,9 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
                 format!("{var} = torch.cat([{}], dim=1)", parts.join(", "))
             }
             Operation::Dropout { input, .. } => format!("{var} = self.{var}({})", name_of(*input)),
+            Operation::Activation(layer) => format!("{var} = self.{var}({})", name_of(layer.input)),
+            Operation::BatchNorm(layer) => format!("{var} = self.{var}({})", name_of(layer.input)),
+            Operation::LayerNorm(layer) => format!("{var} = self.{var}({})", name_of(layer.input)),
         };
         let _ = writeln!(py, "        {line}");
     }
@@ -319,6 +344,10 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
     let _ = writeln!(
         py,
         "        \"\"\"For raw rows [batch, columns]: {description_line}.\"\"\""
+    );
+    w(
+        &mut py,
+        "        self.eval()  # dropout off, batch norm on its running statistics",
     );
     w(&mut py, "        with torch.no_grad():");
     w(&mut py, "            z = self(preprocess(raw))");
@@ -357,8 +386,36 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
                 "model.{var}.bias.copy_(torch.tensor({}))",
                 floats(tensor.iter().copied())
             ),
-            ParameterRole::Slopes => format!(
-                "model.{var}_activation.weight.copy_(torch.tensor({}))",
+            ParameterRole::Slopes => {
+                let module = if matches!(
+                    architecture.node(info.node).operation,
+                    Operation::Activation(_)
+                ) {
+                    var.clone()
+                } else {
+                    format!("{var}_activation")
+                };
+                format!(
+                    "model.{module}.weight.copy_(torch.tensor({}))",
+                    floats(tensor.iter().copied())
+                )
+            }
+            ParameterRole::Scale | ParameterRole::Shift => format!(
+                "model.{var}.{}.copy_(torch.tensor({}))",
+                if info.role == ParameterRole::Scale {
+                    "weight"
+                } else {
+                    "bias"
+                },
+                floats(tensor.iter().copied())
+            ),
+            ParameterRole::RunningMean | ParameterRole::RunningVariance => format!(
+                "model.{var}.{}.copy_(torch.tensor({}))",
+                if info.role == ParameterRole::RunningMean {
+                    "running_mean"
+                } else {
+                    "running_var"
+                },
                 floats(tensor.iter().copied())
             ),
         };

@@ -136,7 +136,24 @@ pub type Migration = fn(&mut serde_json::Value) -> Result<(), String>;
 /// The steps from each older version to the next: index `n` turns version `n + 1` into
 /// `n + 2`, so there are [`VERSION`]` − 1` of them. An issue that adds or changes a field
 /// bumps [`VERSION`], appends its step here, and commits a fixture of the new version.
-pub const MIGRATIONS: &[Migration] = &[declare_digit_images, column_choices, schedules];
+pub const MIGRATIONS: &[Migration] = &[
+    declare_digit_images,
+    column_choices,
+    schedules,
+    normalization_nodes,
+];
+
+/// Version 4 → 5: the graph may hold `activation`, `batch_norm` and `layer_norm` nodes, and a
+/// trained layer may store `scale`, `shift`, `running_mean` and `running_variance` (and no
+/// `weights`). A version 4 file has none of them and means the same, so the step only checks
+/// the nodes are there.
+fn normalization_nodes(document: &mut serde_json::Value) -> Result<(), String> {
+    document
+        .get("nodes")
+        .and_then(serde_json::Value::as_array)
+        .map(|_| ())
+        .ok_or_else(|| "the document has no node list".to_owned())
+}
 
 /// Version 3 → 4: the training settings may carry a learning-rate schedule
 /// (`training.schedule`) and early stopping (`training.early_stopping`); absent, they mean a

@@ -22,6 +22,7 @@ use crate::data::{
 use crate::math::activations::Activation;
 use crate::math::init::Initializer;
 use crate::math::losses::{Loss, OutputFunction, Reduction};
+use crate::network::architecture::ParameterRole;
 use crate::train::config::{Batching, Shuffle};
 use crate::train::early_stopping::EarlyStopping;
 use crate::train::optimizers::{Optimizer, Regularization};
@@ -30,7 +31,7 @@ use crate::train::schedule::LearningRateSchedule;
 /// The `format` every graph document carries.
 pub const FORMAT: &str = "layerwright.graph";
 /// The newest document version this build reads and the one it writes.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 /// A saved network: structure, data, training settings, and optionally weights and layout.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -72,6 +73,12 @@ pub enum Node {
     Concat(MergeNode),
     /// Inverted dropout while training.
     Dropout(DropoutNode),
+    /// An activation on its own, element by element.
+    Activation(ActivationNode),
+    /// Batch normalisation.
+    BatchNorm(BatchNormNode),
+    /// Layer normalisation.
+    LayerNorm(LayerNormNode),
     /// The output layer: a dense layer, an output function and the loss.
     Output(OutputNode),
 }
@@ -121,6 +128,52 @@ pub struct DropoutNode {
     pub id: String,
     /// The probability of zeroing an element while training, in `[0, 1)`.
     pub rate: f64,
+}
+
+/// An activation node, `y = f(x)` element by element.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivationNode {
+    /// The stable id.
+    pub id: String,
+    /// `f` with its parameters.
+    pub activation: Activation,
+}
+
+/// A batch-normalisation node: `y = γ ⊙ (x − μ)/√(σ² + ε) + β`, `μ` and `σ²` the batch's
+/// while training and the running estimates at inference.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchNormNode {
+    /// The stable id.
+    pub id: String,
+    /// `ε` added to the variance (default 1e-5).
+    #[serde(default = "default_epsilon")]
+    pub epsilon: f64,
+    /// The running statistics' momentum `m` as PyTorch defines it,
+    /// `running = (1 − m)·running + m·batch` (default 0.1).
+    #[serde(default = "default_momentum")]
+    pub momentum: f64,
+}
+
+/// A layer-normalisation node: each example normalised over its own units,
+/// `y = γ ⊙ (x − μ_i)/√(σ²_i + ε) + β`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerNormNode {
+    /// The stable id.
+    pub id: String,
+    /// `ε` added to the variance (default 1e-5).
+    #[serde(default = "default_epsilon")]
+    pub epsilon: f64,
+}
+
+fn default_epsilon() -> f64 {
+    crate::network::normalization::DEFAULT_EPSILON
+}
+
+fn default_momentum() -> f64 {
+    crate::network::normalization::DEFAULT_MOMENTUM
 }
 
 /// The output node: `z = x·W + b`, `ŷ = g(z)`, and the loss against the targets.
@@ -202,6 +255,9 @@ impl Node {
             Self::Dense(n) => &n.id,
             Self::Add(n) | Self::Concat(n) => &n.id,
             Self::Dropout(n) => &n.id,
+            Self::Activation(n) => &n.id,
+            Self::BatchNorm(n) => &n.id,
+            Self::LayerNorm(n) => &n.id,
             Self::Output(n) => &n.id,
         }
     }
@@ -213,6 +269,9 @@ impl Node {
             Self::Dense(n) => &mut n.id,
             Self::Add(n) | Self::Concat(n) => &mut n.id,
             Self::Dropout(n) => &mut n.id,
+            Self::Activation(n) => &mut n.id,
+            Self::BatchNorm(n) => &mut n.id,
+            Self::LayerNorm(n) => &mut n.id,
             Self::Output(n) => &mut n.id,
         }
     }
@@ -225,6 +284,9 @@ impl Node {
             Self::Add(_) => "add",
             Self::Concat(_) => "concat",
             Self::Dropout(_) => "dropout",
+            Self::Activation(_) => "activation",
+            Self::BatchNorm(_) => "batch_norm",
+            Self::LayerNorm(_) => "layer_norm",
             Self::Output(_) => "output",
         }
     }
@@ -388,7 +450,8 @@ pub struct TrainingSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LayerWeights {
-    /// `W: [in, units]`.
+    /// `W: [in, units]` (empty for nodes without weights: activations, normalisations).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub weights: Vec<Vec<f64>>,
     /// `b: [units]`, if the layer has a bias.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -396,6 +459,71 @@ pub struct LayerWeights {
     /// PReLU's slopes `α: [units]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slopes: Option<Vec<f64>>,
+    /// A normalisation's scale `γ: [units]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Vec<f64>>,
+    /// A normalisation's shift `β: [units]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift: Option<Vec<f64>>,
+    /// Batch norm's running mean `[units]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running_mean: Option<Vec<f64>>,
+    /// Batch norm's running variance `[units]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running_variance: Option<Vec<f64>>,
+}
+
+impl LayerWeights {
+    /// No numbers yet.
+    pub fn empty() -> Self {
+        Self {
+            weights: Vec::new(),
+            bias: None,
+            slopes: None,
+            scale: None,
+            shift: None,
+            running_mean: None,
+            running_variance: None,
+        }
+    }
+
+    /// The tensor of `role` as rows (a row vector is one row), if the layer has it.
+    pub fn rows_of(&self, role: ParameterRole) -> Option<Vec<Vec<f64>>> {
+        let row = match role {
+            ParameterRole::Weights => {
+                return (!self.weights.is_empty()).then(|| self.weights.clone());
+            }
+            ParameterRole::Bias => &self.bias,
+            ParameterRole::Slopes => &self.slopes,
+            ParameterRole::Scale => &self.scale,
+            ParameterRole::Shift => &self.shift,
+            ParameterRole::RunningMean => &self.running_mean,
+            ParameterRole::RunningVariance => &self.running_variance,
+        };
+        row.clone().map(|r| vec![r])
+    }
+
+    /// Stores the tensor of `role` from its rows (a row vector's first row).
+    pub fn set_rows(&mut self, role: ParameterRole, mut rows: Vec<Vec<f64>>) {
+        if role == ParameterRole::Weights {
+            self.weights = rows;
+            return;
+        }
+        let row = if rows.is_empty() {
+            Vec::new()
+        } else {
+            rows.swap_remove(0)
+        };
+        let slot = match role {
+            ParameterRole::Weights | ParameterRole::Bias => &mut self.bias,
+            ParameterRole::Slopes => &mut self.slopes,
+            ParameterRole::Scale => &mut self.scale,
+            ParameterRole::Shift => &mut self.shift,
+            ParameterRole::RunningMean => &mut self.running_mean,
+            ParameterRole::RunningVariance => &mut self.running_variance,
+        };
+        *slot = Some(row);
+    }
 }
 
 /// Trained parameters by node id, with how the data was prepared.

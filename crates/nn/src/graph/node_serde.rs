@@ -21,6 +21,9 @@ enum NodeKindTag {
     Add,
     Concat,
     Dropout,
+    Activation,
+    BatchNorm,
+    LayerNorm,
     Output,
 }
 
@@ -40,6 +43,9 @@ fn node_from<'de, D: Deserializer<'de>>(tag: NodeKindTag, rest: D) -> Result<Nod
         NodeKindTag::Add => Node::Add(Deserialize::deserialize(rest)?),
         NodeKindTag::Concat => Node::Concat(Deserialize::deserialize(rest)?),
         NodeKindTag::Dropout => Node::Dropout(Deserialize::deserialize(rest)?),
+        NodeKindTag::Activation => Node::Activation(Deserialize::deserialize(rest)?),
+        NodeKindTag::BatchNorm => Node::BatchNorm(Deserialize::deserialize(rest)?),
+        NodeKindTag::LayerNorm => Node::LayerNorm(Deserialize::deserialize(rest)?),
         NodeKindTag::Output => Node::Output(Deserialize::deserialize(rest)?),
     })
 }
@@ -61,7 +67,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
     type Value = Node;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a node object with a \"kind\" (input, dense, add, concat, dropout, output)")
+        f.write_str("a node object with a \"kind\" (input, dense, add, concat, dropout, activation, batch_norm, layer_norm, output)")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
@@ -89,6 +95,9 @@ impl<'de> Visitor<'de> for NodeVisitor {
             NodeKindTag::Add => Node::Add(from_buffer(rest)?),
             NodeKindTag::Concat => Node::Concat(from_buffer(rest)?),
             NodeKindTag::Dropout => Node::Dropout(from_buffer(rest)?),
+            NodeKindTag::Activation => Node::Activation(from_buffer(rest)?),
+            NodeKindTag::BatchNorm => Node::BatchNorm(from_buffer(rest)?),
+            NodeKindTag::LayerNorm => Node::LayerNorm(from_buffer(rest)?),
             NodeKindTag::Output => Node::Output(from_buffer(rest)?),
         })
     }

@@ -12,6 +12,7 @@ use crate::math::float::Float;
 use crate::math::init::Initializer;
 use crate::math::losses::{Loss, OutputFunction, Reduction};
 use crate::math::rng::SplitMix64;
+pub use crate::network::normalization::{BatchNormLayer, LayerNormLayer};
 
 /// The index of a node in an [`Architecture`]; every node has one output tensor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -47,6 +48,49 @@ pub enum Operation {
         /// The probability of zeroing an element, in `[0, 1)`.
         rate: f64,
     },
+    /// `y = f(x)` element by element, `x, y: [batch, width]`: an activation on its own,
+    /// after a normalisation say (dense → batch norm → sigmoid).
+    Activation(ActivationLayer),
+    /// Batch normalisation, see [`BatchNormLayer`].
+    BatchNorm(BatchNormLayer),
+    /// Layer normalisation, see [`LayerNormLayer`].
+    LayerNorm(LayerNormLayer),
+}
+
+impl Operation {
+    /// The nodes this one reads, in order.
+    pub fn inputs(&self) -> Vec<NodeId> {
+        match self {
+            Self::Input => Vec::new(),
+            Self::Dense(layer) => vec![layer.input],
+            Self::Add { inputs } | Self::Concat { inputs } => inputs.clone(),
+            Self::Dropout { input, .. } => vec![*input],
+            Self::Activation(layer) => vec![layer.input],
+            Self::BatchNorm(layer) => vec![layer.input],
+            Self::LayerNorm(layer) => vec![layer.input],
+        }
+    }
+
+    /// The activation applied to the node's output, where it has one (dense layers and
+    /// activation nodes).
+    pub fn activation(&self) -> Option<Activation> {
+        match self {
+            Self::Dense(layer) => Some(layer.activation),
+            Self::Activation(layer) => Some(layer.activation),
+            _ => None,
+        }
+    }
+}
+
+/// An activation node: `y = f(x)` element by element.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivationLayer {
+    /// The node it reads.
+    pub input: NodeId,
+    /// `f`.
+    pub activation: Activation,
+    /// PReLU's learned slopes `α: [1, width]`.
+    pub slopes: Option<ParameterId>,
 }
 
 /// A dense (fully connected) layer and its parameters.
@@ -87,12 +131,54 @@ pub enum ParameterRole {
     Bias,
     /// PReLU's slopes `α: [1, units]`.
     Slopes,
+    /// A normalisation's scale `γ: [1, units]`.
+    Scale,
+    /// A normalisation's shift `β: [1, units]`.
+    Shift,
+    /// Batch norm's running mean `[1, units]` (moved by training steps, not by gradient).
+    RunningMean,
+    /// Batch norm's running variance `[1, units]` (moved by training steps, not by gradient).
+    RunningVariance,
+}
+
+impl ParameterRole {
+    /// Whether gradient descent trains it (every role but the running statistics).
+    pub fn is_learned(self) -> bool {
+        !matches!(self, Self::RunningMean | Self::RunningVariance)
+    }
+
+    /// Its name in messages and files: `weights`, `bias`, `slopes`, `scale`, `shift`,
+    /// `running_mean`, `running_variance`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Weights => "weights",
+            Self::Bias => "bias",
+            Self::Slopes => "slopes",
+            Self::Scale => "scale",
+            Self::Shift => "shift",
+            Self::RunningMean => "running_mean",
+            Self::RunningVariance => "running_variance",
+        }
+    }
+
+    /// Its symbol in the notes' style: `W`, `b`, `α`, `γ`, `β`, `μ`, `σ²`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Weights => "W",
+            Self::Bias => "b",
+            Self::Slopes => "α",
+            Self::Scale => "γ",
+            Self::Shift => "β",
+            Self::RunningMean => "μ",
+            Self::RunningVariance => "σ²",
+        }
+    }
 }
 
 /// Where a parameter tensor belongs and its shape.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParameterInfo {
-    /// The dense node that owns it.
+    /// The node that owns it.
     pub node: NodeId,
     /// Its role in that node.
     pub role: ParameterRole,
@@ -243,6 +329,13 @@ pub enum ArchitectureError {
         /// What is wrong.
         problem: String,
     },
+    /// A normalisation's `ε` or momentum out of range.
+    BadNormalization {
+        /// The node.
+        node: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// A loss that does not fit the output function.
     LossDoesNotFit {
         /// The output node.
@@ -266,6 +359,7 @@ impl ArchitectureError {
             | Self::TooFewInputs { node, .. }
             | Self::BadDropoutRate { node, .. }
             | Self::BadActivation { node, .. }
+            | Self::BadNormalization { node, .. }
             | Self::LossDoesNotFit { node, .. } => node,
         }
     }
@@ -291,7 +385,9 @@ impl ArchitectureError {
             Self::BadDropoutRate { rate, .. } => {
                 format!("dropout rate must be at least 0 and below 1, got {rate}")
             }
-            Self::BadActivation { problem, .. } => problem.clone(),
+            Self::BadActivation { problem, .. } | Self::BadNormalization { problem, .. } => {
+                problem.clone()
+            }
             Self::LossDoesNotFit { loss, output, .. } => format!(
                 "the {} loss does not fit a {} output (use {})",
                 loss.name(),
@@ -420,6 +516,79 @@ impl ArchitectureBuilder {
         Ok(self.push(name, Operation::Dropout { input, rate }, width))
     }
 
+    /// Adds an activation node `y = f(x)`.
+    pub fn activation(
+        &mut self,
+        name: &str,
+        input: NodeId,
+        activation: Activation,
+    ) -> Result<NodeId, ArchitectureError> {
+        let width = self.width_of(name, input)?;
+        if let Some(problem) = activation.parameter_problem() {
+            return Err(ArchitectureError::BadActivation {
+                node: name.to_owned(),
+                problem,
+            });
+        }
+        let id = NodeId(self.nodes.len());
+        let slopes = matches!(activation, Activation::Prelu { .. })
+            .then(|| self.parameter(id, ParameterRole::Slopes, (1, width)));
+        let layer = ActivationLayer {
+            input,
+            activation,
+            slopes,
+        };
+        Ok(self.push(name, Operation::Activation(layer), width))
+    }
+
+    /// Adds batch normalisation with `ε` and running-statistics momentum `m`.
+    pub fn batch_norm(
+        &mut self,
+        name: &str,
+        input: NodeId,
+        epsilon: f64,
+        momentum: f64,
+    ) -> Result<NodeId, ArchitectureError> {
+        let width = self.width_of(name, input)?;
+        check_epsilon(name, epsilon)?;
+        if !(momentum > 0.0 && momentum <= 1.0) {
+            return Err(ArchitectureError::BadNormalization {
+                node: name.to_owned(),
+                problem: format!("momentum must be above 0 and at most 1, got {momentum}"),
+            });
+        }
+        let id = NodeId(self.nodes.len());
+        let layer = BatchNormLayer {
+            input,
+            scale: self.parameter(id, ParameterRole::Scale, (1, width)),
+            shift: self.parameter(id, ParameterRole::Shift, (1, width)),
+            running_mean: self.parameter(id, ParameterRole::RunningMean, (1, width)),
+            running_variance: self.parameter(id, ParameterRole::RunningVariance, (1, width)),
+            epsilon,
+            momentum,
+        };
+        Ok(self.push(name, Operation::BatchNorm(layer), width))
+    }
+
+    /// Adds layer normalisation with `ε`.
+    pub fn layer_norm(
+        &mut self,
+        name: &str,
+        input: NodeId,
+        epsilon: f64,
+    ) -> Result<NodeId, ArchitectureError> {
+        let width = self.width_of(name, input)?;
+        check_epsilon(name, epsilon)?;
+        let id = NodeId(self.nodes.len());
+        let layer = LayerNormLayer {
+            input,
+            scale: self.parameter(id, ParameterRole::Scale, (1, width)),
+            shift: self.parameter(id, ParameterRole::Shift, (1, width)),
+            epsilon,
+        };
+        Ok(self.push(name, Operation::LayerNorm(layer), width))
+    }
+
     /// Adds the output layer (`z = x·W + b`, then `ŷ = g(z)` and the loss) and finishes.
     pub fn output(
         mut self,
@@ -507,6 +676,17 @@ impl ArchitectureBuilder {
     }
 }
 
+fn check_epsilon(name: &str, epsilon: f64) -> Result<(), ArchitectureError> {
+    if epsilon.is_finite() && epsilon > 0.0 {
+        Ok(())
+    } else {
+        Err(ArchitectureError::BadNormalization {
+            node: name.to_owned(),
+            problem: format!("epsilon must be above 0, got {epsilon}"),
+        })
+    }
+}
+
 fn check_width(name: &str, width: usize) -> Result<(), ArchitectureError> {
     if (1..=MAX_UNITS).contains(&width) {
         Ok(())
@@ -554,43 +734,65 @@ impl Architecture {
         &self.nodes[id.0]
     }
 
-    /// The number of trainable numbers.
+    /// The number of trainable numbers (batch norm's running statistics are not counted).
     pub fn parameter_count(&self) -> usize {
-        self.parameters.iter().map(|p| p.shape.0 * p.shape.1).sum()
+        self.parameters
+            .iter()
+            .filter(|p| p.role.is_learned())
+            .map(|p| p.shape.0 * p.shape.1)
+            .sum()
     }
 
     /// Whether any node draws random numbers while training (dropout, RReLU).
     pub fn is_stochastic(&self) -> bool {
         self.nodes.iter().any(|n| match &n.operation {
             Operation::Dropout { rate, .. } => *rate > 0.0,
-            Operation::Dense(layer) => matches!(layer.activation, Activation::Rrelu { .. }),
+            Operation::Dense(_) | Operation::Activation(_) => {
+                matches!(n.operation.activation(), Some(Activation::Rrelu { .. }))
+            }
             _ => false,
         })
     }
 
+    /// The first batch-norm node, if any (training it needs batches of two or more).
+    pub fn first_batch_norm(&self) -> Option<&Node> {
+        self.nodes
+            .iter()
+            .find(|n| matches!(n.operation, Operation::BatchNorm(_)))
+    }
+
     /// Initial parameters drawn from one [`SplitMix64`] seeded with `seed`: weights by each
     /// layer's initializer (layer by layer, row-major), biases zero, PReLU slopes at their
-    /// initial α.
+    /// initial α, normalisations' `γ` one and `β` zero, running means zero and variances one.
     pub fn initial_parameters(&self, seed: u64) -> ParameterSet<f64> {
         let mut rng = SplitMix64::new(seed);
         let tensors = self
             .parameters
             .iter()
             .map(|info| {
-                let Operation::Dense(layer) = &self.nodes[info.node.0].operation else {
-                    return Array2::zeros(info.shape);
-                };
+                let operation = &self.nodes[info.node.0].operation;
                 match info.role {
-                    ParameterRole::Weights => {
-                        layer
-                            .initializer
-                            .weights(info.shape.0, info.shape.1, &mut rng)
-                    }
-                    ParameterRole::Bias => Array2::zeros(info.shape),
+                    ParameterRole::Weights => match operation {
+                        Operation::Dense(layer) => {
+                            layer
+                                .initializer
+                                .weights(info.shape.0, info.shape.1, &mut rng)
+                        }
+                        _ => Array2::zeros(info.shape),
+                    },
                     ParameterRole::Slopes => Array2::from_elem(
                         info.shape,
-                        layer.activation.inference_negative_slope().unwrap_or(0.25),
+                        operation
+                            .activation()
+                            .and_then(|a| a.inference_negative_slope())
+                            .unwrap_or(0.25),
                     ),
+                    ParameterRole::Scale | ParameterRole::RunningVariance => {
+                        Array2::ones(info.shape)
+                    }
+                    ParameterRole::Bias | ParameterRole::Shift | ParameterRole::RunningMean => {
+                        Array2::zeros(info.shape)
+                    }
                 }
             })
             .collect();

@@ -5,3 +5,4 @@
 pub mod architecture;
 pub mod inference;
 pub mod model;
+pub mod normalization;

@@ -7,7 +7,10 @@ use crate::math::activations::{Activation, leaky_derivative, leaky_slope_derivat
 use crate::math::float::Float;
 use crate::math::losses::loss_and_gradient;
 use crate::math::rng::SplitMix64;
-use crate::network::architecture::{Architecture, DenseLayer, NodeId, Operation, ParameterSet};
+use crate::network::architecture::{
+    Architecture, DenseLayer, NodeId, Operation, ParameterId, ParameterSet,
+};
+use crate::network::normalization::{self, NormBackward};
 
 /// Whether a pass is part of training (dropout and RReLU draw random numbers) or not.
 #[derive(Debug)]
@@ -29,13 +32,17 @@ pub struct Workspace<F: Float> {
     training: bool,
     /// Each node's output, `[capacity, width]`.
     values: Vec<Array2<F>>,
-    /// Dense nodes' pre-activations `z`, `[capacity, units]` (empty elsewhere).
+    /// Dense nodes' pre-activations `z`, and normalisations' `x̂`, `[capacity, units]`
+    /// (empty elsewhere).
     pre_activations: Vec<Array2<F>>,
+    /// Batch norm: `[3, units]` (mean, variance, `1/√(σ² + ε)`); layer norm: each row's
+    /// `1/√(σ² + ε)`, `[capacity, 1]`; empty elsewhere.
+    statistics: Vec<Array2<F>>,
     /// Dropout masks (already scaled by `1/(1 − rate)`) and RReLU slopes, per element.
     noise: Vec<Array2<F>>,
     /// `∂L/∂(node output)`, `[capacity, width]`.
     gradients: Vec<Array2<F>>,
-    /// Dense nodes' `∂L/∂z`.
+    /// Dense and activation nodes' `∂L/∂z`.
     pre_activation_gradients: Vec<Array2<F>>,
     /// `∂L/∂θ` for every parameter tensor.
     parameter_gradients: ParameterSet<F>,
@@ -58,21 +65,35 @@ impl<F: Float> Workspace<F> {
                 })
                 .collect()
         };
-        let is_dense = |op: &Operation| matches!(op, Operation::Dense(_));
-        let is_noisy = |op: &Operation| match op {
-            Operation::Dropout { .. } => true,
-            Operation::Dense(layer) => matches!(layer.activation, Activation::Rrelu { .. }),
-            _ => false,
+        let keeps_pre_activations = |op: &Operation| {
+            matches!(
+                op,
+                Operation::Dense(_) | Operation::BatchNorm(_) | Operation::LayerNorm(_)
+            )
         };
+        let activates = |op: &Operation| op.activation().is_some();
+        let is_noisy = |op: &Operation| {
+            matches!(op, Operation::Dropout { .. })
+                || matches!(op.activation(), Some(Activation::Rrelu { .. }))
+        };
+        let statistics = nodes
+            .iter()
+            .map(|n| match n.operation {
+                Operation::BatchNorm(_) => Array2::zeros((3, n.width)),
+                Operation::LayerNorm(_) => Array2::zeros((capacity, 1)),
+                _ => Array2::zeros((0, 0)),
+            })
+            .collect();
         Self {
             capacity,
             rows: 0,
             training: false,
             values: per_node(&|_| true),
-            pre_activations: per_node(&is_dense),
+            pre_activations: per_node(&keeps_pre_activations),
+            statistics,
             noise: per_node(&is_noisy),
             gradients: per_node(&|_| true),
-            pre_activation_gradients: per_node(&is_dense),
+            pre_activation_gradients: per_node(&activates),
             parameter_gradients: ParameterSet {
                 tensors: architecture
                     .parameters()
@@ -97,6 +118,13 @@ impl<F: Float> Workspace<F> {
     pub fn pre_activation(&self, node: NodeId) -> ArrayView2<'_, F> {
         let z = &self.pre_activations[node.0];
         z.slice_axis(Axis(0), Slice::from(..self.rows.min(z.nrows())))
+    }
+
+    /// A batch-norm node's statistics from the last forward pass, `[3, units]`: the rows are
+    /// the mean, the variance (the batch's in training, the running ones at inference) and
+    /// `1/√(σ² + ε)`.
+    pub fn batch_statistics(&self, node: NodeId) -> ArrayView2<'_, F> {
+        self.statistics[node.0].view()
     }
 
     /// `∂L/∂(node output)` from the last backward pass, `[rows, width]`.
@@ -147,7 +175,60 @@ pub fn forward<F: Float>(
                 let noise_rows = rows.min(workspace.noise[index].nrows());
                 let noise =
                     workspace.noise[index].slice_axis_mut(Axis(0), Slice::from(..noise_rows));
-                activate(parameters, layer, z.view(), out, noise, &mut mode);
+                let function = (layer.activation, layer.slopes);
+                activate(parameters, function, z.view(), out, noise, &mut mode);
+            }
+            Operation::Activation(layer) => {
+                let noise_rows = rows.min(workspace.noise[index].nrows());
+                let noise =
+                    workspace.noise[index].slice_axis_mut(Axis(0), Slice::from(..noise_rows));
+                let function = (layer.activation, layer.slopes);
+                activate(
+                    parameters,
+                    function,
+                    read(layer.input),
+                    out,
+                    noise,
+                    &mut mode,
+                );
+            }
+            Operation::BatchNorm(layer) => {
+                let normalized =
+                    workspace.pre_activations[index].slice_axis_mut(Axis(0), Slice::from(..rows));
+                let statistics = workspace.statistics[index].view_mut();
+                if matches!(mode, Mode::Training(_)) {
+                    normalization::batch_norm_training(
+                        layer,
+                        parameters,
+                        read(layer.input),
+                        normalized,
+                        statistics,
+                        out,
+                    );
+                } else {
+                    normalization::batch_norm_inference(
+                        layer,
+                        parameters,
+                        read(layer.input),
+                        normalized,
+                        statistics,
+                        out,
+                    );
+                }
+            }
+            Operation::LayerNorm(layer) => {
+                let normalized =
+                    workspace.pre_activations[index].slice_axis_mut(Axis(0), Slice::from(..rows));
+                let inverse_stds =
+                    workspace.statistics[index].slice_axis_mut(Axis(0), Slice::from(..rows));
+                normalization::layer_norm_forward(
+                    layer,
+                    parameters,
+                    read(layer.input),
+                    normalized,
+                    inverse_stds,
+                    out,
+                );
             }
             Operation::Add { inputs } => {
                 out.assign(&read(inputs[0]));
@@ -232,19 +313,22 @@ fn affine<F: Float>(
     crate::math::kernels::affine_into(x, weights.view(), bias, z.view_mut());
 }
 
+/// An activation and, for PReLU, its slopes' parameter.
+type ActivationFunction = (Activation, Option<ParameterId>);
+
 /// `y = f(z)`, drawing RReLU slopes into `noise` while training.
 fn activate<F: Float>(
     parameters: &ParameterSet<F>,
-    layer: &DenseLayer,
+    (activation, slopes): ActivationFunction,
     z: ArrayView2<F>,
     mut y: ArrayViewMut2<F>,
     mut noise: ArrayViewMut2<F>,
     mode: &mut Mode<'_>,
 ) {
-    match (layer.activation, mode) {
+    match (activation, mode) {
         (Activation::Identity, _) => y.assign(&z),
         (Activation::Prelu { .. }, _) => {
-            let slopes = layer.slopes.map(|id| parameters.get(id).row(0));
+            let slopes = slopes.map(|id| parameters.get(id).row(0));
             if let Some(slopes) = slopes {
                 Zip::from(y.rows_mut())
                     .and(z.rows())
@@ -297,60 +381,22 @@ fn backward<F: Float>(
                 let x = workspace.values[layer.input.0].slice_axis(Axis(0), Slice::from(..rows));
                 let y = workspace.values[index].slice_axis(Axis(0), Slice::from(..rows));
                 let z = workspace.pre_activations[index].slice_axis(Axis(0), Slice::from(..rows));
-                let noise = &workspace.noise[index];
+                let noise = workspace.noise[index].view();
                 let mut dz = workspace.pre_activation_gradients[index]
                     .slice_axis_mut(Axis(0), Slice::from(..rows));
                 let grads = &mut workspace.parameter_gradients.tensors;
-                // ∂L/∂z = ∂L/∂y ⊙ f'(z)
-                match layer.activation {
-                    Activation::Identity => dz.assign(&gradient),
-                    Activation::Prelu { .. } => {
-                        if let (Some(slopes), Some(slope_id)) = (
-                            layer.slopes.map(|id| parameters.get(id).row(0)),
-                            layer.slopes,
-                        ) {
-                            let mut d_slopes = grads[slope_id.0].row_mut(0);
-                            d_slopes.fill(F::zero());
-                            for ((mut dz_row, z_row), g_row) in
-                                dz.rows_mut().into_iter().zip(z.rows()).zip(gradient.rows())
-                            {
-                                Zip::from(&mut dz_row)
-                                    .and(&z_row)
-                                    .and(&g_row)
-                                    .and(&slopes)
-                                    .and(&mut d_slopes)
-                                    .for_each(|dz, &z, &g, &a, da| {
-                                        *dz = g * leaky_derivative(z, a);
-                                        *da += g * leaky_slope_derivative(z);
-                                    });
-                            }
-                        }
-                    }
-                    Activation::Rrelu { .. } if workspace.training => {
-                        Zip::from(&mut dz)
-                            .and(&z)
-                            .and(&gradient)
-                            .and(&noise.slice_axis(Axis(0), Slice::from(..rows)))
-                            .for_each(|dz, &z, &g, &s| *dz = g * leaky_derivative(z, s));
-                    }
-                    // The common activations get a loop of their own, chosen once per layer.
-                    Activation::Tanh => {
-                        zip_into(&mut dz, &gradient, &y, |g, y| g * (F::one() - y * y));
-                    }
-                    Activation::Sigmoid => {
-                        zip_into(&mut dz, &gradient, &y, |g, y| g * y * (F::one() - y));
-                    }
-                    Activation::Relu => zip_into(&mut dz, &gradient, &z, |g, z| {
-                        if z > F::zero() { g } else { F::zero() }
-                    }),
-                    activation => {
-                        Zip::from(&mut dz)
-                            .and(&z)
-                            .and(&y)
-                            .and(&gradient)
-                            .for_each(|dz, &z, &y, &g| *dz = g * activation.derivative(z, y));
-                    }
-                }
+                let function = (layer.activation, layer.slopes);
+                let values = ActivationValues { z, y, noise };
+                let training = workspace.training;
+                activation_backward(
+                    parameters,
+                    function,
+                    values,
+                    gradient,
+                    training,
+                    dz.view_mut(),
+                    grads,
+                );
                 // ∂L/∂W = xᵀ·∂L/∂z, ∂L/∂b = Σ_rows ∂L/∂z
                 crate::math::kernels::weight_gradient_into(
                     x,
@@ -386,6 +432,58 @@ fn backward<F: Float>(
                     column += width;
                 }
             }
+            Operation::Activation(layer) => {
+                let z = workspace.values[layer.input.0].slice_axis(Axis(0), Slice::from(..rows));
+                let y = workspace.values[index].slice_axis(Axis(0), Slice::from(..rows));
+                let noise = workspace.noise[index].view();
+                let mut dz = workspace.pre_activation_gradients[index]
+                    .slice_axis_mut(Axis(0), Slice::from(..rows));
+                let grads = &mut workspace.parameter_gradients.tensors;
+                let function = (layer.activation, layer.slopes);
+                let values = ActivationValues { z, y, noise };
+                let training = workspace.training;
+                activation_backward(
+                    parameters,
+                    function,
+                    values,
+                    gradient,
+                    training,
+                    dz.view_mut(),
+                    grads,
+                );
+                let mut dx = top_rows_mut(&mut earlier[layer.input.0], rows);
+                dx += &dz;
+            }
+            Operation::BatchNorm(layer) => {
+                let grads = &mut workspace.parameter_gradients.tensors;
+                let (d_scale, d_shift) = two_mut(grads, layer.scale, layer.shift);
+                let buffers = NormBackward {
+                    gradient,
+                    normalized: workspace.pre_activations[index]
+                        .slice_axis(Axis(0), Slice::from(..rows)),
+                    statistics: workspace.statistics[index].view(),
+                    input_gradient: top_rows_mut(&mut earlier[layer.input.0], rows),
+                    d_scale: d_scale.view_mut(),
+                    d_shift: d_shift.view_mut(),
+                };
+                let gammas = parameters.get(layer.scale).view();
+                normalization::batch_norm_backward(gammas, buffers, workspace.training);
+            }
+            Operation::LayerNorm(layer) => {
+                let grads = &mut workspace.parameter_gradients.tensors;
+                let (d_scale, d_shift) = two_mut(grads, layer.scale, layer.shift);
+                let buffers = NormBackward {
+                    gradient,
+                    normalized: workspace.pre_activations[index]
+                        .slice_axis(Axis(0), Slice::from(..rows)),
+                    statistics: workspace.statistics[index]
+                        .slice_axis(Axis(0), Slice::from(..rows)),
+                    input_gradient: top_rows_mut(&mut earlier[layer.input.0], rows),
+                    d_scale: d_scale.view_mut(),
+                    d_shift: d_shift.view_mut(),
+                };
+                normalization::layer_norm_backward(parameters.get(layer.scale).view(), buffers);
+            }
             Operation::Dropout { input, rate } => {
                 let mut dx = top_rows_mut(&mut earlier[input.0], rows);
                 if workspace.training && *rate > 0.0 {
@@ -398,6 +496,90 @@ fn backward<F: Float>(
                     dx += &gradient;
                 }
             }
+        }
+    }
+}
+
+/// Two distinct parameter tensors, both mutable.
+fn two_mut<F: Float>(
+    tensors: &mut [Array2<F>],
+    first: ParameterId,
+    second: ParameterId,
+) -> (&mut Array2<F>, &mut Array2<F>) {
+    debug_assert!(
+        first.0 < second.0,
+        "parameters are numbered in the order they are made"
+    );
+    let (head, tail) = tensors.split_at_mut(second.0);
+    (&mut head[first.0], &mut tail[0])
+}
+
+/// What an activation's backward pass reads: `z`, `y = f(z)` and RReLU's drawn slopes.
+struct ActivationValues<'a, F: Float> {
+    z: ArrayView2<'a, F>,
+    y: ArrayView2<'a, F>,
+    noise: ArrayView2<'a, F>,
+}
+
+/// `∂L/∂z = ∂L/∂y ⊙ f'(z)` into `dz` (and PReLU's `∂L/∂α` into its gradient).
+fn activation_backward<F: Float>(
+    parameters: &ParameterSet<F>,
+    (activation, slopes): ActivationFunction,
+    values: ActivationValues<'_, F>,
+    gradient: ArrayView2<F>,
+    training: bool,
+    mut dz: ArrayViewMut2<F>,
+    grads: &mut [Array2<F>],
+) {
+    let ActivationValues { z, y, noise } = values;
+    let rows = z.nrows();
+    // ∂L/∂z = ∂L/∂y ⊙ f'(z)
+    match activation {
+        Activation::Identity => dz.assign(&gradient),
+        Activation::Prelu { .. } => {
+            if let (Some(slopes), Some(slope_id)) =
+                (slopes.map(|id| parameters.get(id).row(0)), slopes)
+            {
+                let mut d_slopes = grads[slope_id.0].row_mut(0);
+                d_slopes.fill(F::zero());
+                for ((mut dz_row, z_row), g_row) in
+                    dz.rows_mut().into_iter().zip(z.rows()).zip(gradient.rows())
+                {
+                    Zip::from(&mut dz_row)
+                        .and(&z_row)
+                        .and(&g_row)
+                        .and(&slopes)
+                        .and(&mut d_slopes)
+                        .for_each(|dz, &z, &g, &a, da| {
+                            *dz = g * leaky_derivative(z, a);
+                            *da += g * leaky_slope_derivative(z);
+                        });
+                }
+            }
+        }
+        Activation::Rrelu { .. } if training => {
+            Zip::from(&mut dz)
+                .and(&z)
+                .and(&gradient)
+                .and(&noise.slice_axis(Axis(0), Slice::from(..rows)))
+                .for_each(|dz, &z, &g, &s| *dz = g * leaky_derivative(z, s));
+        }
+        // The common activations get a loop of their own, chosen once per layer.
+        Activation::Tanh => {
+            zip_into(&mut dz, &gradient, &y, |g, y| g * (F::one() - y * y));
+        }
+        Activation::Sigmoid => {
+            zip_into(&mut dz, &gradient, &y, |g, y| g * y * (F::one() - y));
+        }
+        Activation::Relu => zip_into(&mut dz, &gradient, &z, |g, z| {
+            if z > F::zero() { g } else { F::zero() }
+        }),
+        activation => {
+            Zip::from(&mut dz)
+                .and(&z)
+                .and(&y)
+                .and(&gradient)
+                .for_each(|dz, &z, &y, &g| *dz = g * activation.derivative(z, y));
         }
     }
 }

@@ -113,6 +113,10 @@ pub fn gradient_check_while(
     let mut done = 0;
     let mut checks = Vec::with_capacity(architecture.parameters().len());
     for (index, info) in architecture.parameters().iter().enumerate() {
+        if !info.role.is_learned() {
+            // Running statistics have no gradient: training steps move them, not descent.
+            continue;
+        }
         let mut worst: f64 = 0.0;
         for flat in 0..probe.tensors[index].len() {
             if !keep_going(done, total) {

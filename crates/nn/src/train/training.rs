@@ -6,8 +6,9 @@ use thiserror::Error;
 use crate::math::float::{Float, Precision};
 use crate::math::losses::{OutputFunction, Reduction, loss_and_gradient};
 use crate::math::rng::SplitMix64;
-use crate::network::architecture::{Architecture, NodeId, ParameterRole, ParameterSet};
+use crate::network::architecture::{Architecture, NodeId, Operation, ParameterRole, ParameterSet};
 use crate::network::model::{Mode, Workspace, forward, loss_and_gradients};
+use crate::network::normalization::update_running_statistics;
 use crate::train::optimizers::{Optimizer, OptimizerSlot};
 
 pub use crate::data::Samples;
@@ -58,6 +59,15 @@ pub enum TrainingError {
     /// The parameters do not match the architecture.
     #[error("the weights do not match the network's layer shapes")]
     ParameterShapes,
+    /// A batch-norm network asked to train on a batch of one example, whose variance is 0.
+    #[error(
+        "node '{node}': batch norm needs at least two examples a batch (its variance over one \
+         example is 0); choose a batch size of 2 or more"
+    )]
+    BatchOfOne {
+        /// The first batch-norm node.
+        node: String,
+    },
     /// The loss or a weight became NaN or infinite.
     #[error(
         "training diverged in epoch {epoch}: the {what} became {value}; try a lower learning rate"
@@ -310,8 +320,18 @@ impl<F: Float> Trainer<F> {
             self.shuffle_rng.shuffle(&mut self.order);
         }
         let size = self.config.batching.batch_size(examples);
-        let end = (self.cursor + size).min(examples);
+        let mut end = (self.cursor + size).min(examples);
+        let batch_norm = self.architecture.first_batch_norm();
+        if batch_norm.is_some() && examples - end == 1 {
+            // A ragged last batch of one joins this one: batch norm cannot use it alone.
+            end = examples;
+        }
         let rows = end - self.cursor;
+        if let (Some(node), 1) = (batch_norm, rows) {
+            return Err(TrainingError::BatchOfOne {
+                node: node.name.clone(),
+            });
+        }
         self.gather_batch(self.cursor, end);
         let loss = loss_and_gradients(
             &self.architecture,
@@ -400,6 +420,9 @@ impl<F: Float> Trainer<F> {
             .zip(gradients.iter_mut())
             .zip(self.slots.iter_mut())
         {
+            if !info.role.is_learned() {
+                continue;
+            }
             if info.role == ParameterRole::Weights {
                 regularization.add_gradient(parameter, gradient);
             }
@@ -410,6 +433,13 @@ impl<F: Float> Trainer<F> {
                 parameter.view_mut(),
                 gradient,
             );
+        }
+        let rows = self.workspace.rows();
+        for (index, node) in self.architecture.nodes().iter().enumerate() {
+            if let Operation::BatchNorm(layer) = &node.operation {
+                let statistics = self.workspace.batch_statistics(NodeId(index));
+                update_running_statistics(layer, statistics, rows, &mut self.parameters);
+            }
         }
     }
 

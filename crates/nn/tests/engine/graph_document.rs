@@ -71,7 +71,7 @@ fn saving_and_loading_gives_back_the_same_document() {
             LayerWeights {
                 weights,
                 bias: Some(vec![0.1 + 0.2, 1e-300, -0.0, 5e-324, 1.0 / 3.0, f64::MAX]),
-                slopes: None,
+                ..LayerWeights::empty()
             },
         )]
         .into_iter()
@@ -276,7 +276,7 @@ fn non_finite_weights_are_never_written() {
             LayerWeights {
                 weights: vec![vec![1.0, f64::INFINITY]],
                 bias: None,
-                slopes: None,
+                ..LayerWeights::empty()
             },
         )]
         .into_iter()
@@ -464,7 +464,7 @@ fn the_version_3_fixture_keeps_its_column_choices_and_predicts_through_its_store
     use layerwright_nn::network::inference::Predictions;
     let document = parse_document(FRUIT_V3, "v3-fruit-trained.json").unwrap();
     // Read as the newest version: a version 3 file has no schedule and trains to its budget.
-    assert_eq!(document.version, 4);
+    assert_eq!(document.version, VERSION);
     assert!(document.training.schedule.is_constant());
     assert_eq!(document.training.early_stopping, None);
     assert_eq!(document.dataset.columns[0].name, "id");

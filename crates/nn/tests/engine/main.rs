@@ -18,6 +18,7 @@ mod graph_errors;
 mod hand_worked;
 mod importance;
 mod lessons;
+mod normalization;
 mod perceptron;
 mod prepare;
 mod properties;
