@@ -50,6 +50,11 @@ pub const LESSONS: &[BundledLesson] = &[
         title: "Choosing an activation: the spiral",
         text: include_str!("../../assets/lessons/4-activation-choice.json"),
     },
+    BundledLesson {
+        file_name: "5-deep-networks.json",
+        title: "Why deep networks stall",
+        text: include_str!("../../assets/lessons/5-deep-networks.json"),
+    },
 ];
 
 /// Reads bundled lesson `index`.

@@ -133,6 +133,12 @@ pub enum Outcome {
     },
     /// The loss grows: it ends higher than it started, or becomes NaN or infinite.
     Diverges,
+    /// In the last epoch, the first weighted layer's gradient norm `‖∂L/∂W₁‖` is below
+    /// `fraction` of the last (output) layer's: the gradient vanishes on its way back.
+    FirstLayerGradientBelow {
+        /// The largest ratio `‖∂L/∂W_first‖ / ‖∂L/∂W_last‖` that counts as vanished.
+        fraction: f64,
+    },
 }
 
 impl Outcome {
@@ -154,6 +160,10 @@ impl Outcome {
             ),
             Self::RSquared { at_least } => format!("fits with R² of at least {at_least}"),
             Self::Diverges => "diverges: the loss grows instead of falling".to_owned(),
+            Self::FirstLayerGradientBelow { fraction } => format!(
+                "ends with its first layer's gradient norm below {} of its last layer's",
+                fraction_words(*fraction)
+            ),
         }
     }
 
@@ -190,8 +200,28 @@ impl Outcome {
                 };
                 (run.diverged.is_some() || grew, measured)
             }
+            Self::FirstLayerGradientBelow { fraction } => {
+                let ratio = run.first_to_last_gradient_ratio();
+                (
+                    run.diverged.is_none() && ratio.is_some_and(|r| r < fraction),
+                    ratio.map_or_else(
+                        || "no gradient norms".to_owned(),
+                        |r| format!("first/last gradient norm {r:.2e}"),
+                    ),
+                )
+            }
         };
         Verdict { met, measured }
+    }
+}
+
+/// `0.01` as "1/100", other fractions as they are.
+fn fraction_words(fraction: f64) -> String {
+    let denominator = (1.0 / fraction).round();
+    if fraction > 0.0 && (1.0 / denominator - fraction).abs() < 1e-12 {
+        format!("1/{denominator}")
+    } else {
+        format!("{fraction}")
     }
 }
 
@@ -239,6 +269,17 @@ pub struct LessonRun {
     pub descent_path: Vec<[f64; 2]>,
     /// The loss over `(w, b)` framing the path and the optimum, for such a network.
     pub surface: Option<LossSurface>,
+    /// Each weighted layer's gradient figures over the last epoch trained, in network order.
+    pub gradients: Vec<crate::train::dynamics::LayerGradients>,
+}
+
+impl LessonRun {
+    /// `‖∂L/∂W_first‖ / ‖∂L/∂W_last‖` over the last epoch trained (none before an epoch).
+    pub fn first_to_last_gradient_ratio(&self) -> Option<f64> {
+        let first = self.gradients.first()?.gradient_norm;
+        let last = self.gradients.last()?.gradient_norm;
+        (last > 0.0).then(|| first / last)
+    }
 }
 
 /// Why a lesson's network could not be trained at all.
@@ -296,7 +337,9 @@ pub fn train_for_lesson(
         diverged: None,
         descent_path: position(&session).into_iter().collect(),
         surface: None,
+        gradients: Vec::new(),
     };
+    session.track_gradients(true);
     for epoch in 1..=compiled.epochs {
         match session.run_epoch() {
             Ok(report) => run.losses.push(report.mean_batch_loss),
@@ -321,6 +364,7 @@ pub fn train_for_lesson(
     if run.diverged.is_some() {
         run.final_evaluation = None;
     }
+    run.gradients = session.epoch_gradients().to_vec();
     run.surface = LossSurface::framing(
         &compiled.architecture,
         &compiled.data.train,
@@ -402,6 +446,7 @@ mod tests {
             diverged: None,
             descent_path: Vec::new(),
             surface: None,
+            gradients: Vec::new(),
         }
     }
 

@@ -9,6 +9,7 @@ use crate::math::rng::SplitMix64;
 use crate::network::architecture::{Architecture, NodeId, Operation, ParameterRole, ParameterSet};
 use crate::network::model::{Mode, Workspace, forward, loss_and_gradients};
 use crate::network::normalization::update_running_statistics;
+use crate::train::dynamics::{GradientTracker, LayerActivity, LayerGradients, layer_activity};
 use crate::train::optimizers::{Optimizer, OptimizerSlot};
 
 pub use crate::data::Samples;
@@ -136,6 +137,7 @@ pub struct Trainer<F: Float> {
     evaluation_workspace: Workspace<F>,
     batch_inputs: Array2<F>,
     batch_targets: Array2<F>,
+    gradient_tracker: Option<GradientTracker<F>>,
 }
 
 /// The most rows evaluated in one forward pass (bounds memory on large sets).
@@ -225,6 +227,7 @@ impl<F: Float> Trainer<F> {
             epoch_loss_sum: 0.0,
             batch_inputs: Array2::zeros((0, architecture.input_width())),
             batch_targets: Array2::zeros((0, architecture.output_width())),
+            gradient_tracker: None,
             architecture,
             config,
         };
@@ -294,7 +297,37 @@ impl<F: Float> Trainer<F> {
             return Err(TrainingError::ParameterShapes);
         }
         self.parameters = parameters.cast();
+        if let Some(tracker) = &mut self.gradient_tracker {
+            tracker.restart(&self.architecture, &self.parameters);
+        }
         Ok(())
+    }
+
+    /// Starts or stops gathering each epoch's gradient figures ([`Self::epoch_gradients`]);
+    /// off by default. Each update then adds one pass over the weight gradients.
+    pub fn track_gradients(&mut self, on: bool) {
+        self.gradient_tracker = match (on, self.gradient_tracker.take()) {
+            (true, Some(tracker)) => Some(tracker),
+            (true, None) => Some(GradientTracker::new(&self.architecture, &self.parameters)),
+            (false, _) => None,
+        };
+    }
+
+    /// Each weighted layer's gradient norm and update ratio over the last finished epoch
+    /// (empty until one finishes while tracking).
+    pub fn epoch_gradients(&self) -> &[LayerGradients] {
+        self.gradient_tracker
+            .as_ref()
+            .map_or(&[], GradientTracker::last)
+    }
+
+    /// What each layer's units do on `sample` (inference form), see [`layer_activity`].
+    pub fn layer_activity<G: Float>(&self, sample: ArrayView2<G>) -> Vec<LayerActivity> {
+        layer_activity(
+            &self.architecture,
+            &self.parameters,
+            cast_array::<F, G>(sample).view(),
+        )
     }
 
     /// Updates made.
@@ -311,6 +344,10 @@ impl<F: Float> Trainer<F> {
         self.updates = 0;
         self.epoch_loss_sum = 0.0;
         self.restart_order();
+        if self.gradient_tracker.is_some() {
+            self.gradient_tracker =
+                Some(GradientTracker::new(&self.architecture, &self.parameters));
+        }
     }
 
     /// One update on the next batch of the training order.
@@ -356,6 +393,9 @@ impl<F: Float> Trainer<F> {
         if finished_epoch {
             self.cursor = 0;
             self.epochs += 1;
+            if let Some(tracker) = &mut self.gradient_tracker {
+                tracker.finish_epoch(&self.architecture, &self.parameters);
+            }
             if !self.parameters.all_finite() {
                 return Err(self.diverged("weights", f64::NAN));
             }
@@ -411,6 +451,9 @@ impl<F: Float> Trainer<F> {
         self.updates += 1;
         let rate = self.learning_rate();
         let gradients = &mut self.workspace.parameter_gradients_mut().tensors;
+        if let Some(tracker) = &mut self.gradient_tracker {
+            tracker.add_update(&self.architecture, gradients);
+        }
         let regularization = self.config.regularization;
         for (((info, parameter), gradient), slot) in self
             .architecture
@@ -697,6 +740,21 @@ impl Session {
     /// Replaces the parameters (see [`Trainer::set_parameters`]).
     pub fn set_parameters(&mut self, parameters: &ParameterSet<f64>) -> Result<(), TrainingError> {
         each_precision!(self, t => t.set_parameters(parameters))
+    }
+
+    /// See [`Trainer::track_gradients`].
+    pub fn track_gradients(&mut self, on: bool) {
+        each_precision!(self, t => t.track_gradients(on));
+    }
+
+    /// See [`Trainer::epoch_gradients`].
+    pub fn epoch_gradients(&self) -> &[LayerGradients] {
+        each_precision!(self, t => t.epoch_gradients())
+    }
+
+    /// See [`Trainer::layer_activity`]; `sample: [n, input width]`.
+    pub fn layer_activity(&self, sample: ArrayView2<f64>) -> Vec<LayerActivity> {
+        each_precision!(self, t => t.layer_activity(sample))
     }
 
     /// Updates made.

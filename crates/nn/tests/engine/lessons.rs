@@ -20,6 +20,10 @@ const LESSONS: &[(&str, &str)] = &[
         "4-activation-choice.json",
         include_str!("../../../../assets/lessons/4-activation-choice.json"),
     ),
+    (
+        "5-deep-networks.json",
+        include_str!("../../../../assets/lessons/5-deep-networks.json"),
+    ),
 ];
 
 fn lesson(name: &str) -> LessonDocument {
@@ -102,4 +106,23 @@ fn every_lesson_has_a_bundled_file() {
             assert!(!stage.paragraphs.is_empty(), "{name}: {}", stage.title);
         }
     }
+}
+
+#[test]
+fn six_sigmoid_layers_stall_with_a_vanishing_gradient_and_relu_or_batch_norm_train() {
+    let rows = outcomes("5-deep-networks.json");
+    for row in &rows {
+        println!("{row:?}");
+    }
+    assert!(rows.iter().all(|(_, _, met, _)| *met), "{rows:#?}");
+    let outcomes: Vec<Outcome> = rows.iter().map(|row| row.1).collect();
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::FirstLayerGradientBelow { fraction: 0.01 },
+            Outcome::AccuracyNeverAbove { at_most: 0.8 },
+            Outcome::Accuracy { at_least: 0.9 },
+            Outcome::Accuracy { at_least: 0.9 },
+        ]
+    );
 }

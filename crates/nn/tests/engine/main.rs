@@ -7,6 +7,7 @@
 mod autograd;
 mod common;
 mod csv_import;
+mod dynamics;
 mod early_stopping;
 mod example_gradients;
 mod export;
