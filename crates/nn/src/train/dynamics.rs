@@ -264,10 +264,8 @@ pub fn layer_activity<F: Float>(
         for unit in 0..node.width {
             let column = output.column(unit);
             match activation {
-                Some(Activation::Relu) => {
-                    if column.iter().all(|&v| v.widen() <= 0.0) {
-                        dead_units += 1;
-                    }
+                Some(Activation::Relu) if column.iter().all(|&v| v.widen() <= 0.0) => {
+                    dead_units += 1;
                 }
                 Some(activation @ (Activation::Sigmoid | Activation::Tanh)) => {
                     let flat = column
