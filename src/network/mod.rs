@@ -162,7 +162,12 @@ impl NetworkMode {
             .resizable(false)
             .exact_size(150.0)
             .show(ui, |ui| {
-                commands.extend(editor::palette::palette_ui(&self.editor, ui));
+                // Nine kinds and the hints do not fit a short window: they scroll.
+                egui::ScrollArea::vertical()
+                    .auto_shrink([false, true])
+                    .show(ui, |ui| {
+                        commands.extend(editor::palette::palette_ui(&self.editor, ui));
+                    });
             });
         egui::Panel::right("inspector")
             .resizable(true)

@@ -156,6 +156,21 @@ pub struct Views {
     pub regression_train: Option<RegressionView>,
     /// The same on the test split, when there is one.
     pub regression_test: Option<RegressionView>,
+    /// What the gradients and units of each layer do now.
+    pub dynamics: Option<DynamicsPoint>,
+}
+
+/// The training dynamics at one moment: the last finished epoch's gradient figures and the
+/// units' activity on a fixed sample of at most
+/// [`layerwright_nn::train::dynamics::ACTIVITY_SAMPLE`] training examples.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DynamicsPoint {
+    /// Epochs completed.
+    pub epoch: usize,
+    /// Each weighted layer's gradient norm and update ratio over that epoch.
+    pub gradients: Vec<layerwright_nn::train::dynamics::LayerGradients>,
+    /// Each hidden layer's saturated and dead units and histograms.
+    pub activity: Vec<layerwright_nn::train::dynamics::LayerActivity>,
 }
 
 impl Views {

@@ -8,6 +8,7 @@ mod bad_inputs;
 mod cli;
 mod common;
 mod data_ui;
+mod dynamics_ui;
 mod editor_ui;
 mod examples;
 mod export_ui;

@@ -5,7 +5,7 @@
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 use layerwright_nn::data::Task;
 
-use super::panel::TrainingPanel;
+use super::panel::{CurvesTab, TrainingPanel};
 use super::runs_view::OverlayCurve;
 use crate::commands::Command;
 use crate::document::export::PlotCapture;
@@ -15,26 +15,55 @@ use crate::theme::class_colour;
 const FIRST_EPOCHS_SHOWN: f64 = 10.0;
 
 impl TrainingPanel {
-    /// The loss (and accuracy) curves.
+    /// The loss (and accuracy) curves, or on the other tab the training dynamics.
     pub fn curves_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let mut commands = Vec::new();
         ui.horizontal(|ui| {
-            ui.checkbox(&mut self.choices.log_scale, "Log scale")
-                .on_hover_text("Plot log₁₀ of the loss.");
+            let tab = &mut self.choices.curves_tab;
+            ui.selectable_value(tab, CurvesTab::Curves, "Curves")
+                .on_hover_text("Loss and accuracy over the epochs.");
+            ui.selectable_value(tab, CurvesTab::Dynamics, "Dynamics")
+                .on_hover_text(
+                    "Inside training, per layer: gradient norms, update ratios, saturated and \
+                     dead units, histograms of what goes in and out.",
+                );
+            ui.separator();
+            let on_curves = self.choices.curves_tab == CurvesTab::Curves;
+            if on_curves {
+                ui.checkbox(&mut self.choices.log_scale, "Log scale")
+                    .on_hover_text("Plot log₁₀ of the loss.");
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if let Some(rect) = self.areas.curves
                     && ui
                         .small_button("Save PNG…")
-                        .on_hover_text("Save the curves as a PNG image, for slides and handouts.")
+                        .on_hover_text("Save the plots as a PNG image, for slides and handouts.")
                         .clicked()
                 {
+                    let file_name = if on_curves {
+                        "training-curves.png"
+                    } else {
+                        "training-dynamics.png"
+                    };
                     commands.push(Command::SavePlot(PlotCapture {
                         rect,
-                        file_name: "training-curves.png".to_owned(),
+                        file_name: file_name.to_owned(),
                     }));
                 }
             });
         });
+        if self.choices.curves_tab == CurvesTab::Dynamics {
+            let top = ui.cursor().min;
+            let latest = self.data.views.dynamics.as_ref();
+            crate::network::views::dynamics::dynamics_ui(
+                ui,
+                &self.data.dynamics,
+                latest,
+                &mut self.choices.dynamics,
+            );
+            self.areas.curves = Some(egui::Rect::from_min_max(top, ui.min_rect().max));
+            return commands;
+        }
         let top = ui.cursor().min;
         // Thinned to at most a thousand points a line, remade only when the history grows.
         self.curve_cache
@@ -120,5 +149,17 @@ impl TrainingPanel {
             });
         self.areas.curves = Some(egui::Rect::from_min_max(top, ui.min_rect().max));
         commands
+    }
+}
+
+impl TrainingPanel {
+    /// The dynamics view's history of gradient figures and stuck units.
+    pub fn dynamics_history(&self) -> &crate::network::views::dynamics::DynamicsHistory {
+        &self.data.dynamics
+    }
+
+    /// The trainer's latest dynamics figures, if any arrived.
+    pub fn latest_dynamics(&self) -> Option<&crate::network::snapshot::DynamicsPoint> {
+        self.data.views.dynamics.as_ref()
     }
 }

@@ -65,6 +65,8 @@ pub(super) struct RunData {
     pub(super) views: Views,
     /// `(w, b)` along gradient descent (one-weight networks).
     pub(super) path: Vec<[f64; 2]>,
+    /// The gradient figures and stuck units over the epochs.
+    pub(super) dynamics: crate::network::views::dynamics::DynamicsHistory,
     pub(super) surface: Option<SurfaceDrawing>,
 }
 
@@ -86,6 +88,20 @@ pub(super) struct ViewChoices {
     pub(super) slice: Option<SliceControls>,
     /// The hidden space's layer and units.
     pub(super) hidden_space: Option<HiddenSpaceChoice>,
+    /// The curves' tab: the loss curves or the training dynamics.
+    pub(super) curves_tab: CurvesTab,
+    /// The dynamics view's figure and layer.
+    pub(super) dynamics: crate::network::views::dynamics::DynamicsChoices,
+}
+
+/// The tabs of the curves' half of the panel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CurvesTab {
+    /// Loss and score over the epochs.
+    #[default]
+    Curves,
+    /// Gradients and units per layer.
+    Dynamics,
 }
 
 impl Default for ViewChoices {
@@ -102,6 +118,8 @@ impl Default for ViewChoices {
             class_scores_instead: false,
             slice: None,
             hidden_space: None,
+            curves_tab: CurvesTab::Curves,
+            dynamics: crate::network::views::dynamics::DynamicsChoices::default(),
         }
     }
 }
@@ -291,12 +309,18 @@ impl TrainingPanel {
         }
         if progress.reset {
             self.data.path.clear();
+            self.data.dynamics.clear();
+            self.insight.stuck.clear();
         }
         self.data.path.extend(progress.path);
         if let Some(surface) = progress.surface {
             self.data.surface = Some(SurfaceDrawing::new(surface));
         }
         if let Some(views) = progress.views {
+            if let Some(point) = &views.dynamics {
+                self.data.dynamics.record(point);
+                self.insight.set_activity(point);
+            }
             self.data.views = *views;
         }
     }

@@ -8,12 +8,15 @@ use std::time::Instant;
 use layerwright_nn::compile::CompiledGraph;
 use layerwright_nn::data::Task;
 use layerwright_nn::teach::loss_surface::LossSurface;
+use layerwright_nn::train::dynamics::ACTIVITY_SAMPLE;
 use layerwright_nn::train::early_stopping::{EarlyStopper, Verdict};
 use layerwright_nn::{ParameterSet, Session};
 use ndarray::Array2;
 
 use super::split_views::add_split_views;
-use crate::network::snapshot::{CurveValues, EpochPoint, GridSpec, GridValues, ProbeValues, Views};
+use crate::network::snapshot::{
+    CurveValues, DynamicsPoint, EpochPoint, GridSpec, GridValues, ProbeValues, Views,
+};
 
 /// Networks whose nodes have more units than this in all send no per-unit maps.
 pub const NODE_MAP_WIDTH_LIMIT: usize = 256;
@@ -184,7 +187,19 @@ impl Run {
         }
         add_split_views(&mut self.session, &self.compiled.data, &mut views);
         views.node_points = self.node_points();
+        views.dynamics = Some(self.dynamics());
         views
+    }
+
+    /// The last epoch's gradient figures and the units' activity on the first training
+    /// examples (at most [`ACTIVITY_SAMPLE`]).
+    pub(super) fn dynamics(&self) -> DynamicsPoint {
+        let sample = self.compiled.data.train.rows_in_f64(0..ACTIVITY_SAMPLE);
+        DynamicsPoint {
+            epoch: self.session.epochs(),
+            gradients: self.session.epoch_gradients().to_vec(),
+            activity: self.session.layer_activity(sample.inputs.view()),
+        }
     }
 
     /// Two-column data, small networks: every node's values for the first training

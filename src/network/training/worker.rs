@@ -386,7 +386,7 @@ fn handle(
             compiled,
             initial,
         } => {
-            let session = Session::new(
+            let mut session = Session::new(
                 compiled.architecture.clone(),
                 &initial,
                 &compiled.data.train,
@@ -394,6 +394,8 @@ fn handle(
                 Precision::F32,
             )
             .map_err(|e| e.to_string())?;
+            // The dynamics view's gradient figures: one pass over the weight gradients a step.
+            session.track_gradients(true);
             // Two raw columns: the whole plane; more wait for the panel's slice.
             let bounds = &compiled.data.raw_train_bounds;
             let slice = (bounds.ncols() == 2)

@@ -2,7 +2,8 @@
 //! inside nodes, the confusion matrix with each class's scores and the ROC curve, test
 //! images, the fitted curve, a regression's errors and the loss surface, the boundary's
 //! slice, the hidden space, receptive fields, inputs to try (with a drawing pad for images),
-//! points placed by hand, plots saved as PNG, and the UI's own frame times.
+//! points placed by hand, plots saved as PNG, the UI's own frame times, and the training
+//! dynamics (gradients, saturated and dead units).
 
 pub mod boundary;
 pub mod class_metrics;
@@ -10,6 +11,7 @@ pub mod confusion;
 pub mod contours;
 pub mod curves;
 pub mod drawing_pad;
+pub mod dynamics;
 pub mod hidden_space;
 pub mod importance;
 pub mod prediction_errors;

@@ -67,7 +67,18 @@ pub struct NodeInsight {
     pub step_vectors: HashMap<String, (Vec<f64>, Option<Vec<f64>>)>,
     /// Image data: the first layer's units' weights as pictures.
     pub receptive_fields: ReceptiveFields,
+    /// Per node id whose units are mostly saturated or dead: the badge and its tooltip.
+    pub stuck: HashMap<String, StuckBadge>,
     stale: bool,
+}
+
+/// A badge on a node most of whose units are saturated or dead.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StuckBadge {
+    /// The badge's text, e.g. "12 of 16 dead".
+    pub text: String,
+    /// The numbers behind it.
+    pub tooltip: String,
 }
 
 impl Default for NodeInsight {
@@ -79,6 +90,7 @@ impl Default for NodeInsight {
             show_maps: true,
             show_weights: true,
             step_vectors: HashMap::new(),
+            stuck: HashMap::new(),
             receptive_fields: ReceptiveFields::default(),
             stale: false,
         }
@@ -97,9 +109,40 @@ impl NodeInsight {
     /// Forgets everything (a new run starts).
     pub fn clear(&mut self) {
         self.receptive_fields.start(None);
+        self.stuck.clear();
         self.maps.clear();
         self.textures.clear();
         self.weights.clear();
+    }
+
+    /// Badges for the layers of `point` most of whose units (more than half) are saturated
+    /// or dead, with their numbers and, where known, the layer's gradient figures.
+    pub fn set_activity(&mut self, point: &crate::network::snapshot::DynamicsPoint) {
+        self.stuck.clear();
+        for layer in point
+            .activity
+            .iter()
+            .filter(|l| 2 * (l.saturated_units + l.dead_units) > l.units)
+        {
+            let text = if layer.dead_units >= layer.saturated_units {
+                format!("{} of {} dead", layer.dead_units, layer.units)
+            } else {
+                format!("{} of {} saturated", layer.saturated_units, layer.units)
+            };
+            let mut tooltip = format!(
+                "Epoch {}: {}. These units pass back almost no gradient.",
+                point.epoch,
+                super::dynamics::stuck_summary(layer)
+            );
+            if let Some(gradients) = point.gradients.iter().find(|g| g.name == layer.name) {
+                tooltip.push_str(&format!(
+                    "\nGradient norm |∂L/∂W| {:.2e}, update ratio |ΔW|/|W| {:.2e}.",
+                    gradients.gradient_norm, gradients.update_ratio
+                ));
+            }
+            self.stuck
+                .insert(layer.name.clone(), StuckBadge { text, tooltip });
+        }
     }
 
     /// Takes the per-node grid values of a snapshot (`[cells, width]` per architecture node).
@@ -169,6 +212,13 @@ impl NodeInsight {
     /// unit whose thumbnail is under the pointer.
     pub fn node_ui(&self, ui: &mut Ui, node: &str, units: usize) -> Option<usize> {
         let mut hovered = None;
+        if let Some(badge) = self.stuck.get(node) {
+            let colour = ui.visuals().warn_fg_color;
+            ui.add(egui::Label::new(
+                egui::RichText::new(&badge.text).color(colour).strong(),
+            ))
+            .on_hover_text(&badge.tooltip);
+        }
         if let Some((values, gradient)) = self.step_vectors.get(node) {
             vector_ui(ui, node, "a", values, false);
             if let Some(gradient) = gradient {

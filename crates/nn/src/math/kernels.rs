@@ -28,6 +28,11 @@ fn dot<F: Float>(a: &[F], b: &[F]) -> F {
     total
 }
 
+/// `Σ aᵢ²` of a contiguous slice, with the same eight accumulators as [`dot`].
+pub fn sum_of_squares<F: Float>(a: &[F]) -> F {
+    dot(a, a)
+}
+
 /// `y += a·x` over two equally long rows.
 #[inline(always)]
 fn axpy<F: Float>(a: F, x: &[F], y: &mut [F]) {

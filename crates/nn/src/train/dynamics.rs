@@ -68,22 +68,29 @@ impl<F: Float> GradientTracker<F> {
         tracker
     }
 
-    /// Forgets the epoch in progress and starts one from `parameters`.
+    /// Forgets the epoch in progress and starts one from `parameters` (copied into the
+    /// buffers of the last start, so an epoch allocates nothing).
     pub(crate) fn restart(&mut self, architecture: &Architecture, parameters: &ParameterSet<F>) {
         self.norm_sums.iter_mut().for_each(|s| *s = 0.0);
         self.updates = 0;
-        self.start = architecture
+        if self.start.len() != parameters.tensors.len() {
+            self.start = vec![Array2::zeros((0, 0)); parameters.tensors.len()];
+        }
+        for ((info, tensor), start) in architecture
             .parameters()
             .iter()
             .zip(&parameters.tensors)
-            .map(|(info, tensor)| {
-                if info.role == ParameterRole::Weights {
-                    tensor.clone()
-                } else {
-                    Array2::zeros((0, 0))
-                }
-            })
-            .collect();
+            .zip(&mut self.start)
+        {
+            if info.role != ParameterRole::Weights {
+                continue;
+            }
+            if start.dim() == tensor.dim() {
+                start.assign(tensor);
+            } else {
+                *start = tensor.clone();
+            }
+        }
     }
 
     /// Adds one update's gradients (of the data loss, before any penalty).
@@ -141,16 +148,16 @@ impl<F: Float> GradientTracker<F> {
     }
 }
 
-/// `‖A‖ = √(Σ a²)`, in `f64`.
+/// `‖A‖ = √(Σ a²)`.
 fn frobenius<F: Float>(tensor: ArrayView2<F>) -> f64 {
-    tensor
-        .iter()
-        .map(|&v| {
-            let v = v.widen();
-            v * v
-        })
-        .sum::<f64>()
-        .sqrt()
+    match tensor.as_slice() {
+        Some(values) => crate::math::kernels::sum_of_squares(values).widen().sqrt(),
+        None => tensor
+            .iter()
+            .map(|&v| v.widen() * v.widen())
+            .sum::<f64>()
+            .sqrt(),
+    }
 }
 
 /// Counts of values in equal bins from `low` to `high`.
