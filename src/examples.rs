@@ -65,6 +65,11 @@ pub const EXAMPLES: &[Example] = &[
         title: "Diabetes progression (regression)",
         text: include_str!("../assets/examples/diabetes.json"),
     },
+    Example {
+        file_name: "normalization.json",
+        title: "Batch norm and layer norm (spiral)",
+        text: include_str!("../assets/examples/normalization.json"),
+    },
 ];
 
 /// Scalar expressions for the computational-graph mode (`layerwright.expression`

@@ -90,6 +90,13 @@ fn the_three_class_spiral_reaches_90_percent_test_accuracy() {
 }
 
 #[test]
+fn the_normalised_spiral_reaches_95_percent_test_accuracy() {
+    // dense → batch norm → sigmoid, dense → layer norm → tanh.
+    let (_, _, metrics) = train("normalization.json", None);
+    assert!(test_accuracy(&metrics) >= 0.95);
+}
+
+#[test]
 fn iris_reaches_90_percent_test_accuracy() {
     let (_, _, metrics) = train("iris.json", None);
     assert!(test_accuracy(&metrics) >= 0.9, "{metrics:?}");
