@@ -45,8 +45,22 @@ pub fn compile_key(document: &GraphDocument, base_dir: Option<&Path>) -> String 
         &document.training.early_stopping,
         &document.weights,
         live_settings_valid(&document.training),
+        batch_norm_on_single_examples(document),
     ))
     .unwrap_or_default()
+}
+
+/// Whether a batch-norm node would train on batches of one example, which compile refuses.
+fn batch_norm_on_single_examples(document: &GraphDocument) -> bool {
+    let single = matches!(
+        document.training.batching,
+        layerwright_nn::Batching::PerExample | layerwright_nn::Batching::MiniBatch { size: 1 }
+    );
+    single
+        && document
+            .nodes
+            .iter()
+            .any(|n| matches!(n, layerwright_nn::graph::Node::BatchNorm(_)))
 }
 
 /// Whether the settings that change live (not by recompiling) are ones compile accepts.

@@ -433,3 +433,58 @@ fn a_palette_kind_clicked_with_a_node_selected_is_added_after_it_wired() {
     let positions = document(&harness).view.unwrap().positions;
     assert_eq!(positions["dropout1"][0], positions["hidden2"][0] + 230.0);
 }
+
+#[test]
+fn a_batch_norm_from_the_palette_is_wired_edited_in_the_inspector_and_undone() {
+    let mut harness = harness();
+    click_node(&mut harness, "hidden1", Modifiers::NONE);
+    harness.get_by_label("Batch norm").click();
+    harness.run_steps(3);
+    assert!(
+        edges(&harness).contains(&("hidden1.out".to_owned(), "batch_norm1.in".to_owned())),
+        "{:?}",
+        edges(&harness)
+    );
+    let Some(Node::BatchNorm(added)) = document(&harness).node("batch_norm1").cloned() else {
+        panic!("batch_norm1 is a batch-norm node")
+    };
+    assert_eq!(
+        (added.epsilon, added.momentum),
+        (1e-5, 0.1),
+        "PyTorch's defaults"
+    );
+    assert_eq!(harness.state().editor().selected, ["batch_norm1"]);
+    harness.get_by_label("Output shape: [batch, 8]");
+    crate::common::set_value(&mut harness, "Momentum", 0.25);
+    let Some(Node::BatchNorm(edited)) = document(&harness).node("batch_norm1").cloned() else {
+        panic!("batch_norm1 is a batch-norm node")
+    };
+    assert_eq!(edited.momentum, 0.25);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    let Some(Node::BatchNorm(undone)) = document(&harness).node("batch_norm1").cloned() else {
+        panic!("batch_norm1 is a batch-norm node")
+    };
+    assert_eq!(undone.momentum, 0.1);
+}
+
+#[test]
+fn batch_norm_with_one_example_a_batch_is_an_error_on_its_node() {
+    let mut harness = crate::common::harness_on("normalization.json");
+    crate::common::set_value(&mut harness, "Batch size", 1.0);
+    crate::common::run_until(&mut harness, "the compile", |app| {
+        !app.network().is_compiling()
+            && app
+                .editor()
+                .diagnostics()
+                .node_errors
+                .contains_key("batch_norm")
+    });
+    let errors = &harness.state().editor().diagnostics().node_errors["batch_norm"];
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("batch norm needs at least two examples a batch")),
+        "{errors:?}"
+    );
+}
