@@ -112,7 +112,7 @@ impl NodeTemplate {
             }
             Self::Activation(_) => {
                 "Applies an activation to each value, y = f(x): after a normalisation, say \
-                 (dense with identity → batch norm → activation)."
+                 (a dense layer with identity, then batch norm, then this)."
             }
             Self::BatchNorm => {
                 "Normalises each unit over the batch, y = γ·(x − μ)/√(σ² + ε) + β, with running \

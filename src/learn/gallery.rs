@@ -42,7 +42,7 @@ pub fn advice(activation: Activation) -> &'static str {
         Activation::Elu { .. } => {
             "Smooth below zero, saturating at −α: mean activations nearer zero, at the cost of an exponential."
         }
-        Activation::Softplus => "A smooth ReLU, ln(1 + eᶻ), whose derivative is the sigmoid.",
+        Activation::Softplus => "A smooth ReLU, ln(1 + e^z), whose derivative is the sigmoid.",
         Activation::Gelu => {
             "z·Φ(z), a smooth ReLU weighted by the normal distribution: the default of transformers."
         }

@@ -311,7 +311,7 @@ fn parameters_ui(ui: &mut egui::Ui, generator: &mut Generator) -> Option<&'stati
         }
         Generator::LinearFeatures { weights, b } => {
             ui.label("True weights, b")
-                .on_hover_text("y = Σ wⱼ·xⱼ + b (eq. 1.5): one weight per feature.");
+                .on_hover_text("y = w₁x₁ + w₂x₂ + … + b (eq. 1.5): one weight per feature.");
             ui.horizontal_wrapped(|ui| {
                 for weight in weights.iter_mut() {
                     if ui.add(egui::DragValue::new(weight).speed(0.05)).changed() {

@@ -22,7 +22,7 @@ pub fn settings_ui(ui: &mut egui::Ui, document: &GraphDocument) -> Option<Comman
         .show(ui, |ui| {
             let label = ui
                 .label("Learning rate")
-                .on_hover_text("η in w ← w − η·∂L/∂w (eq. 1.8)");
+                .on_hover_text("η in w := w − η·∂L/∂w (eq. 1.8)");
             if ui
                 .add(
                     egui::DragValue::new(&mut training.learning_rate)
@@ -162,11 +162,11 @@ fn more_settings_ui(
         .selected_text(optimizer_label(&optimizer))
         .show_ui(ui, |ui| {
             for (choice, formula) in [
-                (Optimizer::GradientDescent, "w ← w − η·g (eq. 1.8)"),
-                (Optimizer::MOMENTUM, "v ← μ·v + g, w ← w − η·v"),
+                (Optimizer::GradientDescent, "w := w − η·g (eq. 1.8)"),
+                (Optimizer::MOMENTUM, "v := μ·v + g, w := w − η·v"),
                 (
                     Optimizer::ADAM,
-                    "m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², w ← w − η·m̂/(√v̂ + ε)",
+                    "m := β₁m + (1 − β₁)g, v := β₂v + (1 − β₂)g², w := w − η·M/(√V + ε), M and V the bias-corrected m and v",
                 ),
             ] {
                 let same = std::mem::discriminant(&choice) == std::mem::discriminant(&optimizer);
@@ -189,7 +189,7 @@ fn more_settings_ui(
             parameter_ui(
                 ui,
                 "μ",
-                "v ← μ·v + g: how much of the last step carries on.",
+                "v := μ·v + g: how much of the last step carries on.",
                 momentum,
                 0.0..=0.999,
             );
@@ -202,21 +202,21 @@ fn more_settings_ui(
             parameter_ui(
                 ui,
                 "β₁",
-                "m ← β₁m + (1 − β₁)g: the gradient's running mean.",
+                "m := β₁m + (1 − β₁)g: the gradient's running mean.",
                 beta1,
                 0.0..=0.999_999,
             );
             parameter_ui(
                 ui,
                 "β₂",
-                "v ← β₂v + (1 − β₂)g²: the squared gradient's running mean.",
+                "v := β₂v + (1 − β₂)g²: the squared gradient's running mean.",
                 beta2,
                 0.0..=0.999_999,
             );
             parameter_ui(
                 ui,
                 "ε",
-                "w ← w − η·m̂/(√v̂ + ε): keeps the division finite.",
+                "w := w − η·M/(√V + ε): keeps the division finite.",
                 epsilon,
                 1e-12..=1e-2,
             );
