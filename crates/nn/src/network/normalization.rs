@@ -102,18 +102,7 @@ pub(crate) fn batch_norm_training<F: Float>(
         statistics[[VARIANCE_ROW, column]] = variance;
         statistics[[INVERSE_STD_ROW, column]] = F::one() / (variance + epsilon).sqrt();
     }
-    let means = statistics.row(MEAN_ROW);
-    let inverse_stds = statistics.row(INVERSE_STD_ROW);
-    for (mut normalized_row, row) in normalized.rows_mut().into_iter().zip(x.rows()) {
-        for (((n, &value), &mean), &s) in normalized_row
-            .iter_mut()
-            .zip(row)
-            .zip(means)
-            .zip(inverse_stds)
-        {
-            *n = (value - mean) * s;
-        }
-    }
+    normalize_columns(x, statistics.view(), normalized.view_mut());
     scale_and_shift(parameters, layer.scale, layer.shift, normalized.view(), y);
 }
 
@@ -139,6 +128,17 @@ pub(crate) fn batch_norm_inference<F: Float>(
     {
         *s = F::one() / (variance + epsilon).sqrt();
     }
+    normalize_columns(x, statistics.view(), normalized.view_mut());
+    scale_and_shift(parameters, layer.scale, layer.shift, normalized.view(), y);
+}
+
+/// `x̂_ij = (x_ij − μ_j)·s_j`, each column's mean and `s` from `statistics`' rows.
+fn normalize_columns<F: Float>(
+    x: ArrayView2<F>,
+    statistics: ArrayView2<F>,
+    mut normalized: ArrayViewMut2<F>,
+) {
+    let means = statistics.row(MEAN_ROW);
     let inverse_stds = statistics.row(INVERSE_STD_ROW);
     for (mut normalized_row, row) in normalized.rows_mut().into_iter().zip(x.rows()) {
         for (((n, &value), &mean), &s) in normalized_row
@@ -150,7 +150,6 @@ pub(crate) fn batch_norm_inference<F: Float>(
             *n = (value - mean) * s;
         }
     }
-    scale_and_shift(parameters, layer.scale, layer.shift, normalized.view(), y);
 }
 
 /// Layer norm: each row's `s_i = 1/√(σ²_i + ε)` into `inverse_stds: [rows, 1]`, `x̂` into
