@@ -20,7 +20,9 @@ use super::ExportError;
 use crate::data::{DataDescription, Feature, Scaling};
 use crate::math::activations::Activation;
 use crate::math::losses::OutputFunction;
-use crate::network::architecture::{NodeId, Operation, ParameterId, ParameterSet};
+use crate::network::architecture::{
+    ConvShape, NodeId, Operation, ParameterId, ParameterSet, Window,
+};
 use crate::network::inference::TrainedModel;
 
 /// The operator set the file declares.
@@ -96,6 +98,28 @@ fn float_attribute(name: &str, value: f32) -> AttributeProto {
         f: value,
         ..Default::default()
     }
+}
+
+fn ints_attribute(name: &str, values: &[usize]) -> AttributeProto {
+    AttributeProto {
+        name: name.to_owned(),
+        r#type: AttributeType::Ints as i32,
+        ints: values.iter().map(|&v| v as i64).collect(),
+        ..Default::default()
+    }
+}
+
+/// The attributes of a window: `kernel_shape`, `strides` and, when there are any, `pads`
+/// (ONNX orders them top, left, bottom, right, as [`Window::padding`]).
+fn window_attributes(window: &Window) -> Vec<AttributeProto> {
+    let mut attributes = vec![
+        ints_attribute("kernel_shape", &[window.height, window.width]),
+        ints_attribute("strides", &[window.stride, window.stride]),
+    ];
+    if window.padding.iter().any(|&p| p > 0) {
+        attributes.push(ints_attribute("pads", &window.padding));
+    }
+    attributes
 }
 
 fn int_attribute(name: &str, value: i64) -> AttributeProto {
@@ -306,7 +330,65 @@ pub fn to_onnx(model: &TrainedModel, name: &str) -> Result<Vec<u8>, ExportError>
     for node in architecture.nodes() {
         let value = |id: NodeId| values.get(id.0).cloned().unwrap_or_default();
         let output = match &node.operation {
-            Operation::Input => encoded.clone(),
+            Operation::Input => match node.image {
+                // The rows as images: [batch, c·h·w] → [batch, c, h, w].
+                Some(image) => {
+                    let shape = graph.ints(
+                        "image_shape",
+                        vec![
+                            -1,
+                            image.channels as i64,
+                            image.height as i64,
+                            image.width as i64,
+                        ],
+                    );
+                    graph.op("Reshape", &[&encoded, &shape], Vec::new(), "images")
+                }
+                None => encoded.clone(),
+            },
+            Operation::Conv2D(layer) => {
+                let x = value(layer.input);
+                let weights = parameters.get(layer.weights);
+                let ConvShape {
+                    input,
+                    window,
+                    output,
+                } = layer.shape;
+                let w = graph.floats(
+                    &format!("{}_W", node.name),
+                    &[output.channels, input.channels, window.height, window.width],
+                    narrow(weights.iter().copied()),
+                );
+                let mut inputs = vec![x, w];
+                if let Some(bias) = layer.bias {
+                    inputs.push(graph.floats(
+                        &format!("{}_b", node.name),
+                        &[output.channels],
+                        narrow(parameters.get(bias).iter().copied()),
+                    ));
+                }
+                let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+                let z = graph.op(
+                    "Conv",
+                    &refs,
+                    window_attributes(&window),
+                    &format!("{}_z", node.name),
+                );
+                activation(&mut graph, z, layer.activation, None)?
+            }
+            Operation::MaxPool2D(layer) | Operation::AvgPool2D(layer) => {
+                let op_type = if matches!(node.operation, Operation::MaxPool2D(_)) {
+                    "MaxPool"
+                } else {
+                    "AveragePool"
+                };
+                let x = value(layer.input);
+                graph.op(op_type, &[&x], window_attributes(&layer.window), &node.name)
+            }
+            Operation::Flatten { input } => {
+                let x = value(*input);
+                graph.op("Flatten", &[&x], vec![int_attribute("axis", 1)], &node.name)
+            }
             Operation::Dense(layer) => {
                 let x = value(layer.input);
                 let weights = parameters.get(layer.weights);

@@ -8,7 +8,7 @@ use super::ExportError;
 use crate::data::{Feature, Task};
 use crate::math::activations::Activation;
 use crate::math::losses::OutputFunction;
-use crate::network::architecture::{NodeId, Operation};
+use crate::network::architecture::{ConvShape, NodeId, Operation};
 use crate::network::inference::TrainedModel;
 
 /// Python's reserved words, which cannot name a variable.
@@ -295,6 +295,57 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
                     float(layer.epsilon)
                 );
             }
+            Operation::Conv2D(layer) => {
+                let ConvShape {
+                    input,
+                    window,
+                    output,
+                } = layer.shape;
+                let [top, left, bottom, right] = window.padding;
+                // nn.Conv2d pads both sides alike; other padding goes in a ZeroPad2d first.
+                let symmetric = top == bottom && left == right;
+                if !symmetric {
+                    let _ = writeln!(
+                        py,
+                        "        self.{var}_pad = nn.ZeroPad2d(({left}, {right}, {top}, {bottom}))"
+                    );
+                }
+                let padding = if symmetric {
+                    format!("({top}, {left})")
+                } else {
+                    "0".to_owned()
+                };
+                let bias = if layer.bias.is_some() {
+                    "True"
+                } else {
+                    "False"
+                };
+                let _ = writeln!(
+                    py,
+                    "        self.{var} = nn.Conv2d({}, {}, kernel_size=({}, {}), stride={}, \
+                     padding={padding}, bias={bias})",
+                    input.channels, output.channels, window.height, window.width, window.stride
+                );
+                if let Some(module) = activation_module(layer.activation, output.channels) {
+                    let _ = writeln!(py, "        self.{var}_activation = {module}");
+                }
+            }
+            Operation::MaxPool2D(layer) | Operation::AvgPool2D(layer) => {
+                let kind = if matches!(node.operation, Operation::MaxPool2D(_)) {
+                    "MaxPool2d"
+                } else {
+                    "AvgPool2d"
+                };
+                let window = layer.window;
+                let _ = writeln!(
+                    py,
+                    "        self.{var} = nn.{kind}(kernel_size=({}, {}), stride={})",
+                    window.height, window.width, window.stride
+                );
+            }
+            Operation::Flatten { .. } => {
+                let _ = writeln!(py, "        self.{var} = nn.Flatten()");
+            }
             _ => {}
         }
     }
@@ -304,7 +355,29 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
     for (index, node) in architecture.nodes().iter().enumerate() {
         let var = &names[index];
         let line = match &node.operation {
-            Operation::Input => format!("{var} = x"),
+            Operation::Input => match node.image {
+                Some(image) => format!(
+                    "{var} = x.view(-1, {}, {}, {})",
+                    image.channels, image.height, image.width
+                ),
+                None => format!("{var} = x"),
+            },
+            Operation::Conv2D(layer) => {
+                let [top, left, bottom, right] = layer.shape.window.padding;
+                let input = if top == bottom && left == right {
+                    name_of(layer.input)
+                } else {
+                    format!("self.{var}_pad({})", name_of(layer.input))
+                };
+                if activation_module(layer.activation, 0).is_some() {
+                    format!("{var} = self.{var}_activation(self.{var}({input}))")
+                } else {
+                    format!("{var} = self.{var}({input})")
+                }
+            }
+            Operation::MaxPool2D(layer) | Operation::AvgPool2D(layer) => {
+                format!("{var} = self.{var}({})", name_of(layer.input))
+            }
             Operation::Dense(layer) => {
                 let input = name_of(layer.input);
                 if activation_module(layer.activation, 0).is_some() {
@@ -321,7 +394,9 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
                 let parts: Vec<String> = inputs.iter().map(|&i| name_of(i)).collect();
                 format!("{var} = torch.cat([{}], dim=1)", parts.join(", "))
             }
-            Operation::Dropout { input, .. } => format!("{var} = self.{var}({})", name_of(*input)),
+            Operation::Dropout { input, .. } | Operation::Flatten { input } => {
+                format!("{var} = self.{var}({})", name_of(*input))
+            }
             Operation::Activation(layer) => format!("{var} = self.{var}({})", name_of(layer.input)),
             Operation::BatchNorm(layer) => format!("{var} = self.{var}({})", name_of(layer.input)),
             Operation::LayerNorm(layer) => format!("{var} = self.{var}({})", name_of(layer.input)),
@@ -371,6 +446,29 @@ pub fn to_pytorch(model: &TrainedModel, name: &str) -> Result<String, ExportErro
         let var = name_of(info.node);
         use crate::network::architecture::ParameterRole;
         let line = match info.role {
+            ParameterRole::Weights
+                if let Operation::Conv2D(layer) = &architecture.node(info.node).operation =>
+            {
+                // Stored as [filters, c·kh·kw]: PyTorch's [filters, c, kh, kw] row by row.
+                let rows: Vec<String> = tensor
+                    .rows()
+                    .into_iter()
+                    .map(|row| floats(row.iter().copied()))
+                    .collect();
+                let ConvShape {
+                    input,
+                    window,
+                    output,
+                } = layer.shape;
+                format!(
+                    "model.{var}.weight.copy_(torch.tensor([{}]).view({}, {}, {}, {}))",
+                    rows.join(", "),
+                    output.channels,
+                    input.channels,
+                    window.height,
+                    window.width
+                )
+            }
             ParameterRole::Weights => {
                 let rows: Vec<String> = tensor
                     .columns()

@@ -12,7 +12,11 @@ use crate::math::float::Float;
 use crate::math::init::Initializer;
 use crate::math::losses::{Loss, OutputFunction, Reduction};
 use crate::math::rng::SplitMix64;
+pub use crate::network::convolution::{ConvShape, ImageSize, Window};
 pub use crate::network::normalization::{BatchNormLayer, LayerNormLayer};
+
+mod images;
+pub use images::{ConvPadding, ConvSpec, MAX_IMAGE_VALUES};
 
 /// The index of a node in an [`Architecture`]; every node has one output tensor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -55,6 +59,47 @@ pub enum Operation {
     BatchNorm(BatchNormLayer),
     /// Layer normalisation, see [`LayerNormLayer`].
     LayerNorm(LayerNormLayer),
+    /// A 2-D convolution and its activation over an image, see [`ConvLayer`].
+    Conv2D(ConvLayer),
+    /// Each window's largest value, channel by channel, see [`PoolLayer`].
+    MaxPool2D(PoolLayer),
+    /// Each window's mean, channel by channel, see [`PoolLayer`].
+    AvgPool2D(PoolLayer),
+    /// An image `[batch, c, h, w]` as `[batch, c·h·w]` (channels, then rows, then columns,
+    /// as PyTorch's `flatten(1)`); the stored values do not change.
+    Flatten {
+        /// The image it flattens.
+        input: NodeId,
+    },
+}
+
+/// A convolution node: `y = f(x ⊛ W + b)` over `x: [batch, c, h, w]`, `W: [filters, c, kh, kw]`
+/// stored as `[filters, c·kh·kw]`, `b: [1, filters]`, `y: [batch, filters, oh, ow]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConvLayer {
+    /// The image it reads.
+    pub input: NodeId,
+    /// Its input, window and output sizes.
+    pub shape: ConvShape,
+    /// The activation `f`.
+    pub activation: Activation,
+    /// How `W` starts (fan-in `c·kh·kw`).
+    pub initializer: Initializer,
+    /// `W: [filters, c·kh·kw]`.
+    pub weights: ParameterId,
+    /// `b: [1, filters]`, when the layer has a bias.
+    pub bias: Option<ParameterId>,
+}
+
+/// A pooling node over `x: [batch, c, h, w]`, `y: [batch, c, oh, ow]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PoolLayer {
+    /// The image it reads.
+    pub input: NodeId,
+    /// The size of that image.
+    pub input_size: ImageSize,
+    /// The window, its stride and no padding.
+    pub window: Window,
 }
 
 impl Operation {
@@ -64,10 +109,12 @@ impl Operation {
             Self::Input => Vec::new(),
             Self::Dense(layer) => vec![layer.input],
             Self::Add { inputs } | Self::Concat { inputs } => inputs.clone(),
-            Self::Dropout { input, .. } => vec![*input],
+            Self::Dropout { input, .. } | Self::Flatten { input } => vec![*input],
             Self::Activation(layer) => vec![layer.input],
             Self::BatchNorm(layer) => vec![layer.input],
             Self::LayerNorm(layer) => vec![layer.input],
+            Self::Conv2D(layer) => vec![layer.input],
+            Self::MaxPool2D(layer) | Self::AvgPool2D(layer) => vec![layer.input],
         }
     }
 
@@ -77,6 +124,7 @@ impl Operation {
         match self {
             Self::Dense(layer) => Some(layer.activation),
             Self::Activation(layer) => Some(layer.activation),
+            Self::Conv2D(layer) => Some(layer.activation),
             _ => None,
         }
     }
@@ -119,6 +167,8 @@ pub struct Node {
     pub operation: Operation,
     /// The width of its output, `[batch, width]`.
     pub width: usize,
+    /// When its output is an image `[batch, c, h, w]`: its size (`width = c·h·w`).
+    pub image: Option<ImageSize>,
 }
 
 /// What a parameter tensor is to its layer.
@@ -329,6 +379,13 @@ pub enum ArchitectureError {
         /// What is wrong.
         problem: String,
     },
+    /// Shapes that do not fit: an image where a vector is needed, or a window too large.
+    Shapes {
+        /// The node.
+        node: String,
+        /// What is wrong, naming both shapes.
+        problem: String,
+    },
     /// A normalisation's `ε` or momentum out of range.
     BadNormalization {
         /// The node.
@@ -360,6 +417,7 @@ impl ArchitectureError {
             | Self::BadDropoutRate { node, .. }
             | Self::BadActivation { node, .. }
             | Self::BadNormalization { node, .. }
+            | Self::Shapes { node, .. }
             | Self::LossDoesNotFit { node, .. } => node,
         }
     }
@@ -385,9 +443,9 @@ impl ArchitectureError {
             Self::BadDropoutRate { rate, .. } => {
                 format!("dropout rate must be at least 0 and below 1, got {rate}")
             }
-            Self::BadActivation { problem, .. } | Self::BadNormalization { problem, .. } => {
-                problem.clone()
-            }
+            Self::BadActivation { problem, .. }
+            | Self::BadNormalization { problem, .. }
+            | Self::Shapes { problem, .. } => problem.clone(),
             Self::LossDoesNotFit { loss, output, .. } => format!(
                 "the {} loss does not fit a {} output (use {})",
                 loss.name(),
@@ -448,6 +506,7 @@ impl ArchitectureBuilder {
         spec: DenseSpec,
     ) -> Result<NodeId, ArchitectureError> {
         let fan_in = self.width_of(name, input)?;
+        self.refuse_image(name, input, "a dense layer")?;
         check_width(name, spec.units)?;
         if let Some(problem) = spec.activation.parameter_problem() {
             return Err(ArchitectureError::BadActivation {
@@ -473,9 +532,19 @@ impl ArchitectureBuilder {
         Ok(self.push(name, Operation::Dense(layer), spec.units))
     }
 
-    /// Adds `y = x₁ + x₂ + …` (all inputs of one width).
+    /// Adds `y = x₁ + x₂ + …` (all inputs of one width, or images of one size).
     pub fn add(&mut self, name: &str, inputs: &[NodeId]) -> Result<NodeId, ArchitectureError> {
         let widths = self.widths_of(name, inputs, "add", 2)?;
+        let images: Vec<Option<ImageSize>> = inputs.iter().map(|&i| self.image_of(i)).collect();
+        if images.iter().any(|i| *i != images[0]) {
+            return Err(ArchitectureError::Shapes {
+                node: name.to_owned(),
+                problem: format!(
+                    "add needs inputs of one shape, got {}",
+                    self.shapes_text(inputs)
+                ),
+            });
+        }
         if widths.iter().any(|&w| w != widths[0]) {
             return Err(ArchitectureError::WidthMismatch {
                 node: name.to_owned(),
@@ -485,18 +554,46 @@ impl ArchitectureBuilder {
         let operation = Operation::Add {
             inputs: inputs.to_vec(),
         };
-        Ok(self.push(name, operation, widths[0]))
+        Ok(self.push_shaped(name, operation, widths[0], images[0]))
     }
 
-    /// Adds `y = [x₁ | x₂ | …]`, joining columns.
+    /// Adds `y = [x₁ | x₂ | …]`, joining columns; images of one height and width join
+    /// along their channels.
     pub fn concat(&mut self, name: &str, inputs: &[NodeId]) -> Result<NodeId, ArchitectureError> {
         let widths = self.widths_of(name, inputs, "concat", 1)?;
         let width = widths.iter().sum();
-        check_width(name, width)?;
+        let images: Vec<Option<ImageSize>> = inputs.iter().map(|&i| self.image_of(i)).collect();
+        let joined = match images.first().copied().flatten() {
+            Some(first)
+                if images.iter().all(|i| {
+                    i.is_some_and(|i| i.height == first.height && i.width == first.width)
+                }) =>
+            {
+                Some(ImageSize {
+                    channels: images.iter().flatten().map(|i| i.channels).sum(),
+                    ..first
+                })
+            }
+            _ if images.iter().all(Option::is_none) => None,
+            _ => {
+                return Err(ArchitectureError::Shapes {
+                    node: name.to_owned(),
+                    problem: format!(
+                        "concat joins vectors, or images of one height and width along their \
+                         channels; got {}",
+                        self.shapes_text(inputs)
+                    ),
+                });
+            }
+        };
+        match joined {
+            Some(image) => images::check_image(name, image)?,
+            None => check_width(name, width)?,
+        }
         let operation = Operation::Concat {
             inputs: inputs.to_vec(),
         };
-        Ok(self.push(name, operation, width))
+        Ok(self.push_shaped(name, operation, width, joined))
     }
 
     /// Adds inverted dropout with probability `rate` of zeroing an element while training.
@@ -513,7 +610,8 @@ impl ArchitectureBuilder {
                 rate,
             });
         }
-        Ok(self.push(name, Operation::Dropout { input, rate }, width))
+        let image = self.image_of(input);
+        Ok(self.push_shaped(name, Operation::Dropout { input, rate }, width, image))
     }
 
     /// Adds an activation node `y = f(x)`.
@@ -530,6 +628,9 @@ impl ArchitectureBuilder {
                 problem,
             });
         }
+        if matches!(activation, Activation::Prelu { .. }) {
+            self.refuse_image(name, input, "PReLU (one learned slope per unit)")?;
+        }
         let id = NodeId(self.nodes.len());
         let slopes = matches!(activation, Activation::Prelu { .. })
             .then(|| self.parameter(id, ParameterRole::Slopes, (1, width)));
@@ -538,7 +639,8 @@ impl ArchitectureBuilder {
             activation,
             slopes,
         };
-        Ok(self.push(name, Operation::Activation(layer), width))
+        let image = self.image_of(input);
+        Ok(self.push_shaped(name, Operation::Activation(layer), width, image))
     }
 
     /// Adds batch normalisation with `ε` and running-statistics momentum `m`.
@@ -550,6 +652,7 @@ impl ArchitectureBuilder {
         momentum: f64,
     ) -> Result<NodeId, ArchitectureError> {
         let width = self.width_of(name, input)?;
+        self.refuse_image(name, input, "batch norm")?;
         check_epsilon(name, epsilon)?;
         if !(momentum > 0.0 && momentum <= 1.0) {
             return Err(ArchitectureError::BadNormalization {
@@ -578,6 +681,7 @@ impl ArchitectureBuilder {
         epsilon: f64,
     ) -> Result<NodeId, ArchitectureError> {
         let width = self.width_of(name, input)?;
+        self.refuse_image(name, input, "layer norm")?;
         check_epsilon(name, epsilon)?;
         let id = NodeId(self.nodes.len());
         let layer = LayerNormLayer {
@@ -629,12 +733,53 @@ impl ArchitectureBuilder {
     }
 
     fn push(&mut self, name: &str, operation: Operation, width: usize) -> NodeId {
+        self.push_shaped(name, operation, width, None)
+    }
+
+    fn push_shaped(
+        &mut self,
+        name: &str,
+        operation: Operation,
+        width: usize,
+        image: Option<ImageSize>,
+    ) -> NodeId {
         self.nodes.push(Node {
             name: name.to_owned(),
             operation,
             width,
+            image,
         });
         NodeId(self.nodes.len() - 1)
+    }
+
+    /// The image size of node `input`'s output, if it is an image.
+    fn image_of(&self, input: NodeId) -> Option<ImageSize> {
+        self.nodes.get(input.0).and_then(|n| n.image)
+    }
+
+    /// `[batch, c, h, w]` or `[batch, n]` for each of `inputs`, joined by "and".
+    fn shapes_text(&self, inputs: &[NodeId]) -> String {
+        inputs
+            .iter()
+            .filter_map(|&i| self.nodes.get(i.0))
+            .map(node_shape_text)
+            .collect::<Vec<_>>()
+            .join(" and ")
+    }
+
+    /// An error when `input` is an image: `what` takes vectors.
+    fn refuse_image(&self, name: &str, input: NodeId, what: &str) -> Result<(), ArchitectureError> {
+        match self.nodes.get(input.0) {
+            Some(node) if node.image.is_some() => Err(ArchitectureError::Shapes {
+                node: name.to_owned(),
+                problem: format!(
+                    "{what} takes [batch, n], but '{}' gives an image {}: add a Flatten before it",
+                    node.name,
+                    node_shape_text(node)
+                ),
+            }),
+            _ => Ok(()),
+        }
     }
 
     fn parameter(
@@ -673,6 +818,17 @@ impl ArchitectureBuilder {
             });
         }
         inputs.iter().map(|&i| self.width_of(name, i)).collect()
+    }
+}
+
+/// `[batch, c, h, w]` for an image node, `[batch, n]` otherwise.
+pub fn node_shape_text(node: &Node) -> String {
+    match node.image {
+        Some(image) => format!(
+            "[batch, {}, {}, {}]",
+            image.channels, image.height, image.width
+        ),
+        None => format!("[batch, {}]", node.width),
     }
 }
 
@@ -747,7 +903,7 @@ impl Architecture {
     pub fn is_stochastic(&self) -> bool {
         self.nodes.iter().any(|n| match &n.operation {
             Operation::Dropout { rate, .. } => *rate > 0.0,
-            Operation::Dense(_) | Operation::Activation(_) => {
+            Operation::Dense(_) | Operation::Activation(_) | Operation::Conv2D(_) => {
                 matches!(n.operation.activation(), Some(Activation::Rrelu { .. }))
             }
             _ => false,
@@ -778,6 +934,13 @@ impl Architecture {
                                 .initializer
                                 .weights(info.shape.0, info.shape.1, &mut rng)
                         }
+                        // Drawn as `[c·kh·kw, filters]` (fan in, fan out), stored transposed.
+                        Operation::Conv2D(layer) => layer
+                            .initializer
+                            .weights(info.shape.1, info.shape.0, &mut rng)
+                            .reversed_axes()
+                            .as_standard_layout()
+                            .to_owned(),
                         _ => Array2::zeros(info.shape),
                     },
                     ParameterRole::Slopes => Array2::from_elem(

@@ -3,6 +3,7 @@
 //! rows (`inference`).
 
 pub mod architecture;
+pub mod convolution;
 pub mod inference;
 pub mod model;
 pub mod normalization;

@@ -10,6 +10,7 @@ use crate::math::rng::SplitMix64;
 use crate::network::architecture::{
     Architecture, DenseLayer, NodeId, Operation, ParameterId, ParameterSet,
 };
+use crate::network::convolution;
 use crate::network::normalization::{self, NormBackward};
 
 /// Whether a pass is part of training (dropout and RReLU draw random numbers) or not.
@@ -46,6 +47,9 @@ pub struct Workspace<F: Float> {
     pre_activation_gradients: Vec<Array2<F>>,
     /// `∂L/∂θ` for every parameter tensor.
     parameter_gradients: ParameterSet<F>,
+    /// Max pooling: for each output value of each row, the input position it came from
+    /// (`capacity · width` entries; empty elsewhere).
+    pool_choices: Vec<Vec<usize>>,
 }
 
 impl<F: Float> Workspace<F> {
@@ -68,9 +72,19 @@ impl<F: Float> Workspace<F> {
         let keeps_pre_activations = |op: &Operation| {
             matches!(
                 op,
-                Operation::Dense(_) | Operation::BatchNorm(_) | Operation::LayerNorm(_)
+                Operation::Dense(_)
+                    | Operation::BatchNorm(_)
+                    | Operation::LayerNorm(_)
+                    | Operation::Conv2D(_)
             )
         };
+        let pool_choices = nodes
+            .iter()
+            .map(|n| match n.operation {
+                Operation::MaxPool2D(_) => vec![0; capacity * n.width],
+                _ => Vec::new(),
+            })
+            .collect();
         let activates = |op: &Operation| op.activation().is_some();
         let is_noisy = |op: &Operation| {
             matches!(op, Operation::Dropout { .. })
@@ -94,6 +108,7 @@ impl<F: Float> Workspace<F> {
             noise: per_node(&is_noisy),
             gradients: per_node(&|_| true),
             pre_activation_gradients: per_node(&activates),
+            pool_choices,
             parameter_gradients: ParameterSet {
                 tensors: architecture
                     .parameters()
@@ -192,6 +207,47 @@ pub fn forward<F: Float>(
                     &mut mode,
                 );
             }
+            Operation::Conv2D(layer) => {
+                let mut z =
+                    workspace.pre_activations[index].slice_axis_mut(Axis(0), Slice::from(..rows));
+                let weights = parameters.get(layer.weights).view();
+                let bias = layer.bias.map(|id| parameters.get(id).row(0));
+                convolution::conv_forward(
+                    layer.shape,
+                    read(layer.input),
+                    weights,
+                    bias,
+                    z.view_mut(),
+                );
+                let noise_rows = rows.min(workspace.noise[index].nrows());
+                let noise =
+                    workspace.noise[index].slice_axis_mut(Axis(0), Slice::from(..noise_rows));
+                activate(
+                    parameters,
+                    (layer.activation, None),
+                    z.view(),
+                    out,
+                    noise,
+                    &mut mode,
+                );
+            }
+            Operation::MaxPool2D(layer) => {
+                let chosen = &mut workspace.pool_choices[index][..rows * node.width];
+                convolution::max_pool_forward(
+                    layer.input_size,
+                    layer.window,
+                    read(layer.input),
+                    out,
+                    chosen,
+                );
+            }
+            Operation::AvgPool2D(layer) => convolution::average_pool_forward(
+                layer.input_size,
+                layer.window,
+                read(layer.input),
+                out,
+            ),
+            Operation::Flatten { input } => out.assign(&read(*input)),
             Operation::BatchNorm(layer) => {
                 let normalized =
                     workspace.pre_activations[index].slice_axis_mut(Axis(0), Slice::from(..rows));
@@ -453,6 +509,60 @@ fn backward<F: Float>(
                 );
                 let mut dx = top_rows_mut(&mut earlier[layer.input.0], rows);
                 dx += &dz;
+            }
+            Operation::Conv2D(layer) => {
+                let x = workspace.values[layer.input.0].slice_axis(Axis(0), Slice::from(..rows));
+                let y = workspace.values[index].slice_axis(Axis(0), Slice::from(..rows));
+                let z = workspace.pre_activations[index].slice_axis(Axis(0), Slice::from(..rows));
+                let noise = workspace.noise[index].view();
+                let mut dz = workspace.pre_activation_gradients[index]
+                    .slice_axis_mut(Axis(0), Slice::from(..rows));
+                let grads = &mut workspace.parameter_gradients.tensors;
+                let values = ActivationValues { z, y, noise };
+                let training = workspace.training;
+                let function = (layer.activation, None);
+                activation_backward(
+                    parameters,
+                    function,
+                    values,
+                    gradient,
+                    training,
+                    dz.view_mut(),
+                    grads,
+                );
+                // ∂L/∂W and ∂L/∂b; ∂L/∂x unless the input is the data (it needs none).
+                let dx = (!matches!(architecture.node(layer.input).operation, Operation::Input))
+                    .then(|| top_rows_mut(&mut earlier[layer.input.0], rows));
+                let weights = parameters.get(layer.weights).view();
+                let (d_weights, d_bias) = match layer.bias {
+                    Some(bias) => {
+                        let (w, b) = two_mut(grads, layer.weights, bias);
+                        (w.view_mut(), Some(b.row_mut(0)))
+                    }
+                    None => (grads[layer.weights.0].view_mut(), None),
+                };
+                convolution::conv_backward(
+                    layer.shape,
+                    x,
+                    weights,
+                    dz.view(),
+                    d_weights,
+                    d_bias,
+                    dx,
+                );
+            }
+            Operation::MaxPool2D(layer) => {
+                let chosen = &workspace.pool_choices[index][..rows * node.width];
+                let dx = top_rows_mut(&mut earlier[layer.input.0], rows);
+                convolution::max_pool_backward(gradient, chosen, dx);
+            }
+            Operation::AvgPool2D(layer) => {
+                let dx = top_rows_mut(&mut earlier[layer.input.0], rows);
+                convolution::average_pool_backward(layer.input_size, layer.window, gradient, dx);
+            }
+            Operation::Flatten { input } => {
+                let mut dx = top_rows_mut(&mut earlier[input.0], rows);
+                dx += &gradient;
             }
             Operation::BatchNorm(layer) => {
                 let grads = &mut workspace.parameter_gradients.tensors;

@@ -6,6 +6,7 @@
 
 mod autograd;
 mod common;
+mod convolution;
 mod csv_import;
 mod dynamics;
 mod early_stopping;

@@ -1,0 +1,323 @@
+//! Images in the network: 2-D convolution, max and average pooling, forward and backward
+//! side by side.
+//!
+//! An image tensor `[batch, c, h, w]` is stored as the engine stores every tensor, a
+//! `[batch, c·h·w]` matrix, each row one example's channels one after another and each
+//! channel row by row (NCHW, the order PyTorch's `flatten(1)` and ONNX `Flatten` give).
+//!
+//! - **Conv2D** is cross-correlation, as PyTorch's `Conv2d` and ONNX's `Conv` compute it:
+//!   `z[f, i, j] = b_f + Σ_c Σ_u Σ_v x[c, i·s + u − p_top, j·s + v − p_left] · W[f, c, u, v]`,
+//!   zero outside the image, then the activation. The output is
+//!   `⌊(in + pads − kernel)/stride⌋ + 1` on each side. Backward:
+//!   `∂L/∂W[f, c, u, v] = Σ_batch Σ_i Σ_j ∂L/∂z[f, i, j] · x[c, i·s + u − p_top, j·s + v − p_left]`,
+//!   `∂L/∂b_f = Σ ∂L/∂z[f, ·, ·]`, and each `∂L/∂z[f, i, j]·W[f, c, u, v]` added to the
+//!   input pixel it read.
+//! - **Max pooling** keeps each window's largest value; backward gives the whole gradient
+//!   to the first maximum in row-major window order (the one the forward pass kept).
+//! - **Average pooling** keeps each window's mean; backward spreads `∂L/∂y / (kh·kw)` over
+//!   the window.
+
+use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
+
+use crate::math::float::Float;
+
+/// The size of an image tensor: channels, pixel rows and pixel columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ImageSize {
+    /// Channels (filters, for a convolution's output).
+    pub channels: usize,
+    /// Pixel rows.
+    pub height: usize,
+    /// Pixel columns.
+    pub width: usize,
+}
+
+impl ImageSize {
+    /// `channels · height · width`, the width of the matrix that stores it.
+    pub fn values(self) -> usize {
+        self.channels
+            .saturating_mul(self.height)
+            .saturating_mul(self.width)
+    }
+
+    /// The index of `(channel, row, column)` in a stored row.
+    fn at(self, channel: usize, row: usize, column: usize) -> usize {
+        (channel * self.height + row) * self.width + column
+    }
+}
+
+impl std::fmt::Display for ImageSize {
+    /// `[c, h, w]`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{}, {}, {}]", self.channels, self.height, self.width)
+    }
+}
+
+/// How a window slides over an image: its size, its step and the zeros around the image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// Window rows.
+    pub height: usize,
+    /// Window columns.
+    pub width: usize,
+    /// The step between windows, in pixels, the same down and across.
+    pub stride: usize,
+    /// Zero rows and columns added around the image: `[top, left, bottom, right]`.
+    pub padding: [usize; 4],
+}
+
+impl Window {
+    /// The output size on one side: `⌊(in + pads − kernel)/stride⌋ + 1`, or `None` when the
+    /// window does not fit even once.
+    pub fn output_side(size: usize, pads: usize, kernel: usize, stride: usize) -> Option<usize> {
+        let padded = size + pads;
+        (stride > 0 && kernel > 0 && padded >= kernel).then(|| (padded - kernel) / stride + 1)
+    }
+
+    /// The output of this window over `input` with `channels` output channels.
+    pub fn output(&self, input: ImageSize, channels: usize) -> Option<ImageSize> {
+        let [top, left, bottom, right] = self.padding;
+        Some(ImageSize {
+            channels,
+            height: Self::output_side(input.height, top + bottom, self.height, self.stride)?,
+            width: Self::output_side(input.width, left + right, self.width, self.stride)?,
+        })
+    }
+
+    /// The input pixel that window position `(i, j)` reads at offset `(u, v)`, if inside.
+    fn source(
+        &self,
+        input: ImageSize,
+        i: usize,
+        j: usize,
+        u: usize,
+        v: usize,
+    ) -> Option<(usize, usize)> {
+        let row = (i * self.stride + u).checked_sub(self.padding[0])?;
+        let column = (j * self.stride + v).checked_sub(self.padding[1])?;
+        (row < input.height && column < input.width).then_some((row, column))
+    }
+}
+
+/// The shapes of one convolution: what it reads, its window and what it writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConvShape {
+    /// The input image.
+    pub input: ImageSize,
+    /// The kernel and how it slides.
+    pub window: Window,
+    /// The output image (`channels` = filters).
+    pub output: ImageSize,
+}
+
+/// `z = x ⊛ W + b` for every example: `x: [rows, c·h·w]`, `W: [filters, c·kh·kw]` (PyTorch's
+/// `[filters, c, kh, kw]` flattened), `b: [filters]`, `z: [rows, filters·oh·ow]`.
+pub(crate) fn conv_forward<F: Float>(
+    shape: ConvShape,
+    x: ArrayView2<F>,
+    weights: ArrayView2<F>,
+    bias: Option<ArrayView1<F>>,
+    mut z: ArrayViewMut2<F>,
+) {
+    let ConvShape {
+        input,
+        window,
+        output,
+    } = shape;
+    for (x_row, mut z_row) in x.rows().into_iter().zip(z.rows_mut()) {
+        for filter in 0..output.channels {
+            let kernel = weights.row(filter);
+            let offset = bias.as_ref().map_or(F::zero(), |b| b[filter]);
+            for i in 0..output.height {
+                for j in 0..output.width {
+                    let mut sum = offset;
+                    for channel in 0..input.channels {
+                        for u in 0..window.height {
+                            for v in 0..window.width {
+                                if let Some((row, column)) = window.source(input, i, j, u, v) {
+                                    let k = (channel * window.height + u) * window.width + v;
+                                    sum += x_row[input.at(channel, row, column)] * kernel[k];
+                                }
+                            }
+                        }
+                    }
+                    z_row[output.at(filter, i, j)] = sum;
+                }
+            }
+        }
+    }
+}
+
+/// The convolution's backward pass: `∂L/∂W` and `∂L/∂b` written from `dz`, and, when
+/// `dx` is given, `∂L/∂x` added to it.
+pub(crate) fn conv_backward<F: Float>(
+    shape: ConvShape,
+    x: ArrayView2<F>,
+    weights: ArrayView2<F>,
+    dz: ArrayView2<F>,
+    mut d_weights: ArrayViewMut2<F>,
+    mut d_bias: Option<ArrayViewMut1<F>>,
+    mut dx: Option<ArrayViewMut2<F>>,
+) {
+    let ConvShape {
+        input,
+        window,
+        output,
+    } = shape;
+    d_weights.fill(F::zero());
+    if let Some(d_bias) = d_bias.as_mut() {
+        d_bias.fill(F::zero());
+    }
+    for (example, (x_row, dz_row)) in x.rows().into_iter().zip(dz.rows()).enumerate() {
+        for filter in 0..output.channels {
+            for i in 0..output.height {
+                for j in 0..output.width {
+                    let g = dz_row[output.at(filter, i, j)];
+                    if let Some(d_bias) = d_bias.as_mut() {
+                        d_bias[filter] += g;
+                    }
+                    for channel in 0..input.channels {
+                        for u in 0..window.height {
+                            for v in 0..window.width {
+                                let Some((row, column)) = window.source(input, i, j, u, v) else {
+                                    continue;
+                                };
+                                let k = (channel * window.height + u) * window.width + v;
+                                let pixel = input.at(channel, row, column);
+                                d_weights[[filter, k]] += g * x_row[pixel];
+                                if let Some(dx) = dx.as_mut() {
+                                    dx[[example, pixel]] += g * weights[[filter, k]];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Max pooling of every channel: `y[c, i, j]` the largest `x[c, ·, ·]` in window `(i, j)`;
+/// the position it came from (its index in the stored row, the first maximum in row-major
+/// window order) goes to `chosen: [rows, c·oh·ow]`.
+pub(crate) fn max_pool_forward<F: Float>(
+    input: ImageSize,
+    window: Window,
+    x: ArrayView2<F>,
+    mut y: ArrayViewMut2<F>,
+    chosen: &mut [usize],
+) {
+    let Some(output) = window.output(input, input.channels) else {
+        return;
+    };
+    let per_row = output.values();
+    for ((x_row, mut y_row), chosen_row) in x
+        .rows()
+        .into_iter()
+        .zip(y.rows_mut())
+        .zip(chosen.chunks_mut(per_row.max(1)))
+    {
+        for channel in 0..input.channels {
+            for i in 0..output.height {
+                for j in 0..output.width {
+                    let mut best: Option<(usize, F)> = None;
+                    for u in 0..window.height {
+                        for v in 0..window.width {
+                            if let Some((row, column)) = window.source(input, i, j, u, v) {
+                                let index = input.at(channel, row, column);
+                                let value = x_row[index];
+                                if best.is_none_or(|(_, b)| value > b) {
+                                    best = Some((index, value));
+                                }
+                            }
+                        }
+                    }
+                    let out = output.at(channel, i, j);
+                    if let Some((index, value)) = best {
+                        y_row[out] = value;
+                        chosen_row[out] = index;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Max pooling backward: each `∂L/∂y` added to the input position the forward pass chose.
+pub(crate) fn max_pool_backward<F: Float>(
+    dy: ArrayView2<F>,
+    chosen: &[usize],
+    mut dx: ArrayViewMut2<F>,
+) {
+    let per_row = dy.ncols().max(1);
+    for ((dy_row, mut dx_row), chosen_row) in dy
+        .rows()
+        .into_iter()
+        .zip(dx.rows_mut())
+        .zip(chosen.chunks(per_row))
+    {
+        for (&g, &index) in dy_row.iter().zip(chosen_row) {
+            dx_row[index] += g;
+        }
+    }
+}
+
+/// Average pooling: `y[c, i, j]` the mean of window `(i, j)` of channel `c` (windows never
+/// reach past the image: pooling has no padding).
+pub(crate) fn average_pool_forward<F: Float>(
+    input: ImageSize,
+    window: Window,
+    x: ArrayView2<F>,
+    mut y: ArrayViewMut2<F>,
+) {
+    let Some(output) = window.output(input, input.channels) else {
+        return;
+    };
+    let share = F::one() / F::cast((window.height * window.width) as f64);
+    for (x_row, mut y_row) in x.rows().into_iter().zip(y.rows_mut()) {
+        for channel in 0..input.channels {
+            for i in 0..output.height {
+                for j in 0..output.width {
+                    let mut sum = F::zero();
+                    for u in 0..window.height {
+                        for v in 0..window.width {
+                            if let Some((row, column)) = window.source(input, i, j, u, v) {
+                                sum += x_row[input.at(channel, row, column)];
+                            }
+                        }
+                    }
+                    y_row[output.at(channel, i, j)] = sum * share;
+                }
+            }
+        }
+    }
+}
+
+/// Average pooling backward: `∂L/∂y / (kh·kw)` added to every pixel of the window.
+pub(crate) fn average_pool_backward<F: Float>(
+    input: ImageSize,
+    window: Window,
+    dy: ArrayView2<F>,
+    mut dx: ArrayViewMut2<F>,
+) {
+    let Some(output) = window.output(input, input.channels) else {
+        return;
+    };
+    let share = F::one() / F::cast((window.height * window.width) as f64);
+    for (dy_row, mut dx_row) in dy.rows().into_iter().zip(dx.rows_mut()) {
+        for channel in 0..input.channels {
+            for i in 0..output.height {
+                for j in 0..output.width {
+                    let g = dy_row[output.at(channel, i, j)] * share;
+                    for u in 0..window.height {
+                        for v in 0..window.width {
+                            if let Some((row, column)) = window.source(input, i, j, u, v) {
+                                dx_row[input.at(channel, row, column)] += g;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
