@@ -70,6 +70,11 @@ pub const EXAMPLES: &[Example] = &[
         title: "Batch norm and layer norm (spiral)",
         text: include_str!("../assets/examples/normalization.json"),
     },
+    Example {
+        file_name: "digits-cnn.json",
+        title: "Digits with a convolution (8 × 8 images)",
+        text: include_str!("../assets/examples/digits-cnn.json"),
+    },
 ];
 
 /// Scalar expressions for the computational-graph mode (`layerwright.expression`

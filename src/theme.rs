@@ -35,19 +35,22 @@ pub enum NodeColour {
     Dropout,
     /// Batch and layer normalisation.
     Normalization,
+    /// Convolution, pooling and flatten.
+    Image,
     /// The output node.
     Output,
 }
 
 /// The accent colour of a node kind (header stripe, palette swatch).
 pub fn node_accent(kind: NodeColour) -> Color32 {
-    use okabe_ito::{BLUE, BLUISH_GREEN, ORANGE, REDDISH_PURPLE, SKY_BLUE, YELLOW};
+    use okabe_ito::{BLUE, BLUISH_GREEN, ORANGE, REDDISH_PURPLE, SKY_BLUE, VERMILLION, YELLOW};
     match kind {
         NodeColour::Input => BLUISH_GREEN,
         NodeColour::Dense => BLUE,
         NodeColour::Merge => REDDISH_PURPLE,
         NodeColour::Dropout => SKY_BLUE,
         NodeColour::Normalization => YELLOW,
+        NodeColour::Image => VERMILLION,
         NodeColour::Output => ORANGE,
     }
 }

@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use crate::document::undo::History;
 
 use layerwright_nn::graph::{
-    ActivationNode, BatchNormNode, DenseNode, DropoutNode, Edge, GraphDocument, INPUT_PORT,
-    InputNode, LayerNormNode, MergeNode, Node, OutputNode, OutputUnits, ViewState,
+    ActivationNode, BatchNormNode, Conv2DNode, DenseNode, DropoutNode, Edge, GraphDocument,
+    INPUT_PORT, InputNode, LayerNormNode, MergeNode, Node, OutputNode, OutputUnits, Padding,
+    PoolNode, ViewState,
 };
 use layerwright_nn::{Activation, Initializer, Loss, OutputFunction, Reduction};
 
@@ -31,18 +32,29 @@ pub enum NodeTemplate {
     BatchNorm,
     /// Layer normalisation (ε = 1e-5).
     LayerNorm,
+    /// A convolution of 8 filters of 3 × 3, ReLU, same size.
+    Conv2D,
+    /// Max pooling over 2 × 2 windows by 2.
+    MaxPool2D,
+    /// Average pooling over 2 × 2 windows by 2.
+    AvgPool2D,
+    /// An image as a vector.
+    Flatten,
     /// An output node with this function and loss, its units taken from the data set.
     Output(OutputFunction, Loss),
 }
 
 impl NodeTemplate {
     /// The kinds shown in the palette.
-    pub const PALETTE: [Self; 9] = [
+    pub const PALETTE: [Self; 12] = [
         Self::Input,
         Self::Dense(Activation::Relu),
         Self::Activation(Activation::Sigmoid),
         Self::BatchNorm,
         Self::LayerNorm,
+        Self::Conv2D,
+        Self::MaxPool2D,
+        Self::Flatten,
         Self::Add,
         Self::Concat,
         Self::Dropout,
@@ -58,6 +70,10 @@ impl NodeTemplate {
         items.extend([
             Self::BatchNorm,
             Self::LayerNorm,
+            Self::Conv2D,
+            Self::MaxPool2D,
+            Self::AvgPool2D,
+            Self::Flatten,
             Self::Add,
             Self::Concat,
             Self::Dropout,
@@ -82,6 +98,10 @@ impl NodeTemplate {
             Self::Activation(_) => "Activation",
             Self::BatchNorm => "Batch norm",
             Self::LayerNorm => "Layer norm",
+            Self::Conv2D => "Conv2D",
+            Self::MaxPool2D => "Max pool",
+            Self::AvgPool2D => "Average pool",
+            Self::Flatten => "Flatten",
             Self::Output(..) => "Output",
         }
     }
@@ -122,6 +142,15 @@ impl NodeTemplate {
                 "Normalises each example over its own units, y = γ·(x − μ)/√(σ² + ε) + β; \
                  the same in training and at inference."
             }
+            Self::Conv2D => {
+                "Slides small filters over an image, y = f(x ⊛ W + b): each filter makes one \
+                 feature map (PyTorch's Conv2d)."
+            }
+            Self::MaxPool2D => "Keeps each window's largest value, channel by channel.",
+            Self::AvgPool2D => "Keeps each window's mean, channel by channel.",
+            Self::Flatten => {
+                "Reads an image [batch, c, h, w] as a vector [batch, c·h·w], for dense layers."
+            }
             Self::Output(..) => {
                 "The last layer: z = x·W + b, the output function, and the loss it is trained on."
             }
@@ -139,6 +168,10 @@ impl NodeTemplate {
             Self::Activation(_) => "activation",
             Self::BatchNorm => "batch_norm",
             Self::LayerNorm => "layer_norm",
+            Self::Conv2D => "conv",
+            Self::MaxPool2D => "max_pool",
+            Self::AvgPool2D => "avg_pool",
+            Self::Flatten => "flatten",
             Self::Output(..) => "output",
         }
     }
@@ -167,6 +200,27 @@ impl NodeTemplate {
                 id,
                 epsilon: layerwright_nn::network::normalization::DEFAULT_EPSILON,
             }),
+            Self::Conv2D => Node::Conv2D(Conv2DNode {
+                id,
+                filters: 8,
+                kernel: [3, 3],
+                stride: 1,
+                padding: Padding::Same,
+                activation: Activation::Relu,
+                initializer: Initializer::He,
+                use_bias: true,
+            }),
+            Self::MaxPool2D => Node::MaxPool2D(PoolNode {
+                id,
+                size: [2, 2],
+                stride: Some(2),
+            }),
+            Self::AvgPool2D => Node::AvgPool2D(PoolNode {
+                id,
+                size: [2, 2],
+                stride: Some(2),
+            }),
+            Self::Flatten => Node::Flatten(MergeNode { id }),
             Self::Output(output_function, loss) => Node::Output(OutputNode {
                 id,
                 units: OutputUnits::FromDataset,

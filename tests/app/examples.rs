@@ -97,6 +97,23 @@ fn the_normalised_spiral_reaches_95_percent_test_accuracy() {
 }
 
 #[test]
+fn the_convolutional_digits_reach_95_percent_test_accuracy() {
+    // input [1, 8, 8] → 8 filters 3 × 3 → 2 × 2 max pool → flatten → 32 → 10 classes.
+    let (compiled, _, metrics) = train("digits-cnn.json", None);
+    let shapes: Vec<Option<(usize, usize, usize)>> = compiled
+        .architecture
+        .nodes()
+        .iter()
+        .map(|n| n.image.map(|i| (i.channels, i.height, i.width)))
+        .collect();
+    assert_eq!(
+        shapes[..4],
+        [Some((1, 8, 8)), Some((8, 8, 8)), Some((8, 4, 4)), None]
+    );
+    assert!(test_accuracy(&metrics) >= 0.95);
+}
+
+#[test]
 fn iris_reaches_90_percent_test_accuracy() {
     let (_, _, metrics) = train("iris.json", None);
     assert!(test_accuracy(&metrics) >= 0.9, "{metrics:?}");

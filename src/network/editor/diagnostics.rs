@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use layerwright_nn::OutputFunction;
 use layerwright_nn::compile::{CompiledGraph, GraphError};
 use layerwright_nn::data::{Dataset, Task};
-use layerwright_nn::graph::{GraphDocument, Node, OutputUnits};
+use layerwright_nn::graph::{GraphDocument, Node, OutputUnits, Padding};
+use layerwright_nn::network::architecture::{ImageSize, Window};
 
 use crate::document::graph::inputs_of;
 
@@ -20,6 +21,8 @@ pub struct Diagnostics {
     pub general_errors: Vec<String>,
     /// Each node's output width, where it can be worked out.
     pub widths: HashMap<String, usize>,
+    /// Each node's output shape, where it can be worked out.
+    pub shapes: HashMap<String, Shape>,
     /// The number of trainable parameters, when the graph compiles.
     pub parameters: Option<usize>,
     /// A one-line description of the data set, or why it cannot be loaded.
@@ -27,6 +30,13 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// Node `id`'s output shape as text, `[batch, ?]` where it is not known.
+    pub fn shape_text(&self, id: &str) -> String {
+        self.shapes
+            .get(id)
+            .map_or_else(|| "[batch, ?]".to_owned(), |shape| shape.text())
+    }
+
     /// Whether the graph compiles.
     pub fn is_valid(&self) -> bool {
         self.node_errors.is_empty() && self.general_errors.is_empty()
@@ -50,7 +60,12 @@ pub fn diagnose(
         }
     };
     diagnostics.data_summary = summary(dataset);
-    diagnostics.widths = widths(document, dataset);
+    diagnostics.shapes = shapes(document, dataset);
+    diagnostics.widths = diagnostics
+        .shapes
+        .iter()
+        .map(|(id, shape)| (id.clone(), shape.width()))
+        .collect();
     match compiled {
         Ok(compiled) => diagnostics.parameters = Some(compiled.architecture.parameter_count()),
         Err(errors) => {
@@ -97,44 +112,135 @@ fn summary(dataset: &Dataset) -> String {
     }
 }
 
-/// Each node's output width, worked out even when the graph has errors.
-pub fn widths(document: &GraphDocument, dataset: &Dataset) -> HashMap<String, usize> {
-    let mut widths: HashMap<String, usize> = HashMap::new();
+/// A node's output: a vector `[batch, n]` or images `[batch, c, h, w]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// `[batch, n]`.
+    Vector(usize),
+    /// `[batch, c, h, w]`.
+    Images(ImageSize),
+}
+
+impl Shape {
+    /// The values one example holds: `n` or `c·h·w`.
+    pub fn width(self) -> usize {
+        match self {
+            Self::Vector(width) => width,
+            Self::Images(image) => image.values(),
+        }
+    }
+
+    /// `[batch, n]` or `[batch, c, h, w]`.
+    pub fn text(self) -> String {
+        match self {
+            Self::Vector(width) => format!("[batch, {width}]"),
+            Self::Images(i) => format!("[batch, {}, {}, {}]", i.channels, i.height, i.width),
+        }
+    }
+}
+
+/// Each node's output shape, worked out even when the graph has errors (as far as its
+/// inputs' shapes are known and fit).
+pub fn shapes(document: &GraphDocument, dataset: &Dataset) -> HashMap<String, Shape> {
+    let mut shapes: HashMap<String, Shape> = HashMap::new();
     // Each pass settles at least one more node of an acyclic graph.
     for _ in 0..=document.nodes.len() {
         let mut changed = false;
         for node in &document.nodes {
-            if widths.contains_key(node.id()) {
+            if shapes.contains_key(node.id()) {
                 continue;
             }
-            let inputs: Vec<Option<usize>> = inputs_of(document, node.id())
+            let inputs: Vec<Option<Shape>> = inputs_of(document, node.id())
                 .iter()
-                .map(|(source, _)| widths.get(source).copied())
+                .map(|(source, _)| shapes.get(source).copied())
                 .collect();
-            let width = match node {
-                Node::Input(input) => Some(
-                    input
-                        .features
-                        .as_ref()
-                        .map_or(dataset.feature_count(), Vec::len),
-                ),
-                Node::Dense(dense) => Some(dense.units),
+            let first = inputs.first().copied().flatten();
+            let image = |shape: Option<Shape>| match shape {
+                Some(Shape::Images(image)) => Some(image),
+                _ => None,
+            };
+            let shape = match node {
+                Node::Input(input) => Some(match (&input.features, document.dataset.image) {
+                    (None, Some(image)) => Shape::Images(ImageSize {
+                        channels: image.channels,
+                        height: image.height,
+                        width: image.width,
+                    }),
+                    (features, _) => {
+                        Shape::Vector(features.as_ref().map_or(dataset.feature_count(), Vec::len))
+                    }
+                }),
+                Node::Dense(dense) => Some(Shape::Vector(dense.units)),
                 Node::Dropout(_)
                 | Node::Add(_)
                 | Node::Activation(_)
                 | Node::BatchNorm(_)
-                | Node::LayerNorm(_) => inputs.first().copied().flatten(),
-                Node::Concat(_) => inputs.iter().copied().sum::<Option<usize>>(),
-                Node::Output(output) => Some(match output.units {
+                | Node::LayerNorm(_) => first,
+                Node::Flatten(_) => first.map(|shape| Shape::Vector(shape.width())),
+                Node::Concat(_) => match image(first) {
+                    // Images of one height and width join along their channels.
+                    Some(head) => inputs
+                        .iter()
+                        .map(|&shape| {
+                            image(shape)
+                                .filter(|i| i.height == head.height && i.width == head.width)
+                                .map(|i| i.channels)
+                        })
+                        .sum::<Option<usize>>()
+                        .map(|channels| Shape::Images(ImageSize { channels, ..head })),
+                    None => inputs
+                        .iter()
+                        .map(|shape| shape.map(Shape::width))
+                        .sum::<Option<usize>>()
+                        .map(Shape::Vector),
+                },
+                Node::Conv2D(conv) => image(first).and_then(|input| {
+                    let [kh, kw] = conv.kernel;
+                    let padding = match conv.padding {
+                        Padding::Valid => [0; 4],
+                        Padding::Same => {
+                            let (rows, columns) = (kh.saturating_sub(1), kw.saturating_sub(1));
+                            [
+                                rows / 2,
+                                columns / 2,
+                                rows - rows / 2,
+                                columns - columns / 2,
+                            ]
+                        }
+                        Padding::Explicit {
+                            top,
+                            left,
+                            bottom,
+                            right,
+                        } => [top, left, bottom, right],
+                    };
+                    let window = Window {
+                        height: kh,
+                        width: kw,
+                        stride: conv.stride,
+                        padding,
+                    };
+                    window.output(input, conv.filters).map(Shape::Images)
+                }),
+                Node::MaxPool2D(pool) | Node::AvgPool2D(pool) => image(first).and_then(|input| {
+                    let window = Window {
+                        height: pool.size[0],
+                        width: pool.size[1],
+                        stride: pool.stride(),
+                        padding: [0; 4],
+                    };
+                    window.output(input, input.channels).map(Shape::Images)
+                }),
+                Node::Output(output) => Some(Shape::Vector(match output.units {
                     OutputUnits::Count(count) => count,
                     OutputUnits::FromDataset => match (dataset.task, output.output_function) {
                         (Task::Classification, OutputFunction::Softmax) => dataset.class_count(),
                         _ => 1,
                     },
-                }),
+                })),
             };
-            if let Some(width) = width {
-                widths.insert(node.id().to_owned(), width);
+            if let Some(shape) = shape {
+                shapes.insert(node.id().to_owned(), shape);
                 changed = true;
             }
         }
@@ -142,5 +248,5 @@ pub fn widths(document: &GraphDocument, dataset: &Dataset) -> HashMap<String, us
             break;
         }
     }
-    widths
+    shapes
 }

@@ -62,7 +62,7 @@ fn initializer_formula(initializer: Initializer) -> &'static str {
 }
 
 /// A row with a label and a widget labelled by it (so tests and screen readers find it).
-fn labelled(
+pub(super) fn labelled(
     ui: &mut egui::Ui,
     label: &str,
     tooltip: &str,
@@ -131,8 +131,8 @@ pub fn inspector_ui(editor: &mut Editor, ui: &mut egui::Ui) -> Vec<Command> {
     } else {
         ui.data_mut(|d| d.remove::<String>(rename_id));
     }
-    if let Some(width) = diagnostics.widths.get(&id) {
-        ui.label(format!("Output shape: [batch, {width}]"));
+    if diagnostics.shapes.contains_key(&id) {
+        ui.label(format!("Output shape: {}", diagnostics.shape_text(&id)));
     }
     let mut updated = node.clone();
     let mut changed_field: Option<&'static str> = None;
@@ -272,6 +272,22 @@ pub fn inspector_ui(editor: &mut Editor, ui: &mut egui::Ui) -> Vec<Command> {
                 changed_field = Some("epsilon");
             }
         }
+        Node::Conv2D(conv) => {
+            if let Some(field) = super::inspector_images::conv_ui(ui, conv) {
+                changed_field = Some(field);
+            }
+        }
+        Node::MaxPool2D(pool) | Node::AvgPool2D(pool) => {
+            if let Some(field) = super::inspector_images::pool_ui(ui, pool) {
+                changed_field = Some(field);
+            }
+        }
+        Node::Flatten(_) => {
+            ui.label(
+                "Reads an image [batch, c, h, w] as a vector [batch, c·h·w]: channels, then \
+                 rows, then columns (PyTorch's flatten(1)). Dense layers need one.",
+            );
+        }
         Node::Output(output) => {
             let mut from_data = output.units == OutputUnits::FromDataset;
             if ui
@@ -382,7 +398,7 @@ pub fn inspector_ui(editor: &mut Editor, ui: &mut egui::Ui) -> Vec<Command> {
 }
 
 /// The activation combo box and its parameters; returns whether anything changed.
-fn activation_ui(ui: &mut egui::Ui, activation: &mut Activation) -> bool {
+pub(super) fn activation_ui(ui: &mut egui::Ui, activation: &mut Activation) -> bool {
     let before = *activation;
     labelled(ui, "Activation", activation_formula(*activation), |ui| {
         egui::ComboBox::from_id_salt("activation")
@@ -465,7 +481,7 @@ fn activation_ui(ui: &mut egui::Ui, activation: &mut Activation) -> bool {
 }
 
 /// The initializer combo box; returns whether it changed.
-fn initializer_ui(ui: &mut egui::Ui, initializer: &mut Initializer) -> bool {
+pub(super) fn initializer_ui(ui: &mut egui::Ui, initializer: &mut Initializer) -> bool {
     let before = *initializer;
     let choices = [
         Initializer::GlorotUniform,

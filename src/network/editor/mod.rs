@@ -6,6 +6,7 @@
 mod actions;
 pub mod diagnostics;
 pub mod inspector;
+mod inspector_images;
 pub mod layout;
 pub mod palette;
 mod viewer;

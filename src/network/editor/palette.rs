@@ -17,6 +17,10 @@ pub fn palette_ui(editor: &Editor, ui: &mut egui::Ui) -> Vec<Command> {
             NodeTemplate::Input => theme::NodeColour::Input,
             NodeTemplate::Dense(_) | NodeTemplate::Activation(_) => theme::NodeColour::Dense,
             NodeTemplate::BatchNorm | NodeTemplate::LayerNorm => theme::NodeColour::Normalization,
+            NodeTemplate::Conv2D
+            | NodeTemplate::MaxPool2D
+            | NodeTemplate::AvgPool2D
+            | NodeTemplate::Flatten => theme::NodeColour::Image,
             NodeTemplate::Add | NodeTemplate::Concat => theme::NodeColour::Merge,
             NodeTemplate::Dropout => theme::NodeColour::Dropout,
             NodeTemplate::Output(..) => theme::NodeColour::Output,

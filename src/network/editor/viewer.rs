@@ -41,6 +41,9 @@ pub fn colour_of(node: &Node) -> NodeColour {
         Node::Input(_) => NodeColour::Input,
         Node::Dense(_) | Node::Activation(_) => NodeColour::Dense,
         Node::BatchNorm(_) | Node::LayerNorm(_) => NodeColour::Normalization,
+        Node::Conv2D(_) | Node::MaxPool2D(_) | Node::AvgPool2D(_) | Node::Flatten(_) => {
+            NodeColour::Image
+        }
         Node::Add(_) | Node::Concat(_) => NodeColour::Merge,
         Node::Dropout(_) => NodeColour::Dropout,
         Node::Output(_) => NodeColour::Output,
@@ -321,6 +324,39 @@ impl SnarlViewer<String> for GraphViewer<'_> {
                 Node::LayerNorm(_) => {
                     ui.label("over each example's units");
                 }
+                Node::Conv2D(conv) => {
+                    ui.horizontal(|ui| {
+                        curve_icon(ui, conv.activation);
+                        ui.label(format!(
+                            "{} filters {}×{}, {}",
+                            conv.filters,
+                            conv.kernel[0],
+                            conv.kernel[1],
+                            conv.activation.name()
+                        ));
+                    });
+                    ui.label(format!(
+                        "stride {}, {}",
+                        conv.stride,
+                        padding_text(conv.padding)
+                    ));
+                }
+                Node::MaxPool2D(pool) | Node::AvgPool2D(pool) => {
+                    let kind = if matches!(document_node, Node::MaxPool2D(_)) {
+                        "max"
+                    } else {
+                        "mean"
+                    };
+                    ui.label(format!(
+                        "{kind} of {}×{}, stride {}",
+                        pool.size[0],
+                        pool.size[1],
+                        pool.stride()
+                    ));
+                }
+                Node::Flatten(_) => {
+                    ui.label("image as a vector");
+                }
                 Node::Output(output) => {
                     let units = match output.units {
                         OutputUnits::Count(n) => format!("{n} units"),
@@ -330,12 +366,7 @@ impl SnarlViewer<String> for GraphViewer<'_> {
                     ui.label(format!("loss: {}", output.loss.name()));
                 }
             }
-            let shape = self
-                .diagnostics
-                .widths
-                .get(&id)
-                .map_or_else(|| "[batch, ?]".to_owned(), |w| format!("[batch, {w}]"));
-            ui.monospace(shape);
+            ui.monospace(self.diagnostics.shape_text(&id));
             let units = self.diagnostics.widths.get(&id).copied().unwrap_or(0);
             hovered = self.insight.node_ui(ui, &id, units);
         });
@@ -538,5 +569,20 @@ impl SnarlViewer<String> for GraphViewer<'_> {
             }
         }
         *self.transform = *to_global;
+    }
+}
+
+/// A convolution's padding in a few words.
+fn padding_text(padding: layerwright_nn::graph::Padding) -> String {
+    use layerwright_nn::graph::Padding;
+    match padding {
+        Padding::Valid => "no padding".to_owned(),
+        Padding::Same => "same size".to_owned(),
+        Padding::Explicit {
+            top,
+            left,
+            bottom,
+            right,
+        } => format!("padding {top} {left} {bottom} {right}"),
     }
 }

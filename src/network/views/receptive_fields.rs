@@ -54,7 +54,10 @@ impl ReceptiveFields {
                 continue;
             };
             let mut source = layer.input;
-            while let Operation::Dropout { input, .. } = &architecture.node(source).operation {
+            // Dropout and flatten keep the pixels where they were.
+            while let Operation::Dropout { input, .. } | Operation::Flatten { input } =
+                &architecture.node(source).operation
+            {
                 source = *input;
             }
             let reads_the_input = matches!(architecture.node(source).operation, Operation::Input);

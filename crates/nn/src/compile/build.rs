@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use super::check::check_structure;
 use super::{GraphError, MAX_PARAMETERS};
 use crate::data::{DataDescription, Dataset, Feature, Task};
-use crate::graph::{GraphDocument, Node, OutputUnits};
+use crate::graph::{GraphDocument, Node, OutputUnits, Padding};
 use crate::math::losses::OutputFunction;
 use crate::network::architecture::{
-    Architecture, ArchitectureBuilder, ArchitectureError, DenseSpec, NodeId, OutputSpec,
+    Architecture, ArchitectureBuilder, ArchitectureError, ConvPadding, ConvSpec, DenseSpec,
+    ImageSize, NodeId, OutputSpec,
 };
 
 /// What compiling needs to know about the data: its task, raw columns and classes. It comes
@@ -23,15 +24,18 @@ pub struct DataShape<'a> {
     pub feature_names: &'a [String],
     /// The number of classes (0 for regression).
     pub class_count: usize,
+    /// When each row is an image: its shape (the input node then gives `[batch, c, h, w]`).
+    pub image: Option<crate::data::ImageShape>,
 }
 
 impl<'a> DataShape<'a> {
-    /// The shape of a data set.
-    pub fn of(dataset: &'a Dataset) -> Self {
+    /// The shape of a data set whose rows are images of `image`, if any.
+    pub fn of(dataset: &'a Dataset, image: Option<crate::data::ImageShape>) -> Self {
         Self {
             task: dataset.task,
             feature_names: &dataset.feature_names,
             class_count: dataset.class_count(),
+            image,
         }
     }
 
@@ -41,6 +45,7 @@ impl<'a> DataShape<'a> {
             task: description.task,
             feature_names: &description.raw_feature_names,
             class_count: description.class_names.len(),
+            image: description.image,
         }
     }
 }
@@ -180,7 +185,18 @@ pub(super) fn build(
         }
         let first = sources.first().copied();
         let result = match (node, first) {
-            (Node::Input(_), _) => builder.input(id, features.len().max(1)),
+            (Node::Input(input), _) => match dataset.image {
+                // Rows of pixels fed as they are: the input is the images.
+                Some(image) if input.features.is_none() => builder.input_image(
+                    id,
+                    ImageSize {
+                        channels: image.channels,
+                        height: image.height,
+                        width: image.width,
+                    },
+                ),
+                _ => builder.input(id, features.len().max(1)),
+            },
             (Node::Dense(dense), Some(source)) => builder.dense(
                 id,
                 source,
@@ -201,6 +217,35 @@ pub(super) fn build(
                 builder.batch_norm(id, source, node.epsilon, node.momentum)
             }
             (Node::LayerNorm(node), Some(source)) => builder.layer_norm(id, source, node.epsilon),
+            (Node::Conv2D(conv), Some(source)) => builder.conv2d(
+                id,
+                source,
+                ConvSpec {
+                    filters: conv.filters,
+                    kernel: conv.kernel,
+                    stride: conv.stride,
+                    padding: match conv.padding {
+                        Padding::Valid => ConvPadding::Valid,
+                        Padding::Same => ConvPadding::Same,
+                        Padding::Explicit {
+                            top,
+                            left,
+                            bottom,
+                            right,
+                        } => ConvPadding::Explicit([top, left, bottom, right]),
+                    },
+                    activation: conv.activation,
+                    initializer: conv.initializer,
+                    use_bias: conv.use_bias,
+                },
+            ),
+            (Node::MaxPool2D(pool), Some(source)) => {
+                builder.pool2d(id, source, pool.size, pool.stride(), true)
+            }
+            (Node::AvgPool2D(pool), Some(source)) => {
+                builder.pool2d(id, source, pool.size, pool.stride(), false)
+            }
+            (Node::Flatten(_), Some(source)) => builder.flatten(id, source),
             (Node::Output(output), Some(source)) => {
                 match output_units(id, output.units, output.output_function, dataset) {
                     Ok(units) => {

@@ -74,7 +74,11 @@ pub fn compile(
         features,
         input_id: _,
         output_function,
-    } = build(document, &DataShape::of(dataset))?;
+    } = build(document, &DataShape::of(dataset, document.dataset.image))?;
+    let image = document
+        .dataset
+        .image
+        .filter(|_| architecture.node(architecture.input()).image.is_some());
     let training = &document.training;
     let encoding = if output_function == OutputFunction::Softmax {
         TargetEncoding::OneHot
@@ -94,14 +98,16 @@ pub fn compile(
         validation_fraction: training
             .early_stopping
             .map_or(0.0, |rule| rule.validation_fraction()),
+        image_range: image.map(|shape| shape.range),
     };
-    let data = prepare(dataset, &options)
+    let mut data = prepare(dataset, &options)
         // The input's features were checked against the data's columns while building.
         .map_err(|error| {
             vec![GraphError::Dataset {
                 problem: error.to_string(),
             }]
         })?;
+    data.description.image = image;
     let (initial, from_trained_weights) = match &document.weights {
         Some(weights) => (parameters_from_weights(&architecture, weights)?, true),
         None => (architecture.initial_parameters(training.seed), false),

@@ -254,6 +254,9 @@ pub struct DataDescription {
     /// CSV data set (version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<crate::data::ColumnEncoding>,
+    /// When the network reads its input as images (version 6): their shape and pixel range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<crate::data::ImageShape>,
 }
 
 impl DataDescription {
@@ -515,6 +518,9 @@ pub struct PrepareOptions {
     /// none: the last of the shuffled training rows, never trained on and not used to fit
     /// the scaling.
     pub validation_fraction: f64,
+    /// Image inputs: every column scaled by the one pixel range `[low, high]`,
+    /// `x' = (x − low)/(high − low)`, instead of `normalization` column by column.
+    pub image_range: Option<[f64; 2]>,
 }
 
 /// Whether a regression target is trained on as it is or standardised (`(y − μ)/σ`, fitted
@@ -550,6 +556,7 @@ pub fn prepare(dataset: &Dataset, options: &PrepareOptions) -> Result<PreparedDa
         encoding,
         split,
         validation_fraction,
+        image_range,
     } = options;
     let (features, normalization, encoding, split) =
         (features.as_slice(), *normalization, *encoding, *split);
@@ -589,19 +596,26 @@ pub fn prepare(dataset: &Dataset, options: &PrepareOptions) -> Result<PreparedDa
         target_name: dataset.target_name.clone(),
         class_names: dataset.class_names.clone(),
         columns: dataset.encoding.clone(),
+        image: None,
     };
     let targets =
         |indices: &[usize]| -> Vec<f64> { indices.iter().map(|&i| dataset.targets[i]).collect() };
     // Fitted on the training split only, one model input at a time, so the split is never
     // held whole in f64: the samples are made once, scaled, in f32.
     let raw = dataset.inputs.view();
-    description.input_scaling = Scaling::fit_columns(
-        normalization,
-        features.len(),
-        features
-            .iter()
-            .map(|&feature| feature.values_at(raw, &train_indices)),
-    );
+    description.input_scaling = match image_range {
+        Some([low, high]) => Scaling {
+            offset: vec![*low; features.len()],
+            scale: vec![high - low; features.len()],
+        },
+        None => Scaling::fit_columns(
+            normalization,
+            features.len(),
+            features
+                .iter()
+                .map(|&feature| feature.values_at(raw, &train_indices)),
+        ),
+    };
     if standardize_target && dataset.task == Task::Regression {
         let column = Array2::from_shape_vec((train_indices.len(), 1), targets(&train_indices))
             .map_err(|e| DataError::Encoding(e.to_string()))?;

@@ -141,7 +141,83 @@ pub const MIGRATIONS: &[Migration] = &[
     column_choices,
     schedules,
     normalization_nodes,
+    flatten_images,
 ];
+
+/// Version 5 → 6: a data set that declares an image shape gives its input node images
+/// `[batch, c, h, w]`, which a dense layer does not take. Where such an input (reading the
+/// raw columns) feeds other nodes, a `flatten` node now sits between them, so a version 5
+/// network computes what it did. Nothing else changes.
+fn flatten_images(document: &mut serde_json::Value) -> Result<(), String> {
+    let images = document
+        .get("dataset")
+        .and_then(|d| d.get("image"))
+        .is_some_and(|image| !image.is_null());
+    if !images {
+        return Ok(());
+    }
+    let nodes = document
+        .get("nodes")
+        .and_then(serde_json::Value::as_array)
+        .ok_or_else(|| "the document has no node list".to_owned())?;
+    let Some(input) = nodes.iter().find(|n| {
+        n.get("kind").and_then(serde_json::Value::as_str) == Some("input")
+            && n.get("features").is_none_or(serde_json::Value::is_null)
+    }) else {
+        return Ok(());
+    };
+    let input_id = input
+        .get("id")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("input")
+        .to_owned();
+    let taken: Vec<String> = nodes
+        .iter()
+        .filter_map(|n| n.get("id").and_then(serde_json::Value::as_str))
+        .map(str::to_owned)
+        .collect();
+    let flatten_id = (0..)
+        .map(|i| {
+            if i == 0 {
+                "flatten".to_owned()
+            } else {
+                format!("flatten{i}")
+            }
+        })
+        .find(|id| !taken.contains(id))
+        .unwrap_or_else(|| "flatten".to_owned());
+    let from = format!("{input_id}.out");
+    let to = format!("{flatten_id}.out");
+    if let Some(edges) = document
+        .get_mut("edges")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        for edge in edges.iter_mut() {
+            if edge.get("from").and_then(serde_json::Value::as_str) == Some(from.as_str()) {
+                edge["from"] = serde_json::Value::String(to.clone());
+            }
+        }
+        edges.push(serde_json::json!({"from": from, "to": format!("{flatten_id}.in")}));
+    }
+    if let Some(nodes) = document
+        .get_mut("nodes")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        nodes.push(serde_json::json!({"kind": "flatten", "id": flatten_id}));
+    }
+    // The editor places it beside the input, where it was drawn.
+    if let Some(positions) = document
+        .get_mut("view")
+        .and_then(|v| v.get_mut("positions"))
+        .and_then(serde_json::Value::as_object_mut)
+        && let Some([x, y]) = positions
+            .get(&input_id)
+            .and_then(|p| serde_json::from_value::<[f64; 2]>(p.clone()).ok())
+    {
+        positions.insert(flatten_id, serde_json::json!([x + 120.0, y + 120.0]));
+    }
+    Ok(())
+}
 
 /// Version 4 → 5: the graph may hold `activation`, `batch_norm` and `layer_norm` nodes, and a
 /// trained layer may store `scale`, `shift`, `running_mean` and `running_variance` (and no

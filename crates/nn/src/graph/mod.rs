@@ -31,7 +31,7 @@ use crate::train::schedule::LearningRateSchedule;
 /// The `format` every graph document carries.
 pub const FORMAT: &str = "layerwright.graph";
 /// The newest document version this build reads and the one it writes.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 /// A saved network: structure, data, training settings, and optionally weights and layout.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -79,6 +79,17 @@ pub enum Node {
     BatchNorm(BatchNormNode),
     /// Layer normalisation.
     LayerNorm(LayerNormNode),
+    /// A 2-D convolution over images.
+    #[serde(rename = "conv2d")]
+    Conv2D(Conv2DNode),
+    /// Max pooling over images.
+    #[serde(rename = "max_pool2d")]
+    MaxPool2D(PoolNode),
+    /// Average pooling over images.
+    #[serde(rename = "avg_pool2d")]
+    AvgPool2D(PoolNode),
+    /// An image as a vector.
+    Flatten(MergeNode),
     /// The output layer: a dense layer, an output function and the loss.
     Output(OutputNode),
 }
@@ -168,6 +179,81 @@ pub struct LayerNormNode {
     pub epsilon: f64,
 }
 
+/// A 2-D convolution node: `y = f(x ⊛ W + b)` over images `[batch, c, h, w]`, as
+/// PyTorch's `Conv2d` (cross-correlation); output `[batch, filters, oh, ow]` with
+/// `o = ⌊(in + pads − kernel)/stride⌋ + 1`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conv2DNode {
+    /// The stable id.
+    pub id: String,
+    /// Output channels.
+    pub filters: usize,
+    /// Kernel rows and columns.
+    pub kernel: [usize; 2],
+    /// The step between positions (default 1).
+    #[serde(default = "one")]
+    pub stride: usize,
+    /// The zeros around the input (default none, `valid`).
+    #[serde(default)]
+    pub padding: Padding,
+    /// The activation `f`.
+    pub activation: Activation,
+    /// How `W` starts.
+    #[serde(default)]
+    pub initializer: Initializer,
+    /// Whether each filter adds a bias.
+    #[serde(default = "yes")]
+    pub use_bias: bool,
+}
+
+fn one() -> usize {
+    1
+}
+
+/// The zeros a convolution adds around its input.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Padding {
+    /// None: the kernel stays inside the image.
+    #[default]
+    Valid,
+    /// As large an output as the input (stride 1 only): `k − 1` zeros an axis, the odd one at
+    /// the bottom and right.
+    Same,
+    /// Given zeros on each side.
+    Explicit {
+        /// Rows above.
+        top: usize,
+        /// Columns to the left.
+        left: usize,
+        /// Rows below.
+        bottom: usize,
+        /// Columns to the right.
+        right: usize,
+    },
+}
+
+/// A max or average pooling node: windows of `size` moving by `stride`, no padding.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolNode {
+    /// The stable id.
+    pub id: String,
+    /// Window rows and columns.
+    pub size: [usize; 2],
+    /// The step between windows (default: the window's rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stride: Option<usize>,
+}
+
+impl PoolNode {
+    /// The step between windows: as given, or the window's rows.
+    pub fn stride(&self) -> usize {
+        self.stride.unwrap_or(self.size[0])
+    }
+}
+
 fn default_epsilon() -> f64 {
     crate::network::normalization::DEFAULT_EPSILON
 }
@@ -253,11 +339,13 @@ impl Node {
         match self {
             Self::Input(n) => &n.id,
             Self::Dense(n) => &n.id,
-            Self::Add(n) | Self::Concat(n) => &n.id,
+            Self::Add(n) | Self::Concat(n) | Self::Flatten(n) => &n.id,
             Self::Dropout(n) => &n.id,
             Self::Activation(n) => &n.id,
             Self::BatchNorm(n) => &n.id,
             Self::LayerNorm(n) => &n.id,
+            Self::Conv2D(n) => &n.id,
+            Self::MaxPool2D(n) | Self::AvgPool2D(n) => &n.id,
             Self::Output(n) => &n.id,
         }
     }
@@ -267,11 +355,13 @@ impl Node {
         match self {
             Self::Input(n) => &mut n.id,
             Self::Dense(n) => &mut n.id,
-            Self::Add(n) | Self::Concat(n) => &mut n.id,
+            Self::Add(n) | Self::Concat(n) | Self::Flatten(n) => &mut n.id,
             Self::Dropout(n) => &mut n.id,
             Self::Activation(n) => &mut n.id,
             Self::BatchNorm(n) => &mut n.id,
             Self::LayerNorm(n) => &mut n.id,
+            Self::Conv2D(n) => &mut n.id,
+            Self::MaxPool2D(n) | Self::AvgPool2D(n) => &mut n.id,
             Self::Output(n) => &mut n.id,
         }
     }
@@ -287,6 +377,10 @@ impl Node {
             Self::Activation(_) => "activation",
             Self::BatchNorm(_) => "batch_norm",
             Self::LayerNorm(_) => "layer_norm",
+            Self::Conv2D(_) => "conv2d",
+            Self::MaxPool2D(_) => "max_pool2d",
+            Self::AvgPool2D(_) => "avg_pool2d",
+            Self::Flatten(_) => "flatten",
             Self::Output(_) => "output",
         }
     }

@@ -24,6 +24,13 @@ enum NodeKindTag {
     Activation,
     BatchNorm,
     LayerNorm,
+    #[serde(rename = "conv2d")]
+    Conv2D,
+    #[serde(rename = "max_pool2d")]
+    MaxPool2D,
+    #[serde(rename = "avg_pool2d")]
+    AvgPool2D,
+    Flatten,
     Output,
 }
 
@@ -46,6 +53,10 @@ fn node_from<'de, D: Deserializer<'de>>(tag: NodeKindTag, rest: D) -> Result<Nod
         NodeKindTag::Activation => Node::Activation(Deserialize::deserialize(rest)?),
         NodeKindTag::BatchNorm => Node::BatchNorm(Deserialize::deserialize(rest)?),
         NodeKindTag::LayerNorm => Node::LayerNorm(Deserialize::deserialize(rest)?),
+        NodeKindTag::Conv2D => Node::Conv2D(Deserialize::deserialize(rest)?),
+        NodeKindTag::MaxPool2D => Node::MaxPool2D(Deserialize::deserialize(rest)?),
+        NodeKindTag::AvgPool2D => Node::AvgPool2D(Deserialize::deserialize(rest)?),
+        NodeKindTag::Flatten => Node::Flatten(Deserialize::deserialize(rest)?),
         NodeKindTag::Output => Node::Output(Deserialize::deserialize(rest)?),
     })
 }
@@ -67,7 +78,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
     type Value = Node;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a node object with a \"kind\" (input, dense, add, concat, dropout, activation, batch_norm, layer_norm, output)")
+        f.write_str("a node object with a \"kind\" (input, dense, add, concat, dropout, activation, batch_norm, layer_norm, conv2d, max_pool2d, avg_pool2d, flatten, output)")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
@@ -98,6 +109,10 @@ impl<'de> Visitor<'de> for NodeVisitor {
             NodeKindTag::Activation => Node::Activation(from_buffer(rest)?),
             NodeKindTag::BatchNorm => Node::BatchNorm(from_buffer(rest)?),
             NodeKindTag::LayerNorm => Node::LayerNorm(from_buffer(rest)?),
+            NodeKindTag::Conv2D => Node::Conv2D(from_buffer(rest)?),
+            NodeKindTag::MaxPool2D => Node::MaxPool2D(from_buffer(rest)?),
+            NodeKindTag::AvgPool2D => Node::AvgPool2D(from_buffer(rest)?),
+            NodeKindTag::Flatten => Node::Flatten(from_buffer(rest)?),
             NodeKindTag::Output => Node::Output(from_buffer(rest)?),
         })
     }

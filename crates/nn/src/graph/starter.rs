@@ -7,8 +7,8 @@ use crate::data::{
     BundledDataset, Generator, HeaderRow, Normalization, TargetColumn, Task, class_index,
 };
 use crate::graph::{
-    DataSource, DatasetSpec, DenseNode, Edge, GraphDocument, InputNode, Node, OutputNode,
-    OutputUnits, TrainingSpec, ViewState,
+    DataSource, DatasetSpec, DenseNode, Edge, GraphDocument, InputNode, MergeNode, Node,
+    OutputNode, OutputUnits, TrainingSpec, ViewState,
 };
 use crate::math::activations::Activation;
 use crate::math::init::Initializer;
@@ -143,8 +143,9 @@ pub fn starter_document_with(
         schedule: Default::default(),
         early_stopping: None,
     };
+    let images = dataset.image.is_some();
     let mut document = GraphDocument::new(nodes, edges, dataset, training);
-    let positions: BTreeMap<String, [f32; 2]> = [
+    let mut positions: BTreeMap<String, [f32; 2]> = [
         ("input", [40.0, 120.0]),
         ("hidden", [300.0, 100.0]),
         ("output", [560.0, 120.0]),
@@ -152,6 +153,18 @@ pub fn starter_document_with(
     .into_iter()
     .map(|(id, place)| (id.to_owned(), place))
     .collect();
+    if images {
+        // Image rows give the input images; the dense layer reads them flattened.
+        document.nodes.push(Node::Flatten(MergeNode {
+            id: "flatten".to_owned(),
+        }));
+        document.edges = vec![
+            Edge::new("input", "flatten", "in"),
+            Edge::new("flatten", "hidden", "in"),
+            Edge::new("hidden", "output", "in"),
+        ];
+        positions.insert("flatten".to_owned(), [170.0, 260.0]);
+    }
     document.view = Some(ViewState {
         positions,
         ..ViewState::default()

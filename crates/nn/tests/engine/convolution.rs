@@ -90,6 +90,19 @@ fn a_dense_layer_fed_an_image_says_add_a_flatten_and_names_both_shapes() {
          [batch, 1, 8, 8]: add a Flatten before it"
     );
     let flat = builder.flatten("flat", x).unwrap();
+    // A vector passes a flatten unchanged.
+    let again = builder.flatten("again", flat).unwrap();
+    let error = builder
+        .conv2d(
+            "conv_on_vector",
+            again,
+            conv(2, [3, 3], 1, ConvPadding::Valid),
+        )
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("'again' gives [batch, 64]"),
+        "{error}"
+    );
     let error = builder
         .conv2d("conv", flat, conv(2, [3, 3], 1, ConvPadding::Valid))
         .unwrap_err();

@@ -387,6 +387,39 @@ fn a_version_1_digits_document_migrates_to_declare_its_8_by_8_images() {
 }
 
 #[test]
+fn a_version_5_image_document_gets_a_flatten_between_its_input_and_the_dense_layer() {
+    let document = parse_document(DIGITS_V2, "v2-digits-image.json").unwrap();
+    assert!(
+        matches!(document.node("flatten"), Some(Node::Flatten(_))),
+        "{:?}",
+        document.nodes
+    );
+    let wires: Vec<(&str, &str)> = document
+        .edges
+        .iter()
+        .map(|e| (e.from.as_str(), e.to.as_str()))
+        .collect();
+    assert!(wires.contains(&("input.out", "flatten.in")), "{wires:?}");
+    assert!(
+        !wires
+            .iter()
+            .any(|(from, to)| *from == "input.out" && *to != "flatten.in")
+    );
+    // It compiles: the input gives [1, 8, 8] images, scaled by the one pixel range 0 to 16.
+    let dataset = load_dataset(&document.dataset, None).unwrap();
+    let compiled = compile(&document, &dataset).unwrap();
+    let input = compiled.architecture.input();
+    let image = compiled.architecture.node(input).image.unwrap();
+    assert_eq!((image.channels, image.height, image.width), (1, 8, 8));
+    let scaling = &compiled.data.description.input_scaling;
+    assert!(scaling.offset.iter().all(|&o| o == 0.0));
+    assert!(scaling.scale.iter().all(|&s| s == 16.0));
+    // Documents on other data gain no flatten.
+    let xor = parse_document(FIXTURE, "v1-concat-xor.json").unwrap();
+    assert!(!xor.nodes.iter().any(|n| matches!(n, Node::Flatten(_))));
+}
+
+#[test]
 fn an_image_shape_that_does_not_fit_the_columns_is_refused_when_loading_the_data() {
     let mut document = parse_document(DIGITS_V2, "v2-digits-image.json").unwrap();
     assert_eq!(

@@ -56,6 +56,7 @@ fn the_only_informative_column_is_ranked_first_and_noise_costs_nothing() {
                 seed: 3,
             },
             validation_fraction: 0.0,
+            image_range: None,
         },
     )
     .unwrap();

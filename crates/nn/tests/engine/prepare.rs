@@ -94,6 +94,7 @@ fn normalisation_is_fitted_on_the_training_split_only() {
             encoding: TargetEncoding::Column,
             split: split(0.7, 5),
             validation_fraction: 0.0,
+            image_range: None,
         },
     )
     .unwrap();
@@ -125,6 +126,7 @@ fn normalisation_is_fitted_on_the_training_split_only() {
             encoding: TargetEncoding::Column,
             split: split(0.7, 5),
             validation_fraction: 0.0,
+            image_range: None,
         },
     )
     .unwrap();
@@ -182,6 +184,7 @@ fn a_standardised_regression_target_is_inverted_in_predictions() {
             encoding: TargetEncoding::Column,
             split: split(0.8, 1),
             validation_fraction: 0.0,
+            image_range: None,
         },
     )
     .unwrap();
@@ -231,6 +234,7 @@ fn class_targets_are_one_hot_for_softmax_and_one_column_for_sigmoid() {
             encoding: TargetEncoding::OneHot,
             split: split(1.0, 1),
             validation_fraction: 0.0,
+            image_range: None,
         },
     )
     .unwrap();
@@ -247,6 +251,7 @@ fn class_targets_are_one_hot_for_softmax_and_one_column_for_sigmoid() {
             encoding: TargetEncoding::Column,
             split: split(1.0, 1),
             validation_fraction: 0.0,
+            image_range: None,
         },
     )
     .unwrap();
@@ -268,6 +273,7 @@ fn prediction_inputs_must_have_the_training_width() {
             encoding: TargetEncoding::OneHot,
             split: split(0.8, 1),
             validation_fraction: 0.0,
+            image_range: None,
         },
     )
     .unwrap();
@@ -291,6 +297,7 @@ fn prediction_inputs_must_have_the_training_width() {
             encoding: TargetEncoding::OneHot,
             split: split(0.8, 1),
             validation_fraction: 0.0,
+            image_range: None,
         },
     )
     .unwrap_err();
@@ -317,6 +324,7 @@ fn softmax_test_accuracy(
             encoding: TargetEncoding::OneHot,
             split: split(0.8, 1),
             validation_fraction: 0.0,
+            image_range: None,
         },
     )
     .unwrap();

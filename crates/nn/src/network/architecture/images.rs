@@ -226,9 +226,10 @@ impl ArchitectureBuilder {
         Ok(self.push_shaped(name, operation, output.values(), Some(output)))
     }
 
-    /// Adds a flatten: the image `[batch, c, h, w]` read as `[batch, c·h·w]`.
+    /// Adds a flatten: the image `[batch, c, h, w]` read as `[batch, c·h·w]`; a vector
+    /// passes through unchanged (as PyTorch's `flatten(1)` leaves `[batch, n]`).
     pub fn flatten(&mut self, name: &str, input: NodeId) -> Result<NodeId, ArchitectureError> {
-        let image = self.image_input(name, input, "flatten")?;
-        Ok(self.push(name, Operation::Flatten { input }, image.values()))
+        let width = self.width_of(name, input)?;
+        Ok(self.push(name, Operation::Flatten { input }, width))
     }
 }
