@@ -122,6 +122,13 @@ pub struct ProbeValues {
     pub row: Vec<f64>,
     /// The outputs, `[output width]`.
     pub outputs: Vec<f64>,
+    /// For a network of images: each image node's output for this row but the input's,
+    /// `(node id, its size, its values channel by channel)`.
+    pub feature_maps: Vec<(
+        String,
+        layerwright_nn::network::architecture::ImageSize,
+        Vec<f32>,
+    )>,
 }
 
 /// The prediction along a one-column input: `outputs[i]` is `ŷ` at raw `x[i]` (probabilities

@@ -68,10 +68,16 @@ fn a_test_digit_painted_on_the_pad_gets_the_class_predict_gives() {
     let dataset = app.network().compiled().unwrap().dataset.clone().unwrap();
     let index = graph.data.test_indices[3];
     let digit: Vec<f64> = dataset.inputs.row(index).to_vec();
-    let pad = app.training().try_it.pad().unwrap();
+    // The pad starts with the first test image (so a convolution's feature maps show
+    // something); Clear blanks it.
+    let first: Vec<f64> = dataset.inputs.row(graph.data.test_indices[0]).to_vec();
+    assert_eq!(app.training().try_it.pad().unwrap().pixels(), &first[..]);
+    harness.get_by_label("Clear").click();
+    harness.run_steps(2);
+    let pad = harness.state().training().try_it.pad().unwrap();
     assert!(
         pad.pixels().iter().all(|&p| p == 0.0),
-        "the pad starts blank"
+        "Clear blanks the pad"
     );
     let rect = pad.rect().unwrap();
     let shape = pad.shape();

@@ -253,6 +253,14 @@ impl TrainingPanel {
         }
         self.try_it
             .start(&dataset, &compiled.data.train_indices, image);
+        // A blank pad shows nothing in the feature maps: start from the first test image.
+        let blank = |row: &[f64]| row.iter().all(|&v| v == row[0]);
+        if image.is_some()
+            && self.try_it.row().is_some_and(|row| blank(&row))
+            && let Some(&first) = compiled.data.test_indices.first()
+        {
+            self.try_it.open_row(&dataset, first);
+        }
         if let Some(row) = self.try_it.row() {
             self.run.set_probe(row);
         }
@@ -303,6 +311,9 @@ impl TrainingPanel {
             }
             self.data.grid = Some(grid);
             self.boundary.stale = true;
+        }
+        if let Some(probe) = &progress.probe {
+            self.insight.feature_maps.set_maps(&probe.feature_maps);
         }
         if progress.probe.is_some() {
             self.data.probe = progress.probe;

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use layerwright_nn::compile::CompiledGraph;
 use layerwright_nn::data::Task;
+use layerwright_nn::network::architecture::Operation;
 use layerwright_nn::teach::loss_surface::LossSurface;
 use layerwright_nn::train::dynamics::ACTIVITY_SAMPLE;
 use layerwright_nn::train::early_stopping::{EarlyStopper, Verdict};
@@ -157,9 +158,29 @@ impl Run {
             Task::Regression => description.decode_outputs(outputs),
             Task::Classification => outputs,
         };
+        let architecture = &self.compiled.architecture;
+        let images = architecture
+            .nodes()
+            .iter()
+            .any(|n| n.image.is_some() && !matches!(n.operation, Operation::Input));
+        let feature_maps = if images {
+            let values = self.session.node_values(inputs.view()).ok()?;
+            architecture
+                .nodes()
+                .iter()
+                .zip(values.nodes)
+                .filter(|(node, _)| !matches!(node.operation, Operation::Input))
+                .filter_map(|(node, values)| {
+                    Some((node.name.clone(), node.image?, values.row(0).to_vec()))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Some(ProbeValues {
             row,
             outputs: outputs.iter().copied().collect(),
+            feature_maps,
         })
     }
 

@@ -12,6 +12,7 @@ pub mod contours;
 pub mod curves;
 pub mod drawing_pad;
 pub mod dynamics;
+pub mod feature_maps;
 pub mod hidden_space;
 pub mod importance;
 pub mod prediction_errors;

@@ -69,6 +69,8 @@ pub struct NodeInsight {
     pub receptive_fields: ReceptiveFields,
     /// Per node id whose units are mostly saturated or dead: the badge and its tooltip.
     pub stuck: HashMap<String, StuckBadge>,
+    /// Convolutions' filters and image nodes' feature maps.
+    pub feature_maps: super::feature_maps::FeatureMaps,
     stale: bool,
 }
 
@@ -91,6 +93,7 @@ impl Default for NodeInsight {
             show_weights: true,
             step_vectors: HashMap::new(),
             stuck: HashMap::new(),
+            feature_maps: super::feature_maps::FeatureMaps::default(),
             receptive_fields: ReceptiveFields::default(),
             stale: false,
         }
@@ -110,6 +113,7 @@ impl NodeInsight {
     pub fn clear(&mut self) {
         self.receptive_fields.start(None);
         self.stuck.clear();
+        self.feature_maps.clear();
         self.maps.clear();
         self.textures.clear();
         self.weights.clear();
@@ -170,9 +174,15 @@ impl NodeInsight {
     /// Takes the weights of a snapshot.
     pub fn set_weights(&mut self, architecture: &Architecture, parameters: &ParameterSet<f64>) {
         self.receptive_fields.set_weights(architecture, parameters);
+        self.feature_maps.set_filters(architecture, parameters);
         self.weights.clear();
         for (info, tensor) in architecture.parameters().iter().zip(&parameters.tensors) {
-            if info.role == ParameterRole::Weights {
+            // A convolution's weights are its filters, drawn as pictures instead.
+            let convolution = matches!(
+                architecture.node(info.node).operation,
+                layerwright_nn::network::architecture::Operation::Conv2D(_)
+            );
+            if info.role == ParameterRole::Weights && !convolution {
                 let name = architecture.node(info.node).name.clone();
                 self.weights.insert(name, tensor.clone());
             }
@@ -182,6 +192,7 @@ impl NodeInsight {
     /// Uploads the maps that changed since the last frame as textures.
     pub fn refresh_textures(&mut self, ctx: &egui::Context, background: Color32) {
         self.receptive_fields.refresh_textures(ctx, background);
+        self.feature_maps.refresh_textures(ctx, background);
         if !std::mem::take(&mut self.stale) {
             return;
         }
@@ -233,6 +244,7 @@ impl NodeInsight {
         }
         if self.show_maps {
             self.receptive_fields.node_ui(ui, node);
+            self.feature_maps.node_ui(ui, node);
         }
         if self.show_weights
             && let Some(weights) = self.weights.get(node)
