@@ -213,6 +213,9 @@ impl StepThrough {
                 ui.separator();
                 for index in 0..count.min(walk.forward_shown) {
                     ui.label(format!("{} = {}", result.names[index], listed(&result.values[index])));
+                    if let Some(size) = result.images.get(index).copied().flatten() {
+                        channels_ui(ui, &result.names[index], size, &result.values[index]);
+                    }
                 }
                 if walk.forward_shown >= count {
                     ui.strong(format!("loss L = {:.6}", result.loss));
@@ -222,6 +225,10 @@ impl StepThrough {
                         crate::theme::gradient_colour(ui.visuals().dark_mode),
                         format!("∂L/∂{} = {}", result.names[index], listed(&result.gradients[index])),
                     );
+                    if let Some(size) = result.images.get(index).copied().flatten() {
+                        let label = format!("∂L/∂{}", result.names[index]);
+                        channels_ui(ui, &label, size, &result.gradients[index]);
+                    }
                 }
                 if walk.backward_shown >= count && !result.updates.is_empty() {
                     ui.separator();
@@ -257,6 +264,49 @@ impl StepThrough {
     }
 }
 
+/// The channels shown of an image node, at most.
+const CHANNELS_SHOWN: usize = 8;
+
+/// An image node's values `[c·h·w]` as one small picture per channel (blue positive, orange
+/// negative, one scale for all), hover for the numbers' range.
+fn channels_ui(
+    ui: &mut egui::Ui,
+    name: &str,
+    size: layerwright_nn::network::architecture::ImageSize,
+    values: &[f64],
+) {
+    let plane = size.height * size.width;
+    let scale = values.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
+    let background = ui.visuals().extreme_bg_color;
+    let cell = (48.0 / size.height.max(size.width) as f32).clamp(2.0, 8.0);
+    ui.horizontal_wrapped(|ui| {
+        for channel in 0..size.channels.min(CHANNELS_SHOWN) {
+            let desired = egui::vec2(cell * size.width as f32, cell * size.height as f32);
+            let (rect, response) = ui.allocate_exact_size(desired, egui::Sense::hover());
+            let painter = ui.painter_at(rect);
+            for (pixel, &value) in values.iter().skip(channel * plane).take(plane).enumerate() {
+                let (row, column) = (pixel / size.width, pixel % size.width);
+                let min = rect.min + egui::vec2(column as f32 * cell, row as f32 * cell);
+                painter.rect_filled(
+                    egui::Rect::from_min_size(min, egui::vec2(cell, cell)),
+                    0.0,
+                    crate::theme::diverging(value, scale, background),
+                );
+            }
+            let label = format!("{name}, channel {}", channel + 1);
+            response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Image, true, &label));
+            response.on_hover_text(format!(
+                "{label}: {} × {}, values up to {scale:.3} in size",
+                size.height, size.width
+            ));
+        }
+        if size.channels > CHANNELS_SHOWN {
+            ui.weak(format!("+{} channels", size.channels - CHANNELS_SHOWN));
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,6 +315,7 @@ mod tests {
         StepResult {
             examples: 1,
             names: vec!["input".to_owned(), "output".to_owned()],
+            images: vec![None, None],
             values: vec![vec![0.5], vec![0.0]],
             gradients: vec![vec![0.25], vec![-1.0]],
             loss: 0.5,

@@ -78,35 +78,3 @@ fn a_layer_of_dead_relu_units_gets_a_badge_and_the_dynamics_view_shows_its_layer
     // The sample is every training example here (circle: 500 points, half for training).
     harness.get_by_label_contains("250 training examples; 6 of 6 units dead (0 on every example)");
 }
-
-#[test]
-fn a_convolution_shows_its_filters_and_the_feature_maps_of_the_first_test_image() {
-    let mut harness = harness_on("digits-cnn.json");
-    run_until(&mut harness, "the feature maps", |app| {
-        app.training()
-            .probe()
-            .is_some_and(|p| !p.feature_maps.is_empty())
-            && app.training().insight.feature_maps.has_maps("conv")
-    });
-    harness.run_steps(2);
-    harness.get_by_label("conv, filters 1");
-    harness.get_by_label("conv, feature maps 8");
-    harness.get_by_label("pool, feature maps 1");
-    // The maps are the engine's own values for that image with the untrained weights.
-    let app = harness.state();
-    let graph = app.network().compiled().unwrap().graph.clone().unwrap();
-    let dataset = app.network().compiled().unwrap().dataset.clone().unwrap();
-    let row = dataset.inputs.row(graph.data.test_indices[0]).to_owned();
-    let inputs = graph
-        .data
-        .description
-        .encode_inputs(row.insert_axis(ndarray::Axis(0)).view())
-        .unwrap();
-    let mut session = graph.session(layerwright_nn::Precision::F32).unwrap();
-    let values = session.node_values(inputs.view()).unwrap();
-    let probe = app.training().probe().unwrap();
-    let (name, size, maps) = &probe.feature_maps[0];
-    assert_eq!(name, "conv");
-    assert_eq!((size.channels, size.height, size.width), (8, 8, 8));
-    assert_eq!(maps, &values.nodes[1].row(0).to_vec());
-}

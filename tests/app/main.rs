@@ -14,6 +14,7 @@ mod examples;
 mod export_ui;
 mod expression_ui;
 mod files_ui;
+mod images_ui;
 mod insight_ui;
 mod lessons_ui;
 mod mends_ui;

@@ -18,6 +18,8 @@ pub struct StepResult {
     pub names: Vec<String>,
     /// Each node's output for the example.
     pub values: Vec<Vec<f64>>,
+    /// Each node's output size when it is an image (values channel by channel).
+    pub images: Vec<Option<crate::network::architecture::ImageSize>>,
     /// `∂L/∂(node output)` for the example.
     pub gradients: Vec<Vec<f64>>,
     /// The loss on the example.
@@ -74,6 +76,7 @@ pub fn step_result(
     Ok(StepResult {
         examples,
         names: nodes.iter().map(|n| n.name.clone()).collect(),
+        images: nodes.iter().map(|n| n.image).collect(),
         values: (0..nodes.len())
             .map(|i| row(workspace.value(crate::network::architecture::NodeId(i))))
             .collect(),
