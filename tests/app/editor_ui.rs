@@ -488,3 +488,44 @@ fn batch_norm_with_one_example_a_batch_is_an_error_on_its_node() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn a_convolution_from_the_palette_shows_its_image_shape_and_its_fields_undo() {
+    let mut harness = crate::common::harness_on("digits-cnn.json");
+    click_node(&mut harness, "pool", Modifiers::NONE);
+    harness.get_by_label("Conv2D").click();
+    harness.run_steps(3);
+    // After the [8, 4, 4] pool: 8 filters 3 × 3, same size, so [batch, 8, 4, 4].
+    assert!(
+        edges(&harness).contains(&("pool.out".to_owned(), "conv1.in".to_owned())),
+        "{:?}",
+        edges(&harness)
+    );
+    crate::common::run_until(&mut harness, "the compile", |app| {
+        !app.network().is_compiling()
+    });
+    harness.get_by_label("Output shape: [batch, 8, 4, 4]");
+    crate::common::set_value(&mut harness, "Filters", 3.0);
+    let Some(Node::Conv2D(conv)) = document(&harness).node("conv1").cloned() else {
+        panic!("conv1 is a convolution")
+    };
+    assert_eq!(conv.filters, 3);
+    // On the network's path, "same" padding with stride 2 is refused on the node.
+    click_node(&mut harness, "conv", Modifiers::NONE);
+    crate::common::set_value(&mut harness, "Stride", 2.0);
+    crate::common::run_until(&mut harness, "the refusal", |app| {
+        !app.network().is_compiling()
+            && app
+                .editor()
+                .diagnostics()
+                .node_errors
+                .get("conv")
+                .is_some_and(|errors| errors.iter().any(|e| e.contains("needs stride 1")))
+    });
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    let Some(Node::Conv2D(conv)) = document(&harness).node("conv").cloned() else {
+        panic!("conv is a convolution")
+    };
+    assert_eq!(conv.stride, 1);
+}
