@@ -284,3 +284,77 @@ fn a_small_convolutional_network_passes_the_finite_difference_check() {
     );
     assert!(check.max_relative_error() < 1e-6, "{:?}", check.parameters);
 }
+
+/// `x (1 × 4 × 4, 1 to 16 row by row) → conv (one 3 × 3 filter, stride 2, a row of zeros above
+/// and a column to the left) → flatten → output (the sum)`, ½ squared error summed against 0.
+#[test]
+fn a_strided_convolution_with_explicit_padding_matches_the_hand_computation() {
+    let mut builder = ArchitectureBuilder::new();
+    let x = builder.input_image("x", image(1, 4, 4)).unwrap();
+    let c = builder
+        .conv2d(
+            "conv",
+            x,
+            ConvSpec {
+                use_bias: false,
+                ..conv(1, [3, 3], 2, ConvPadding::Explicit([1, 1, 0, 0]))
+            },
+        )
+        .unwrap();
+    let flat = builder.flatten("flat", c).unwrap();
+    let spec = OutputSpec {
+        reduction: Reduction::Sum,
+        use_bias: false,
+        initializer: Initializer::Constant { value: 1.0 },
+        ..OutputSpec::new(1, OutputFunction::Identity, Loss::HalfSquaredError)
+    };
+    let architecture = builder.output("out", flat, spec).unwrap();
+    let mut parameters = architecture.initial_parameters(0);
+    // The filter's diagonal is 1: z[i, j] = Σ_k x[2i + k − 1, 2j + k − 1], zero outside.
+    parameters.tensors[0] = array![[1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0]];
+    let inputs = Array2::from_shape_fn((1, 16), |(_, k)| (k + 1) as f64);
+    let mut workspace = Workspace::new(&architecture, 1);
+    let loss = loss_and_gradients(
+        &architecture,
+        &parameters,
+        inputs.view(),
+        array![[0.0]].view(),
+        Mode::Inference,
+        &mut workspace,
+    );
+    // ⌊(4 + 1 − 3)/2⌋ + 1 = 2 a side. z[0,0] = 0 + 1 + 6, z[0,1] = 0 + 3 + 8,
+    // z[1,0] = 0 + 9 + 14, z[1,1] = 6 + 11 + 16.
+    assert_eq!(workspace.value(c), array![[7.0, 11.0, 23.0, 33.0]]);
+    // out = 74, L = ½·74² = 2738, ∂L/∂z = 74 everywhere.
+    assert_eq!(loss, 2738.0);
+    // ∂L/∂W[u, v] = 74·Σ_{i,j} x[2i + u − 1, 2j + v − 1]: row u = 0 reads (6), (5 + 7),
+    // (6 + 8); u = 1 reads (2 + 10), (1 + 3 + 9 + 11), (2 + 4 + 10 + 12); u = 2 reads
+    // (6 + 14), (5 + 7 + 13 + 15), (6 + 8 + 14 + 16).
+    assert_eq!(
+        workspace.parameter_gradients().tensors[0],
+        array![[6.0, 12.0, 14.0, 12.0, 24.0, 28.0, 20.0, 40.0, 44.0]].mapv(|v| v * 74.0)
+    );
+}
+
+#[test]
+fn images_concatenate_along_their_channels_and_dropout_keeps_their_shape() {
+    let mut builder = ArchitectureBuilder::new();
+    let x = builder.input_image("x", image(1, 6, 6)).unwrap();
+    let a = builder
+        .conv2d("a", x, conv(3, [3, 3], 1, ConvPadding::Same))
+        .unwrap();
+    let b = builder
+        .conv2d("b", x, conv(2, [1, 1], 1, ConvPadding::Valid))
+        .unwrap();
+    let joined = builder.concat("joined", &[a, b]).unwrap();
+    let dropped = builder.dropout("dropped", joined, 0.5).unwrap();
+    let pooled = builder.pool2d("pooled", x, [2, 2], 2, true).unwrap();
+    let error = builder.concat("mixed", &[a, pooled]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "node 'mixed': concat joins vectors, or images of one height and width along their \
+         channels; got [batch, 3, 6, 6] and [batch, 1, 3, 3]"
+    );
+    assert_eq!(builder_image(&builder, joined), image(5, 6, 6));
+    assert_eq!(builder_image(&builder, dropped), image(5, 6, 6));
+}
