@@ -5,7 +5,10 @@
 //! {"workload":"A","precision":"f32","repeats":5,"wall_s_median":…,"updates_per_s":…,
 //!  "examples_per_s":…,"checkpoints":[{"epochs":1,"loss":…},…],"final_loss":…,"final_accuracy":…}
 //! {"workload":"C","precision":"f32","repeats":200,"ms_per_grid_median":…}
+//! {"workload":"D","precision":"f32","repeats":5,"wall_s_median":…,…}
 //! ```
+//!
+//! (A, then B, C and D, the convolutional network on the 8 × 8 digits.)
 //!
 //! Run with `cargo run --release -p layerwright-nn --example workloads`; add
 //! `-- --precision f64` to train in f64 (to compare with the table's f64 column).
@@ -19,6 +22,7 @@ use serde::Serialize;
 
 const WORKLOAD_A: &str = include_str!("../benches/data/workload_A.json");
 const WORKLOAD_B: &str = include_str!("../benches/data/workload_B.json");
+const WORKLOAD_D: &str = include_str!("../benches/data/workload_D.json");
 
 /// Timed repeats of a training workload.
 const TRAINING_REPEATS: usize = 5;
@@ -182,5 +186,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (line_b, _) = run_training(&b, precision, &[1, 10, 50, 100])?;
     print_line(&line_b)?;
     print_line(&run_grid(&mut trained_a))?;
+    let d = Workload::from_json(WORKLOAD_D)?;
+    let (line_d, _) = run_training(&d, precision, &[1, 5, 10, 20])?;
+    print_line(&line_d)?;
     Ok(())
 }

@@ -11,7 +11,8 @@ use thiserror::Error;
 use crate::math::activations::Activation;
 use crate::math::losses::{Loss, OutputFunction};
 use crate::network::architecture::{
-    Architecture, ArchitectureBuilder, ArchitectureError, DenseSpec, OutputSpec, ParameterSet,
+    Architecture, ArchitectureBuilder, ArchitectureError, ConvPadding, ConvSpec, DenseSpec,
+    ImageSize, OutputSpec, ParameterSet,
 };
 use crate::train::optimizers::{Optimizer, Regularization};
 use crate::train::training::{Batching, Samples, Shuffle, TrainingConfig};
@@ -19,9 +20,11 @@ use crate::train::training::{Batching, Samples, Shuffle, TrainingConfig};
 /// A workload's settings, as in the JSON's `spec`.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct WorkloadSpec {
-    /// "A" or "B".
+    /// "A", "B" or "D".
     pub name: String,
-    /// Layer widths from input to output, e.g. `[2, 8, 8, 1]`.
+    /// Layer widths from input to output, e.g. `[2, 8, 8, 1]` (for D, the 64 pixels and the
+    /// 10 classes).
+    #[serde(default)]
     pub layers: Vec<usize>,
     /// The number of training points.
     pub n: usize,
@@ -89,9 +92,40 @@ pub enum WorkloadError {
     Shape(String),
 }
 
+/// Workload D's file: a 1 × 8 × 8 image per row, the convolution's weights in PyTorch's
+/// `[out, in, kh, kw]` layout.
+#[derive(Deserialize)]
+struct ConvWorkloadFile {
+    spec: WorkloadSpec,
+    #[serde(rename = "X")]
+    x: Vec<Vec<f64>>,
+    y: Vec<usize>,
+    #[serde(rename = "W")]
+    w: (Vec<Vec<Vec<Vec<f64>>>>, Vec<Vec<f64>>),
+    b: (Vec<f64>, Vec<f64>),
+    flops: WorkloadFlops,
+}
+
+/// Just enough of a file to tell the convolutional workload from the others.
+#[derive(Deserialize)]
+struct WorkloadKind {
+    spec: WorkloadModel,
+}
+
+#[derive(Deserialize)]
+struct WorkloadModel {
+    #[serde(default)]
+    model: Option<String>,
+}
+
 impl Workload {
-    /// Reads a workload from the text of its JSON file.
+    /// Reads a workload from the text of its JSON file (A and B: tanh MLPs; D, whose `spec`
+    /// says `"model": "conv"`: conv 8 × 3 × 3 same → tanh → max pool 2 → flatten → dense 10).
     pub fn from_json(text: &str) -> Result<Self, WorkloadError> {
+        let kind: WorkloadKind = serde_json::from_str(text)?;
+        if kind.spec.model.as_deref() == Some("conv") {
+            return Self::conv_from_json(text);
+        }
         let file: WorkloadFile = serde_json::from_str(text)?;
         let WorkloadFile {
             spec,
@@ -130,6 +164,82 @@ impl Workload {
                 "weights do not match the layer sizes".to_owned(),
             ));
         }
+        Ok(Self {
+            spec,
+            flops,
+            samples,
+            labels: y,
+            architecture,
+            initial,
+        })
+    }
+
+    /// Workload D: the digits as `[1, 8, 8]` images, weights from the file.
+    fn conv_from_json(text: &str) -> Result<Self, WorkloadError> {
+        let file: ConvWorkloadFile = serde_json::from_str(text)?;
+        let ConvWorkloadFile {
+            mut spec,
+            x,
+            y,
+            w: (conv_weights, dense_weights),
+            b: (conv_bias, dense_bias),
+            flops,
+        } = file;
+        let side = 8;
+        let filters = conv_weights.len();
+        let classes = dense_bias.len();
+        let mut builder = ArchitectureBuilder::new();
+        let size = ImageSize {
+            channels: 1,
+            height: side,
+            width: side,
+        };
+        let input = builder.input_image("input", size)?;
+        let conv = ConvSpec {
+            filters,
+            kernel: [3, 3],
+            stride: 1,
+            padding: ConvPadding::Same,
+            activation: Activation::Tanh,
+            initializer: crate::math::init::Initializer::GlorotUniform,
+            use_bias: true,
+        };
+        let conv = builder.conv2d("conv", input, conv)?;
+        let pool = builder.pool2d("pool", conv, [2, 2], 2, true)?;
+        let flat = builder.flatten("flatten", pool)?;
+        let output = OutputSpec::new(classes, OutputFunction::Softmax, Loss::SoftmaxCrossEntropy);
+        let architecture = builder.output("output", flat, output)?;
+        if x.iter().any(|row| row.len() != side * side) || y.len() != x.len() {
+            return Err(WorkloadError::Shape(
+                "each point needs 64 pixels and a label".to_owned(),
+            ));
+        }
+        let inputs = Array2::from_shape_fn((x.len(), side * side), |(r, c)| x[r][c]);
+        let samples = Samples::from_class_labels(inputs, &y, classes);
+        // [out, in, kh, kw] flattened per filter is the engine's [filters, c·kh·kw].
+        let kernels: Vec<Vec<f64>> = conv_weights
+            .iter()
+            .map(|filter| filter.iter().flatten().flatten().copied().collect())
+            .collect();
+        let kernel_width = kernels.first().map_or(0, Vec::len);
+        let dense_width = dense_weights.first().map_or(0, Vec::len);
+        let tensors = vec![
+            Array2::from_shape_fn((filters, kernel_width), |(f, k)| {
+                kernels[f].get(k).copied().unwrap_or(f64::NAN)
+            }),
+            Array2::from_shape_fn((1, conv_bias.len()), |(_, j)| conv_bias[j]),
+            Array2::from_shape_fn((dense_weights.len(), dense_width), |(i, j)| {
+                dense_weights[i].get(j).copied().unwrap_or(f64::NAN)
+            }),
+            Array2::from_shape_fn((1, classes), |(_, j)| dense_bias[j]),
+        ];
+        let initial = ParameterSet { tensors };
+        if !architecture.fits(&initial) || !initial.all_finite() {
+            return Err(WorkloadError::Shape(
+                "weights do not match the network".to_owned(),
+            ));
+        }
+        spec.layers = vec![side * side, classes];
         Ok(Self {
             spec,
             flops,

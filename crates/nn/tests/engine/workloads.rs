@@ -8,6 +8,7 @@ use layerwright_nn::{Precision, Session, SplitMix64};
 
 const WORKLOAD_A: &str = include_str!("../../benches/data/workload_A.json");
 const WORKLOAD_B: &str = include_str!("../../benches/data/workload_B.json");
+const WORKLOAD_D: &str = include_str!("../../benches/data/workload_D.json");
 
 fn session(workload: &Workload, precision: Precision) -> Session {
     Session::new(
@@ -165,4 +166,43 @@ fn the_f32_mode_computes_in_f32_and_differs_from_f64_by_more_than_f64_rounding()
         relative > 1e-12 && relative < 1e-5,
         "f32 {l32} against f64 {l64}: relative difference {relative:e}"
     );
+}
+
+/// Workload D's table: epochs, f64 loss, f32 loss, accuracy.
+const D_CHECKPOINTS: [(usize, f64, f64, f64); 4] = [
+    (1, 2.078_629_926, 2.078_629_918, 0.3895),
+    (5, 0.693_408_882_5, 0.693_408_892_8, 0.8909),
+    (10, 0.348_829_033_7, 0.348_829_086_7, 0.9277),
+    (20, 0.200_933_564_4, 0.200_933_578_2, 0.9583),
+];
+
+#[test]
+fn workload_d_matches_every_checkpoint_in_f64_and_f32() {
+    let workload = Workload::from_json(WORKLOAD_D).unwrap();
+    assert_eq!(workload.updates_per_epoch(), 57);
+    let epochs: Vec<usize> = D_CHECKPOINTS.iter().map(|c| c.0).collect();
+    let f64_found = checkpoints(&workload, Precision::F64, &epochs);
+    let f32_found = checkpoints(&workload, Precision::F32, &epochs);
+    for ((epochs, f64_loss, f32_loss, accuracy), (found64, found32)) in
+        D_CHECKPOINTS.iter().zip(f64_found.iter().zip(&f32_found))
+    {
+        // The table prints ten significant digits; f32 agrees to about 1e-5.
+        assert_relative(
+            found64.0,
+            *f64_loss,
+            1e-9,
+            &format!("D f64, epoch {epochs}"),
+        );
+        assert_relative(
+            found32.0,
+            *f32_loss,
+            1e-5,
+            &format!("D f32, epoch {epochs}"),
+        );
+        assert!(
+            (found64.1 - accuracy).abs() < 1e-4,
+            "D accuracy after {epochs} epochs: {}",
+            found64.1
+        );
+    }
 }
