@@ -92,6 +92,9 @@ pub enum WorkloadError {
     Shape(String),
 }
 
+/// One filter's weights, `[in channels][kh][kw]`.
+type FilterWeights = Vec<Vec<Vec<f64>>>;
+
 /// Workload D's file: a 1 × 8 × 8 image per row, the convolution's weights in PyTorch's
 /// `[out, in, kh, kw]` layout.
 #[derive(Deserialize)]
@@ -101,7 +104,7 @@ struct ConvWorkloadFile {
     x: Vec<Vec<f64>>,
     y: Vec<usize>,
     #[serde(rename = "W")]
-    w: (Vec<Vec<Vec<Vec<f64>>>>, Vec<Vec<f64>>),
+    w: (Vec<FilterWeights>, Vec<Vec<f64>>),
     b: (Vec<f64>, Vec<f64>),
     flops: WorkloadFlops,
 }
