@@ -110,8 +110,57 @@ pub struct ConvShape {
     pub output: ImageSize,
 }
 
+/// The output positions `lo..hi` along one axis whose input position `o·stride + offset − pad`
+/// falls inside `0..size`.
+fn valid_range(
+    outputs: usize,
+    size: usize,
+    pad: usize,
+    offset: usize,
+    stride: usize,
+) -> (usize, usize) {
+    // o·s + offset − pad ≥ 0  ⟺  o ≥ ⌈(pad − offset)/s⌉ when pad > offset.
+    let lo = pad.saturating_sub(offset).div_ceil(stride);
+    // o·s + offset − pad ≤ size − 1  ⟺  o ≤ ⌊(size − 1 + pad − offset)/s⌋.
+    let hi = match (size + pad).checked_sub(offset + 1) {
+        Some(last) => (last / stride + 1).min(outputs),
+        None => 0,
+    };
+    (lo, hi.max(lo))
+}
+
+/// For kernel offset `(u, v)`: the valid output rows and columns, and where output `(i, j)`
+/// reads: input row `i·s + u − p_top`, column `j·s + v − p_left`.
+#[derive(Clone, Copy)]
+struct Tap {
+    rows: (usize, usize),
+    columns: (usize, usize),
+    /// `u − p_top` and `v − p_left`, as signed offsets.
+    shift: (isize, isize),
+}
+
+impl Tap {
+    fn new(input: ImageSize, window: Window, output: ImageSize, u: usize, v: usize) -> Self {
+        let s = window.stride;
+        Self {
+            rows: valid_range(output.height, input.height, window.padding[0], u, s),
+            columns: valid_range(output.width, input.width, window.padding[1], v, s),
+            shift: (
+                u as isize - window.padding[0] as isize,
+                v as isize - window.padding[1] as isize,
+            ),
+        }
+    }
+
+    /// The input row (or column) output position `o` reads, for an `o` in the valid range.
+    fn source(o: usize, stride: usize, shift: isize) -> usize {
+        (o * stride).saturating_add_signed(shift)
+    }
+}
+
 /// `z = x ⊛ W + b` for every example: `x: [rows, c·h·w]`, `W: [filters, c·kh·kw]` (PyTorch's
-/// `[filters, c, kh, kw]` flattened), `b: [filters]`, `z: [rows, filters·oh·ow]`.
+/// `[filters, c, kh, kw]` flattened), `b: [filters]`, `z: [rows, filters·oh·ow]`. Each weight
+/// is added times its shifted input plane at once, so the innermost loop runs along a row.
 pub(crate) fn conv_forward<F: Float>(
     shape: ConvShape,
     x: ArrayView2<F>,
@@ -124,24 +173,42 @@ pub(crate) fn conv_forward<F: Float>(
         window,
         output,
     } = shape;
+    let stride = window.stride;
+    let plane = output.height * output.width;
     for (x_row, mut z_row) in x.rows().into_iter().zip(z.rows_mut()) {
+        let (Some(xs), Some(zs)) = (x_row.as_slice(), z_row.as_slice_mut()) else {
+            continue;
+        };
         for filter in 0..output.channels {
-            let kernel = weights.row(filter);
             let offset = bias.as_ref().map_or(F::zero(), |b| b[filter]);
-            for i in 0..output.height {
-                for j in 0..output.width {
-                    let mut sum = offset;
-                    for channel in 0..input.channels {
-                        for u in 0..window.height {
-                            for v in 0..window.width {
-                                if let Some((row, column)) = window.source(input, i, j, u, v) {
-                                    let k = (channel * window.height + u) * window.width + v;
-                                    sum += x_row[input.at(channel, row, column)] * kernel[k];
+            let out = &mut zs[filter * plane..(filter + 1) * plane];
+            out.fill(offset);
+            for channel in 0..input.channels {
+                for u in 0..window.height {
+                    for v in 0..window.width {
+                        let k = (channel * window.height + u) * window.width + v;
+                        let w = weights[[filter, k]];
+                        let tap = Tap::new(input, window, output, u, v);
+                        for i in tap.rows.0..tap.rows.1 {
+                            let row = Tap::source(i, stride, tap.shift.0);
+                            let into = &mut out[i * output.width..(i + 1) * output.width];
+                            let from = input.at(channel, row, 0);
+                            let (lo, hi) = tap.columns;
+                            if stride == 1 {
+                                // Contiguous on both sides: a plain y += w·x the compiler vectorizes.
+                                let start = Tap::source(lo, 1, tap.shift.1) + from;
+                                let source = &xs[start..start + (hi - lo)];
+                                for (y, &x) in into[lo..hi].iter_mut().zip(source) {
+                                    *y += w * x;
+                                }
+                            } else {
+                                for j in lo..hi {
+                                    let column = Tap::source(j, stride, tap.shift.1);
+                                    into[j] += w * xs[from + column];
                                 }
                             }
                         }
                     }
-                    z_row[output.at(filter, i, j)] = sum;
                 }
             }
         }
@@ -164,32 +231,60 @@ pub(crate) fn conv_backward<F: Float>(
         window,
         output,
     } = shape;
+    let stride = window.stride;
+    let plane = output.height * output.width;
     d_weights.fill(F::zero());
     if let Some(d_bias) = d_bias.as_mut() {
         d_bias.fill(F::zero());
     }
     for (example, (x_row, dz_row)) in x.rows().into_iter().zip(dz.rows()).enumerate() {
+        let (Some(xs), Some(gs)) = (x_row.as_slice(), dz_row.as_slice()) else {
+            continue;
+        };
+        let mut dx_row = dx.as_mut().map(|dx| dx.row_mut(example));
         for filter in 0..output.channels {
-            for i in 0..output.height {
-                for j in 0..output.width {
-                    let g = dz_row[output.at(filter, i, j)];
-                    if let Some(d_bias) = d_bias.as_mut() {
-                        d_bias[filter] += g;
-                    }
-                    for channel in 0..input.channels {
-                        for u in 0..window.height {
-                            for v in 0..window.width {
-                                let Some((row, column)) = window.source(input, i, j, u, v) else {
-                                    continue;
-                                };
-                                let k = (channel * window.height + u) * window.width + v;
-                                let pixel = input.at(channel, row, column);
-                                d_weights[[filter, k]] += g * x_row[pixel];
-                                if let Some(dx) = dx.as_mut() {
-                                    dx[[example, pixel]] += g * weights[[filter, k]];
+            let g_plane = &gs[filter * plane..(filter + 1) * plane];
+            if let Some(d_bias) = d_bias.as_mut() {
+                d_bias[filter] += g_plane.iter().fold(F::zero(), |sum, &g| sum + g);
+            }
+            for channel in 0..input.channels {
+                for u in 0..window.height {
+                    for v in 0..window.width {
+                        let k = (channel * window.height + u) * window.width + v;
+                        let w = weights[[filter, k]];
+                        let tap = Tap::new(input, window, output, u, v);
+                        let mut sum = F::zero();
+                        for i in tap.rows.0..tap.rows.1 {
+                            let row = Tap::source(i, stride, tap.shift.0);
+                            let g_line = &g_plane[i * output.width..(i + 1) * output.width];
+                            let from = input.at(channel, row, 0);
+                            let (lo, hi) = tap.columns;
+                            if stride == 1 {
+                                let start = Tap::source(lo, 1, tap.shift.1) + from;
+                                let source = &xs[start..start + (hi - lo)];
+                                for (&g, &x) in g_line[lo..hi].iter().zip(source) {
+                                    sum += g * x;
+                                }
+                                if let Some(dx) = dx_row.as_mut().and_then(|d| d.as_slice_mut()) {
+                                    let target = &mut dx[start..start + (hi - lo)];
+                                    for (d, &g) in target.iter_mut().zip(&g_line[lo..hi]) {
+                                        *d += w * g;
+                                    }
+                                }
+                            } else {
+                                for j in lo..hi {
+                                    let column = Tap::source(j, stride, tap.shift.1);
+                                    sum += g_line[j] * xs[from + column];
+                                }
+                                if let Some(dx_row) = dx_row.as_mut() {
+                                    for j in lo..hi {
+                                        let column = Tap::source(j, stride, tap.shift.1);
+                                        dx_row[from + column] += w * g_line[j];
+                                    }
                                 }
                             }
                         }
+                        d_weights[[filter, k]] += sum;
                     }
                 }
             }

@@ -358,3 +358,46 @@ fn images_concatenate_along_their_channels_and_dropout_keeps_their_shape() {
     assert_eq!(builder_image(&builder, joined), image(5, 6, 6));
     assert_eq!(builder_image(&builder, dropped), image(5, 6, 6));
 }
+
+#[test]
+fn stacked_stride_one_convolutions_pass_the_finite_difference_check() {
+    // The second convolution reads the first, so its input gradient (the contiguous path of
+    // stride 1, with uneven padding) reaches the first one's weights.
+    let mut builder = ArchitectureBuilder::new();
+    let x = builder.input_image("x", image(1, 5, 5)).unwrap();
+    let first = builder
+        .conv2d(
+            "first",
+            x,
+            ConvSpec {
+                activation: Activation::Tanh,
+                ..conv(2, [2, 2], 1, ConvPadding::Valid)
+            },
+        )
+        .unwrap();
+    let second = builder
+        .conv2d(
+            "second",
+            first,
+            ConvSpec {
+                activation: Activation::Sigmoid,
+                ..conv(3, [3, 2], 1, ConvPadding::Explicit([2, 0, 1, 1]))
+            },
+        )
+        .unwrap();
+    let flat = builder.flatten("flat", second).unwrap();
+    let spec = OutputSpec::new(2, OutputFunction::Softmax, Loss::SoftmaxCrossEntropy);
+    let architecture = builder.output("out", flat, spec).unwrap();
+    let parameters = architecture.initial_parameters(8);
+    let mut rng = layerwright_nn::SplitMix64::new(2);
+    let inputs = Array2::from_shape_fn((3, 25), |_| rng.uniform(-1.0, 1.0));
+    let targets = array![[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]];
+    let check = gradient_check(
+        &architecture,
+        &parameters,
+        inputs.view(),
+        targets.view(),
+        None,
+    );
+    assert!(check.max_relative_error() < 1e-6, "{:?}", check.parameters);
+}
