@@ -202,9 +202,9 @@ pub(crate) fn conv_forward<F: Float>(
                                     *y += w * x;
                                 }
                             } else {
-                                for j in lo..hi {
+                                for (j, y) in into.iter_mut().enumerate().take(hi).skip(lo) {
                                     let column = Tap::source(j, stride, tap.shift.1);
-                                    into[j] += w * xs[from + column];
+                                    *y += w * xs[from + column];
                                 }
                             }
                         }
@@ -272,14 +272,11 @@ pub(crate) fn conv_backward<F: Float>(
                                     }
                                 }
                             } else {
-                                for j in lo..hi {
+                                for (j, &g) in g_line.iter().enumerate().take(hi).skip(lo) {
                                     let column = Tap::source(j, stride, tap.shift.1);
-                                    sum += g_line[j] * xs[from + column];
-                                }
-                                if let Some(dx_row) = dx_row.as_mut() {
-                                    for j in lo..hi {
-                                        let column = Tap::source(j, stride, tap.shift.1);
-                                        dx_row[from + column] += w * g_line[j];
+                                    sum += g * xs[from + column];
+                                    if let Some(dx_row) = dx_row.as_mut() {
+                                        dx_row[from + column] += w * g;
                                     }
                                 }
                             }
