@@ -183,53 +183,19 @@ pub fn forward<F: Float>(
         let read = |id: NodeId| earlier[id.0].slice_axis(Axis(0), Slice::from(..rows));
         match &node.operation {
             Operation::Input => out.assign(&inputs),
+            // z only: the activation follows below, as for every node that has one.
             Operation::Dense(layer) => {
-                let mut z =
+                let z =
                     workspace.pre_activations[index].slice_axis_mut(Axis(0), Slice::from(..rows));
-                affine(parameters, layer, read(layer.input), z.view_mut());
-                let noise_rows = rows.min(workspace.noise[index].nrows());
-                let noise =
-                    workspace.noise[index].slice_axis_mut(Axis(0), Slice::from(..noise_rows));
-                let function = (layer.activation, layer.slopes);
-                activate(parameters, function, z.view(), out, noise, &mut mode);
+                affine(parameters, layer, read(layer.input), z);
             }
-            Operation::Activation(layer) => {
-                let noise_rows = rows.min(workspace.noise[index].nrows());
-                let noise =
-                    workspace.noise[index].slice_axis_mut(Axis(0), Slice::from(..noise_rows));
-                let function = (layer.activation, layer.slopes);
-                activate(
-                    parameters,
-                    function,
-                    read(layer.input),
-                    out,
-                    noise,
-                    &mut mode,
-                );
-            }
+            Operation::Activation(_) => {}
             Operation::Conv2D(layer) => {
-                let mut z =
+                let z =
                     workspace.pre_activations[index].slice_axis_mut(Axis(0), Slice::from(..rows));
                 let weights = parameters.get(layer.weights).view();
                 let bias = layer.bias.map(|id| parameters.get(id).row(0));
-                convolution::conv_forward(
-                    layer.shape,
-                    read(layer.input),
-                    weights,
-                    bias,
-                    z.view_mut(),
-                );
-                let noise_rows = rows.min(workspace.noise[index].nrows());
-                let noise =
-                    workspace.noise[index].slice_axis_mut(Axis(0), Slice::from(..noise_rows));
-                activate(
-                    parameters,
-                    (layer.activation, None),
-                    z.view(),
-                    out,
-                    noise,
-                    &mut mode,
-                );
+                convolution::conv_forward(layer.shape, read(layer.input), weights, bias, z);
             }
             Operation::MaxPool2D(layer) => {
                 let chosen = &mut workspace.pool_choices[index][..rows * node.width];
@@ -322,6 +288,19 @@ pub fn forward<F: Float>(
                 _ => out.assign(&read(*input)),
             },
         }
+        // y = f(z) for every node with an activation: z is its own pre-activation, or an
+        // activation node's input.
+        if let Some(function) = activation_function(&node.operation) {
+            let z = match &node.operation {
+                Operation::Activation(layer) => earlier[layer.input.0].view(),
+                _ => workspace.pre_activations[index].view(),
+            };
+            let z = z.slice_axis_move(Axis(0), Slice::from(..rows));
+            let noise_rows = rows.min(workspace.noise[index].nrows());
+            let noise = workspace.noise[index].slice_axis_mut(Axis(0), Slice::from(..noise_rows));
+            let out = rest[0].slice_axis_mut(Axis(0), Slice::from(..rows));
+            activate(parameters, function, z, out, noise, &mut mode);
+        }
     }
 }
 
@@ -371,6 +350,17 @@ fn affine<F: Float>(
 
 /// An activation and, for PReLU, its slopes' parameter.
 type ActivationFunction = (Activation, Option<ParameterId>);
+
+/// The activation a node applies, if any: dense layers (identity for the output),
+/// activation nodes and convolutions.
+fn activation_function(operation: &Operation) -> Option<ActivationFunction> {
+    match operation {
+        Operation::Dense(layer) => Some((layer.activation, layer.slopes)),
+        Operation::Activation(layer) => Some((layer.activation, layer.slopes)),
+        Operation::Conv2D(layer) => Some((layer.activation, None)),
+        _ => None,
+    }
+}
 
 /// `y = f(z)`, drawing RReLU slopes into `noise` while training.
 fn activate<F: Float>(
@@ -431,28 +421,38 @@ fn backward<F: Float>(
     for (index, node) in architecture.nodes().iter().enumerate().rev() {
         let (earlier, rest) = workspace.gradients.split_at_mut(index);
         let gradient = rest[0].slice_axis(Axis(0), Slice::from(..rows));
+        // ∂L/∂z = ∂L/∂y ⊙ f'(z) into the node's buffer, for every node with an activation
+        // (z as the forward pass read it); the arms below take it from there.
+        if let Some(function) = activation_function(&node.operation) {
+            let z = match &node.operation {
+                Operation::Activation(layer) => workspace.values[layer.input.0].view(),
+                _ => workspace.pre_activations[index].view(),
+            };
+            let values = ActivationValues {
+                z: z.slice_axis_move(Axis(0), Slice::from(..rows)),
+                y: workspace.values[index].slice_axis(Axis(0), Slice::from(..rows)),
+                noise: workspace.noise[index].view(),
+            };
+            let dz = workspace.pre_activation_gradients[index]
+                .slice_axis_mut(Axis(0), Slice::from(..rows));
+            let grads = &mut workspace.parameter_gradients.tensors;
+            activation_backward(
+                parameters,
+                function,
+                values,
+                gradient,
+                workspace.training,
+                dz,
+                grads,
+            );
+        }
         match &node.operation {
             Operation::Input => {}
             Operation::Dense(layer) => {
                 let x = workspace.values[layer.input.0].slice_axis(Axis(0), Slice::from(..rows));
-                let y = workspace.values[index].slice_axis(Axis(0), Slice::from(..rows));
-                let z = workspace.pre_activations[index].slice_axis(Axis(0), Slice::from(..rows));
-                let noise = workspace.noise[index].view();
-                let mut dz = workspace.pre_activation_gradients[index]
-                    .slice_axis_mut(Axis(0), Slice::from(..rows));
+                let dz = workspace.pre_activation_gradients[index]
+                    .slice_axis(Axis(0), Slice::from(..rows));
                 let grads = &mut workspace.parameter_gradients.tensors;
-                let function = (layer.activation, layer.slopes);
-                let values = ActivationValues { z, y, noise };
-                let training = workspace.training;
-                activation_backward(
-                    parameters,
-                    function,
-                    values,
-                    gradient,
-                    training,
-                    dz.view_mut(),
-                    grads,
-                );
                 // ∂L/∂W = xᵀ·∂L/∂z, ∂L/∂b = Σ_rows ∂L/∂z
                 crate::math::kernels::weight_gradient_into(
                     x,
@@ -489,47 +489,16 @@ fn backward<F: Float>(
                 }
             }
             Operation::Activation(layer) => {
-                let z = workspace.values[layer.input.0].slice_axis(Axis(0), Slice::from(..rows));
-                let y = workspace.values[index].slice_axis(Axis(0), Slice::from(..rows));
-                let noise = workspace.noise[index].view();
-                let mut dz = workspace.pre_activation_gradients[index]
-                    .slice_axis_mut(Axis(0), Slice::from(..rows));
-                let grads = &mut workspace.parameter_gradients.tensors;
-                let function = (layer.activation, layer.slopes);
-                let values = ActivationValues { z, y, noise };
-                let training = workspace.training;
-                activation_backward(
-                    parameters,
-                    function,
-                    values,
-                    gradient,
-                    training,
-                    dz.view_mut(),
-                    grads,
-                );
+                let dz = workspace.pre_activation_gradients[index]
+                    .slice_axis(Axis(0), Slice::from(..rows));
                 let mut dx = top_rows_mut(&mut earlier[layer.input.0], rows);
                 dx += &dz;
             }
             Operation::Conv2D(layer) => {
                 let x = workspace.values[layer.input.0].slice_axis(Axis(0), Slice::from(..rows));
-                let y = workspace.values[index].slice_axis(Axis(0), Slice::from(..rows));
-                let z = workspace.pre_activations[index].slice_axis(Axis(0), Slice::from(..rows));
-                let noise = workspace.noise[index].view();
-                let mut dz = workspace.pre_activation_gradients[index]
-                    .slice_axis_mut(Axis(0), Slice::from(..rows));
+                let dz = workspace.pre_activation_gradients[index]
+                    .slice_axis(Axis(0), Slice::from(..rows));
                 let grads = &mut workspace.parameter_gradients.tensors;
-                let values = ActivationValues { z, y, noise };
-                let training = workspace.training;
-                let function = (layer.activation, None);
-                activation_backward(
-                    parameters,
-                    function,
-                    values,
-                    gradient,
-                    training,
-                    dz.view_mut(),
-                    grads,
-                );
                 // ∂L/∂W and ∂L/∂b; ∂L/∂x unless the input is the data (it needs none).
                 let dx = (!matches!(architecture.node(layer.input).operation, Operation::Input))
                     .then(|| top_rows_mut(&mut earlier[layer.input.0], rows));
