@@ -289,6 +289,30 @@ pub(crate) fn conv_backward<F: Float>(
     }
 }
 
+/// Every pooling window of `input`, in output order: its index in a stored output row and
+/// the stored indices of the input pixels it covers, in row-major window order.
+fn pooling_windows(
+    input: ImageSize,
+    window: Window,
+) -> impl Iterator<Item = (usize, impl Iterator<Item = usize>)> {
+    let output = window.output(input, input.channels);
+    output.into_iter().flat_map(move |output| {
+        (0..output.channels).flat_map(move |channel| {
+            (0..output.height).flat_map(move |i| {
+                (0..output.width).map(move |j| {
+                    let pixels = (0..window.height).flat_map(move |u| {
+                        (0..window.width).filter_map(move |v| {
+                            let (row, column) = window.source(input, i, j, u, v)?;
+                            Some(input.at(channel, row, column))
+                        })
+                    });
+                    (output.at(channel, i, j), pixels)
+                })
+            })
+        })
+    })
+}
+
 /// Max pooling of every channel: `y[c, i, j]` the largest `x[c, ·, ·]` in window `(i, j)`;
 /// the position it came from (its index in the stored row, the first maximum in row-major
 /// window order) goes to `chosen: [rows, c·oh·ow]`.
@@ -299,37 +323,25 @@ pub(crate) fn max_pool_forward<F: Float>(
     mut y: ArrayViewMut2<F>,
     chosen: &mut [usize],
 ) {
-    let Some(output) = window.output(input, input.channels) else {
-        return;
-    };
-    let per_row = output.values();
+    let per_row = y.ncols().max(1);
     for ((x_row, mut y_row), chosen_row) in x
         .rows()
         .into_iter()
         .zip(y.rows_mut())
-        .zip(chosen.chunks_mut(per_row.max(1)))
+        .zip(chosen.chunks_mut(per_row))
     {
-        for channel in 0..input.channels {
-            for i in 0..output.height {
-                for j in 0..output.width {
-                    let mut best: Option<(usize, F)> = None;
-                    for u in 0..window.height {
-                        for v in 0..window.width {
-                            if let Some((row, column)) = window.source(input, i, j, u, v) {
-                                let index = input.at(channel, row, column);
-                                let value = x_row[index];
-                                if best.is_none_or(|(_, b)| value > b) {
-                                    best = Some((index, value));
-                                }
-                            }
-                        }
-                    }
-                    let out = output.at(channel, i, j);
-                    if let Some((index, value)) = best {
-                        y_row[out] = value;
-                        chosen_row[out] = index;
-                    }
+        for (out, pixels) in pooling_windows(input, window) {
+            // Strictly larger replaces, so a tie keeps the first maximum.
+            let best = pixels.fold(None, |best: Option<(usize, F)>, index| {
+                let value = x_row[index];
+                match best {
+                    Some((_, b)) if value <= b => best,
+                    _ => Some((index, value)),
                 }
+            });
+            if let Some((index, value)) = best {
+                y_row[out] = value;
+                chosen_row[out] = index;
             }
         }
     }
@@ -362,25 +374,10 @@ pub(crate) fn average_pool_forward<F: Float>(
     x: ArrayView2<F>,
     mut y: ArrayViewMut2<F>,
 ) {
-    let Some(output) = window.output(input, input.channels) else {
-        return;
-    };
     let share = F::one() / F::cast((window.height * window.width) as f64);
     for (x_row, mut y_row) in x.rows().into_iter().zip(y.rows_mut()) {
-        for channel in 0..input.channels {
-            for i in 0..output.height {
-                for j in 0..output.width {
-                    let mut sum = F::zero();
-                    for u in 0..window.height {
-                        for v in 0..window.width {
-                            if let Some((row, column)) = window.source(input, i, j, u, v) {
-                                sum += x_row[input.at(channel, row, column)];
-                            }
-                        }
-                    }
-                    y_row[output.at(channel, i, j)] = sum * share;
-                }
-            }
+        for (out, pixels) in pooling_windows(input, window) {
+            y_row[out] = pixels.fold(F::zero(), |sum, index| sum + x_row[index]) * share;
         }
     }
 }
@@ -392,23 +389,12 @@ pub(crate) fn average_pool_backward<F: Float>(
     dy: ArrayView2<F>,
     mut dx: ArrayViewMut2<F>,
 ) {
-    let Some(output) = window.output(input, input.channels) else {
-        return;
-    };
     let share = F::one() / F::cast((window.height * window.width) as f64);
     for (dy_row, mut dx_row) in dy.rows().into_iter().zip(dx.rows_mut()) {
-        for channel in 0..input.channels {
-            for i in 0..output.height {
-                for j in 0..output.width {
-                    let g = dy_row[output.at(channel, i, j)] * share;
-                    for u in 0..window.height {
-                        for v in 0..window.width {
-                            if let Some((row, column)) = window.source(input, i, j, u, v) {
-                                dx_row[input.at(channel, row, column)] += g;
-                            }
-                        }
-                    }
-                }
+        for (out, pixels) in pooling_windows(input, window) {
+            let g = dy_row[out] * share;
+            for index in pixels {
+                dx_row[index] += g;
             }
         }
     }
