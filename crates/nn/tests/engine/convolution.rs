@@ -24,6 +24,17 @@ fn conv(filters: usize, kernel: [usize; 2], stride: usize, padding: ConvPadding)
     }
 }
 
+/// One output unit that sums its inputs (weights 1, no bias), ½ squared error summed against
+/// 0: `L = ½(Σ values)²` and `∂L/∂value = Σ values` for every value.
+fn summing_output() -> OutputSpec {
+    OutputSpec {
+        reduction: Reduction::Sum,
+        use_bias: false,
+        initializer: Initializer::Constant { value: 1.0 },
+        ..OutputSpec::new(1, OutputFunction::Identity, Loss::HalfSquaredError)
+    }
+}
+
 fn image(channels: usize, height: usize, width: usize) -> ImageSize {
     ImageSize {
         channels,
@@ -146,13 +157,7 @@ fn a_convolution_matches_the_hand_computation_forward_and_backward() {
         .conv2d("conv", x, conv(1, [2, 2], 1, ConvPadding::Valid))
         .unwrap();
     let flat = builder.flatten("flat", c).unwrap();
-    let spec = OutputSpec {
-        reduction: Reduction::Sum,
-        use_bias: false,
-        initializer: Initializer::Constant { value: 1.0 },
-        ..OutputSpec::new(1, OutputFunction::Identity, Loss::HalfSquaredError)
-    };
-    let architecture = builder.output("out", flat, spec).unwrap();
+    let architecture = builder.output("out", flat, summing_output()).unwrap();
     let mut parameters = architecture.initial_parameters(0);
     // W = [[1, 2], [3, 4]] as [filters, c·kh·kw], b = 0.5.
     parameters.tensors[0] = array![[1.0, 2.0, 3.0, 4.0]];
@@ -201,13 +206,7 @@ fn max_pooling_passes_the_gradient_to_the_first_maximum_in_row_major_order() {
         .unwrap();
     let pooled = builder.pool2d("pool", copy, [2, 2], 2, true).unwrap();
     let flat = builder.flatten("flat", pooled).unwrap();
-    let spec = OutputSpec {
-        reduction: Reduction::Sum,
-        use_bias: false,
-        initializer: Initializer::Constant { value: 1.0 },
-        ..OutputSpec::new(1, OutputFunction::Identity, Loss::HalfSquaredError)
-    };
-    let architecture = builder.output("out", flat, spec).unwrap();
+    let architecture = builder.output("out", flat, summing_output()).unwrap();
     let parameters = architecture.initial_parameters(0);
     // Left window [[1, 3], [3, 2]]: the maximum 3 first at (0, 1); right window
     // [[0, −1], [−2, −3]]: 0 at (0, 2).
@@ -302,13 +301,7 @@ fn a_strided_convolution_with_explicit_padding_matches_the_hand_computation() {
         )
         .unwrap();
     let flat = builder.flatten("flat", c).unwrap();
-    let spec = OutputSpec {
-        reduction: Reduction::Sum,
-        use_bias: false,
-        initializer: Initializer::Constant { value: 1.0 },
-        ..OutputSpec::new(1, OutputFunction::Identity, Loss::HalfSquaredError)
-    };
-    let architecture = builder.output("out", flat, spec).unwrap();
+    let architecture = builder.output("out", flat, summing_output()).unwrap();
     let mut parameters = architecture.initial_parameters(0);
     // The filter's diagonal is 1: z[i, j] = Σ_k x[2i + k − 1, 2j + k − 1], zero outside.
     parameters.tensors[0] = array![[1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0]];
