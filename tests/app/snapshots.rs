@@ -26,6 +26,9 @@ fn renderer() -> Result<WgpuTestRenderer, String> {
     })
 }
 
+/// Pixels allowed to differ from the stored image (see `snapshot_default_window`).
+const WIRE_END_PIXELS: usize = 64;
+
 fn snapshot_default_window(pixels_per_point: f32, name: &str) {
     let renderer = match renderer() {
         Ok(renderer) => renderer,
@@ -62,7 +65,11 @@ fn snapshot_default_window(pixels_per_point: f32, name: &str) {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     harness.run_steps(3);
-    harness.snapshot(name);
+    // A few anti-aliased pixels where wires leave their pins come out a shade different in
+    // some loaded runs (8 of 3 million at 2 pixels per point, seen once in about ten full
+    // suites, never alone); any real change to the window moves thousands.
+    let options = egui_kittest::SnapshotOptions::new().max_failed_pixels(WIRE_END_PIXELS);
+    harness.snapshot_options(name, &options);
 }
 
 #[test]
