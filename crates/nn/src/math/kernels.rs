@@ -13,7 +13,7 @@ const SMALL_PRODUCT: usize = 4096;
 
 /// `Σ aᵢ·bᵢ` with eight independent accumulators, so the sum vectorizes.
 #[inline(always)]
-fn dot<F: Float>(a: &[F], b: &[F]) -> F {
+pub(crate) fn dot<F: Float>(a: &[F], b: &[F]) -> F {
     let mut lanes = [F::zero(); 8];
     let chunks = a.len() / 8;
     for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {

@@ -50,6 +50,8 @@ pub struct Workspace<F: Float> {
     /// Max pooling: for each output value of each row, the input position it came from
     /// (`capacity · width` entries; empty elsewhere).
     pool_choices: Vec<Vec<usize>>,
+    /// Convolutions: one example's patches and the batch's gradient accumulators.
+    conv_scratch: Vec<convolution::ConvScratch<F>>,
 }
 
 impl<F: Float> Workspace<F> {
@@ -85,6 +87,13 @@ impl<F: Float> Workspace<F> {
                 _ => Vec::new(),
             })
             .collect();
+        let conv_scratch = nodes
+            .iter()
+            .map(|n| match &n.operation {
+                Operation::Conv2D(layer) => convolution::ConvScratch::new(layer.shape),
+                _ => convolution::ConvScratch::default(),
+            })
+            .collect();
         let activates = |op: &Operation| op.activation().is_some();
         let is_noisy = |op: &Operation| {
             matches!(op, Operation::Dropout { .. })
@@ -109,6 +118,7 @@ impl<F: Float> Workspace<F> {
             gradients: per_node(&|_| true),
             pre_activation_gradients: per_node(&activates),
             pool_choices,
+            conv_scratch,
             parameter_gradients: ParameterSet {
                 tensors: architecture
                     .parameters()
@@ -195,7 +205,15 @@ pub fn forward<F: Float>(
                     workspace.pre_activations[index].slice_axis_mut(Axis(0), Slice::from(..rows));
                 let weights = parameters.get(layer.weights).view();
                 let bias = layer.bias.map(|id| parameters.get(id).row(0));
-                convolution::conv_forward(layer.shape, read(layer.input), weights, bias, z);
+                let scratch = &mut workspace.conv_scratch[index];
+                convolution::conv_forward(
+                    layer.shape,
+                    read(layer.input),
+                    weights,
+                    bias,
+                    z,
+                    scratch,
+                );
             }
             Operation::MaxPool2D(layer) => {
                 let chosen = &mut workspace.pool_choices[index][..rows * node.width];
@@ -515,9 +533,12 @@ fn backward<F: Float>(
                     x,
                     weights,
                     dz.view(),
-                    d_weights,
-                    d_bias,
-                    dx,
+                    convolution::ConvGradients {
+                        weights: d_weights,
+                        bias: d_bias,
+                        input: dx,
+                    },
+                    &mut workspace.conv_scratch[index],
                 );
             }
             Operation::MaxPool2D(layer) => {
