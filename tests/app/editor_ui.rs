@@ -495,7 +495,7 @@ fn a_convolution_from_the_palette_shows_its_image_shape_and_its_fields_undo() {
     click_node(&mut harness, "pool", Modifiers::NONE);
     harness.get_by_label("Conv2D").click();
     harness.run_steps(3);
-    // After the [8, 4, 4] pool: 8 filters 3 × 3, same size, so [batch, 8, 4, 4].
+    // After the [16, 4, 4] pool: 8 filters 3 × 3 (the default), same size, so [batch, 8, 4, 4].
     assert!(
         edges(&harness).contains(&("pool.out".to_owned(), "conv1.in".to_owned())),
         "{:?}",

@@ -97,8 +97,10 @@ fn the_normalised_spiral_reaches_95_percent_test_accuracy() {
 }
 
 #[test]
-fn the_convolutional_digits_reach_95_percent_test_accuracy() {
-    // input [1, 8, 8] → 8 filters 3 × 3 → 2 × 2 max pool → flatten → 32 → 10 classes.
+fn the_convolutional_digits_reach_98_percent_test_accuracy() {
+    // input [1, 8, 8] → 16 filters 3 × 3 → 2 × 2 max pool → 32 filters 3 × 3 → 2 × 2 max
+    // pool → flatten → 64 → 10 classes. (Over training seeds 1-12 the test accuracy is
+    // 0.983 on average, 10 of the 12 at 0.98 or more; the document's seed gives 0.9805.)
     let (compiled, _, metrics) = train("digits-cnn.json", None);
     let shapes: Vec<Option<(usize, usize, usize)>> = compiled
         .architecture
@@ -107,10 +109,17 @@ fn the_convolutional_digits_reach_95_percent_test_accuracy() {
         .map(|n| n.image.map(|i| (i.channels, i.height, i.width)))
         .collect();
     assert_eq!(
-        shapes[..4],
-        [Some((1, 8, 8)), Some((8, 8, 8)), Some((8, 4, 4)), None]
+        shapes[..6],
+        [
+            Some((1, 8, 8)),
+            Some((16, 8, 8)),
+            Some((16, 4, 4)),
+            Some((32, 4, 4)),
+            Some((32, 2, 2)),
+            None
+        ]
     );
-    assert!(test_accuracy(&metrics) >= 0.95);
+    assert!(test_accuracy(&metrics) >= 0.98, "{metrics:?}");
 }
 
 #[test]

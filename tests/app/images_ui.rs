@@ -19,7 +19,12 @@ fn a_convolution_shows_its_filters_and_the_feature_maps_of_the_first_test_image(
     });
     harness.run_steps(2);
     harness.get_by_label("conv, filters 1");
-    harness.get_by_label("conv, feature maps 8");
+    harness.get_by_label("conv, feature maps 16");
+    // The second convolution's 32 maps: the first 16 drawn, the rest counted.
+    harness.get_by_label("conv2, feature maps 16");
+    assert!(harness.query_by_label("conv2, feature maps 17").is_none());
+    // Counted for conv2's filters and maps and pool2's maps.
+    assert_eq!(harness.query_all_by_label("+16 more").count(), 3);
     harness.get_by_label("pool, feature maps 1");
     // The maps are the engine's own values for that image with the untrained weights.
     let app = harness.state();
@@ -36,7 +41,7 @@ fn a_convolution_shows_its_filters_and_the_feature_maps_of_the_first_test_image(
     let probe = app.training().probe().unwrap();
     let (name, size, maps) = &probe.feature_maps[0];
     assert_eq!(name, "conv");
-    assert_eq!((size.channels, size.height, size.width), (8, 8, 8));
+    assert_eq!((size.channels, size.height, size.width), (16, 8, 8));
     assert_eq!(maps, &values.nodes[1].row(0).to_vec());
 }
 
@@ -58,6 +63,8 @@ fn stepping_through_a_convolutional_network_shows_its_images_channel_by_channel(
     }
     harness.get_by_label("input, channel 1");
     harness.get_by_label("conv, channel 8");
+    // conv and pool have 16 channels each: 8 drawn, 8 counted.
+    assert_eq!(harness.query_all_by_label("+8 channels").count(), 2);
     harness.get_by_label("pool, channel 1");
     assert!(
         harness.query_by_label("flatten, channel 1").is_none(),
@@ -76,5 +83,8 @@ fn stepping_through_a_convolutional_network_shows_its_images_channel_by_channel(
         .iter()
         .map(|i| i.map(|i| i.channels))
         .collect();
-    assert_eq!(sizes[..4], [Some(1), Some(8), Some(8), None]);
+    assert_eq!(
+        sizes[..6],
+        [Some(1), Some(16), Some(16), Some(32), Some(32), None]
+    );
 }

@@ -51,6 +51,8 @@ pub struct FeatureMaps {
     filters: HashMap<String, Vec<Picture>>,
     maps: HashMap<String, Vec<Picture>>,
     textures: HashMap<(String, bool), Vec<TextureHandle>>,
+    /// How many filters (`true`) or channels (`false`) each node has, drawn or not.
+    totals: HashMap<(String, bool), usize>,
     stale: bool,
 }
 
@@ -59,6 +61,7 @@ impl FeatureMaps {
     pub fn clear(&mut self) {
         self.filters.clear();
         self.maps.clear();
+        self.totals.clear();
         self.stale = true;
     }
 
@@ -71,6 +74,8 @@ impl FeatureMaps {
                 continue;
             };
             let weights = parameters.get(layer.weights);
+            self.totals
+                .insert((node.name.clone(), true), weights.nrows());
             let (channels, window) = (layer.shape.input.channels, layer.shape.window);
             let (rows, columns) = (window.height, window.width);
             let pictures = weights
@@ -105,6 +110,7 @@ impl FeatureMaps {
         self.maps.clear();
         for (node, size, values) in maps {
             let plane = size.height * size.width;
+            self.totals.insert((node.clone(), false), size.channels);
             let pictures = (0..size.channels.min(MAX_THUMBNAILS))
                 .map(|channel| Picture {
                     size: [size.height, size.width],
@@ -174,6 +180,18 @@ impl FeatureMaps {
             ui.label(egui::RichText::new(title).small().weak())
                 .on_hover_text(tooltip);
             pictures_ui(ui, node, title, textures);
+            let total = self
+                .totals
+                .get(&(node.to_owned(), is_filter))
+                .copied()
+                .unwrap_or(textures.len());
+            if total > textures.len() {
+                ui.label(
+                    egui::RichText::new(format!("+{} more", total - textures.len()))
+                        .small()
+                        .weak(),
+                );
+            }
         }
     }
 }
