@@ -1,5 +1,5 @@
 //! Convolutional networks inside their nodes: each convolution's filters as small pictures
-//! (one per filter, its input channels side by side; blue positive, orange negative), and,
+//! (one per filter, its input channels side by side or, past three, in a grid; blue positive, orange negative), and,
 //! for the example chosen in Try it (a test image, or the drawing pad), each image node's
 //! feature maps, one per channel. Hover a picture to see it large.
 
@@ -66,7 +66,8 @@ impl FeatureMaps {
     }
 
     /// Each convolution's filters from `parameters`: `W: [filters, c·kh·kw]`, one picture per
-    /// filter with its `c` kernels side by side.
+    /// filter with its `c` kernels in a grid of `⌈√c⌉` columns, row by row (side by side
+    /// for up to three channels).
     pub fn set_filters(&mut self, architecture: &Architecture, parameters: &ParameterSet<f64>) {
         self.filters.clear();
         for node in architecture.nodes() {
@@ -78,23 +79,30 @@ impl FeatureMaps {
                 .insert((node.name.clone(), true), weights.nrows());
             let (channels, window) = (layer.shape.input.channels, layer.shape.window);
             let (rows, columns) = (window.height, window.width);
+            let across = if channels <= 3 {
+                channels.max(1)
+            } else {
+                (channels as f64).sqrt().ceil() as usize
+            };
+            let down = channels.div_ceil(across);
+            let width = across * columns;
             let pictures = weights
                 .rows()
                 .into_iter()
                 .take(MAX_THUMBNAILS)
                 .map(|filter| {
-                    let mut values = vec![0.0; rows * columns * channels];
+                    let mut values = vec![0.0; down * rows * width];
                     for channel in 0..channels {
+                        let (top, left) = ((channel / across) * rows, (channel % across) * columns);
                         for u in 0..rows {
                             for v in 0..columns {
                                 let from = (channel * rows + u) * columns + v;
-                                let to = u * columns * channels + channel * columns + v;
-                                values[to] = filter[from];
+                                values[(top + u) * width + left + v] = filter[from];
                             }
                         }
                     }
                     Picture {
-                        size: [rows, columns * channels],
+                        size: [down * rows, width],
                         values,
                     }
                 })
@@ -164,8 +172,8 @@ impl FeatureMaps {
             (
                 true,
                 "Filters",
-                "Each filter's weights, its input channels side by side: blue positive, \
-                 orange negative.",
+                "Each filter's weights, one kernel per input channel (side by side, or in a \
+                 grid row by row): blue positive, orange negative.",
             ),
             (
                 false,
@@ -243,11 +251,11 @@ mod tests {
         Activation, ArchitectureBuilder, Initializer, Loss, OutputFunction, OutputSpec,
     };
 
-    #[test]
-    fn a_filter_s_channels_sit_side_by_side_in_its_picture() {
+    /// `x [channels, 3, 3] → conv (one filter, kernel × kernel, valid) → flatten → 1 output`.
+    fn one_filter_over(channels: usize, kernel: usize) -> layerwright_nn::Architecture {
         let mut builder = ArchitectureBuilder::new();
         let size = ImageSize {
-            channels: 2,
+            channels,
             height: 3,
             width: 3,
         };
@@ -256,7 +264,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let spec = ConvSpec {
             filters: 1,
-            kernel: [2, 2],
+            kernel: [kernel, kernel],
             stride: 1,
             padding: ConvPadding::Valid,
             activation: Activation::Identity,
@@ -270,9 +278,31 @@ mod tests {
             .flatten("flat", conv)
             .unwrap_or_else(|e| panic!("{e}"));
         let output = OutputSpec::new(1, OutputFunction::Identity, Loss::SquaredError);
-        let architecture = builder
+        builder
             .output("out", flat, output)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn past_three_channels_a_filter_s_kernels_sit_in_a_grid_row_by_row() {
+        // Five 1 × 1 kernels in ⌈√5⌉ = 3 columns: [1, 2, 3] over [4, 5, blank].
+        let architecture = one_filter_over(5, 1);
+        let mut parameters = architecture.initial_parameters(0);
+        parameters.tensors[0] = ndarray::array![[1.0, 2.0, 3.0, 4.0, 5.0]];
+        let mut maps = FeatureMaps::default();
+        maps.set_filters(&architecture, &parameters);
+        assert_eq!(
+            maps.filters["conv"],
+            vec![Picture {
+                size: [2, 3],
+                values: vec![1.0, 2.0, 3.0, 4.0, 5.0, 0.0],
+            }]
+        );
+    }
+
+    #[test]
+    fn a_filter_s_channels_sit_side_by_side_in_its_picture() {
+        let architecture = one_filter_over(2, 2);
         let mut parameters = architecture.initial_parameters(0);
         // Channel 0's kernel [[1, 2], [3, 4]], channel 1's [[5, 6], [7, 8]].
         parameters.tensors[0] = ndarray::array![[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]];
