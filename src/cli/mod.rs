@@ -92,6 +92,13 @@ pub enum Command {
         /// The graph document.
         file: PathBuf,
     },
+    /// Print a graph's summary: one row per node (id, kind, output shape, activation,
+    /// learned parameters) and a last line `total_parameters=N` (exit 1 if it cannot
+    /// compile).
+    Summary {
+        /// The graph document.
+        file: PathBuf,
+    },
     /// Train a graph document and print one line of metrics.
     Train {
         /// The graph document.
@@ -256,6 +263,7 @@ pub fn run(command: Command) -> ExitCode {
         )
         .and_then(|data| new::new(&data, hidden, &out, &mut stdout.lock(), &mut stderr.lock())),
         Command::Check { file } => check(&file, &mut stdout.lock()),
+        Command::Summary { file } => summary(&file, &mut stdout.lock()),
         Command::Train {
             file,
             epochs,
@@ -324,6 +332,15 @@ impl Failure {
     pub(crate) fn one(line: impl Into<String>) -> Self {
         Self(vec![line.into()])
     }
+}
+
+/// `summary`: the compiled graph's model summary on standard output.
+fn summary(path: &Path, out: &mut dyn Write) -> Result<(), Failure> {
+    let (document, compiled) = load_and_compile(path, None)?;
+    let text =
+        layerwright_nn::compile::ModelSummary::new(&document, &compiled.architecture).to_text();
+    out.write_all(text.as_bytes())
+        .map_err(|e| Failure::one(format!("cannot write the summary: {e}")))
 }
 
 /// Loads a document and its data and compiles it; every problem becomes one line.

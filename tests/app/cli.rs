@@ -1028,3 +1028,47 @@ fn a_sweep_names_a_bad_path_or_value_and_exits_1_and_a_usage_error_exits_2() {
     let output = layerwright(&["sweep", &circle]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn summary_prints_a_row_per_node_and_the_total_of_learned_parameters() {
+    let output = layerwright(&["summary", &example("iris.json")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let said = stdout(&output);
+    let lines: Vec<&str> = said.lines().collect();
+    // 4 inputs → 8 → 3: (4·8 + 8) + (8·3 + 3) = 40 + 27 = 67.
+    assert_eq!(lines.last(), Some(&"total_parameters=67"), "{said}");
+    assert!(lines[0].starts_with("node"), "{said}");
+    let rows: Vec<Vec<&str>> = lines[1..lines.len() - 1]
+        .iter()
+        .map(|l| {
+            l.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 3, "{said}");
+    assert_eq!(rows[0], ["input", "input", "[batch, 4]", "-", "0"]);
+    assert_eq!(rows[1][..3], ["hidden", "dense", "[batch, 8]"]);
+    assert_eq!(rows[1][4], "40");
+    assert_eq!(rows[2][..3], ["output", "output", "[batch, 3]"]);
+    assert_eq!(rows[2][4], "27");
+}
+
+#[test]
+fn summary_of_a_graph_that_cannot_compile_names_the_problem_and_exits_1() {
+    let dir = temporary_dir("summary-broken");
+    let mut document: serde_json::Value =
+        serde_json::from_str(include_str!("../../assets/examples/iris.json")).unwrap();
+    document["edges"] = serde_json::json!([]);
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, document.to_string()).unwrap();
+    let output = layerwright(&["summary", path_str(&broken)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).is_empty());
+    assert!(
+        stderr(&output).contains("broken.json"),
+        "{}",
+        stderr(&output)
+    );
+}

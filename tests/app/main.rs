@@ -24,6 +24,7 @@ mod runs_ui;
 mod slice_ui;
 mod snapshots;
 mod structure;
+mod summary_ui;
 mod trainer;
 mod training_ui;
 mod try_it_ui;

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use layerwright_nn::OutputFunction;
-use layerwright_nn::compile::{CompiledGraph, GraphError};
+use layerwright_nn::compile::{CompiledGraph, GraphError, ModelSummary};
 use layerwright_nn::data::{Dataset, Task};
 use layerwright_nn::graph::{GraphDocument, Node, OutputUnits, Padding};
 use layerwright_nn::network::architecture::{ImageSize, Window};
@@ -25,6 +25,8 @@ pub struct Diagnostics {
     pub shapes: HashMap<String, Shape>,
     /// The number of trainable parameters, when the graph compiles.
     pub parameters: Option<usize>,
+    /// The model summary (a row per node), when the graph compiles.
+    pub summary: Option<ModelSummary>,
     /// A one-line description of the data set, or why it cannot be loaded.
     pub data_summary: String,
 }
@@ -67,7 +69,10 @@ pub fn diagnose(
         .map(|(id, shape)| (id.clone(), shape.width()))
         .collect();
     match compiled {
-        Ok(compiled) => diagnostics.parameters = Some(compiled.architecture.parameter_count()),
+        Ok(compiled) => {
+            diagnostics.parameters = Some(compiled.architecture.parameter_count());
+            diagnostics.summary = Some(ModelSummary::new(document, &compiled.architecture));
+        }
         Err(errors) => {
             for error in errors {
                 let message = match error.port() {

@@ -87,6 +87,10 @@ pub fn inspector_ui(editor: &mut Editor, ui: &mut egui::Ui) -> Vec<Command> {
         .cloned()
     else {
         ui.heading("Graph");
+        if super::summary_view::GraphTab::tabs_ui(ui) == super::summary_view::GraphTab::Summary {
+            super::summary_view::summary_ui(ui, diagnostics.summary.as_ref());
+            return commands;
+        }
         ui.label(&diagnostics.data_summary);
         if let Some(parameters) = diagnostics.parameters {
             ui.label(format!("{parameters} trainable parameters"));

@@ -9,6 +9,7 @@ pub mod inspector;
 mod inspector_images;
 pub mod layout;
 pub mod palette;
+pub mod summary_view;
 mod viewer;
 
 use std::collections::HashMap;

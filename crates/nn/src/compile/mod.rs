@@ -10,6 +10,7 @@
 mod build;
 mod check;
 mod error;
+mod summary;
 mod weights;
 
 pub use crate::data::load::{DatasetLoadError, load_dataset, load_dataset_reporting};
@@ -26,6 +27,7 @@ use crate::train::training::TrainingConfig;
 pub use build::DataShape;
 use build::{Built, build};
 pub use error::GraphError;
+pub use summary::{ModelSummary, SummaryRow};
 use weights::parameters_from_weights;
 
 /// The most nodes a graph may have.

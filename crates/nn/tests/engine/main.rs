@@ -27,6 +27,7 @@ mod properties;
 mod real_csv;
 mod recompile;
 mod runs;
+mod summary;
 mod training;
 mod validation;
 mod workloads;
