@@ -145,6 +145,10 @@ pub enum Action {
     ExportOnnx,
     /// Write the trained model as a PyTorch module.
     ExportPytorch,
+    /// Write the graph as an SVG diagram for slides.
+    SaveDiagramSvg,
+    /// Write the graph as a PNG diagram for slides (twice the screen's size).
+    SaveDiagramPng,
     /// Compare back-propagation with finite differences on one training example.
     GradientCheck,
     /// Every activation and its derivative on one chart.
@@ -171,7 +175,7 @@ const fn plain(key: Key) -> KeyboardShortcut {
 
 impl Action {
     /// Every action, in the order shortcuts are matched (more modifiers first).
-    pub const ALL: [Self; 32] = [
+    pub const ALL: [Self; 34] = [
         Self::New,
         Self::Open,
         Self::ShowData,
@@ -198,6 +202,8 @@ impl Action {
         Self::ExportJson,
         Self::ExportOnnx,
         Self::ExportPytorch,
+        Self::SaveDiagramSvg,
+        Self::SaveDiagramPng,
         Self::GradientCheck,
         Self::ShowGallery,
         Self::StepThrough,
@@ -227,6 +233,8 @@ impl Action {
             Self::ExportJson => "Export as JSON…",
             Self::ExportOnnx => "Export as ONNX…",
             Self::ExportPytorch => "Export as PyTorch…",
+            Self::SaveDiagramSvg => "Save diagram as SVG…",
+            Self::SaveDiagramPng => "Save diagram as PNG…",
             Self::GradientCheck => "Gradient check…",
             Self::ShowGallery => "Activation gallery…",
             Self::StepThrough => "Step through one example…",
@@ -280,6 +288,12 @@ impl Action {
             }
             Self::ExportPytorch => {
                 "Save the trained model as one Python file defining a PyTorch module, to train further."
+            }
+            Self::SaveDiagramSvg => {
+                "Save the network as a diagram for slides: its cards (id, kind, size, activation, shape) and wires, as SVG."
+            }
+            Self::SaveDiagramPng => {
+                "Save the network as a diagram for slides, as a PNG at twice the screen's size."
             }
             Self::GradientCheck => {
                 "Check back-propagation against finite differences for the current weights on one training example."
@@ -355,6 +369,8 @@ impl Action {
             | Self::ExportJson
             | Self::ExportOnnx
             | Self::ExportPytorch
+            | Self::SaveDiagramSvg
+            | Self::SaveDiagramPng
             | Self::GradientCheck
             | Self::ShowGallery
             | Self::StepThrough

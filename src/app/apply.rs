@@ -79,6 +79,8 @@ impl LayerwrightApp {
             Action::ExportJson => self.export(ctx, ExportFormat::Json),
             Action::ExportOnnx => self.export(ctx, ExportFormat::Onnx),
             Action::ExportPytorch => self.export(ctx, ExportFormat::Pytorch),
+            Action::SaveDiagramSvg if network => self.save_diagram(ctx, ExportFormat::DiagramSvg),
+            Action::SaveDiagramPng if network => self.save_diagram(ctx, ExportFormat::DiagramPng),
             Action::ShowGallery => self.learn.gallery.open = true,
             Action::Undo if !network => self.expression.undo(),
             Action::Redo if !network => self.expression.redo(),

@@ -459,6 +459,56 @@ impl LayerwrightApp {
         });
     }
 
+    /// Draws the network's diagram (light, for slides; a PNG at scale 2) on the export
+    /// worker, then asks where to save it as an export's file is saved.
+    pub fn save_diagram(&mut self, ctx: &egui::Context, format: ExportFormat) {
+        use crate::network::diagram::{DiagramTheme, diagram_png, diagram_svg};
+        let editor = &self.network.editor;
+        let document = editor.document.document().clone();
+        let diagnostics = editor.diagnostics();
+        let shapes: std::collections::HashMap<String, String> = document
+            .nodes
+            .iter()
+            .map(|n| (n.id().to_owned(), diagnostics.shape_text(n.id())))
+            .collect();
+        let stem = self
+            .file
+            .name
+            .strip_suffix(".json")
+            .unwrap_or(&self.file.name)
+            .to_owned();
+        let (_, extension) = format.file_type();
+        let suggested = format!("{stem}-diagram.{extension}");
+        let wake = ctx.clone();
+        let job = Job::spawn(
+            "diagram",
+            move || wake.request_repaint(),
+            move |_| {
+                let shape_of = |id: &str| {
+                    shapes
+                        .get(id)
+                        .cloned()
+                        .unwrap_or_else(|| "[batch, ?]".to_owned())
+                };
+                let svg = diagram_svg(&document, &shape_of, DiagramTheme::Light);
+                let bytes = if format == ExportFormat::DiagramPng {
+                    diagram_png(&svg, 2.0).map_err(|e| vec![e.to_string()])?
+                } else {
+                    svg.into_bytes()
+                };
+                Ok(layerwright_nn::export::Exported {
+                    bytes,
+                    verification: None,
+                })
+            },
+        );
+        self.files.export = Some(ExportJob {
+            format,
+            suggested,
+            job,
+        });
+    }
+
     /// "Exporting…" with Cancel while an export is being made.
     pub(super) fn export_progress_ui(&mut self, ctx: &egui::Context) {
         let Some(export) = &self.files.export else {

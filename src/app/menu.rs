@@ -61,6 +61,13 @@ impl LayerwrightApp {
             if !trained {
                 ui.weak("Train the model to export it.");
             }
+            ui.separator();
+            action_buttons_ui(
+                ui,
+                &[Action::SaveDiagramSvg, Action::SaveDiagramPng],
+                self.mode == super::Mode::Network,
+                commands,
+            );
         });
         ui.menu_button("Edit", |ui| {
             let has_selection = !self.network.editor.selected.is_empty();

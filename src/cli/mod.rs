@@ -14,6 +14,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::network::diagram::DiagramTheme;
+
 pub use crate::document::export::{ExportFormat, Exported, export_bytes};
 use layerwright_nn::Precision;
 use layerwright_nn::compile::{CompiledGraph, TrainedRun, compile, compile_trained, load_dataset};
@@ -99,6 +101,20 @@ pub enum Command {
         /// The graph document.
         file: PathBuf,
     },
+    /// Draw a graph as a diagram for slides, SVG or PNG as `--out`'s extension says.
+    Diagram {
+        /// The graph document.
+        file: PathBuf,
+        /// The picture to write: `FILE.svg` or `FILE.png`.
+        #[arg(long, value_name = "FILE.svg|FILE.png", value_parser = parse_diagram_path)]
+        out: PathBuf,
+        /// The colours: dark text on white, or the window's dark look.
+        #[arg(long, value_enum, default_value_t = DiagramTheme::Light)]
+        theme: DiagramTheme,
+        /// Pixels per diagram unit in a PNG (2 for sharp slides; an SVG scales by itself).
+        #[arg(long, default_value_t = 1.0, value_parser = parse_scale)]
+        scale: f32,
+    },
     /// Train a graph document and print one line of metrics.
     Train {
         /// The graph document.
@@ -180,6 +196,27 @@ pub enum GateArg {
     Or,
     /// 1 where exactly one input is 1.
     Xor,
+}
+
+/// A diagram's path: its extension must be `svg` or `png` (a usage error otherwise).
+fn parse_diagram_path(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("png") => Ok(path),
+        _ => Err(format!(
+            "'{text}' must end in .svg or .png (the extension chooses the format)"
+        )),
+    }
+}
+
+/// A PNG scale: above 0, at most 8.
+fn parse_scale(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(scale) if scale > 0.0 && scale <= 8.0 => Ok(scale),
+        _ => Err(format!(
+            "the scale must be a number above 0 and at most 8, got '{text}'"
+        )),
+    }
 }
 
 /// A generator name `new` accepts, or the list of those it does (a usage error).
@@ -264,6 +301,12 @@ pub fn run(command: Command) -> ExitCode {
         .and_then(|data| new::new(&data, hidden, &out, &mut stdout.lock(), &mut stderr.lock())),
         Command::Check { file } => check(&file, &mut stdout.lock()),
         Command::Summary { file } => summary(&file, &mut stdout.lock()),
+        Command::Diagram {
+            file,
+            out,
+            theme,
+            scale,
+        } => diagram(&file, &out, theme, scale, &mut stdout.lock()),
         Command::Train {
             file,
             epochs,
@@ -341,6 +384,54 @@ fn summary(path: &Path, out: &mut dyn Write) -> Result<(), Failure> {
         layerwright_nn::compile::ModelSummary::new(&document, &compiled.architecture).to_text();
     out.write_all(text.as_bytes())
         .map_err(|e| Failure::one(format!("cannot write the summary: {e}")))
+}
+
+/// `diagram`: the document's diagram as SVG or PNG (as `out`'s extension says); the shapes
+/// on the cards are those the editor shows, `[batch, ?]` where the data does not say.
+fn diagram(
+    path: &Path,
+    out_path: &Path,
+    diagram_theme: DiagramTheme,
+    scale: f32,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    use crate::network::diagram::{diagram_png, diagram_svg};
+    let document = load_document(path).map_err(|e| Failure::one(e.to_string()))?;
+    let dataset = load_dataset(&document.dataset, path.parent())
+        .map(std::sync::Arc::new)
+        .map_err(|e| e.to_string());
+    let compiled = dataset
+        .as_ref()
+        .map_err(|_| Vec::new())
+        .and_then(|data| compile(&document, data));
+    let diagnostics = crate::network::editor::diagnostics::diagnose(
+        &document,
+        &dataset,
+        compiled.as_ref().map_err(Vec::as_slice),
+    );
+    let svg = diagram_svg(&document, &|id| diagnostics.shape_text(id), diagram_theme);
+    let is_png = out_path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+    let bytes = if is_png {
+        diagram_png(&svg, scale).map_err(|e| Failure::one(e.to_string()))?
+    } else {
+        svg.into_bytes()
+    };
+    write_atomically(out_path, &bytes).map_err(|e| Failure::one(e.to_string()))?;
+    write_line(
+        out,
+        &format!(
+            "wrote {} ({} nodes, {})",
+            out_path.display(),
+            document.nodes.len(),
+            if is_png {
+                format!("PNG at scale {scale}")
+            } else {
+                "SVG".to_owned()
+            }
+        ),
+    )
 }
 
 /// Loads a document and its data and compiles it; every problem becomes one line.
@@ -580,6 +671,8 @@ pub fn export(
         ExportFormat::Json => "the trained graph document".to_owned(),
         ExportFormat::Onnx => format!("ONNX opset {}", layerwright_nn::export::onnx::OPSET),
         ExportFormat::Pytorch => "a PyTorch module".to_owned(),
+        // Not offered by `--format` (skipped there), and refused by `export_bytes` above.
+        ExportFormat::DiagramSvg | ExportFormat::DiagramPng => "a diagram".to_owned(),
     };
     let check = exported
         .verification

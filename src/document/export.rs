@@ -7,7 +7,7 @@ use clap::ValueEnum;
 use egui::{ColorImage, Rect};
 pub use layerwright_nn::export::{ExportKind, Exported, export_document};
 
-/// The formats `export` writes.
+/// The formats `export` writes, and the diagrams the window saves the same way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     /// The trained graph document with weights and normalisation statistics.
@@ -16,6 +16,13 @@ pub enum ExportFormat {
     Onnx,
     /// A PyTorch module in one Python file.
     Pytorch,
+    /// The network's diagram as SVG (drawn by the window, not exported by the engine; not
+    /// one of `layerwright export`'s formats: `layerwright diagram` draws it).
+    #[value(skip)]
+    DiagramSvg,
+    /// The network's diagram as PNG.
+    #[value(skip)]
+    DiagramPng,
 }
 
 impl ExportFormat {
@@ -25,16 +32,18 @@ impl ExportFormat {
             Self::Json => ("Layerwright trained graph", "json"),
             Self::Onnx => ("ONNX model", "onnx"),
             Self::Pytorch => ("Python file", "py"),
+            Self::DiagramSvg => ("SVG diagram", "svg"),
+            Self::DiagramPng => ("PNG diagram", "png"),
         }
     }
-}
 
-impl From<ExportFormat> for ExportKind {
-    fn from(format: ExportFormat) -> Self {
-        match format {
-            ExportFormat::Json => Self::Json,
-            ExportFormat::Onnx => Self::Onnx,
-            ExportFormat::Pytorch => Self::Pytorch,
+    /// The engine's export of this format; `None` for diagrams, which the window draws.
+    fn engine_kind(self) -> Option<ExportKind> {
+        match self {
+            Self::Json => Some(ExportKind::Json),
+            Self::Onnx => Some(ExportKind::Onnx),
+            Self::Pytorch => Some(ExportKind::Pytorch),
+            Self::DiagramSvg | Self::DiagramPng => None,
         }
     }
 }
@@ -46,7 +55,13 @@ pub fn export_bytes(
     format: ExportFormat,
     name: &str,
 ) -> Result<Exported, Vec<String>> {
-    export_document(document, folder, format.into(), name).map_err(|e| e.lines())
+    let Some(kind) = format.engine_kind() else {
+        return Err(vec![format!(
+            "a {} is drawn by the window, not exported from the weights",
+            format.file_type().0
+        )]);
+    };
+    export_document(document, folder, kind, name).map_err(|e| e.lines())
 }
 
 /// What a screenshot was taken for: the plot's rectangle (points) and a file name to suggest.

@@ -4,6 +4,7 @@
 
 pub mod compiled;
 pub mod data;
+pub mod diagram;
 pub mod editor;
 pub mod runs;
 pub mod snapshot;

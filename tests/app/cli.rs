@@ -1072,3 +1072,90 @@ fn summary_of_a_graph_that_cannot_compile_names_the_problem_and_exits_1() {
         stderr(&output)
     );
 }
+
+#[test]
+fn diagram_writes_an_svg_naming_every_node_and_a_png_at_the_asked_scale() {
+    let dir = temporary_dir("diagram");
+    let svg_path = dir.join("spiral.svg");
+    let output = layerwright(&[
+        "diagram",
+        &example("spiral.json"),
+        "--out",
+        path_str(&svg_path),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        format!("wrote {} (4 nodes, SVG)\n", svg_path.display())
+    );
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    let xml = roxmltree::Document::parse(&svg).unwrap();
+    let texts: Vec<&str> = xml
+        .descendants()
+        .filter(roxmltree::Node::is_text)
+        .filter_map(|n| n.text())
+        .collect();
+    for id in ["input", "hidden1", "hidden2", "output"] {
+        assert!(texts.contains(&id), "'{id}' as text in {texts:?}");
+    }
+    assert!(texts.contains(&"8 units, tanh") && texts.contains(&"[batch, 8]"));
+    let width: f64 = xml
+        .root_element()
+        .attribute("width")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let height: f64 = xml
+        .root_element()
+        .attribute("height")
+        .unwrap()
+        .parse()
+        .unwrap();
+    // The PNG at scale 2 is twice the SVG's size on each side.
+    let png_path = dir.join("spiral.png");
+    let output = layerwright(&[
+        "diagram",
+        &example("spiral.json"),
+        "--out",
+        path_str(&png_path),
+        "--scale",
+        "2",
+        "--theme",
+        "dark",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let decoder = png::Decoder::new(std::io::Cursor::new(std::fs::read(&png_path).unwrap()));
+    let reader = decoder.read_info().unwrap();
+    let info = reader.info();
+    assert_eq!(
+        (f64::from(info.width), f64::from(info.height)),
+        (2.0 * width, 2.0 * height)
+    );
+}
+
+#[test]
+fn diagram_refuses_other_extensions_as_a_usage_error_and_keeps_the_old_file_on_failure() {
+    let dir = temporary_dir("diagram-refused");
+    let pdf = dir.join("spiral.pdf");
+    let output = layerwright(&["diagram", &example("spiral.json"), "--out", path_str(&pdf)]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("must end in .svg or .png"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!pdf.exists());
+    // A document that cannot be read: exit 1, the picture already there untouched.
+    let svg = dir.join("kept.svg");
+    std::fs::write(&svg, "<svg/>").unwrap();
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, "{ not json").unwrap();
+    let output = layerwright(&["diagram", path_str(&broken), "--out", path_str(&svg)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("broken.json"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(std::fs::read_to_string(&svg).unwrap(), "<svg/>");
+}

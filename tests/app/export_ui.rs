@@ -102,3 +102,32 @@ fn exporting_before_training_explains_what_to_do() {
     let message = harness.state().error_message().unwrap().to_owned();
     assert!(message.contains("train the model first"), "{message}");
 }
+
+#[test]
+fn the_file_menu_saves_the_network_as_an_svg_and_a_png_diagram_untrained() {
+    let mut harness = harness_on("iris.json");
+    let folder = common::TempFolder::new("export-ui", "diagram");
+    for (item, file) in [
+        ("Save diagram as SVG…", "iris-diagram.svg"),
+        ("Save diagram as PNG…", "iris-diagram.png"),
+    ] {
+        harness.get_by_label("File").click();
+        harness.run_steps(2);
+        harness.get_by_label(item).click();
+        run_until(&mut harness, "the path field", |app| {
+            matches!(app.modal(), Some(Modal::PathPrompt(_)))
+        });
+        let field = harness.get_by_label("Path");
+        assert_eq!(field.value().as_deref(), Some(file), "the suggested name");
+        let path = folder.join(file);
+        common::type_path_and_press(&mut harness, &path, "Export");
+        assert!(path.exists(), "{} was written", path.display());
+    }
+    let svg = std::fs::read_to_string(folder.join("iris-diagram.svg")).unwrap();
+    // The cards say what the canvas says, shapes included.
+    for text in [">hidden<", "8 units, ReLU", "[batch, 4]", "[batch, 3]"] {
+        assert!(svg.contains(text), "{text} in {svg}");
+    }
+    let png = std::fs::read(folder.join("iris-diagram.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+}

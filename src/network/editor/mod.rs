@@ -12,6 +12,8 @@ pub mod palette;
 pub mod summary_view;
 mod viewer;
 
+pub use viewer::{card_lines, colour_of};
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 

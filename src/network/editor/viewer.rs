@@ -50,6 +50,65 @@ pub fn colour_of(node: &Node) -> NodeColour {
     }
 }
 
+/// What a node's card says under its title (the canvas and saved diagrams share it): its
+/// size and activation, a convolution's window, an output's function and loss.
+pub fn card_lines(node: &Node) -> Vec<String> {
+    match node {
+        Node::Input(input) => vec![match input.features.as_ref().map(Vec::len) {
+            Some(n) => format!("{n} features"),
+            None => "all columns".to_owned(),
+        }],
+        Node::Dense(dense) => vec![format!(
+            "{} units, {}",
+            dense.units,
+            dense.activation.name()
+        )],
+        Node::Add(_) => vec!["sum of inputs".to_owned()],
+        Node::Concat(_) => vec!["inputs side by side".to_owned()],
+        Node::Dropout(dropout) => vec![format!("rate {:.2}", dropout.rate)],
+        Node::Activation(node) => vec![node.activation.name().to_owned()],
+        Node::BatchNorm(norm) => vec![
+            "over the batch".to_owned(),
+            format!("momentum {}", norm.momentum),
+        ],
+        Node::LayerNorm(_) => vec!["over each example's units".to_owned()],
+        Node::Conv2D(conv) => vec![
+            format!(
+                "{} filters {}×{}, {}",
+                conv.filters,
+                conv.kernel[0],
+                conv.kernel[1],
+                conv.activation.name()
+            ),
+            format!("stride {}, {}", conv.stride, padding_text(conv.padding)),
+        ],
+        Node::MaxPool2D(pool) | Node::AvgPool2D(pool) => {
+            let kind = if matches!(node, Node::MaxPool2D(_)) {
+                "max"
+            } else {
+                "mean"
+            };
+            vec![format!(
+                "{kind} of {}×{}, stride {}",
+                pool.size[0],
+                pool.size[1],
+                pool.stride()
+            )]
+        }
+        Node::Flatten(_) => vec!["image as a vector".to_owned()],
+        Node::Output(output) => {
+            let units = match output.units {
+                OutputUnits::Count(n) => format!("{n} units"),
+                OutputUnits::FromDataset => "units from data".to_owned(),
+            };
+            vec![
+                format!("{units}, {}", output.output_function.name()),
+                format!("loss: {}", output.loss.name()),
+            ]
+        }
+    }
+}
+
 impl GraphViewer<'_> {
     fn node(&self, id: &str) -> Option<&Node> {
         self.document.node(id)
@@ -284,86 +343,25 @@ impl SnarlViewer<String> for GraphViewer<'_> {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         let mut hovered = None;
         ui.vertical(|ui| {
-            match document_node {
-                Node::Input(input) => {
-                    let count = input.features.as_ref().map(Vec::len);
-                    ui.label(match count {
-                        Some(n) => format!("{n} features"),
-                        None => "all columns".to_owned(),
-                    });
-                }
-                Node::Dense(dense) => {
-                    ui.horizontal(|ui| {
-                        curve_icon(ui, dense.activation);
-                        ui.label(format!(
-                            "{} units, {}",
-                            dense.units,
-                            dense.activation.name()
-                        ));
-                    });
-                }
-                Node::Add(_) => {
-                    ui.label("sum of inputs");
-                }
-                Node::Concat(_) => {
-                    ui.label("inputs side by side");
-                }
-                Node::Dropout(dropout) => {
-                    ui.label(format!("rate {:.2}", dropout.rate));
-                }
-                Node::Activation(node) => {
-                    ui.horizontal(|ui| {
-                        curve_icon(ui, node.activation);
-                        ui.label(node.activation.name());
-                    });
-                }
-                Node::BatchNorm(norm) => {
-                    ui.label("over the batch");
-                    ui.label(format!("momentum {}", norm.momentum));
-                }
-                Node::LayerNorm(_) => {
-                    ui.label("over each example's units");
-                }
-                Node::Conv2D(conv) => {
-                    ui.horizontal(|ui| {
-                        curve_icon(ui, conv.activation);
-                        ui.label(format!(
-                            "{} filters {}×{}, {}",
-                            conv.filters,
-                            conv.kernel[0],
-                            conv.kernel[1],
-                            conv.activation.name()
-                        ));
-                    });
-                    ui.label(format!(
-                        "stride {}, {}",
-                        conv.stride,
-                        padding_text(conv.padding)
-                    ));
-                }
-                Node::MaxPool2D(pool) | Node::AvgPool2D(pool) => {
-                    let kind = if matches!(document_node, Node::MaxPool2D(_)) {
-                        "max"
-                    } else {
-                        "mean"
-                    };
-                    ui.label(format!(
-                        "{kind} of {}×{}, stride {}",
-                        pool.size[0],
-                        pool.size[1],
-                        pool.stride()
-                    ));
-                }
-                Node::Flatten(_) => {
-                    ui.label("image as a vector");
-                }
-                Node::Output(output) => {
-                    let units = match output.units {
-                        OutputUnits::Count(n) => format!("{n} units"),
-                        OutputUnits::FromDataset => "units from data".to_owned(),
-                    };
-                    ui.label(format!("{units}, {}", output.output_function.name()));
-                    ui.label(format!("loss: {}", output.loss.name()));
+            let lines = card_lines(document_node);
+            let curve = match document_node {
+                Node::Dense(n) => Some(n.activation),
+                Node::Activation(n) => Some(n.activation),
+                Node::Conv2D(n) => Some(n.activation),
+                _ => None,
+            };
+            for (index, line) in lines.iter().enumerate() {
+                match curve {
+                    // The activation's curve beside the line that names it.
+                    Some(activation) if index == 0 => {
+                        ui.horizontal(|ui| {
+                            curve_icon(ui, activation);
+                            ui.label(line);
+                        });
+                    }
+                    _ => {
+                        ui.label(line);
+                    }
                 }
             }
             ui.monospace(self.diagnostics.shape_text(&id));
