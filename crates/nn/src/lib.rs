@@ -34,6 +34,7 @@ pub mod compile;
 pub mod data;
 pub mod export;
 pub mod graph;
+pub mod import;
 pub mod math;
 pub mod network;
 pub mod runs;

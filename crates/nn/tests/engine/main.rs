@@ -21,6 +21,7 @@ mod hand_worked;
 mod importance;
 mod lessons;
 mod normalization;
+mod onnx_import;
 mod perceptron;
 mod prepare;
 mod properties;
