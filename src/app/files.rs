@@ -430,12 +430,7 @@ impl LayerwrightApp {
         let mut document = editor.document.document().clone();
         document.weights =
             Some(graph.trained_weights(&parameters, self.network.training.run.epochs()));
-        let stem = self
-            .file
-            .name
-            .strip_suffix(".json")
-            .unwrap_or(&self.file.name)
-            .to_owned();
+        let stem = self.file_stem();
         let (_, extension) = format.file_type();
         let suffix = if format == ExportFormat::Json {
             "-trained"
@@ -459,6 +454,15 @@ impl LayerwrightApp {
         });
     }
 
+    /// The open file's name without `.json`, for the names exports suggest.
+    fn file_stem(&self) -> String {
+        self.file
+            .name
+            .strip_suffix(".json")
+            .unwrap_or(&self.file.name)
+            .to_owned()
+    }
+
     /// Draws the network's diagram (light, for slides; a PNG at scale 2) on the export
     /// worker, then asks where to save it as an export's file is saved.
     pub fn save_diagram(&mut self, ctx: &egui::Context, format: ExportFormat) {
@@ -471,12 +475,7 @@ impl LayerwrightApp {
             .iter()
             .map(|n| (n.id().to_owned(), diagnostics.shape_text(n.id())))
             .collect();
-        let stem = self
-            .file
-            .name
-            .strip_suffix(".json")
-            .unwrap_or(&self.file.name)
-            .to_owned();
+        let stem = self.file_stem();
         let (_, extension) = format.file_type();
         let suggested = format!("{stem}-diagram.{extension}");
         let wake = ctx.clone();

@@ -52,17 +52,8 @@ fn a_trained_model_exports_from_the_file_menu_to_onnx_pytorch_and_json() {
         ("Export as PyTorch…", "iris.py"),
         ("Export as JSON…", "iris-trained.json"),
     ] {
-        harness.get_by_label("File").click();
-        harness.run_steps(2);
-        harness.get_by_label(item).click();
-        // The export is made on a worker thread, then the path field asks, suggesting a name.
-        run_until(&mut harness, "the path field", |app| {
-            matches!(app.modal(), Some(Modal::PathPrompt(_)))
-        });
-        let field = harness.get_by_label("Path");
-        assert_eq!(field.value().as_deref(), Some(file), "the suggested name");
         let path = folder.join(file);
-        common::type_path_and_press(&mut harness, &path, "Export");
+        save_from_file_menu(&mut harness, item, &path);
         assert!(
             harness.state().modal().is_none(),
             "{item}: {:?}",
@@ -111,16 +102,8 @@ fn the_file_menu_saves_the_network_as_an_svg_and_a_png_diagram_untrained() {
         ("Save diagram as SVG…", "iris-diagram.svg"),
         ("Save diagram as PNG…", "iris-diagram.png"),
     ] {
-        harness.get_by_label("File").click();
-        harness.run_steps(2);
-        harness.get_by_label(item).click();
-        run_until(&mut harness, "the path field", |app| {
-            matches!(app.modal(), Some(Modal::PathPrompt(_)))
-        });
-        let field = harness.get_by_label("Path");
-        assert_eq!(field.value().as_deref(), Some(file), "the suggested name");
         let path = folder.join(file);
-        common::type_path_and_press(&mut harness, &path, "Export");
+        save_from_file_menu(&mut harness, item, &path);
         assert!(path.exists(), "{} was written", path.display());
     }
     let svg = std::fs::read_to_string(folder.join("iris-diagram.svg")).unwrap();
@@ -130,4 +113,23 @@ fn the_file_menu_saves_the_network_as_an_svg_and_a_png_diagram_untrained() {
     }
     let png = std::fs::read(folder.join("iris-diagram.png")).unwrap();
     assert_eq!(&png[1..4], b"PNG");
+}
+
+/// Chooses `item` in the File menu; the file is made on a worker thread, then the path field
+/// asks, suggesting `path`'s name; answers with `path`.
+fn save_from_file_menu(
+    harness: &mut egui_kittest::Harness<'static, LayerwrightApp>,
+    item: &str,
+    path: &std::path::Path,
+) {
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label(item).click();
+    run_until(harness, "the path field", |app| {
+        matches!(app.modal(), Some(Modal::PathPrompt(_)))
+    });
+    let field = harness.get_by_label("Path");
+    let suggested = path.file_name().and_then(|n| n.to_str());
+    assert_eq!(field.value().as_deref(), suggested, "the suggested name");
+    common::type_path_and_press(harness, path, "Export");
 }
