@@ -5,19 +5,12 @@
 
 use std::collections::HashMap;
 
-use egui::{Color32, ColorImage, Sense, Stroke, TextureHandle, TextureOptions, Ui, vec2};
+use egui::{Color32, ColorImage, TextureHandle, TextureOptions, Ui};
 use layerwright_nn::ParameterSet;
 use layerwright_nn::network::architecture::{Architecture, ImageSize, Operation};
 
 use super::units::MAX_THUMBNAILS;
 use crate::theme::diverging;
-
-/// Pictures in a row of a node.
-const PER_ROW: usize = 4;
-/// A picture's side in a node, in points.
-const SMALL: f32 = 26.0;
-/// Its side while hovered, in points.
-const LARGE: f32 = 180.0;
 
 /// One picture's numbers: `[rows, columns]` row by row.
 #[derive(Clone, Debug, PartialEq)]
@@ -187,7 +180,8 @@ impl FeatureMaps {
             };
             ui.label(egui::RichText::new(title).small().weak())
                 .on_hover_text(tooltip);
-            pictures_ui(ui, node, title, textures);
+            let label = |index: usize| format!("{node}, {} {}", title.to_lowercase(), index + 1);
+            super::magnifier::picture_grid_ui(ui, textures, label, label);
             let total = self
                 .totals
                 .get(&(node.to_owned(), is_filter))
@@ -202,45 +196,6 @@ impl FeatureMaps {
             }
         }
     }
-}
-
-/// A grid of small pictures, each shown large while hovered.
-fn pictures_ui(ui: &mut Ui, node: &str, title: &str, textures: &[TextureHandle]) {
-    let highlight = ui.visuals().selection.stroke.color;
-    ui.vertical(|ui| {
-        ui.spacing_mut().item_spacing = vec2(2.0, 2.0);
-        for (row, chunk) in textures.chunks(PER_ROW).enumerate() {
-            ui.horizontal(|ui| {
-                for (offset, texture) in chunk.iter().enumerate() {
-                    let index = row * PER_ROW + offset;
-                    let [width, height] = texture.size();
-                    let aspect = width as f32 / height.max(1) as f32;
-                    let size = vec2(SMALL * aspect.min(3.0), SMALL);
-                    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
-                    let uv = egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
-                    ui.painter().image(texture.id(), rect, uv, Color32::WHITE);
-                    let label = format!("{node}, {} {}", title.to_lowercase(), index + 1);
-                    response.widget_info(|| {
-                        egui::WidgetInfo::labeled(egui::WidgetType::Image, true, &label)
-                    });
-                    if response.hovered() {
-                        ui.painter().rect_stroke(
-                            rect,
-                            2.0,
-                            Stroke::new(2.0, highlight),
-                            egui::StrokeKind::Outside,
-                        );
-                        egui::Tooltip::for_widget(&response)
-                            .at_pointer()
-                            .show(|ui| {
-                                ui.label(&label);
-                                ui.image((texture.id(), vec2(LARGE * aspect.min(3.0), LARGE)));
-                            });
-                    }
-                }
-            });
-        }
-    });
 }
 
 #[cfg(test)]

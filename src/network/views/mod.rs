@@ -15,6 +15,7 @@ pub mod dynamics;
 pub mod feature_maps;
 pub mod hidden_space;
 pub mod importance;
+pub mod magnifier;
 pub mod prediction_errors;
 pub mod receptive_fields;
 pub mod regression;

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use egui::{Color32, ColorImage, Sense, Stroke, TextureHandle, TextureOptions, Ui, vec2};
+use egui::{Color32, ColorImage, TextureHandle, TextureOptions, Ui};
 use layerwright_nn::ParameterSet;
 use layerwright_nn::data::ImageShape;
 use layerwright_nn::network::architecture::{Architecture, Operation, ParameterRole};
@@ -13,13 +13,6 @@ use ndarray::{Array2, ArrayView1};
 
 use super::units::MAX_THUMBNAILS;
 use crate::theme::diverging;
-
-/// Pictures per row inside a node.
-const PER_ROW: usize = 4;
-/// A picture's side in the node, in points.
-const SMALL: f32 = 26.0;
-/// A picture's side when hovered, in points.
-const LARGE: f32 = 180.0;
 
 /// The first layer's weights of an image model, as pictures.
 #[derive(Default)]
@@ -108,7 +101,6 @@ impl ReceptiveFields {
         else {
             return;
         };
-        let highlight = ui.visuals().selection.stroke.color;
         ui.label(
             egui::RichText::new("What each unit looks for")
                 .small()
@@ -118,54 +110,17 @@ impl ReceptiveFields {
             "Each unit's weights drawn as an image: blue where ink raises the unit's input, \
                  orange where it lowers it.",
         );
-        ui.vertical(|ui| {
-            ui.spacing_mut().item_spacing = vec2(2.0, 2.0);
-            for (row, chunk) in textures.chunks(PER_ROW).enumerate() {
-                ui.horizontal(|ui| {
-                    for (offset, texture) in chunk.iter().enumerate() {
-                        let unit = row * PER_ROW + offset;
-                        let (rect, response) =
-                            ui.allocate_exact_size(vec2(SMALL, SMALL), Sense::hover());
-                        let uv =
-                            egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
-                        ui.painter().image(texture.id(), rect, uv, Color32::WHITE);
-                        if response.hovered() {
-                            ui.painter().rect_stroke(
-                                rect,
-                                2.0,
-                                Stroke::new(2.0, highlight),
-                                egui::StrokeKind::Outside,
-                            );
-                        }
-                        response.widget_info(|| {
-                            egui::WidgetInfo::labeled(
-                                egui::WidgetType::Image,
-                                true,
-                                format!("{node}, unit {} weights", unit + 1),
-                            )
-                        });
-                        // Large at once while hovered (no tooltip delay): a magnifier.
-                        if response.hovered() {
-                            egui::Tooltip::for_widget(&response)
-                                .at_pointer()
-                                .show(|ui| {
-                                    ui.label(format!(
-                                        "{node}, unit {}: its weight from each pixel",
-                                        unit + 1
-                                    ));
-                                    ui.image((texture.id(), vec2(LARGE, LARGE)));
-                                });
-                        }
-                    }
-                });
-            }
-            if weights.ncols() > textures.len() {
-                ui.weak(format!("+{} more units", weights.ncols() - textures.len()));
-            }
-        });
+        super::magnifier::picture_grid_ui(
+            ui,
+            textures,
+            |unit| format!("{node}, unit {} weights", unit + 1),
+            |unit| format!("{node}, unit {}: its weight from each pixel", unit + 1),
+        );
+        if weights.ncols() > textures.len() {
+            ui.weak(format!("+{} more units", weights.ncols() - textures.len()));
+        }
     }
 }
-
 /// One unit's weights `[pixels]` as a picture of `shape`: pixel `p` coloured by the sum of
 /// its channels' weights, relative to the largest such sum.
 pub fn field_image(weights: ArrayView1<f64>, shape: ImageShape, background: Color32) -> ColorImage {
