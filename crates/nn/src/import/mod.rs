@@ -1,4 +1,14 @@
-//! Bringing models in from elsewhere. [`onnx`] reads a feed-forward network out of an
-//! ONNX file (issue 27: the documents, the command and the window come next).
+//! Bringing models in from elsewhere: [`onnx`] reads a network out of an ONNX file into an
+//! [`ImportedGraph`](onnx::ImportedGraph) (its operators recognised as Layerwright's nodes,
+//! elementwise patterns by [`elementwise`]), and [`document`] makes it a document on the
+//! person's data with the model's numbers as its trained weights.
 
+pub mod document;
+mod elementwise;
 pub mod onnx;
+mod tensors;
+
+pub use document::{
+    ImportSettings, ImportedDocument, import_document, import_onnx, suggested_task,
+};
+pub use onnx::{ImportError, ImportedGraph, ImportedLayer, ImportedNode, read_onnx};

@@ -1,10 +1,18 @@
-//! Reading dense networks out of ONNX models built here with the prost types (no Python):
+//! Reading networks out of ONNX models: ones built here with the prost types (no Python:
 //! Gemm's attributes worked out by hand, MatMul + Add, activations, the function at the
-//! end, and refusals naming the operator and node.
+//! end, refusals naming the operator and node), every example's own export read back to a
+//! document that predicts what the original predicts, and class orders.
 #![allow(clippy::unwrap_used)] // a panic in a test is a failing test, as intended
 
-use layerwright_nn::import::onnx::{ImportError, read_onnx};
-use layerwright_nn::{Activation, OutputFunction};
+use std::path::{Path, PathBuf};
+
+use layerwright_nn::compile::{compile, compile_trained, load_dataset};
+use layerwright_nn::export::{domain_samples, engine_outputs, onnx::to_onnx};
+use layerwright_nn::graph::io::load_document;
+use layerwright_nn::graph::{GraphDocument, Node};
+use layerwright_nn::import::{ImportError, ImportSettings, ImportedLayer, import_onnx, read_onnx};
+use layerwright_nn::network::inference::TrainedModel;
+use layerwright_nn::{Activation, OutputFunction, Precision};
 use prost::Message;
 use tract_onnx::pb::{
     AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto,
@@ -50,8 +58,39 @@ fn int(name: &str, value: i64) -> AttributeProto {
 }
 
 fn model(nodes: Vec<NodeProto>, initializers: Vec<TensorProto>, output: &str) -> Vec<u8> {
+    model_of_width(nodes, initializers, output, None)
+}
+
+/// A model whose input `x` is declared `[batch, width]`, or undeclared.
+fn model_of_width(
+    nodes: Vec<NodeProto>,
+    initializers: Vec<TensorProto>,
+    output: &str,
+    width: Option<i64>,
+) -> Vec<u8> {
+    use tract_onnx::pb::{TensorShapeProto, TypeProto, tensor_shape_proto, type_proto};
     let value = |name: &str| ValueInfoProto {
         name: name.to_owned(),
+        r#type: width.filter(|_| name == "x").map(|width| TypeProto {
+            value: Some(type_proto::Value::TensorType(type_proto::Tensor {
+                elem_type: DataType::Float as i32,
+                shape: Some(TensorShapeProto {
+                    dim: vec![
+                        tensor_shape_proto::Dimension {
+                            value: Some(tensor_shape_proto::dimension::Value::DimParam(
+                                "batch".to_owned(),
+                            )),
+                            ..Default::default()
+                        },
+                        tensor_shape_proto::Dimension {
+                            value: Some(tensor_shape_proto::dimension::Value::DimValue(width)),
+                            ..Default::default()
+                        },
+                    ],
+                }),
+            })),
+            ..Default::default()
+        }),
         ..Default::default()
     };
     ModelProto {
@@ -66,6 +105,24 @@ fn model(nodes: Vec<NodeProto>, initializers: Vec<TensorProto>, output: &str) ->
         ..Default::default()
     }
     .encode_to_vec()
+}
+
+fn dense_of(
+    layer: &ImportedLayer,
+) -> (
+    &ndarray::Array2<f64>,
+    Option<&ndarray::Array1<f64>>,
+    Activation,
+) {
+    match layer {
+        ImportedLayer::Dense {
+            weights,
+            bias,
+            activation,
+            ..
+        } => (weights, bias.as_ref(), *activation),
+        other => panic!("not a dense layer: {other:?}"),
+    }
 }
 
 #[test]
@@ -93,22 +150,22 @@ fn a_gemm_with_trans_b_alpha_and_beta_then_relu_matmul_add_and_softmax() {
     let network = read_onnx(&bytes).unwrap();
     assert_eq!(network.inputs, 2);
     assert_eq!(network.output_function, OutputFunction::Softmax);
-    assert_eq!(network.layers.len(), 2);
-    let first = &network.layers[0];
+    assert_eq!(network.nodes.len(), 3, "{:?}", network.nodes);
+    assert_eq!(network.nodes[0].layer, ImportedLayer::Input);
+    assert_eq!(network.logits, 2);
+    let (weights, bias, activation) = dense_of(&network.nodes[1].layer);
     // 2·Bᵀ = 2·[[1, 3, 5], [2, 4, 6]].
+    assert_eq!(weights, ndarray::array![[2.0, 6.0, 10.0], [4.0, 8.0, 12.0]]);
+    assert_eq!(bias, Some(&ndarray::array![1.0, 2.0, 3.0]));
+    assert_eq!(activation, Activation::Relu);
+    let (weights, bias, activation) = dense_of(&network.nodes[2].layer);
     assert_eq!(
-        first.weights,
-        ndarray::array![[2.0, 6.0, 10.0], [4.0, 8.0, 12.0]]
-    );
-    assert_eq!(first.bias, ndarray::array![1.0, 2.0, 3.0]);
-    assert_eq!(first.activation, Activation::Relu);
-    let second = &network.layers[1];
-    assert_eq!(
-        second.weights,
+        weights,
         ndarray::array![[0.5, -0.5], [1.0, -1.0], [1.5, -1.5]]
     );
-    assert_eq!(second.bias, ndarray::array![0.25, -0.25]);
-    assert_eq!(second.activation, Activation::Identity);
+    assert_eq!(bias, Some(&ndarray::array![0.25, -0.25]));
+    assert_eq!(activation, Activation::Identity);
+    assert_eq!(network.nodes[2].inputs, vec![1]);
 }
 
 #[test]
@@ -128,12 +185,44 @@ fn leaky_relu_s_alpha_is_the_notes_one_over_a_and_logits_stay_logits() {
         "logits",
     );
     let network = read_onnx(&bytes).unwrap();
-    assert_eq!(
-        network.layers[0].activation,
-        Activation::LeakyRelu { a: 4.0 }
-    );
-    assert_eq!(network.layers[0].bias, ndarray::array![0.0, 0.0]);
+    let (_, bias, activation) = dense_of(&network.nodes[1].layer);
+    assert_eq!(activation, Activation::LeakyRelu { a: 4.0 });
+    assert_eq!(bias, None);
     assert_eq!(network.output_function, OutputFunction::Identity);
+}
+
+#[test]
+fn the_input_s_rescaling_folds_into_the_first_layer_and_two_layers_merge_by_add() {
+    // x' = (x − o)/s with o = [1, 2], s = [2, 4]; z = x'·W + b with W = [[1], [1]], b = [0]:
+    // z = x₁/2 + x₂/4 − (1/2 + 2/4), so W' = [[0.5], [0.25]], b' = [−1].
+    let bytes = model_of_width(
+        vec![
+            node("Sub", "centre", &["x", "o"], "c"),
+            node("Div", "scale", &["c", "s"], "n"),
+            node("Gemm", "fc1", &["n", "W1", "b1"], "h1"),
+            node("Gemm", "fc2", &["n", "W1", "b1"], "h2"),
+            node("Tanh", "act", &["h2"], "t2"),
+            node("Add", "merge", &["h1", "t2"], "y"),
+        ],
+        vec![
+            tensor("o", &[1, 2], &[1.0, 2.0]),
+            tensor("s", &[1, 2], &[2.0, 4.0]),
+            tensor("W1", &[2, 1], &[1.0, 1.0]),
+            tensor("b1", &[1], &[0.0]),
+        ],
+        "y",
+        Some(2),
+    );
+    let network = read_onnx(&bytes).unwrap();
+    let (weights, bias, activation) = dense_of(&network.nodes[1].layer);
+    assert_eq!(weights, ndarray::array![[0.5], [0.25]]);
+    assert_eq!(bias, Some(&ndarray::array![-1.0]));
+    assert_eq!(activation, Activation::Identity);
+    let (_, _, activation) = dense_of(&network.nodes[2].layer);
+    assert_eq!(activation, Activation::Tanh);
+    assert_eq!(network.nodes[3].layer, ImportedLayer::Add);
+    assert_eq!(network.nodes[3].inputs, vec![1, 2]);
+    assert_eq!(network.logits, 3);
 }
 
 #[test]
@@ -153,10 +242,148 @@ fn an_operator_it_does_not_understand_is_refused_with_its_type_and_node_name() {
     );
     assert_eq!(
         error.to_string(),
-        "operator Cos (node 'wave') is not understood: only dense layers and their activations are understood"
+        "operator Cos (node 'wave') is not understood: Layerwright reads dense layers, \
+         convolutions, pooling, normalisation, merges and activations"
+    );
+    // Elementwise operators that make no known activation are refused where they are read.
+    let bytes = model(
+        vec![
+            node("Gemm", "fc1", &["x", "W1"], "z"),
+            node("Tanh", "t", &["z"], "a"),
+            node("Mul", "twice", &["a", "z"], "b"),
+            node("Gemm", "fc2", &["b", "W2"], "y"),
+        ],
+        vec![
+            tensor("W1", &[1, 2], &[1.0, -1.0]),
+            tensor("W2", &[2, 1], &[1.0, 1.0]),
+        ],
+        "y",
+    );
+    let error = read_onnx(&bytes).unwrap_err().to_string();
+    assert!(
+        error.starts_with("operator Gemm (node 'fc2') is not understood: the elementwise"),
+        "{error}"
     );
     assert!(matches!(
         read_onnx(b"not a model at all").unwrap_err(),
         ImportError::Decode(_)
     ));
+}
+
+fn examples() -> Vec<PathBuf> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/examples");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .contains("\"format\": \"layerwright.graph\"")
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// The document trained for `epochs` epochs as a model.
+fn trained(mut document: GraphDocument, folder: &Path, epochs: usize) -> TrainedModel {
+    let dataset = load_dataset(&document.dataset, Some(folder)).unwrap();
+    let compiled = compile(&document, &dataset).unwrap();
+    let mut session = compiled.session(Precision::F32).unwrap();
+    session.run_epochs(epochs).unwrap();
+    document.weights = Some(compiled.trained_weights(&session.parameters(), epochs));
+    compile_trained(&document).unwrap()
+}
+
+/// Exports `document` trained briefly, imports the ONNX on the same data, and checks that
+/// both predict alike within `1e-5·max(1, |y|)` on 100 raw inputs from the data's range.
+fn round_trip(document: GraphDocument, folder: &Path, what: &str) -> GraphDocument {
+    let dataset_spec = document.dataset.clone();
+    let original = trained(document, folder, 3);
+    let bytes = to_onnx(&original, "round trip").unwrap();
+    let settings = ImportSettings {
+        dataset: dataset_spec,
+        classes: None,
+        loss: None,
+    };
+    let imported =
+        import_onnx(&bytes, settings, Some(folder)).unwrap_or_else(|e| panic!("{what}: {e}"));
+    let document = imported.document;
+    let model = compile_trained(&document).unwrap();
+    let dataset = load_dataset(&document.dataset, Some(folder)).unwrap();
+    let inputs = domain_samples(&original, Some(&dataset), 100, 5);
+    let expected = engine_outputs(&original, inputs.view()).unwrap();
+    let found = engine_outputs(&model, inputs.view()).unwrap();
+    assert_eq!(expected.dim(), found.dim(), "{what}");
+    for ((row, column), &y) in expected.indexed_iter() {
+        let got = found[(row, column)];
+        assert!(
+            (got - y).abs() <= 1e-5 * y.abs().max(1.0),
+            "{what}: row {row} column {column}: imported {got}, original {y}"
+        );
+    }
+    document
+}
+
+#[test]
+fn every_example_reads_back_from_its_own_onnx_export_and_predicts_the_same() {
+    for path in examples() {
+        let document = load_document(&path).unwrap();
+        let kinds = document.nodes.len();
+        let imported = round_trip(
+            document,
+            path.parent().unwrap(),
+            &path.display().to_string(),
+        );
+        assert_eq!(imported.nodes.len(), kinds, "{}", path.display());
+        assert_eq!(imported.weights.as_ref().unwrap().epochs, 0);
+        assert_eq!(
+            imported.dataset.normalization,
+            layerwright_nn::data::Normalization::None
+        );
+    }
+}
+
+#[test]
+fn every_activation_reads_back_from_its_exported_pattern() {
+    // Step (Greater + Cast), swish (Sigmoid + Mul), GELU (its Erf form), PReLU's slopes,
+    // RReLU as its mean slope, ELU's α: each in both hidden layers of the spiral.
+    let path = examples()
+        .into_iter()
+        .find(|p| p.ends_with("spiral.json"))
+        .unwrap();
+    let folder = path.parent().unwrap().to_path_buf();
+    for activation in Activation::ALL {
+        let mut document = load_document(&path).unwrap();
+        document.dataset.normalization = layerwright_nn::data::Normalization::ZScore;
+        for node in &mut document.nodes {
+            if let Node::Dense(dense) = node {
+                dense.activation = activation;
+            }
+        }
+        let imported = round_trip(document, &folder, activation.name());
+        let read: Vec<Activation> = imported
+            .nodes
+            .iter()
+            .filter_map(|n| match n {
+                Node::Dense(dense) => Some(dense.activation),
+                _ => None,
+            })
+            .collect();
+        let expected = match activation {
+            // Inference uses RReLU's mean slope, which ONNX writes as a LeakyRelu.
+            Activation::Rrelu { lower, upper } => Activation::LeakyRelu {
+                a: 1.0 / f64::from((0.5 * (lower + upper)) as f32),
+            },
+            Activation::LeakyRelu { a } => Activation::LeakyRelu {
+                a: 1.0 / f64::from((1.0 / a) as f32),
+            },
+            Activation::Elu { alpha } => Activation::Elu {
+                alpha: f64::from(alpha as f32),
+            },
+            other => other,
+        };
+        assert_eq!(read, vec![expected; 2], "{}", activation.name());
+    }
 }
