@@ -6,6 +6,8 @@
 pub mod document;
 mod elementwise;
 pub mod onnx;
+mod reader;
+mod shapes;
 mod tensors;
 
 pub use document::{
