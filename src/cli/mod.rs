@@ -1,10 +1,12 @@
-//! The headless command line: `new`, `check`, `train`, `predict` and `export`.
+//! The headless command line: `new`, `import`, `check`, `summary`, `diagram`, `train`,
+//! `predict`, `export` and `sweep`.
 //!
 //! Its output is an interface that scripts rely on: one error per line on stderr
 //! (`PATH:LINE:COL: message` for text that does not parse, `PATH: node 'ID': message` for
 //! graph errors), one result line on stdout for `train`, CSV for `predict`; exit code 0 on
 //! success, 1 for bad input or a failed run, 2 for usage errors (clap's own).
 
+pub mod import;
 pub mod new;
 pub mod sweep;
 
@@ -85,6 +87,36 @@ pub enum Command {
         /// Units in the hidden ReLU layer.
         #[arg(long, default_value_t = new::DEFAULT_HIDDEN_UNITS)]
         hidden: usize,
+        /// The document to write.
+        #[arg(long, value_name = "DOC.json")]
+        out: PathBuf,
+    },
+    /// Make a graph document from an ONNX model on a CSV file: the model's layers as nodes,
+    /// its numbers as trained weights, its inputs taken as they are (no normalisation).
+    Import {
+        /// The ONNX model.
+        #[arg(value_name = "MODEL.onnx")]
+        model: PathBuf,
+        /// A CSV file with a header row.
+        #[arg(long, value_name = "FILE.csv")]
+        data: PathBuf,
+        /// The CSV's target column, by name.
+        #[arg(long, value_name = "COLUMN")]
+        target: String,
+        /// Classification or regression (default: classification when the model ends in
+        /// softmax, sigmoid or step, else guessed from the target as `new` does).
+        #[arg(long, value_enum)]
+        task: Option<TaskArg>,
+        /// A column to leave out (repeat for several).
+        #[arg(long, value_name = "COLUMN")]
+        ignore: Vec<String>,
+        /// The classes in the model's output order (default: Layerwright's, text labels
+        /// alphabetically and numbers by value).
+        #[arg(long, value_name = "A,B,C", value_parser = import::parse_class_list)]
+        classes: Option<import::ClassList>,
+        /// The loss, as documents spell it (default: the one fitting the output function).
+        #[arg(long, value_name = "NAME", value_parser = import::parse_loss_name)]
+        loss: Option<layerwright_nn::Loss>,
         /// The document to write.
         #[arg(long, value_name = "DOC.json")]
         out: PathBuf,
@@ -187,6 +219,16 @@ pub enum TaskArg {
     Regression,
 }
 
+impl TaskArg {
+    /// The engine's task.
+    pub fn task(self) -> Task {
+        match self {
+            Self::Classification => Task::Classification,
+            Self::Regression => Task::Regression,
+        }
+    }
+}
+
 /// `--gate` of `new`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum GateArg {
@@ -248,10 +290,7 @@ fn new_data(
         return Ok(new::NewData::Csv {
             path,
             target,
-            task: task.map(|t| match t {
-                TaskArg::Classification => Task::Classification,
-                TaskArg::Regression => Task::Regression,
-            }),
+            task: task.map(TaskArg::task),
             ignore,
         });
     }
@@ -299,6 +338,28 @@ pub fn run(command: Command) -> ExitCode {
             gate,
         )
         .and_then(|data| new::new(&data, hidden, &out, &mut stdout.lock(), &mut stderr.lock())),
+        Command::Import {
+            model,
+            data,
+            target,
+            task,
+            ignore,
+            classes,
+            loss,
+            out,
+        } => {
+            let request = import::ImportRequest {
+                model,
+                data,
+                target,
+                task: task.map(TaskArg::task),
+                ignore,
+                classes: classes.map(|list| list.0),
+                loss,
+                out,
+            };
+            import::import(&request, &mut stdout.lock(), &mut stderr.lock())
+        }
         Command::Check { file } => check(&file, &mut stdout.lock()),
         Command::Summary { file } => summary(&file, &mut stdout.lock()),
         Command::Diagram {

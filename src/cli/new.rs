@@ -144,6 +144,50 @@ fn relative_to(base: &Path, target: &Path) -> PathBuf {
     relative
 }
 
+/// Classification or regression for `target` of the CSV at `path`, as [`guess_task_and_classes`]
+/// guesses it (text, or at most 10 distinct whole numbers, are classes).
+pub fn guess_task(path: &Path, target: &str) -> Result<Task, Failure> {
+    guess_task_and_classes(
+        &TableSource::File(path),
+        HeaderRow::Present,
+        &TargetColumn::Name(target.to_owned()),
+    )
+    .map(|(task, _)| task)
+    .map_err(|e| Failure::one(format!("{}: {e}", path.display())))
+}
+
+/// The data set of a document written to `out` on the CSV at `path` (with a header), its
+/// `target` column, `task`, and the `ignore`d columns; the path is stored relative to the
+/// document's folder, which is returned too.
+pub fn csv_spec(
+    path: &Path,
+    target: &str,
+    task: Task,
+    ignore: &[String],
+    out: &Path,
+) -> (DatasetSpec, PathBuf) {
+    let folder = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let stored = relative_to(&folder, path);
+    let mut spec = DatasetSpec::csv(&stored.display().to_string(), task);
+    if let DataSource::Csv { header, .. } = &mut spec.source {
+        *header = HeaderRow::Present;
+    }
+    spec.target = TargetColumn::Name(target.to_owned());
+    spec.columns = ignore
+        .iter()
+        .map(|name| ColumnChoice {
+            name: name.clone(),
+            role: Some(ColumnRole::Ignored),
+            kind: None,
+        })
+        .collect();
+    (spec, folder)
+}
+
 /// The document `new` writes to `out` for `data` with `hidden` ReLU units, and the notes
 /// to print on standard error.
 pub fn new_document(
@@ -159,39 +203,13 @@ pub fn new_document(
             ignore,
         } => {
             let shown = path.display();
-            let target_column = TargetColumn::Name(target.clone());
             let task = match task {
                 Some(task) => *task,
-                None => {
-                    guess_task_and_classes(
-                        &TableSource::File(path),
-                        HeaderRow::Present,
-                        &target_column,
-                    )
-                    .map_err(|e| Failure::one(format!("{shown}: {e}")))?
-                    .0
-                }
+                None => guess_task(path, target)?,
             };
-            let folder = out
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let stored = relative_to(folder, path);
-            let mut spec = DatasetSpec::csv(&stored.display().to_string(), task);
-            if let DataSource::Csv { header, .. } = &mut spec.source {
-                *header = HeaderRow::Present;
-            }
-            spec.target = target_column;
-            spec.columns = ignore
-                .iter()
-                .map(|name| ColumnChoice {
-                    name: name.clone(),
-                    role: Some(ColumnRole::Ignored),
-                    kind: None,
-                })
-                .collect();
+            let (spec, folder) = csv_spec(path, target, task, ignore, out);
             // Read as `train` will read it (split included), naming the file as given.
-            let dataset = load_dataset(&spec, Some(folder)).map_err(|error| {
+            let dataset = load_dataset(&spec, Some(&folder)).map_err(|error| {
                 Failure::one(match error {
                     DatasetLoadError::Csv { source, .. } => format!("{shown}: {source}"),
                     DatasetLoadError::Io { source, .. } => {

@@ -49,7 +49,8 @@ pub struct ImportedDocument {
     pub class_order: Vec<String>,
     /// Whether that order was given ([`ImportSettings::classes`]) or Layerwright's own.
     pub classes_given: bool,
-    /// The number of layers read and how the output was made.
+    /// What the person should know: how the output layer was made when it is not the
+    /// model's own last layer.
     pub notes: Vec<String>,
 }
 
@@ -79,7 +80,7 @@ pub fn import_document(
     spec.normalization = Normalization::None;
     spec.standardize_target = false;
     spec.image = graph.image;
-    let dataset = load_dataset(&spec, folder).map_err(|e| ImportError::Mismatch(e.to_string()))?;
+    let dataset = load_dataset(&spec, folder).map_err(|e| ImportError::Data(e.to_string()))?;
     if dataset.feature_count() != graph.inputs {
         return Err(ImportError::Mismatch(format!(
             "the model takes {} inputs but the data has {} feature columns ({})",
@@ -156,15 +157,14 @@ pub fn import_document(
     output_weights.weights = rows(&head.weights);
     output_weights.bias = head.bias.map(|b| b.to_vec());
     built.layers.insert(output_id, output_weights);
-    let read = built.nodes.len() - 1;
-    let notes = vec![format!(
-        "{read} nodes read from the model{}",
-        if head.identity {
-            "; its last values go to an output layer with identity weights"
-        } else {
-            ""
-        }
-    )];
+    let notes = if head.identity {
+        vec![format!(
+            "the model's last values ('{}') go to an output layer with identity weights",
+            built.ids[head.input]
+        )]
+    } else {
+        Vec::new()
+    };
     let Builder {
         nodes,
         edges,

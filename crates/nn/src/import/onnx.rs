@@ -161,6 +161,9 @@ pub enum ImportError {
     /// The graph as a whole: inputs, outputs, cycles.
     #[error("{0}")]
     Structure(String),
+    /// The data cannot be read (the message names the file, line and column).
+    #[error("{0}")]
+    Data(String),
     /// The model and the data or the options do not fit together.
     #[error("{0}")]
     Mismatch(String),

@@ -16,6 +16,13 @@ pub(crate) struct Constant {
 impl Constant {
     /// The tensor's numbers, or why they cannot be read.
     pub fn from_proto(tensor: &TensorProto) -> Result<Self, String> {
+        if !tensor.external_data.is_empty() || tensor.data_location == Some(1) {
+            return Err(format!(
+                "tensor '{}' keeps its numbers in a separate file; save the model with its \
+                 weights inside (PyTorch: torch.onnx.export(…, external_data=False))",
+                tensor.name
+            ));
+        }
         let dims = tensor
             .dims
             .iter()

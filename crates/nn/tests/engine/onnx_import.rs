@@ -387,3 +387,75 @@ fn every_activation_reads_back_from_its_exported_pattern() {
         assert_eq!(read, vec![expected; 2], "{}", activation.name());
     }
 }
+
+/// The fixture made by `tests/fixtures/make_pytorch_fixture.py`: PyTorch's own export of an
+/// `nn.Sequential` (Linear, ReLU, Linear, Tanh, Linear, Sigmoid, Linear) with the logits
+/// PyTorch computed for 60 inputs.
+#[test]
+fn a_pytorch_sequential_imports_and_predicts_the_softmax_of_pytorch_s_logits() {
+    use layerwright_nn::data::{ColumnChoice, ColumnRole, HeaderRow, TargetColumn, Task};
+    use layerwright_nn::graph::{DataSource, DatasetSpec};
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let bytes = std::fs::read(folder.join("pytorch-sequential.onnx")).unwrap();
+    let mut dataset = DatasetSpec::csv("pytorch-sequential.csv", Task::Classification);
+    if let DataSource::Csv { header, .. } = &mut dataset.source {
+        *header = HeaderRow::Present;
+    }
+    dataset.target = TargetColumn::Name("kind".to_owned());
+    dataset.columns = ["logit_a", "logit_b", "logit_c"]
+        .iter()
+        .map(|name| ColumnChoice {
+            name: (*name).to_owned(),
+            role: Some(ColumnRole::Ignored),
+            kind: None,
+        })
+        .collect();
+    let settings = ImportSettings {
+        dataset,
+        classes: None,
+        loss: None,
+    };
+    let imported = import_onnx(&bytes, settings, Some(&folder)).unwrap();
+    let kinds: Vec<&str> = imported
+        .document
+        .nodes
+        .iter()
+        .map(|n| match n {
+            Node::Input(_) => "input",
+            Node::Dense(dense) => dense.activation.name(),
+            Node::Output(_) => "output",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, ["input", "ReLU", "tanh", "sigmoid", "output"]);
+    assert_eq!(imported.class_order, ["a", "b", "c"]);
+    let model = compile_trained(&imported.document).unwrap();
+    let text = std::fs::read_to_string(folder.join("pytorch-sequential.csv")).unwrap();
+    let rows: Vec<Vec<f64>> = text
+        .lines()
+        .skip(1)
+        .map(|line| {
+            line.split(',')
+                .enumerate()
+                .filter(|(i, _)| *i != 4)
+                .map(|(_, v)| v.parse().unwrap())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 60);
+    let inputs = ndarray::Array2::from_shape_fn((60, 4), |(r, c)| rows[r][c]);
+    let found = engine_outputs(&model, inputs.view()).unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        let logits = &row[4..7];
+        let largest = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let total: f64 = logits.iter().map(|z| (z - largest).exp()).sum();
+        for (c, z) in logits.iter().enumerate() {
+            let expected = (z - largest).exp() / total;
+            let got = found[(r, c)];
+            assert!(
+                (got - expected).abs() <= 1e-5 * expected.abs().max(1.0),
+                "row {r} class {c}: imported {got}, PyTorch {expected}"
+            );
+        }
+    }
+}
