@@ -1159,3 +1159,188 @@ fn diagram_refuses_other_extensions_as_a_usage_error_and_keeps_the_old_file_on_f
     );
     assert_eq!(std::fs::read_to_string(&svg).unwrap(), "<svg/>");
 }
+
+/// Iris trained for 30 epochs and exported to ONNX in `dir`: the trained document and the
+/// model.
+fn iris_onnx(dir: &Path) -> (PathBuf, PathBuf) {
+    let trained = dir.join("iris-trained.json");
+    let output = layerwright(&[
+        "train",
+        &example("iris.json"),
+        "--epochs",
+        "30",
+        "--out",
+        path_str(&trained),
+        "--quiet",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let model = dir.join("iris.onnx");
+    let output = layerwright(&[
+        "export",
+        path_str(&trained),
+        "--format",
+        "onnx",
+        "--out",
+        path_str(&model),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    (trained, model)
+}
+
+/// `predict`'s CSV as rows of numbers after the label column.
+fn predicted_numbers(output: &Output) -> Vec<Vec<f64>> {
+    stdout(output)
+        .lines()
+        .skip(1)
+        .map(|line| {
+            line.split(',')
+                .skip(1)
+                .map(|v| v.parse().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn import_makes_a_document_from_an_onnx_model_that_predicts_as_the_model_and_says_the_class_order()
+{
+    let dir = temporary_dir("import");
+    let data = bundled_copy(&dir, "iris.csv");
+    let (trained, model) = iris_onnx(&dir);
+    let doc = dir.join("imported.json");
+    let output = layerwright(&[
+        "import",
+        path_str(&model),
+        "--data",
+        path_str(&data),
+        "--target",
+        "species",
+        "--out",
+        path_str(&doc),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let said = stdout(&output);
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!(
+            "wrote {} (classification of 'species' into 3 classes, 3 nodes, from {})",
+            doc.display(),
+            model.display()
+        )
+    );
+    assert!(
+        lines[1].starts_with("class_order=setosa,versicolor,virginica (Layerwright's order"),
+        "{said}"
+    );
+    let text = std::fs::read_to_string(&doc).unwrap();
+    assert!(text.contains("\"path\": \"iris.csv\""), "{text}");
+    assert!(text.contains("\"normalization\": \"none\""), "{text}");
+    // The same flowers, predicted by the original and by the imported document.
+    let rows = dir.join("rows.csv");
+    std::fs::write(&rows, "5.1,3.5,1.4,0.2\n6.3,2.5,4.9,1.5\n7.7,3.0,6.1,2.3\n").unwrap();
+    let original = layerwright(&["predict", path_str(&trained), "--input", path_str(&rows)]);
+    let imported = layerwright(&["predict", path_str(&doc), "--input", path_str(&rows)]);
+    assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
+    let (expected, found) = (predicted_numbers(&original), predicted_numbers(&imported));
+    assert_eq!(expected.len(), 3);
+    for (e, f) in expected.iter().flatten().zip(found.iter().flatten()) {
+        assert!((e - f).abs() <= 1e-5 * e.abs().max(1.0), "{e} against {f}");
+    }
+    // The trained document's model summary and the imported one's agree.
+    let summary = layerwright(&["summary", path_str(&doc)]);
+    assert!(stdout(&summary).ends_with("total_parameters=67\n"));
+    // Told that the model's outputs are virginica, setosa, versicolor, the first column
+    // (setosa's probability in truth) is read as virginica's.
+    let permuted = dir.join("permuted.json");
+    let output = layerwright(&[
+        "import",
+        path_str(&model),
+        "--data",
+        path_str(&data),
+        "--target",
+        "species",
+        "--classes",
+        "virginica,setosa,versicolor",
+        "--out",
+        path_str(&permuted),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("class_order=virginica,setosa,versicolor (as --classes gives it)"),
+        "{}",
+        stdout(&output)
+    );
+    let swapped = predicted_numbers(&layerwright(&[
+        "predict",
+        path_str(&permuted),
+        "--input",
+        path_str(&rows),
+    ]));
+    for (e, f) in expected.iter().zip(&swapped) {
+        // Layerwright's columns: setosa, versicolor, virginica.
+        let (setosa, versicolor, virginica) = (f[0], f[1], f[2]);
+        assert!((virginica - e[0]).abs() < 1e-5 && (setosa - e[1]).abs() < 1e-5);
+        assert!((versicolor - e[2]).abs() < 1e-5);
+    }
+}
+
+#[test]
+fn import_refuses_what_it_cannot_read_naming_it_and_writes_nothing() {
+    let dir = temporary_dir("import-refusals");
+    let data = bundled_copy(&dir, "iris.csv");
+    let (_, model) = iris_onnx(&dir);
+    let doc = dir.join("never.json");
+    let import = |model: &Path, extra: &[&str]| {
+        let mut arguments = vec![
+            "import",
+            path_str(model),
+            "--data",
+            path_str(&data),
+            "--target",
+            "species",
+            "--out",
+            path_str(&doc),
+        ];
+        arguments.extend_from_slice(extra);
+        layerwright(&arguments)
+    };
+    // Relu renamed Cosh in the file (same length, so the protobuf stays valid).
+    let mut bytes = std::fs::read(&model).unwrap();
+    for start in 0..bytes.len() - 4 {
+        if &bytes[start..start + 4] == b"Relu" {
+            bytes[start..start + 4].copy_from_slice(b"Cosh");
+        }
+    }
+    let broken = dir.join("cosh.onnx");
+    std::fs::write(&broken, bytes).unwrap();
+    let output = import(&broken, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let said = stderr(&output);
+    assert!(
+        said.starts_with(&format!("{}: operator Cosh (node 'Cosh_", broken.display())),
+        "{said}"
+    );
+    assert!(said.contains("is not understood"), "{said}");
+    let output = import(&model, &["--classes", "setosa,versicolor,rose"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("'rose' not among the target's classes"));
+    assert!(stderr(&output).contains("'virginica' missing"));
+    let output = import(&model, &["--loss", "squared_error"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("the loss squared error does not fit the output function softmax"),
+        "{}",
+        stderr(&output)
+    );
+    let output = import(&model, &["--loss", "hinge"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = import(&dir.join("iris.csv"), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("not an ONNX model"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!doc.exists());
+}
