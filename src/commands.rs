@@ -145,6 +145,8 @@ pub enum Action {
     ExportOnnx,
     /// Write the trained model as a PyTorch module.
     ExportPytorch,
+    /// Make a graph from an ONNX model on a CSV file.
+    ImportOnnx,
     /// Write the graph as an SVG diagram for slides.
     SaveDiagramSvg,
     /// Write the graph as a PNG diagram for slides (twice the screen's size).
@@ -175,7 +177,7 @@ const fn plain(key: Key) -> KeyboardShortcut {
 
 impl Action {
     /// Every action, in the order shortcuts are matched (more modifiers first).
-    pub const ALL: [Self; 34] = [
+    pub const ALL: [Self; 35] = [
         Self::New,
         Self::Open,
         Self::ShowData,
@@ -202,6 +204,7 @@ impl Action {
         Self::ExportJson,
         Self::ExportOnnx,
         Self::ExportPytorch,
+        Self::ImportOnnx,
         Self::SaveDiagramSvg,
         Self::SaveDiagramPng,
         Self::GradientCheck,
@@ -233,6 +236,7 @@ impl Action {
             Self::ExportJson => "Export as JSON…",
             Self::ExportOnnx => "Export as ONNX…",
             Self::ExportPytorch => "Export as PyTorch…",
+            Self::ImportOnnx => "Import ONNX model…",
             Self::SaveDiagramSvg => "Save diagram as SVG…",
             Self::SaveDiagramPng => "Save diagram as PNG…",
             Self::GradientCheck => "Gradient check…",
@@ -288,6 +292,9 @@ impl Action {
             }
             Self::ExportPytorch => {
                 "Save the trained model as one Python file defining a PyTorch module, to train further."
+            }
+            Self::ImportOnnx => {
+                "Open a model trained elsewhere (ONNX: dense layers, convolutions, merges, norms) on your CSV data, to see it and train it further."
             }
             Self::SaveDiagramSvg => {
                 "Save the network as a diagram for slides: its cards (id, kind, size, activation, shape) and wires, as SVG."
@@ -369,6 +376,7 @@ impl Action {
             | Self::ExportJson
             | Self::ExportOnnx
             | Self::ExportPytorch
+            | Self::ImportOnnx
             | Self::SaveDiagramSvg
             | Self::SaveDiagramPng
             | Self::GradientCheck

@@ -70,6 +70,7 @@ impl LayerwrightApp {
             }
             Action::SaveDataCsv if network => self.save_data_as_csv(ctx),
             Action::Open => self.start_dialog(ctx, DialogKind::Open),
+            Action::ImportOnnx => self.start_dialog(ctx, DialogKind::ImportModel),
             Action::Save => {
                 self.save(ctx);
             }

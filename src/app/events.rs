@@ -26,6 +26,9 @@ impl LayerwrightApp {
         };
         if let Some(path) = dropped.iter().find(|p| has_extension(p, &["json"])) {
             self.request(ctx, Intent::Open(path.clone()));
+        } else if let Some(path) = dropped.iter().find(|p| has_extension(p, &["onnx"])) {
+            // The import window asks for the data; the open graph stays until it is made.
+            self.files.import = Some(super::model_import::ModelImport::new(ctx, path.clone()));
         } else if let Some(path) = dropped
             .iter()
             .find(|p| has_extension(p, &["csv", "tsv", "txt"]))
@@ -36,7 +39,7 @@ impl LayerwrightApp {
             self.network.editor.notify(
                 ctx,
                 format!(
-                    "{} is not a graph (.json) or a data table (.csv): nothing was opened.",
+                    "{} is not a graph (.json), a data table (.csv) or a model (.onnx): nothing was opened.",
                     file_name(path)
                 ),
                 None,

@@ -41,6 +41,8 @@ pub(super) struct FileWork {
     after_save: Option<Intent>,
     /// A CSV file being read, for a new graph or as the data set.
     pub(super) csv: Option<super::data_files::CsvJob>,
+    /// The window importing an ONNX model.
+    pub(super) import: Option<super::model_import::ModelImport>,
 }
 
 impl LayerwrightApp {
@@ -198,7 +200,9 @@ impl LayerwrightApp {
             DialogKind::Open
             | DialogKind::OpenExpression
             | DialogKind::OpenData
-            | DialogKind::NewFromData => String::new(),
+            | DialogKind::NewFromData
+            | DialogKind::ImportModel
+            | DialogKind::ImportData => String::new(),
             DialogKind::SaveExpression => self.expression.name.clone(),
             DialogKind::SavePng | DialogKind::Export(_) | DialogKind::SaveData => self
                 .files
@@ -270,6 +274,14 @@ impl LayerwrightApp {
             }
             DialogOutcome::Chosen(DialogKind::NewFromData, path) => {
                 self.request(ctx, Intent::NewFromCsv(path));
+            }
+            DialogOutcome::Chosen(DialogKind::ImportModel, path) => {
+                self.files.import = Some(super::model_import::ModelImport::new(ctx, path));
+            }
+            DialogOutcome::Chosen(DialogKind::ImportData, path) => {
+                if let Some(window) = &mut self.files.import {
+                    window.set_data(&path);
+                }
             }
             DialogOutcome::Chosen(DialogKind::OpenExpression, path) => {
                 let name = file_name(&path);

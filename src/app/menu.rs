@@ -44,6 +44,7 @@ impl LayerwrightApp {
                     }
                 }
             });
+            action_buttons_ui(ui, &[Action::ImportOnnx], true, commands);
             ui.separator();
             action_buttons_ui(ui, &[Action::Save, Action::SaveAs], true, commands);
             ui.separator();

@@ -15,6 +15,7 @@ mod files;
 pub mod frame_times;
 mod menu;
 pub mod modal;
+mod model_import;
 pub mod new_graph;
 mod recovery;
 
@@ -277,6 +278,7 @@ impl LayerwrightApp {
             .show_step_vectors(self.learn.step_through.shown_vectors());
         self.export_progress_ui(&ctx);
         self.csv_progress_ui(&ctx);
+        self.model_import_ui(&ctx);
         self.frame_times.ui(&ctx);
         // An answer may raise the next question (the graph's, then the expression's): it is
         // laid out in this same frame, so it is ready for the pointer in the next.

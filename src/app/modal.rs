@@ -286,6 +286,8 @@ fn path_prompt_ui(ctx: &egui::Context, prompt: &mut PathPrompt) -> Option<Answer
         DialogKind::OpenData => "Open a CSV file as the data set",
         DialogKind::NewFromData => "Start a new graph on a CSV file",
         DialogKind::SaveData => "Save the data as",
+        DialogKind::ImportModel => "Import an ONNX model",
+        DialogKind::ImportData => "The CSV file the model works on",
     };
     let mut answer: Option<bool> = None;
     question_window(title).show(ctx, |ui| {
@@ -314,7 +316,9 @@ fn path_prompt_ui(ctx: &egui::Context, prompt: &mut PathPrompt) -> Option<Answer
                 DialogKind::Open
                 | DialogKind::OpenExpression
                 | DialogKind::OpenData
-                | DialogKind::NewFromData => "Open",
+                | DialogKind::NewFromData
+                | DialogKind::ImportData => "Open",
+                DialogKind::ImportModel => "Import",
                 DialogKind::SaveAs
                 | DialogKind::SavePng
                 | DialogKind::SaveExpression

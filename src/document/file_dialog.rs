@@ -28,6 +28,10 @@ pub enum DialogKind {
     NewFromData,
     /// Choose where to save the data as CSV.
     SaveData,
+    /// Choose an ONNX model to import.
+    ImportModel,
+    /// Choose the CSV file an imported model works on.
+    ImportData,
 }
 
 /// What a dialog answered.
@@ -86,9 +90,14 @@ impl PendingDialog {
                         .add_filter("Layerwright graph", &["json"])
                         .set_file_name(&suggested)
                         .save_file(),
-                    DialogKind::OpenData | DialogKind::NewFromData => rfd::FileDialog::new()
-                        .add_filter("CSV table", &["csv", "txt"])
+                    DialogKind::ImportModel => rfd::FileDialog::new()
+                        .add_filter("ONNX model", &["onnx"])
                         .pick_file(),
+                    DialogKind::OpenData | DialogKind::NewFromData | DialogKind::ImportData => {
+                        rfd::FileDialog::new()
+                            .add_filter("CSV table", &["csv", "txt"])
+                            .pick_file()
+                    }
                     DialogKind::SaveData => rfd::FileDialog::new()
                         .add_filter("CSV table", &["csv"])
                         .set_file_name(&suggested)

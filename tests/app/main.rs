@@ -15,6 +15,7 @@ mod export_ui;
 mod expression_ui;
 mod files_ui;
 mod images_ui;
+mod import_ui;
 mod insight_ui;
 mod lessons_ui;
 mod mends_ui;

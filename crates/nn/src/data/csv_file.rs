@@ -371,6 +371,16 @@ fn open_streaming(
     Ok((reader, separator_of(&head)))
 }
 
+/// The names in the first row of `source` (read as a header, however the file is read
+/// later): what a column menu offers before the file is loaded.
+pub fn header_of(source: &TableSource) -> Result<Vec<String>, CsvError> {
+    match source.records().next() {
+        Some(Ok((_, cells))) => Ok(header_names(&cells)),
+        Some(Err(error)) => Err(error),
+        None => Err(CsvError::NoRows),
+    }
+}
+
 /// A header row's names, an empty cell named `column N` after its 1-based position.
 pub(super) fn header_names(cells: &csv::StringRecord) -> Vec<String> {
     cells

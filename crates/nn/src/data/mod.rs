@@ -26,7 +26,7 @@ pub use columns::{
 };
 pub use csv_file::{
     CsvError, CsvOptions, HeaderRow, TableSource, TargetColumn, guess_task, guess_task_and_classes,
-    read_csv, read_features, separator_of,
+    header_of, read_csv, read_features, separator_of,
 };
 pub use generators::{Gate, Generator, GeneratorSettings};
 pub use image::ImageShape;
