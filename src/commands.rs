@@ -274,7 +274,9 @@ impl Action {
             Self::SaveDataCsv => {
                 "Save the generated or hand-placed points as a CSV file, to use elsewhere."
             }
-            Self::Open => "Open a graph file (.json).",
+            Self::Open => {
+                "Open a graph file (.json), or an ONNX model (.onnx) to import on a CSV file."
+            }
             Self::Save => "Save the graph to its file.",
             Self::SaveAs => "Save the graph to a new file.",
             Self::TrainPause => "Start training, or pause it.",

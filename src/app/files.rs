@@ -255,6 +255,14 @@ impl LayerwrightApp {
     /// Acts on a file dialog's answer (also how the in-app path field answers).
     pub fn dialog_answered(&mut self, ctx: &egui::Context, outcome: DialogOutcome) {
         match outcome {
+            DialogOutcome::Chosen(DialogKind::Open, path)
+                if path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("onnx")) =>
+            {
+                // A model from elsewhere: the import window asks for its data.
+                self.files.import = Some(super::model_import::ModelImport::new(ctx, path));
+            }
             DialogOutcome::Chosen(DialogKind::Open, path) => self.request(ctx, Intent::Open(path)),
             DialogOutcome::Chosen(DialogKind::SaveAs, path) => {
                 if self.save_to(&path)

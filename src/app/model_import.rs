@@ -102,6 +102,8 @@ impl ModelImport {
             .collapsible(false)
             .resizable(false)
             .default_width(460.0)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
             .show(ctx, |ui| answer = self.contents_ui(ui));
         if !open {
             answer = Some(ImportAnswer::Close);
@@ -262,7 +264,7 @@ impl ModelImport {
                 ui.add(
                     egui::TextEdit::singleline(&mut self.form.classes)
                         .desired_width(260.0)
-                        .hint_text("empty: Layerwright's (text A to Z, numbers by value)"),
+                        .hint_text("empty: Layerwright's order"),
                 );
                 ui.end_row();
                 ui.label("Loss");

@@ -78,6 +78,7 @@ impl PendingDialog {
                 let chosen = match kind {
                     DialogKind::Open => rfd::FileDialog::new()
                         .add_filter("Layerwright graph", &["json"])
+                        .add_filter("ONNX model (imported on a CSV file)", &["onnx"])
                         .pick_file(),
                     DialogKind::OpenExpression => rfd::FileDialog::new()
                         .add_filter("Layerwright expression", &["json"])

@@ -158,3 +158,25 @@ fn a_model_with_an_operator_it_cannot_read_says_so_in_the_window_and_changes_not
             .is_some()
     );
 }
+
+#[test]
+fn file_open_on_an_onnx_file_opens_the_import_window() {
+    let folder = common::TempFolder::new("import_ui", "open");
+    let (onnx, _) = iris_model_and_data(&folder);
+    let mut harness = harness_on("spiral.json");
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Open…").click();
+    choose_in_path_field(&mut harness, &onnx, "Open");
+    run_until_shown(&mut harness, "4 inputs, then dense 8 ReLU");
+    assert!(harness.query_by_label("Import ONNX model").is_some());
+    assert!(
+        harness
+            .state()
+            .editor()
+            .document
+            .document()
+            .node("hidden1")
+            .is_some()
+    );
+}
