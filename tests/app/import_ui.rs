@@ -164,9 +164,7 @@ fn file_open_on_an_onnx_file_opens_the_import_window() {
     let folder = common::TempFolder::new("import_ui", "open");
     let (onnx, _) = iris_model_and_data(&folder);
     let mut harness = harness_on("spiral.json");
-    harness.get_by_label("File").click();
-    harness.run_steps(2);
-    harness.get_by_label("Open…").click();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
     choose_in_path_field(&mut harness, &onnx, "Open");
     run_until_shown(&mut harness, "4 inputs, then dense 8 ReLU");
     assert!(harness.query_by_label("Import ONNX model").is_some());
