@@ -1305,15 +1305,7 @@ fn import_refuses_what_it_cannot_read_naming_it_and_writes_nothing() {
         arguments.extend_from_slice(extra);
         layerwright(&arguments)
     };
-    // Relu renamed Cosh in the file (same length, so the protobuf stays valid).
-    let mut bytes = std::fs::read(&model).unwrap();
-    for start in 0..bytes.len() - 4 {
-        if &bytes[start..start + 4] == b"Relu" {
-            bytes[start..start + 4].copy_from_slice(b"Cosh");
-        }
-    }
-    let broken = dir.join("cosh.onnx");
-    std::fs::write(&broken, bytes).unwrap();
+    let broken = common::onnx_with_cosh(&model, &dir);
     let output = import(&broken, &[]);
     assert_eq!(output.status.code(), Some(1));
     let said = stderr(&output);

@@ -158,3 +158,18 @@ impl Drop for TempFolder {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// A copy of the ONNX model at `model` with every `Relu` renamed `Cosh` (the operator and
+/// the node names holding it; the same length, so the protobuf stays valid), written as
+/// `cosh.onnx` in `folder`: a model with an operator nobody reads.
+pub fn onnx_with_cosh(model: &std::path::Path, folder: &std::path::Path) -> std::path::PathBuf {
+    let mut bytes = std::fs::read(model).unwrap();
+    for start in 0..bytes.len().saturating_sub(4) {
+        if &bytes[start..start + 4] == b"Relu" {
+            bytes[start..start + 4].copy_from_slice(b"Cosh");
+        }
+    }
+    let broken = folder.join("cosh.onnx");
+    std::fs::write(&broken, bytes).unwrap();
+    broken
+}

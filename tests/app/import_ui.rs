@@ -55,15 +55,20 @@ fn choose_in_path_field(harness: &mut Harness<'static, LayerwrightApp>, path: &P
     common::type_path_and_press(harness, path, button);
 }
 
+/// File → Import ONNX model… with `model` typed in the path field.
+fn import_from_file_menu(harness: &mut Harness<'static, LayerwrightApp>, model: &Path) {
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Import ONNX model…").click();
+    choose_in_path_field(harness, model, "Import");
+}
+
 #[test]
 fn an_onnx_model_is_described_imported_on_a_csv_and_replaces_the_graph() {
     let folder = common::TempFolder::new("import_ui", "iris");
     let (onnx, csv) = iris_model_and_data(&folder);
     let mut harness = harness_on("spiral.json");
-    harness.get_by_label("File").click();
-    harness.run_steps(2);
-    harness.get_by_label("Import ONNX model…").click();
-    choose_in_path_field(&mut harness, &onnx, "Import");
+    import_from_file_menu(&mut harness, &onnx);
     run_until_shown(
         &mut harness,
         "4 inputs, then dense 8 ReLU, dense 3 identity; ends in softmax.",
@@ -124,19 +129,9 @@ fn an_onnx_model_is_described_imported_on_a_csv_and_replaces_the_graph() {
 fn a_model_with_an_operator_it_cannot_read_says_so_in_the_window_and_changes_nothing() {
     let folder = common::TempFolder::new("import_ui", "refused");
     let (onnx, _) = iris_model_and_data(&folder);
-    let mut bytes = std::fs::read(&onnx).unwrap();
-    for start in 0..bytes.len() - 4 {
-        if &bytes[start..start + 4] == b"Relu" {
-            bytes[start..start + 4].copy_from_slice(b"Cosh");
-        }
-    }
-    let broken = folder.join("cosh.onnx");
-    std::fs::write(&broken, bytes).unwrap();
+    let broken = common::onnx_with_cosh(&onnx, &folder);
     let mut harness = harness_on("spiral.json");
-    harness.get_by_label("File").click();
-    harness.run_steps(2);
-    harness.get_by_label("Import ONNX model…").click();
-    choose_in_path_field(&mut harness, &broken, "Import");
+    import_from_file_menu(&mut harness, &broken);
     run_until_shown(&mut harness, "cosh.onnx: operator Cosh (node 'Cosh_");
     harness.run_steps(5);
     assert!(

@@ -260,6 +260,15 @@ fn classifier_function(
     })
 }
 
+/// `'a', 'b'`.
+fn quoted(names: &[&String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("'{n}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `order` must name each of the data's classes once.
 fn check_class_order(order: &[String], names: &[String]) -> Result<(), ImportError> {
     let missing: Vec<&String> = names.iter().filter(|n| !order.contains(n)).collect();
@@ -275,22 +284,11 @@ fn check_class_order(order: &[String], names: &[String]) -> Result<(), ImportErr
     if !unknown.is_empty() {
         problems.push(format!(
             "{} not among the target's classes",
-            unknown
-                .iter()
-                .map(|n| format!("'{n}'"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            quoted(&unknown)
         ));
     }
     if !missing.is_empty() {
-        problems.push(format!(
-            "{} missing",
-            missing
-                .iter()
-                .map(|n| format!("'{n}'"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        problems.push(format!("{} missing", quoted(&missing)));
     }
     if let Some((_, name)) = repeated {
         problems.push(format!("'{name}' named twice"));

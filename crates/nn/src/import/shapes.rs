@@ -240,14 +240,18 @@ impl Reader {
             padding: window.padding,
             activation: Activation::Identity,
         };
-        let image = [filters, oh, ow];
-        Ok(Value::Node(self.push(
-            node,
-            layer,
-            vec![x],
-            image.iter().product(),
-            Some(image),
-        )))
+        Ok(self.push_image(node, layer, x, [filters, oh, ow]))
+    }
+
+    /// A node reading node `x` and giving images of `image = [channels, height, width]`.
+    fn push_image(
+        &mut self,
+        node: &NodeProto,
+        layer: ImportedLayer,
+        x: usize,
+        image: [usize; 3],
+    ) -> Value {
+        Value::Node(self.push(node, layer, vec![x], image.iter().product(), Some(image)))
     }
 
     pub(super) fn pool(&mut self, node: &NodeProto) -> Result<Value, ImportError> {
@@ -268,14 +272,7 @@ impl Reader {
             size,
             stride: window.stride,
         };
-        let image = [channels, oh, ow];
-        Ok(Value::Node(self.push(
-            node,
-            layer,
-            vec![x],
-            image.iter().product(),
-            Some(image),
-        )))
+        Ok(self.push_image(node, layer, x, [channels, oh, ow]))
     }
 
     pub(super) fn batch_norm(&mut self, node: &NodeProto) -> Result<Value, ImportError> {

@@ -180,3 +180,40 @@ impl Drop for TempFolder {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// Every network document among the examples (the folder also holds scalar expression
+/// presets), sorted by path.
+pub fn network_examples() -> Vec<std::path::PathBuf> {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/examples");
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .contains("\"format\": \"layerwright.graph\"")
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// `document` (its data read relative to `folder`) trained for `epochs` epochs in f32, as
+/// a model with its weights, and its data set.
+pub fn trained_model(
+    mut document: GraphDocument,
+    folder: &std::path::Path,
+    epochs: usize,
+) -> (
+    layerwright_nn::network::inference::TrainedModel,
+    layerwright_nn::data::Dataset,
+) {
+    use layerwright_nn::compile::{compile, compile_trained, load_dataset};
+    let dataset = load_dataset(&document.dataset, Some(folder)).unwrap();
+    let compiled = compile(&document, &dataset).unwrap();
+    let mut session = compiled.session(layerwright_nn::Precision::F32).unwrap();
+    session.run_epochs(epochs).unwrap();
+    document.weights = Some(compiled.trained_weights(&session.parameters(), epochs));
+    (compile_trained(&document).unwrap(), dataset)
+}

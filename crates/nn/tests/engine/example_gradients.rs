@@ -3,26 +3,11 @@
 //! the app's Gradient check button reports.
 #![allow(clippy::unwrap_used)] // a panic in a test is a failing test, as intended
 
-use std::path::{Path, PathBuf};
-
 use layerwright_nn::compile::{compile, load_dataset};
 use layerwright_nn::graph::io::load_document;
 use layerwright_nn::teach::gradient_check::{gradient_check, gradient_check_while};
 
-fn network_examples() -> Vec<PathBuf> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/examples");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            std::fs::read_to_string(p)
-                .unwrap()
-                .contains("\"format\": \"layerwright.graph\"")
-        })
-        .collect();
-    paths.sort();
-    paths
-}
+use crate::common::network_examples;
 
 #[test]
 fn every_example_network_passes_the_gradient_check() {

@@ -2,47 +2,14 @@
 //! (tract): its outputs match the engine's within `1e-5·max(1, |y|)` on 100 raw inputs.
 #![allow(clippy::unwrap_used)] // a panic in a test is a failing test, as intended
 
-use std::path::{Path, PathBuf};
-
-use layerwright_nn::compile::{compile, compile_trained, load_dataset};
+use layerwright_nn::Activation;
+use layerwright_nn::compile::{compile, load_dataset};
 use layerwright_nn::export::{
     ExportError, domain_samples, engine_outputs, onnx::to_onnx, verify_onnx,
 };
-use layerwright_nn::graph::GraphDocument;
 use layerwright_nn::graph::io::load_document;
-use layerwright_nn::network::inference::TrainedModel;
-use layerwright_nn::{Activation, Precision};
 
-fn examples() -> Vec<PathBuf> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/examples");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        // Network documents only (the folder also holds scalar expression presets).
-        .filter(|p| {
-            std::fs::read_to_string(p)
-                .unwrap()
-                .contains("\"format\": \"layerwright.graph\"")
-        })
-        .collect();
-    paths.sort();
-    paths
-}
-
-/// The document trained for `epochs` epochs, with its weights, and its data set.
-fn trained(
-    mut document: GraphDocument,
-    folder: &Path,
-    epochs: usize,
-) -> (TrainedModel, layerwright_nn::data::Dataset) {
-    let dataset = load_dataset(&document.dataset, Some(folder)).unwrap();
-    let compiled = compile(&document, &dataset).unwrap();
-    let mut session = compiled.session(Precision::F32).unwrap();
-    session.run_epochs(epochs).unwrap();
-    document.weights = Some(compiled.trained_weights(&session.parameters(), epochs));
-    (compile_trained(&document).unwrap(), dataset)
-}
+use crate::common::{network_examples as examples, trained_model as trained};
 
 #[test]
 fn every_example_exports_to_onnx_that_tract_runs_like_the_engine() {

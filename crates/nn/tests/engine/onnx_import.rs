@@ -4,15 +4,14 @@
 //! document that predicts what the original predicts, and class orders.
 #![allow(clippy::unwrap_used)] // a panic in a test is a failing test, as intended
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use layerwright_nn::compile::{compile, compile_trained, load_dataset};
+use layerwright_nn::compile::{compile_trained, load_dataset};
 use layerwright_nn::export::{domain_samples, engine_outputs, onnx::to_onnx};
 use layerwright_nn::graph::io::load_document;
 use layerwright_nn::graph::{GraphDocument, Node};
 use layerwright_nn::import::{ImportError, ImportSettings, ImportedLayer, import_onnx, read_onnx};
-use layerwright_nn::network::inference::TrainedModel;
-use layerwright_nn::{Activation, OutputFunction, Precision};
+use layerwright_nn::{Activation, OutputFunction};
 use prost::Message;
 use tract_onnx::pb::{
     AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto,
@@ -270,37 +269,13 @@ fn an_operator_it_does_not_understand_is_refused_with_its_type_and_node_name() {
     ));
 }
 
-fn examples() -> Vec<PathBuf> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/examples");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .filter(|p| {
-            std::fs::read_to_string(p)
-                .unwrap()
-                .contains("\"format\": \"layerwright.graph\"")
-        })
-        .collect();
-    paths.sort();
-    paths
-}
-
-/// The document trained for `epochs` epochs as a model.
-fn trained(mut document: GraphDocument, folder: &Path, epochs: usize) -> TrainedModel {
-    let dataset = load_dataset(&document.dataset, Some(folder)).unwrap();
-    let compiled = compile(&document, &dataset).unwrap();
-    let mut session = compiled.session(Precision::F32).unwrap();
-    session.run_epochs(epochs).unwrap();
-    document.weights = Some(compiled.trained_weights(&session.parameters(), epochs));
-    compile_trained(&document).unwrap()
-}
+use crate::common::{network_examples as examples, trained_model};
 
 /// Exports `document` trained briefly, imports the ONNX on the same data, and checks that
 /// both predict alike within `1e-5·max(1, |y|)` on 100 raw inputs from the data's range.
 fn round_trip(document: GraphDocument, folder: &Path, what: &str) -> GraphDocument {
     let dataset_spec = document.dataset.clone();
-    let original = trained(document, folder, 3);
+    let (original, _) = trained_model(document, folder, 3);
     let bytes = to_onnx(&original, "round trip").unwrap();
     let settings = ImportSettings {
         dataset: dataset_spec,
