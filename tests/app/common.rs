@@ -173,3 +173,17 @@ pub fn onnx_with_cosh(model: &std::path::Path, folder: &std::path::Path) -> std:
     std::fs::write(&broken, bytes).unwrap();
     broken
 }
+
+/// A file dropped on the window, as the windowing system hands it over.
+#[derive(Debug)]
+pub struct Dropped(pub std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}

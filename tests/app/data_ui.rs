@@ -237,20 +237,6 @@ fn a_numeric_csv_with_a_header_trains_a_regression_on_the_chosen_target() {
     );
 }
 
-/// A file dropped on the window, as the windowing system hands it over.
-#[derive(Debug)]
-struct Dropped(PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
 #[test]
 fn a_dropped_csv_asks_about_unsaved_changes_then_gives_a_graph_that_trains() {
     let dir = temporary_dir("dropped");
@@ -262,7 +248,7 @@ fn a_dropped_csv_asks_about_unsaved_changes_then_gives_a_graph_that_trains() {
     harness
         .input_mut()
         .dropped_files
-        .push(Arc::new(Dropped(path.clone())));
+        .push(Arc::new(common::Dropped(path.clone())));
     harness.run_steps(3);
     harness.get_by_label("Save the changes to spiral.json before starting a new graph?");
     harness.get_by_label("Don't save").click();

@@ -173,3 +173,32 @@ fn file_open_on_an_onnx_file_opens_the_import_window() {
             .is_some()
     );
 }
+
+#[test]
+fn a_dropped_model_opens_the_window_and_its_graph_asks_about_unsaved_changes_first() {
+    let folder = common::TempFolder::new("import_ui", "dropped");
+    let (onnx, csv) = iris_model_and_data(&folder);
+    let mut harness = harness_on("spiral.json");
+    // An unsaved change first.
+    harness.get_by_label("Dense").click();
+    harness.run_steps(2);
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(common::Dropped(onnx)));
+    run_until_shown(&mut harness, "4 inputs, then dense 8 ReLU");
+    harness.run_steps(5);
+    harness.get_by_label("Choose…").click();
+    choose_in_path_field(&mut harness, &csv, "Open");
+    run_until_shown(&mut harness, "of the file's 5 columns");
+    harness.run_steps(5);
+    harness.get_by_label("Import").click();
+    run_until_shown(
+        &mut harness,
+        "Save the changes to spiral.json before starting a new graph?",
+    );
+    harness.get_by_label("Don't save").click();
+    run_until(&mut harness, "the imported graph", |app| {
+        app.editor().document.document().node("dense1").is_some()
+    });
+}
