@@ -8,13 +8,18 @@
 //! {"workload":"D","precision":"f32","repeats":5,"wall_s_median":…,…}
 //! ```
 //!
-//! (A, then B, C and D, the convolutional network on the 8 × 8 digits.)
+//! (A, then B, C and D, the convolutional network on the 8 × 8 digits.) Then the width
+//! sweep, lines of the same keys named `width-16`, `width-48`, `width-100` and `width-256`:
+//! workload B's data through two tanh layers of that many units, batches of 32.
 //!
 //! Run with `cargo run --release -p layerwright-nn --example workloads`; add
-//! `-- --precision f64` to train in f64 (to compare with the table's f64 column).
+//! `-- --precision f64` to train in f64 (to compare with the table's f64 column), and
+//! `--profile` to print, after the lines, where the time of one more untimed run of A, B and
+//! C goes: each node's forward pass, backward pass and update, and the rest of a step.
 
 use std::time::Instant;
 
+use layerwright_nn::train::profile::Profile;
 use layerwright_nn::workloads::{Workload, decision_grid};
 use layerwright_nn::{Precision, Session, TrainingError};
 use ndarray::Array2;
@@ -26,6 +31,8 @@ const WORKLOAD_D: &str = include_str!("../benches/data/workload_D.json");
 
 /// Timed repeats of a training workload.
 const TRAINING_REPEATS: usize = 5;
+/// The width sweep's layer sizes (two tanh layers each).
+const WIDTHS: [usize; 4] = [16, 48, 100, 256];
 /// Timed repeats of the decision-boundary grid (after one warm-up).
 const GRID_REPEATS: usize = 200;
 
@@ -166,19 +173,99 @@ fn print_line(line: &impl Serialize) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn parse_precision() -> Result<Precision, String> {
+/// The command line: the precision, and whether to profile.
+fn parse_arguments() -> Result<(Precision, bool), String> {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
-    match arguments.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        [] | ["--precision", "f32"] => Ok(Precision::F32),
-        ["--precision", "f64"] => Ok(Precision::F64),
-        _ => Err(format!(
-            "usage: workloads [--precision f32|f64], got {arguments:?}"
-        )),
+    let mut precision = Precision::F32;
+    let mut profile = false;
+    let mut words = arguments.iter().map(String::as_str);
+    while let Some(word) = words.next() {
+        match (word, word == "--precision") {
+            ("--profile", _) => profile = true,
+            (_, true) => {
+                precision = match words.next() {
+                    Some("f32") => Precision::F32,
+                    Some("f64") => Precision::F64,
+                    _ => return Err(usage(&arguments)),
+                };
+            }
+            _ => return Err(usage(&arguments)),
+        }
     }
+    Ok((precision, profile))
+}
+
+fn usage(arguments: &[String]) -> String {
+    format!("usage: workloads [--precision f32|f64] [--profile], got {arguments:?}")
+}
+
+/// One run of `workload` with every pass timed, as a table.
+fn profile_training(workload: &Workload, precision: Precision) -> Result<(), TrainingError> {
+    let mut session = new_session(workload, precision)?;
+    session.set_profiling(true);
+    let start = Instant::now();
+    session.run_epochs(workload.spec.epochs)?;
+    let wall = start.elapsed();
+    if let (Some(profile), _) = session.profiles() {
+        print_profile(&workload.spec.name, workload, &profile, wall.as_secs_f64());
+    }
+    Ok(())
+}
+
+/// Workload C's grid, every node's forward pass timed.
+#[allow(clippy::cast_possible_truncation)] // grid coordinates are small
+fn profile_grid(session: &mut Session, workload: &Workload) {
+    let grid = decision_grid(200).mapv(|v| v as f32);
+    let mut outputs = Array2::<f32>::zeros((grid.nrows(), 1));
+    session.set_profiling(true);
+    let start = Instant::now();
+    for _ in 0..GRID_REPEATS {
+        session.predict_f32_into(grid.view(), outputs.view_mut());
+    }
+    let wall = start.elapsed().as_secs_f64();
+    if let (_, Some(profile)) = session.profiles() {
+        print_profile("C", workload, &profile, wall);
+    }
+    session.set_profiling(false);
+}
+
+/// The profile as a table: milliseconds per node and pass over the whole run, and shares.
+fn print_profile(name: &str, workload: &Workload, profile: &Profile, wall: f64) {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    let total = ms(profile.total()).max(1e-9);
+    println!(
+        "profile {name}: {} passes, {:.1} ms measured of {:.1} ms wall (the rest: the loop, \
+         the epoch bookkeeping, the timers)",
+        profile.passes,
+        total,
+        wall * 1e3
+    );
+    println!(
+        "  {:<10} {:>11} {:>11} {:>11} {:>7}",
+        "node", "forward ms", "backward ms", "update ms", "share"
+    );
+    for (index, node) in workload.architecture.nodes().iter().enumerate() {
+        let (f, b, u) = (
+            ms(profile.forward[index]),
+            ms(profile.backward[index]),
+            ms(profile.update[index]),
+        );
+        println!(
+            "  {:<10} {f:>11.2} {b:>11.2} {u:>11.2} {:>6.1}%",
+            node.name,
+            100.0 * (f + b + u) / total
+        );
+    }
+    println!(
+        "  {:<10} {:>35.2} {:>6.1}%",
+        "batch+loss",
+        ms(profile.other),
+        100.0 * ms(profile.other) / total
+    );
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let precision = parse_precision()?;
+    let (precision, profile) = parse_arguments()?;
     let a = Workload::from_json(WORKLOAD_A)?;
     let (line_a, mut trained_a) = run_training(&a, precision, &[1, 10, 100, 300, 500])?;
     print_line(&line_a)?;
@@ -189,5 +276,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let d = Workload::from_json(WORKLOAD_D)?;
     let (line_d, _) = run_training(&d, precision, &[1, 5, 10, 20])?;
     print_line(&line_d)?;
+    for width in WIDTHS {
+        let sweep = b.with_layers(&format!("width-{width}"), &[2, width, width, 3], 32, 10)?;
+        let (line, _) = run_training(&sweep, precision, &[1, 10])?;
+        print_line(&line)?;
+    }
+    if profile {
+        profile_training(&a, precision)?;
+        profile_training(&b, precision)?;
+        profile_grid(&mut trained_a, &a);
+    }
     Ok(())
 }

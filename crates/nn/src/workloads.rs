@@ -270,6 +270,40 @@ impl Workload {
         builder.output("output", node, output)
     }
 
+    /// The same data and protocol with other layers (`[inputs, hidden…, outputs]`), batch
+    /// size and epoch count, its initial weights drawn from the workload's seed by the
+    /// engine's own initialiser: the extra sizes the benchmark times beside A and B.
+    pub fn with_layers(
+        &self,
+        name: &str,
+        layers: &[usize],
+        batch: usize,
+        epochs: usize,
+    ) -> Result<Self, WorkloadError> {
+        let architecture = Self::build_architecture(layers)?;
+        let initial = architecture.initial_parameters(self.spec.init_seed);
+        let macs: usize = layers.windows(2).map(|pair| pair[0] * pair[1]).sum();
+        let macs_per_example = u64::try_from(macs).unwrap_or(u64::MAX);
+        let examples = u64::try_from(self.spec.n * epochs).unwrap_or(u64::MAX);
+        Ok(Self {
+            spec: WorkloadSpec {
+                name: name.to_owned(),
+                layers: layers.to_vec(),
+                batch,
+                epochs,
+                ..self.spec.clone()
+            },
+            flops: WorkloadFlops {
+                macs_per_example,
+                train_flop_total: macs_per_example.saturating_mul(6).saturating_mul(examples),
+            },
+            samples: self.samples.clone(),
+            labels: self.labels.clone(),
+            architecture,
+            initial,
+        })
+    }
+
     /// The protocol's training settings: plain SGD at the workload's rate, consecutive
     /// mini-batches, no reshuffle (the file's order is already the training order).
     pub fn config(&self) -> TrainingConfig {

@@ -77,14 +77,8 @@ pub fn affine_into<F: Float>(
             }
             return;
         }
-        match outputs {
-            2 => return affine_fixed::<F, 2>(xs, ws, bias, zs, inputs),
-            4 => return affine_fixed::<F, 4>(xs, ws, bias, zs, inputs),
-            8 => return affine_fixed::<F, 8>(xs, ws, bias, zs, inputs),
-            16 => return affine_fixed::<F, 16>(xs, ws, bias, zs, inputs),
-            32 => return affine_fixed::<F, 32>(xs, ws, bias, zs, inputs),
-            64 => return affine_fixed::<F, 64>(xs, ws, bias, zs, inputs),
-            _ => {}
+        if affine_fixed_width(xs, ws, bias, zs, (inputs, outputs), false) {
+            return;
         }
         for (x_row, z_row) in xs
             .chunks_exact(inputs.max(1))
@@ -106,29 +100,26 @@ pub fn affine_into<F: Float>(
     }
 }
 
-/// `z = x·W + b` for a layer of exactly `OUT` units: each row's outputs stay in registers.
+/// `z = x·W + b` for a layer of exactly `OUT` units (fused multiply-adds: one rounding per
+/// term, and one instruction where the CPU has FMA): each row's outputs stay in registers,
+/// `ROWS` rows at a time (independent accumulator chains sharing each weight row, so the
+/// multiply-adds overlap; as many as the registers hold). With `accumulate`, `z += x·W`
+/// instead (the bias is then ignored).
 #[inline(always)]
-fn affine_fixed<F: Float, const OUT: usize>(
+fn affine_fixed<F: Float, const OUT: usize, const ROWS: usize>(
     xs: &[F],
     ws: &[F],
     bias: Option<&[F]>,
     zs: &mut [F],
     inputs: usize,
+    accumulate: bool,
 ) {
     let mut start = [F::zero(); OUT];
     if let Some(b) = bias {
         start.copy_from_slice(&b[..OUT]);
     }
     let inputs = inputs.max(1);
-    // Four rows at a time (up to 16 units): four independent accumulator chains share each
-    // weight row, so the multiply-adds overlap instead of waiting on one another.
-    const ROWS: usize = 4;
-    // Wider layers would need more registers than there are: one row at a time.
-    let blocks = if OUT <= 16 {
-        (xs.len() / inputs).min(zs.len() / OUT) / ROWS
-    } else {
-        0
-    };
+    let blocks = (xs.len() / inputs).min(zs.len() / OUT) / ROWS;
     let (x_blocked, x_rest) = xs.split_at(blocks * ROWS * inputs);
     let (z_blocked, z_rest) = zs.split_at_mut(blocks * ROWS * OUT);
     for (x_block, z_block) in x_blocked
@@ -136,11 +127,16 @@ fn affine_fixed<F: Float, const OUT: usize>(
         .zip(z_blocked.chunks_exact_mut(ROWS * OUT))
     {
         let mut acc = [start; ROWS];
+        if accumulate {
+            for (acc_row, z_row) in acc.iter_mut().zip(z_block.chunks_exact(OUT)) {
+                acc_row.copy_from_slice(z_row);
+            }
+        }
         for (k, w_row) in ws.chunks_exact(OUT).take(inputs).enumerate() {
             for (r, acc_row) in acc.iter_mut().enumerate() {
                 let a = x_block[r * inputs + k];
                 for j in 0..OUT {
-                    acc_row[j] += a * w_row[j];
+                    acc_row[j] = a.mul_add(w_row[j], acc_row[j]);
                 }
             }
         }
@@ -153,12 +149,89 @@ fn affine_fixed<F: Float, const OUT: usize>(
         .zip(z_rest.chunks_exact_mut(OUT))
     {
         let mut acc = start;
+        if accumulate {
+            acc.copy_from_slice(z_row);
+        }
         for (&a, w_row) in x_row.iter().zip(ws.chunks_exact(OUT)) {
             for j in 0..OUT {
-                acc[j] += a * w_row[j];
+                acc[j] = a.mul_add(w_row[j], acc[j]);
             }
         }
         z_row.copy_from_slice(&acc);
+    }
+}
+
+/// Calls [`affine_fixed`] for `OUT` in 2, 4, 8, 16, 32, 64 with as many rows at a time as
+/// the sixteen vector registers hold; `false` for other widths.
+fn affine_fixed_width<F: Float>(
+    xs: &[F],
+    ws: &[F],
+    bias: Option<&[F]>,
+    zs: &mut [F],
+    (inputs, outputs): (usize, usize),
+    accumulate: bool,
+) -> bool {
+    match outputs {
+        2 => affine_fixed::<F, 2, 4>(xs, ws, bias, zs, inputs, accumulate),
+        4 => affine_fixed::<F, 4, 4>(xs, ws, bias, zs, inputs, accumulate),
+        8 => affine_fixed::<F, 8, 4>(xs, ws, bias, zs, inputs, accumulate),
+        16 => affine_fixed::<F, 16, 4>(xs, ws, bias, zs, inputs, accumulate),
+        32 => affine_fixed::<F, 32, 2>(xs, ws, bias, zs, inputs, accumulate),
+        64 => affine_fixed::<F, 64, 1>(xs, ws, bias, zs, inputs, accumulate),
+        _ => return false,
+    }
+    true
+}
+
+/// Whether `W: [inputs, outputs]` is one [`affine_fixed_width`] handles and small enough
+/// (at most 256 KiB, the L2 cache) to be read again for every row without blocking.
+fn fixed_width_fits<F>(inputs: usize, outputs: usize) -> bool {
+    matches!(outputs, 2 | 4 | 8 | 16 | 32 | 64)
+        && inputs * outputs * std::mem::size_of::<F>() <= 256 * 1024
+}
+
+/// `dW = xᵀ·dz` for exactly `OUT` outputs: each row of `dW` (one input `i`) gathers
+/// `Σ_r x[r, i]·dz[r, :]` in registers, `BLOCK` inputs at a time.
+#[inline(always)]
+fn weight_gradient_fixed<F: Float, const OUT: usize, const BLOCK: usize>(
+    xs: &[F],
+    gs: &[F],
+    ds: &mut [F],
+    inputs: usize,
+) {
+    let blocks = inputs / BLOCK;
+    for block in 0..blocks {
+        let first = block * BLOCK;
+        let mut acc = [[F::zero(); OUT]; BLOCK];
+        for (x_row, g_row) in xs.chunks_exact(inputs).zip(gs.chunks_exact(OUT)) {
+            for (b, acc_row) in acc.iter_mut().enumerate() {
+                let a = x_row[first + b];
+                for j in 0..OUT {
+                    acc_row[j] = a.mul_add(g_row[j], acc_row[j]);
+                }
+            }
+        }
+        for (d_row, acc_row) in ds[first * OUT..(first + BLOCK) * OUT]
+            .chunks_exact_mut(OUT)
+            .zip(&acc)
+        {
+            d_row.copy_from_slice(acc_row);
+        }
+    }
+    for (i, d_row) in ds
+        .chunks_exact_mut(OUT)
+        .enumerate()
+        .skip(blocks * BLOCK)
+        .take(inputs - blocks * BLOCK)
+    {
+        let mut acc = [F::zero(); OUT];
+        for (x_row, g_row) in xs.chunks_exact(inputs).zip(gs.chunks_exact(OUT)) {
+            let a = x_row[i];
+            for j in 0..OUT {
+                acc[j] = a.mul_add(g_row[j], acc[j]);
+            }
+        }
+        d_row.copy_from_slice(&acc);
     }
 }
 
@@ -170,6 +243,22 @@ pub fn weight_gradient_into<F: Float>(
 ) {
     let (rows, inputs) = x.dim();
     let outputs = dz.ncols();
+    if let (true, Some(xs), Some(gs), Some(ds)) = (
+        fixed_width_fits::<F>(inputs, outputs) && inputs > 0,
+        x.as_slice(),
+        dz.as_slice(),
+        dw.as_slice_mut(),
+    ) {
+        match outputs {
+            2 => weight_gradient_fixed::<F, 2, 4>(xs, gs, ds, inputs),
+            4 => weight_gradient_fixed::<F, 4, 4>(xs, gs, ds, inputs),
+            8 => weight_gradient_fixed::<F, 8, 4>(xs, gs, ds, inputs),
+            16 => weight_gradient_fixed::<F, 16, 4>(xs, gs, ds, inputs),
+            32 => weight_gradient_fixed::<F, 32, 2>(xs, gs, ds, inputs),
+            _ => weight_gradient_fixed::<F, 64, 1>(xs, gs, ds, inputs),
+        }
+        return;
+    }
     let small = rows * inputs * outputs <= SMALL_PRODUCT;
     if let (true, Some(xs), Some(gs), Some(ds)) =
         (small, x.as_slice(), dz.as_slice(), dw.as_slice_mut())
@@ -188,14 +277,26 @@ pub fn weight_gradient_into<F: Float>(
     ndarray::linalg::general_mat_mul(F::one(), &x.t(), &dz, F::zero(), &mut dw);
 }
 
-/// `dx += dz·Wᵀ`, with `dz: [rows, out]`, `W: [in, out]`, `dx: [rows, in]`.
+/// `dx += dz·Wᵀ`, with `dz: [rows, out]`, `W: [in, out]`, `dx: [rows, in]`; `transposed`
+/// (`[out, in]`, or empty) is room for `Wᵀ`, so that for a layer of 2 to 64 inputs each row
+/// of `dx` gathers `Σ_j dz[r, j]·Wᵀ[j, :]` in registers instead of a dot product per value.
 pub fn input_gradient_add<F: Float>(
     dz: ArrayView2<F>,
     weights: ArrayView2<F>,
+    mut transposed: ArrayViewMut2<F>,
     mut dx: ArrayViewMut2<F>,
 ) {
     let (rows, outputs) = dz.dim();
     let inputs = weights.nrows();
+    if transposed.dim() == (outputs, inputs) && fixed_width_fits::<F>(outputs, inputs) {
+        transposed.assign(&weights.t());
+        if let (Some(gs), Some(ts), Some(xs)) =
+            (dz.as_slice(), transposed.as_slice(), dx.as_slice_mut())
+            && affine_fixed_width(gs, ts, None, xs, (outputs, inputs), true)
+        {
+            return;
+        }
+    }
     let small = rows * inputs * outputs <= SMALL_PRODUCT;
     if let (true, Some(gs), Some(ws), Some(xs)) =
         (small, dz.as_slice(), weights.as_slice(), dx.as_slice_mut())
@@ -241,6 +342,40 @@ mod tests {
     }
 
     #[test]
+    fn the_fixed_width_backward_kernels_agree_with_ndarray_products() {
+        // dW = xᵀ·dz for every fixed width, with inputs that are and are not a multiple of
+        // the block; dx += dz·Wᵀ through the transposed room, for every fixed input width.
+        for width in [2, 4, 8, 16, 32, 64] {
+            for (rows, inputs) in [(1, 3), (7, 5), (64, 64), (33, 9)] {
+                let x = Array2::from_shape_fn((rows, inputs), |(i, j)| {
+                    ((i * 7 + j * 3) % 11) as f64 * 0.25 - 1.0
+                });
+                let dz = Array2::from_shape_fn((rows, width), |(i, j)| {
+                    ((i * 5 + j * 2) % 13) as f64 * 0.1 - 0.6
+                });
+                let mut dw = Array2::from_elem((inputs, width), 99.0);
+                weight_gradient_into(x.view(), dz.view(), dw.view_mut());
+                let expected = x.t().dot(&dz);
+                assert!(
+                    (&dw - &expected).iter().all(|d| d.abs() < 1e-12),
+                    "dW {rows}×{inputs}×{width}"
+                );
+                let w = Array2::from_shape_fn((width, inputs), |(i, j)| {
+                    ((i * 3 + j) % 7) as f64 * 0.2 - 0.5
+                });
+                let mut transposed = Array2::zeros((inputs, width));
+                let mut dx = Array2::from_elem((rows, width), 1.0);
+                input_gradient_add(x.view(), w.view(), transposed.view_mut(), dx.view_mut());
+                let expected = x.dot(&w.t()) + 1.0;
+                assert!(
+                    (&dx - &expected).iter().all(|d| d.abs() < 1e-12),
+                    "dx {rows}×{inputs}×{width}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_small_kernels_agree_with_ndarray_products() {
         let x = array![[1.0_f64, 2.0, 3.0], [4.0, 5.0, 6.0]];
         let w = Array2::from_shape_fn((3, 11), |(i, j)| (i * 11 + j) as f64 * 0.1 - 1.0);
@@ -254,7 +389,12 @@ mod tests {
         weight_gradient_into(x.view(), dz.view(), dw.view_mut());
         assert!((&dw - &x.t().dot(&dz)).iter().all(|d| d.abs() < 1e-12));
         let mut dx = Array2::from_elem((2, 3), 1.0);
-        input_gradient_add(dz.view(), w.view(), dx.view_mut());
+        input_gradient_add(
+            dz.view(),
+            w.view(),
+            Array2::zeros((0, 0)).view_mut(),
+            dx.view_mut(),
+        );
         let expected = dz.dot(&w.t()) + 1.0;
         assert!((&dx - &expected).iter().all(|d| d.abs() < 1e-12));
     }

@@ -1,6 +1,8 @@
 //! Running an [`Architecture`]: the forward pass in topological order and
 //! back-propagation in reverse, summing gradients where a tensor feeds several nodes.
 
+use std::time::Instant;
+
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Slice, Zip};
 
 use crate::math::activations::{Activation, leaky_derivative, leaky_slope_derivative, leaky_value};
@@ -12,6 +14,7 @@ use crate::network::architecture::{
 };
 use crate::network::convolution;
 use crate::network::normalization::{self, NormBackward};
+use crate::train::profile::{Pass, Profile, record};
 
 /// Whether a pass is part of training (dropout and RReLU draw random numbers) or not.
 #[derive(Debug)]
@@ -52,6 +55,11 @@ pub struct Workspace<F: Float> {
     pool_choices: Vec<Vec<usize>>,
     /// Convolutions: one example's patches and the batch's gradient accumulators.
     conv_scratch: Vec<convolution::ConvScratch<F>>,
+    /// Dense nodes: room for `Wᵀ`, `[units, inputs]`, read by the backward pass's
+    /// `∂L/∂x = ∂L/∂z·Wᵀ` (empty elsewhere).
+    transposed_weights: Vec<Array2<F>>,
+    /// Where the passes' time goes, when profiling.
+    pub(crate) profile: Option<Profile>,
 }
 
 impl<F: Float> Workspace<F> {
@@ -94,6 +102,16 @@ impl<F: Float> Workspace<F> {
                 _ => convolution::ConvScratch::default(),
             })
             .collect();
+        let transposed_weights = nodes
+            .iter()
+            .map(|n| match &n.operation {
+                Operation::Dense(layer) => {
+                    let (inputs, units) = architecture.parameters()[layer.weights.0].shape;
+                    Array2::zeros((units, inputs))
+                }
+                _ => Array2::zeros((0, 0)),
+            })
+            .collect();
         let activates = |op: &Operation| op.activation().is_some();
         let is_noisy = |op: &Operation| {
             matches!(op, Operation::Dropout { .. })
@@ -119,6 +137,8 @@ impl<F: Float> Workspace<F> {
             pre_activation_gradients: per_node(&activates),
             pool_choices,
             conv_scratch,
+            transposed_weights,
+            profile: None,
             parameter_gradients: ParameterSet {
                 tensors: architecture
                     .parameters()
@@ -187,7 +207,11 @@ pub fn forward<F: Float>(
     workspace.ensure_capacity(architecture, rows);
     workspace.rows = rows;
     workspace.training = matches!(mode, Mode::Training(_));
+    if let Some(profile) = &mut workspace.profile {
+        profile.passes += 1;
+    }
     for (index, node) in architecture.nodes().iter().enumerate() {
+        let started = workspace.profile.is_some().then(Instant::now);
         let (earlier, rest) = workspace.values.split_at_mut(index);
         let mut out = rest[0].slice_axis_mut(Axis(0), Slice::from(..rows));
         let read = |id: NodeId| earlier[id.0].slice_axis(Axis(0), Slice::from(..rows));
@@ -319,6 +343,7 @@ pub fn forward<F: Float>(
             let out = rest[0].slice_axis_mut(Axis(0), Slice::from(..rows));
             activate(parameters, function, z, out, noise, &mut mode);
         }
+        record(&mut workspace.profile, Pass::Forward, index, started);
     }
 }
 
@@ -437,6 +462,7 @@ fn backward<F: Float>(
         }
     }
     for (index, node) in architecture.nodes().iter().enumerate().rev() {
+        let started = workspace.profile.is_some().then(Instant::now);
         let (earlier, rest) = workspace.gradients.split_at_mut(index);
         let gradient = rest[0].slice_axis(Axis(0), Slice::from(..rows));
         // ∂L/∂z = ∂L/∂y ⊙ f'(z) into the node's buffer, for every node with an activation
@@ -488,7 +514,12 @@ fn backward<F: Float>(
                 if !matches!(architecture.node(layer.input).operation, Operation::Input) {
                     let weights = parameters.get(layer.weights);
                     let dx = top_rows_mut(&mut earlier[layer.input.0], rows);
-                    crate::math::kernels::input_gradient_add(dz.view(), weights.view(), dx);
+                    crate::math::kernels::input_gradient_add(
+                        dz.view(),
+                        weights.view(),
+                        workspace.transposed_weights[index].view_mut(),
+                        dx,
+                    );
                 }
             }
             Operation::Add { inputs } => {
@@ -597,6 +628,7 @@ fn backward<F: Float>(
                 }
             }
         }
+        record(&mut workspace.profile, Pass::Backward, index, started);
     }
 }
 
@@ -700,6 +732,7 @@ pub fn loss_and_gradients<F: Float>(
     workspace: &mut Workspace<F>,
 ) -> F {
     forward(architecture, parameters, inputs, mode, workspace);
+    let started = workspace.profile.is_some().then(Instant::now);
     let head = architecture.head();
     let rows = workspace.rows;
     let (values, gradients) = (&workspace.values, &mut workspace.gradients);
@@ -713,6 +746,9 @@ pub fn loss_and_gradients<F: Float>(
         targets,
         Some(d_logits),
     );
+    if let (Some(profile), Some(started)) = (&mut workspace.profile, started) {
+        profile.other += started.elapsed();
+    }
     backward(architecture, parameters, workspace);
     loss
 }

@@ -10,5 +10,6 @@ pub mod early_stopping;
 pub mod importance;
 pub mod metrics;
 pub mod optimizers;
+pub mod profile;
 pub mod schedule;
 pub mod training;

@@ -1,5 +1,7 @@
 //! Training: batches, epochs, evaluation, and a precision-independent session.
 
+use std::time::Instant;
+
 use ndarray::{Array2, ArrayView2, Axis, Slice};
 use thiserror::Error;
 
@@ -11,6 +13,7 @@ use crate::network::model::{Mode, Workspace, forward, loss_and_gradients};
 use crate::network::normalization::update_running_statistics;
 use crate::train::dynamics::{GradientTracker, LayerActivity, LayerGradients, layer_activity};
 use crate::train::optimizers::{Optimizer, OptimizerSlot};
+use crate::train::profile::{Pass, Profile, record};
 
 pub use crate::data::Samples;
 pub use crate::train::config::{Batching, Shuffle, TrainingConfig};
@@ -369,7 +372,11 @@ impl<F: Float> Trainer<F> {
                 node: node.name.clone(),
             });
         }
+        let started = self.workspace.profile.is_some().then(Instant::now);
         self.gather_batch(self.cursor, end);
+        if let (Some(profile), Some(started)) = (&mut self.workspace.profile, started) {
+            profile.other += started.elapsed();
+        }
         let loss = loss_and_gradients(
             &self.architecture,
             &self.parameters,
@@ -455,6 +462,8 @@ impl<F: Float> Trainer<F> {
             tracker.add_update(&self.architecture, gradients);
         }
         let regularization = self.config.regularization;
+        let mut profile = self.workspace.profile.take();
+        let gradients = &mut self.workspace.parameter_gradients_mut().tensors;
         for (((info, parameter), gradient), slot) in self
             .architecture
             .parameters()
@@ -466,6 +475,7 @@ impl<F: Float> Trainer<F> {
             if !info.role.is_learned() {
                 continue;
             }
+            let started = profile.is_some().then(Instant::now);
             if info.role == ParameterRole::Weights {
                 regularization.add_gradient(parameter, gradient);
             }
@@ -476,7 +486,9 @@ impl<F: Float> Trainer<F> {
                 parameter.view_mut(),
                 gradient,
             );
+            record(&mut profile, Pass::Update, info.node.0, started);
         }
+        self.workspace.profile = profile;
         let rows = self.workspace.rows();
         for (index, node) in self.architecture.nodes().iter().enumerate() {
             if let Operation::BatchNorm(layer) = &node.operation {
@@ -553,6 +565,21 @@ impl<F: Float> Trainer<F> {
             accuracy,
             r_squared,
         })
+    }
+
+    /// Times every pass of every node from now on (`on`), or stops timing.
+    pub fn set_profiling(&mut self, on: bool) {
+        let nodes = self.architecture.nodes().len();
+        self.workspace.profile = on.then(|| Profile::new(nodes));
+        self.evaluation_workspace.profile = on.then(|| Profile::new(nodes));
+    }
+
+    /// Where the time went since profiling was turned on: training steps, predictions.
+    pub fn profiles(&self) -> (Option<&Profile>, Option<&Profile>) {
+        (
+            self.workspace.profile.as_ref(),
+            self.evaluation_workspace.profile.as_ref(),
+        )
     }
 
     /// Predictions `ŷ = g(z)` for `inputs: [n, input_width]` into `outputs: [n, output_width]`,
@@ -835,6 +862,20 @@ impl Session {
                 predictions: predictions.mapv(Float::widen),
             }
         }))
+    }
+
+    /// Times every pass of every node from now on (`on`), or stops timing.
+    pub fn set_profiling(&mut self, on: bool) {
+        each_precision!(self, t => t.set_profiling(on));
+    }
+
+    /// Where the time went since profiling was turned on: in training steps, and in
+    /// predictions and evaluations (each `None` when profiling is off).
+    pub fn profiles(&self) -> (Option<Profile>, Option<Profile>) {
+        each_precision!(self, t => {
+            let (training, prediction) = t.profiles();
+            (training.cloned(), prediction.cloned())
+        })
     }
 
     /// Predictions into a caller's `f32` buffer, without allocating once warm: the
