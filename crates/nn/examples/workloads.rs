@@ -13,9 +13,10 @@
 //! workload B's data through two tanh layers of that many units, batches of 32.
 //!
 //! Run with `cargo run --release -p layerwright-nn --example workloads`; add
-//! `-- --precision f64` to train in f64 (to compare with the table's f64 column), and
-//! `--profile` to print, after the lines, where the time of one more untimed run of A, B and
-//! C goes: each node's forward pass, backward pass and update, and the rest of a step.
+//! `-- --precision f64` to train in f64 (to compare with the table's f64 column),
+//! `--only NAME` (repeatable) to run only those workloads (for a profiler), and `--profile`
+//! to print, after the lines, where the time of one more untimed run of A, B and C goes:
+//! each node's forward pass, backward pass and update, and the rest of a step.
 
 use std::time::Instant;
 
@@ -173,30 +174,56 @@ fn print_line(line: &impl Serialize) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The command line: the precision, and whether to profile.
-fn parse_arguments() -> Result<(Precision, bool), String> {
+/// What the command line asks for.
+struct Arguments {
+    precision: Precision,
+    /// Print where the time goes after the lines.
+    profile: bool,
+    /// Run only the workloads of these names (`A`, `B`, `C`, `D`, `width-16`, …); all when
+    /// empty. For a profiler: `perf record … workloads --only B`.
+    only: Vec<String>,
+}
+
+impl Arguments {
+    /// Whether the workload of this name runs.
+    fn wants(&self, name: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|n| n == name)
+    }
+}
+
+/// The command line: the precision, whether to profile, which workloads.
+fn parse_arguments() -> Result<Arguments, String> {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
-    let mut precision = Precision::F32;
-    let mut profile = false;
+    let mut parsed = Arguments {
+        precision: Precision::F32,
+        profile: false,
+        only: Vec::new(),
+    };
     let mut words = arguments.iter().map(String::as_str);
     while let Some(word) = words.next() {
-        match (word, word == "--precision") {
-            ("--profile", _) => profile = true,
-            (_, true) => {
-                precision = match words.next() {
+        match word {
+            "--profile" => parsed.profile = true,
+            "--precision" => {
+                parsed.precision = match words.next() {
                     Some("f32") => Precision::F32,
                     Some("f64") => Precision::F64,
                     _ => return Err(usage(&arguments)),
                 };
             }
+            "--only" => match words.next() {
+                Some(name) => parsed.only.push(name.to_owned()),
+                None => return Err(usage(&arguments)),
+            },
             _ => return Err(usage(&arguments)),
         }
     }
-    Ok((precision, profile))
+    Ok(parsed)
 }
 
 fn usage(arguments: &[String]) -> String {
-    format!("usage: workloads [--precision f32|f64] [--profile], got {arguments:?}")
+    format!(
+        "usage: workloads [--precision f32|f64] [--profile] [--only NAME]..., got {arguments:?}"
+    )
 }
 
 /// One run of `workload` with every pass timed, as a table.
@@ -265,26 +292,49 @@ fn print_profile(name: &str, workload: &Workload, profile: &Profile, wall: f64) 
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (precision, profile) = parse_arguments()?;
+    let arguments = parse_arguments()?;
+    let precision = arguments.precision;
     let a = Workload::from_json(WORKLOAD_A)?;
-    let (line_a, mut trained_a) = run_training(&a, precision, &[1, 10, 100, 300, 500])?;
-    print_line(&line_a)?;
     let b = Workload::from_json(WORKLOAD_B)?;
-    let (line_b, _) = run_training(&b, precision, &[1, 10, 50, 100])?;
-    print_line(&line_b)?;
-    print_line(&run_grid(&mut trained_a))?;
-    let d = Workload::from_json(WORKLOAD_D)?;
-    let (line_d, _) = run_training(&d, precision, &[1, 5, 10, 20])?;
-    print_line(&line_d)?;
-    for width in WIDTHS {
-        let sweep = b.with_layers(&format!("width-{width}"), &[2, width, width, 3], 32, 10)?;
-        let (line, _) = run_training(&sweep, precision, &[1, 10])?;
-        print_line(&line)?;
+    // C renders the trained workload-A network, so A trains whenever C runs.
+    let mut trained_a = None;
+    if arguments.wants("A") || arguments.wants("C") {
+        let (line_a, session) = run_training(&a, precision, &[1, 10, 100, 300, 500])?;
+        if arguments.wants("A") {
+            print_line(&line_a)?;
+        }
+        trained_a = Some(session);
     }
-    if profile {
-        profile_training(&a, precision)?;
-        profile_training(&b, precision)?;
-        profile_grid(&mut trained_a, &a);
+    if arguments.wants("B") {
+        let (line_b, _) = run_training(&b, precision, &[1, 10, 50, 100])?;
+        print_line(&line_b)?;
+    }
+    if let (true, Some(trained_a)) = (arguments.wants("C"), &mut trained_a) {
+        print_line(&run_grid(trained_a))?;
+    }
+    if arguments.wants("D") {
+        let d = Workload::from_json(WORKLOAD_D)?;
+        let (line_d, _) = run_training(&d, precision, &[1, 5, 10, 20])?;
+        print_line(&line_d)?;
+    }
+    for width in WIDTHS {
+        let name = format!("width-{width}");
+        if arguments.wants(&name) {
+            let sweep = b.with_layers(&name, &[2, width, width, 3], 32, 10)?;
+            let (line, _) = run_training(&sweep, precision, &[1, 10])?;
+            print_line(&line)?;
+        }
+    }
+    if arguments.profile {
+        if arguments.wants("A") {
+            profile_training(&a, precision)?;
+        }
+        if arguments.wants("B") {
+            profile_training(&b, precision)?;
+        }
+        if let (true, Some(trained_a)) = (arguments.wants("C"), &mut trained_a) {
+            profile_grid(trained_a, &a);
+        }
     }
     Ok(())
 }

@@ -504,11 +504,7 @@ fn backward<F: Float>(
                     grads[layer.weights.0].view_mut(),
                 );
                 if let Some(bias) = layer.bias {
-                    let mut sums = grads[bias.0].row_mut(0);
-                    sums.fill(F::zero());
-                    for row in dz.rows() {
-                        sums += &row;
-                    }
+                    crate::math::kernels::column_sums_into(dz.view(), grads[bias.0].row_mut(0));
                 }
                 // ∂L/∂x += ∂L/∂z·Wᵀ (the input node needs no gradient)
                 if !matches!(architecture.node(layer.input).operation, Operation::Input) {
