@@ -110,13 +110,14 @@ fn rational_tanh(x: f32) -> f32 {
     ];
     let x = x.clamp(-CLAMP, CLAMP);
     let x2 = x * x;
+    // Horner's rule in fused multiply-adds: one instruction and one rounding per degree.
     let mut p = P[4];
     for &a in P[..4].iter().rev() {
-        p = p * x2 + a;
+        p = p.mul_add(x2, a);
     }
     let mut q = Q[3];
     for &b in Q[..3].iter().rev() {
-        q = q * x2 + b;
+        q = q.mul_add(x2, b);
     }
     x * p / q
 }
