@@ -345,7 +345,22 @@ fn pack_left<F: Float>(
     if rows < TILE_ROWS {
         packed.fill([F::zero(); TILE_ROWS]);
     }
-    if left.depth_stride == 1 {
+    if left.depth_stride == 1 && rows == TILE_ROWS {
+        // Six rows side by side, one step's six values gathered and stored together.
+        let row = |r: usize| {
+            let start = (first_row + r) * left.row_stride + depth_start;
+            &left.data[start..start + depth]
+        };
+        let steps = row(0)
+            .iter()
+            .zip(row(1))
+            .zip(row(2))
+            .zip(row(3))
+            .zip(row(4));
+        for (slot, (((((a0, a1), a2), a3), a4), a5)) in packed.iter_mut().zip(steps.zip(row(5))) {
+            *slot = [*a0, *a1, *a2, *a3, *a4, *a5];
+        }
+    } else if left.depth_stride == 1 {
         for r in 0..rows {
             let start = (first_row + r) * left.row_stride + depth_start;
             for (slot, &value) in packed.iter_mut().zip(&left.data[start..start + depth]) {

@@ -10,7 +10,7 @@ use ndarray::{ArrayView2, ArrayViewMut2, Axis, Zip};
 use serde::{Deserialize, Serialize};
 
 use crate::math::activations::sigmoid;
-use crate::math::float::Float;
+use crate::math::float::{Float, Precision};
 
 /// The function the output layer applies to its logits `z` to make predictions `ŷ`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -175,6 +175,15 @@ pub fn loss_and_gradient<F: Float>(
         Reduction::Mean => F::one() / F::cast(batch as f64),
         Reduction::Sum => F::one(),
     };
+    let has_gradient = gradient.is_some();
+    if let ((OutputFunction::Sigmoid, Loss::BinaryCrossEntropy), Some(zs), Some(ys)) =
+        ((output, loss), logits.as_slice(), targets.as_slice())
+    {
+        let gradient = gradient.as_mut().and_then(|g| g.as_slice_mut());
+        if gradient.is_some() == has_gradient {
+            return sigmoid_cross_entropy(zs, ys, gradient, scale) * scale;
+        }
+    }
     let mut total = F::zero();
     for (row, (z, y)) in logits
         .axis_iter(Axis(0))
@@ -185,6 +194,47 @@ pub fn loss_and_gradient<F: Float>(
         total += example_loss(output, loss, z, y, grad_row, scale);
     }
     total * scale
+}
+
+/// Sigmoid outputs with binary cross-entropy over whole contiguous batches (`zs`, `ys` and
+/// `gradient` laid out alike), in one pass: `e = e^(−|z|)` once per value gives both the
+/// loss term `max(z, 0) − z·y + ln(1 + e)` and `σ(z)` (`1/(1 + e)` for `z ≥ 0`, `e/(1 + e)`
+/// below), so `∂L/∂z = (σ(z) − y)·scale` costs no second exponential. Returns the sum.
+fn sigmoid_cross_entropy<F: Float>(
+    zs: &[F],
+    ys: &[F],
+    mut gradient: Option<&mut [F]>,
+    scale: F,
+) -> F {
+    let (zero, one) = (F::zero(), F::one());
+    let mut total = zero;
+    for (index, (&z, &y)) in zs.iter().zip(ys).enumerate() {
+        let e = (-z.abs()).exp();
+        total += z.max(zero) - z * y + ln_one_plus(e);
+        if let Some(g) = gradient.as_deref_mut().and_then(|g| g.get_mut(index)) {
+            let p = if z >= zero {
+                one / (one + e)
+            } else {
+                e / (one + e)
+            };
+            *g = (p - y) * scale;
+        }
+    }
+    total
+}
+
+/// `ln(1 + e)` for `e` in `[0, 1]`: exact (`ln_1p`) in f64; in f32 `e − e²/2 + e³/3` below
+/// 10⁻³ (error below `e⁴/4`) and `ln(1 + e)` above, whose rounding of `1 + e` costs at most
+/// 6e-8 absolute: a quarter of the time of `ln_1p` in the hot loop of a binary classifier.
+#[inline]
+fn ln_one_plus<F: Float>(e: F) -> F {
+    match F::PRECISION {
+        Precision::F64 => e.ln_1p(),
+        Precision::F32 if e < F::cast(1e-3) => {
+            e * (F::one() - e * (F::cast(0.5) - e / F::cast(3.0)))
+        }
+        Precision::F32 => (F::one() + e).ln(),
+    }
 }
 
 /// One example's loss; writes `scale · ∂L/∂z` into `gradient` when given.

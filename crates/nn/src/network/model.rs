@@ -216,7 +216,7 @@ pub fn forward<F: Float>(
         let mut out = rest[0].slice_axis_mut(Axis(0), Slice::from(..rows));
         let read = |id: NodeId| earlier[id.0].slice_axis(Axis(0), Slice::from(..rows));
         match &node.operation {
-            Operation::Input => out.assign(&inputs),
+            Operation::Input => copy_into(inputs, out),
             // z only: the activation follows below, as for every node that has one.
             Operation::Dense(layer) => {
                 let z =
@@ -347,6 +347,17 @@ pub fn forward<F: Float>(
     }
 }
 
+/// `to = from`, as one slice copy where both are contiguous (small batches: ndarray's
+/// general assignment costs more than the copy).
+fn copy_into<F: Float>(from: ArrayView2<F>, mut to: ArrayViewMut2<F>) {
+    match (from.as_slice(), to.as_slice_mut()) {
+        (Some(source), Some(target)) if source.len() == target.len() => {
+            target.copy_from_slice(source);
+        }
+        _ => to.assign(&from),
+    }
+}
+
 /// `y = f(z)` element by element, with `f` chosen once rather than per element.
 fn map_into<F: Float>(z: ArrayView2<F>, mut y: ArrayViewMut2<F>, f: impl Fn(F) -> F) {
     match (z.as_slice(), y.as_slice_mut()) {
@@ -415,7 +426,7 @@ fn activate<F: Float>(
     mode: &mut Mode<'_>,
 ) {
     match (activation, mode) {
-        (Activation::Identity, _) => y.assign(&z),
+        (Activation::Identity, _) => copy_into(z, y),
         (Activation::Prelu { .. }, _) => {
             let slopes = slopes.map(|id| parameters.get(id).row(0));
             if let Some(slopes) = slopes {
@@ -456,9 +467,11 @@ fn backward<F: Float>(
     let logits = architecture.head().logits;
     for (index, gradient) in workspace.gradients.iter_mut().enumerate() {
         if index != logits.0 {
-            gradient
-                .slice_axis_mut(Axis(0), Slice::from(..rows))
-                .fill(F::zero());
+            let mut top = gradient.slice_axis_mut(Axis(0), Slice::from(..rows));
+            match top.as_slice_mut() {
+                Some(values) => values.fill(F::zero()),
+                None => top.fill(F::zero()),
+            }
         }
     }
     for (index, node) in architecture.nodes().iter().enumerate().rev() {
@@ -663,7 +676,7 @@ fn activation_backward<F: Float>(
     let rows = z.nrows();
     // ∂L/∂z = ∂L/∂y ⊙ f'(z)
     match activation {
-        Activation::Identity => dz.assign(&gradient),
+        Activation::Identity => copy_into(gradient, dz),
         Activation::Prelu { .. } => {
             if let (Some(slopes), Some(slope_id)) =
                 (slopes.map(|id| parameters.get(id).row(0)), slopes)

@@ -144,9 +144,19 @@ impl<F: Float> OptimizerSlot<F> {
         let rate = F::cast(learning_rate);
         match *optimizer {
             Optimizer::GradientDescent => {
-                Zip::from(parameter)
-                    .and(gradient)
-                    .for_each(|w, &g| *w -= rate * g);
+                let mut parameter = parameter;
+                match (parameter.as_slice_mut(), gradient.as_slice()) {
+                    // Plain slices: a small layer's update is a few values, where Zip's
+                    // layout checks cost more than the arithmetic.
+                    (Some(ws), Some(gs)) => {
+                        for (w, &g) in ws.iter_mut().zip(gs) {
+                            *w -= rate * g;
+                        }
+                    }
+                    _ => Zip::from(parameter)
+                        .and(gradient)
+                        .for_each(|w, &g| *w -= rate * g),
+                }
             }
             Optimizer::Momentum { momentum } => {
                 let momentum = F::cast(momentum);

@@ -448,14 +448,9 @@ impl<F: Float> Trainer<F> {
             self.batch_inputs = Array2::zeros((rows, self.data.inputs.ncols()));
             self.batch_targets = Array2::zeros((rows, self.data.targets.ncols()));
         }
-        for (row, &example) in self.order[start..end].iter().enumerate() {
-            self.batch_inputs
-                .row_mut(row)
-                .assign(&self.data.inputs.row(example));
-            self.batch_targets
-                .row_mut(row)
-                .assign(&self.data.targets.row(example));
-        }
+        let order = &self.order[start..end];
+        copy_rows(self.data.inputs.view(), order, &mut self.batch_inputs);
+        copy_rows(self.data.targets.view(), order, &mut self.batch_targets);
     }
 
     fn apply_update(&mut self) {
@@ -626,6 +621,24 @@ impl<F: Float> Trainer<F> {
         let mut predictions = self.evaluation_workspace.value(head.logits).to_owned();
         head.output_function.apply(predictions.view_mut());
         (values, predictions)
+    }
+}
+
+/// `into[r] = from[order[r]]` for each `r`: whole rows copied as slices where both are
+/// contiguous (a small batch's rows are a few values each: per-row views cost more).
+fn copy_rows<F: Float>(from: ArrayView2<F>, order: &[usize], into: &mut Array2<F>) {
+    let width = from.ncols();
+    match (from.as_slice(), into.as_slice_mut()) {
+        (Some(source), Some(target)) if width > 0 => {
+            for (row, &example) in target.chunks_exact_mut(width).zip(order) {
+                row.copy_from_slice(&source[example * width..(example + 1) * width]);
+            }
+        }
+        _ => {
+            for (row, &example) in order.iter().enumerate() {
+                into.row_mut(row).assign(&from.row(example));
+            }
+        }
     }
 }
 
