@@ -238,15 +238,16 @@ const TILE_ROWS: usize = 6;
 const PACK_DEPTH: usize = 256;
 
 /// Whether a product of depth `depth` (the sum's length) and output width `width` goes
-/// through [`tiled_product`]: at most 2 KiB a row, so that one packed depth of `B` (256
-/// rows) stays within the L2 cache (wider layers go to the general GEMM, whose packing pays
-/// off there); and either two vectors wide at least (32 `f32` or 16 `f64` columns) or deep
-/// enough (32) for the packing of `A` to pay off in narrow ones (an output layer of three
-/// classes after 64 units). Narrow and shallow products (a 2-8-8-1 network) keep the
-/// fixed-width loops.
+/// through [`tiled_product`]: at most 512 bytes a row (128 `f32` or 64 `f64` columns; at
+/// 256 units the general GEMM, whose packing pays off there, was as fast in the width
+/// sweep); and either two vectors wide at least (32 `f32` or 16 `f64` columns), or at least
+/// four columns and deep enough (32) for the packing of `A` to pay off. One to three
+/// columns stay out: their one-column tiles are six lone multiply-add chains, latency-bound
+/// (an output layer of three classes after 256 units ran slower than the GEMM). Narrow and
+/// shallow products (a 2-8-8-1 network) keep the fixed-width loops.
 fn tiled_fits<F>(depth: usize, width: usize) -> bool {
     let row_bytes = width * std::mem::size_of::<F>();
-    row_bytes <= 2048 && (row_bytes >= 128 || depth >= 32)
+    row_bytes <= 512 && (row_bytes >= 128 || (depth >= 32 && row_bytes >= 16))
 }
 
 /// `C = start + A·B`, with `A: [m, k]` read through [`Left`], `B: [k, n]` and `C: [m, n]`
