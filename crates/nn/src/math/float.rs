@@ -53,6 +53,22 @@ pub trait Float:
     /// The logistic sigmoid `1 / (1 + e^(−z))`, fast where it can be: for `f32` through a
     /// branch-free exponential accurate to a few ulp (it vectorizes), exact for `f64`.
     fn fast_sigmoid(self) -> Self;
+
+    /// One tile of a dense product in 512-bit vectors, where the build has them:
+    /// `acc[r][j] += a[r]·B[step, column + j]` for each step's six left values `a` (`packed`)
+    /// and row of `B` (`b`, rows `n` long), `acc: [6, 32]`. `false` (nothing done) where this
+    /// type or build has no such kernel; the caller then runs the portable loop, which the
+    /// compiler keeps in 256-bit vectors on CPUs that prefer them even where 512 are there.
+    fn accumulate_tile_512(
+        acc: &mut [[Self; 32]; 6],
+        packed: &[[Self; 6]],
+        b: &[Self],
+        n: usize,
+        column: usize,
+    ) -> bool {
+        let _ = (acc, packed, b, n, column);
+        false
+    }
 }
 
 /// `e^x` for f32 without branches: `x = k·ln 2 + r` with `|r| ≤ ln 2 / 2` (Cody–Waite split),
@@ -142,6 +158,37 @@ impl Float for f32 {
     #[inline]
     fn fast_sigmoid(self) -> Self {
         1.0 / (1.0 + branch_free_exp(-self))
+    }
+
+    #[cfg(target_feature = "avx512f")]
+    #[inline(always)]
+    fn accumulate_tile_512(
+        acc: &mut [[Self; 32]; 6],
+        packed: &[[Self; 6]],
+        b: &[Self],
+        n: usize,
+        column: usize,
+    ) -> bool {
+        use wide::f32x16;
+        let half =
+            |values: &[f32]| <[f32; 16]>::try_from(values).map_or(f32x16::splat(0.0), f32x16::new);
+        let mut vectors = acc.map(|row| [half(&row[..16]), half(&row[16..])]);
+        for (a, b_row) in packed.iter().zip(b.chunks_exact(n)) {
+            let Some(b_tile) = b_row.get(column..column + 32) else {
+                continue;
+            };
+            let (low, high) = (half(&b_tile[..16]), half(&b_tile[16..]));
+            for (row, &a) in vectors.iter_mut().zip(a) {
+                let a = f32x16::splat(a);
+                row[0] = a.mul_add(low, row[0]);
+                row[1] = a.mul_add(high, row[1]);
+            }
+        }
+        for (acc_row, [low, high]) in acc.iter_mut().zip(vectors) {
+            acc_row[..16].copy_from_slice(&low.to_array());
+            acc_row[16..].copy_from_slice(&high.to_array());
+        }
+        true
     }
 }
 

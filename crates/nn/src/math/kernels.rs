@@ -262,12 +262,15 @@ fn tiled_product<F: Float>(
     (m, n, k): (usize, usize, usize),
     start: Start<'_, F>,
 ) {
-    // Two vectors per tile row: 512-bit ones where the build enables AVX-512.
-    let wide = cfg!(target_feature = "avx512f");
-    match (std::mem::size_of::<F>() == 4, wide) {
+    // Two vectors per tile row: 512-bit ones for f32 where the build has AVX-512 (see
+    // `Float::accumulate_tile_512`), 256-bit ones otherwise.
+    match (
+        std::mem::size_of::<F>() == 4,
+        cfg!(target_feature = "avx512f"),
+    ) {
         (true, true) => tiled_product_with::<F, 32>(left, b, c, (m, n, k), start),
-        (true, false) | (false, true) => tiled_product_with::<F, 16>(left, b, c, (m, n, k), start),
-        (false, false) => tiled_product_with::<F, 8>(left, b, c, (m, n, k), start),
+        (true, false) => tiled_product_with::<F, 16>(left, b, c, (m, n, k), start),
+        (false, _) => tiled_product_with::<F, 8>(left, b, c, (m, n, k), start),
     }
 }
 
@@ -419,7 +422,14 @@ impl<F: Float> Panel<'_, '_, F> {
                 }
             }
         }
+        // Thirty-two columns: the 512-bit kernel where the type and build have one.
+        let wide = (&mut acc as &mut dyn std::any::Any)
+            .downcast_mut::<[[F; 32]; TILE_ROWS]>()
+            .is_some_and(|acc| F::accumulate_tile_512(acc, self.packed, self.b, n, column));
         for (a, b_row) in self.packed.iter().zip(self.b.chunks_exact(n)) {
+            if wide {
+                break;
+            }
             let Ok(b_tile) = <&[F; NR]>::try_from(&b_row[column..column + NR]) else {
                 continue;
             };
