@@ -583,9 +583,9 @@ fn transpose_into<F: Float>(weights: ArrayView2<F>, transposed: &mut ArrayViewMu
             for (i, block_row) in block.iter_mut().enumerate() {
                 block_row.copy_from_slice(&ws[(i0 + i) * outputs + j0..][..B]);
             }
-            for j in 0..B {
-                let column: [F; B] = std::array::from_fn(|i| block[i][j]);
-                ts[(j0 + j) * inputs + i0..][..B].copy_from_slice(&column);
+            transpose_block(&mut block);
+            for (j, block_row) in block.iter().enumerate() {
+                ts[(j0 + j) * inputs + i0..][..B].copy_from_slice(block_row);
             }
         }
     }
@@ -593,6 +593,24 @@ fn transpose_into<F: Float>(weights: ArrayView2<F>, transposed: &mut ArrayViewMu
         let first_j = if i < full_inputs { full_outputs } else { 0 };
         for j in first_j..outputs {
             ts[j * inputs + i] = ws[i * outputs + j];
+        }
+    }
+}
+
+/// An 8 × 8 block transposed in place: for `f32` in vector registers (24 shuffles, wide's
+/// `f32x8::transpose`), otherwise by swapping values across the diagonal.
+#[inline(always)]
+fn transpose_block<F: Float>(block: &mut [[F; 8]; 8]) {
+    if let Some(floats) = (block as &mut dyn std::any::Any).downcast_mut::<[[f32; 8]; 8]>() {
+        let rows = wide::f32x8::transpose(floats.map(wide::f32x8::new));
+        *floats = rows.map(|row| row.to_array());
+        return;
+    }
+    for i in 0..8 {
+        for j in i + 1..8 {
+            let above = block[i][j];
+            block[i][j] = block[j][i];
+            block[j][i] = above;
         }
     }
 }
