@@ -238,16 +238,19 @@ const TILE_ROWS: usize = 6;
 const PACK_DEPTH: usize = 256;
 
 /// Whether a product of depth `depth` (the sum's length) and output width `width` goes
-/// through [`tiled_product`]: at most 512 bytes a row (128 `f32` or 64 `f64` columns; at
-/// 256 units the general GEMM, whose packing pays off there, was as fast in the width
-/// sweep); and either two vectors wide at least (32 `f32` or 16 `f64` columns), or at least
-/// four columns and deep enough (32) for the packing of `A` to pay off. One to three
-/// columns stay out: their one-column tiles are six lone multiply-add chains, latency-bound
-/// (an output layer of three classes after 256 units ran slower than the GEMM). Narrow and
-/// shallow products (a 2-8-8-1 network) keep the fixed-width loops.
+/// through [`tiled_product`]: at most 512 bytes a row (128 `f32` or 64 `f64` columns), or
+/// 1 KiB for `f32` with 512-bit tiles (256 columns); past that the general GEMM, whose
+/// packing pays off there, was as fast in the width sweep (with 512-bit tiles the tiles
+/// were 10% faster at 256 units). And either two vectors wide at least (32 `f32` or 16
+/// `f64` columns), or at least four columns and deep enough (32) for the packing of `A` to
+/// pay off. One to three columns stay out: their one-column tiles are six lone multiply-add
+/// chains, latency-bound (an output layer of three classes after 256 units ran slower than
+/// the GEMM). Narrow and shallow products (a 2-8-8-1 network) keep the fixed-width loops.
 fn tiled_fits<F>(depth: usize, width: usize) -> bool {
     let row_bytes = width * std::mem::size_of::<F>();
-    row_bytes <= 512 && (row_bytes >= 128 || (depth >= 32 && row_bytes >= 16))
+    let wide_tiles = cfg!(target_feature = "avx512f") && std::mem::size_of::<F>() == 4;
+    let widest = if wide_tiles { 1024 } else { 512 };
+    row_bytes <= widest && (row_bytes >= 128 || (depth >= 32 && row_bytes >= 16))
 }
 
 /// `C = start + A·B`, with `A: [m, k]` read through [`Left`], `B: [k, n]` and `C: [m, n]`
@@ -598,19 +601,18 @@ fn transpose_into<F: Float>(weights: ArrayView2<F>, transposed: &mut ArrayViewMu
 }
 
 /// An 8 × 8 block transposed in place: for `f32` in vector registers (24 shuffles, wide's
-/// `f32x8::transpose`), otherwise by swapping values across the diagonal.
+/// `f32x8::transpose`), otherwise value by value from a copy.
 #[inline(always)]
 fn transpose_block<F: Float>(block: &mut [[F; 8]; 8]) {
     if let Some(floats) = (block as &mut dyn std::any::Any).downcast_mut::<[[f32; 8]; 8]>() {
         let rows = wide::f32x8::transpose(floats.map(wide::f32x8::new));
-        *floats = rows.map(|row| row.to_array());
+        *floats = rows.map(wide::f32x8::to_array);
         return;
     }
-    for i in 0..8 {
-        for j in i + 1..8 {
-            let above = block[i][j];
-            block[i][j] = block[j][i];
-            block[j][i] = above;
+    let original = *block;
+    for (i, row) in block.iter_mut().enumerate() {
+        for (j, value) in row.iter_mut().enumerate() {
+            *value = original[j][i];
         }
     }
 }
