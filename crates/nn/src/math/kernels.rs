@@ -605,8 +605,13 @@ fn transpose_into<F: Float>(weights: ArrayView2<F>, transposed: &mut ArrayViewMu
 #[inline(always)]
 fn transpose_block<F: Float>(block: &mut [[F; 8]; 8]) {
     if let Some(floats) = (block as &mut dyn std::any::Any).downcast_mut::<[[f32; 8]; 8]>() {
-        let rows = wide::f32x8::transpose(floats.map(wide::f32x8::new));
-        *floats = rows.map(wide::f32x8::to_array);
+        let mut rows = [wide::f32x8::splat(0.0); 8];
+        for (row, values) in rows.iter_mut().zip(floats.iter()) {
+            *row = wide::f32x8::new(*values);
+        }
+        for (values, row) in floats.iter_mut().zip(wide::f32x8::transpose(rows)) {
+            *values = row.to_array();
+        }
         return;
     }
     let original = *block;
