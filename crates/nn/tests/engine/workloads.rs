@@ -1,6 +1,7 @@
 //! The engine reproduces the benchmark's correctness checkpoints (WORKLOADS.md): the same
 //! data, initial weights and training order give the same losses as the reference
-//! implementations, to 1e-5 relative in f32.
+//! implementations, to 1e-5 relative in f32. The same tests run compiled to WebAssembly
+//! (`tests/wasm_checkpoints.rs`, issue 29), where each is a `wasm_bindgen_test`.
 #![allow(clippy::unwrap_used)] // a panic in a test helper is a failing test, as intended
 
 use layerwright_nn::workloads::Workload;
@@ -42,7 +43,8 @@ fn assert_relative(found: f64, expected: f64, tolerance: f64, what: &str) {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn workload_a_matches_the_f32_checkpoints_at_epochs_1_and_10() {
     let workload = Workload::from_json(WORKLOAD_A).unwrap();
     let found = checkpoints(&workload, Precision::F32, &[1, 10]);
@@ -60,7 +62,8 @@ fn workload_a_matches_the_f32_checkpoints_at_epochs_1_and_10() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn workload_a_matches_every_f64_checkpoint_to_the_printed_digits() {
     // In f64 training is reproducible to rounding, even through A's chaotic stretch
     // after epoch 300, so every row of the table must agree to its ten digits.
@@ -79,7 +82,8 @@ fn workload_a_matches_every_f64_checkpoint_to_the_printed_digits() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn workload_b_matches_the_f64_checkpoints_to_epoch_50() {
     let workload = Workload::from_json(WORKLOAD_B).unwrap();
     let table = [
@@ -94,7 +98,8 @@ fn workload_b_matches_the_f64_checkpoints_to_epoch_50() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn workload_b_matches_the_f32_checkpoint_at_epoch_1() {
     let workload = Workload::from_json(WORKLOAD_B).unwrap();
     let found = checkpoints(&workload, Precision::F32, &[1]);
@@ -106,7 +111,8 @@ fn workload_b_matches_the_f32_checkpoint_at_epoch_1() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn glorot_initialisation_draws_the_workload_weights() {
     // The file's weights are Glorot uniform from SplitMix64(1234), drawn layer by layer,
     // row by row; the engine's initializer must give the same numbers.
@@ -122,7 +128,8 @@ fn glorot_initialisation_draws_the_workload_weights() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn the_training_order_is_the_splitmix_permutation_of_the_playground_spiral() {
     // TF Playground's spiral: for (deltaT, label) in (0, 1), (π, 0), i in 0..250:
     // r = 5i/250, t = 1.75·2π·i/250 + deltaT, point (r·sin t, r·cos t).
@@ -144,7 +151,8 @@ fn the_training_order_is_the_splitmix_permutation_of_the_playground_spiral() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn the_f32_mode_computes_in_f32_and_differs_from_f64_by_more_than_f64_rounding() {
     let workload = Workload::from_json(WORKLOAD_A).unwrap();
     let mut single = session(&workload, Precision::F32);
@@ -176,7 +184,8 @@ const D_CHECKPOINTS: [(usize, f64, f64, f64); 4] = [
     (20, 0.200_933_564_4, 0.200_933_578_2, 0.9583),
 ];
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn workload_d_matches_every_checkpoint_in_f64_and_f32() {
     let workload = Workload::from_json(WORKLOAD_D).unwrap();
     assert_eq!(workload.updates_per_epoch(), 57);
