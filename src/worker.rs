@@ -122,7 +122,7 @@ impl<T> Drop for Job<T> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
-    use std::time::{Duration, Instant};
+    use web_time::{Duration, Instant};
 
     use super::*;
 

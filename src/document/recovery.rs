@@ -4,7 +4,7 @@
 //! that window stopped abnormally, and the next start offers to restore it.
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use web_time::{SystemTime, UNIX_EPOCH};
 
 use layerwright_nn::graph::GraphDocument;
 use layerwright_nn::graph::expression::ExpressionDocument;

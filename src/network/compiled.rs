@@ -264,7 +264,7 @@ impl CompileCache {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
-    use std::time::{Duration, Instant};
+    use web_time::{Duration, Instant};
 
     use super::*;
 

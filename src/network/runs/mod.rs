@@ -10,7 +10,7 @@ pub mod window;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
+use web_time::Instant;
 
 use layerwright_nn::ParameterSet;
 use layerwright_nn::compile::CompiledGraph;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError};
-use std::time::Instant;
+use web_time::Instant;
 
 use egui::RichText;
 use egui_plot::{Line, Plot, PlotPoints, Points};

@@ -459,7 +459,7 @@ impl TrainingRun {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
-    use std::time::{Duration, Instant};
+    use web_time::{Duration, Instant};
 
     use super::*;
     use crate::network::compiled::CompileCache;

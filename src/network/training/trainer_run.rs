@@ -3,7 +3,7 @@
 //! evaluations it sends (the boundary over its slice, the person's row, the other views).
 
 use std::sync::Arc;
-use std::time::Instant;
+use web_time::Instant;
 
 use layerwright_nn::compile::CompiledGraph;
 use layerwright_nn::data::Task;

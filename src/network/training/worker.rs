@@ -9,7 +9,7 @@ use std::sync::mpsc::{
     Receiver, RecvTimeoutError, SyncSender, TryRecvError, TrySendError, sync_channel,
 };
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use web_time::{Duration, Instant};
 
 use layerwright_nn::compile::CompiledGraph;
 use layerwright_nn::teach::loss_surface::{LossSurface, weight_and_bias};

@@ -1,7 +1,7 @@
 //! Running an [`Architecture`]: the forward pass in topological order and
 //! back-propagation in reverse, summing gradients where a tensor feeds several nodes.
 
-use std::time::Instant;
+use web_time::Instant;
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Slice, Zip};
 

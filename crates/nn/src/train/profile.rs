@@ -2,7 +2,7 @@
 //! ([`crate::Session::set_profiling`]): the benchmark's `--profile` reads it. Off, it costs
 //! one branch per node and pass.
 
-use std::time::{Duration, Instant};
+use web_time::{Duration, Instant};
 
 /// The time spent in each node's forward pass, backward pass and parameter update, indexed
 /// by node, and in the rest of a step (gathering the batch, the loss and its gradient).

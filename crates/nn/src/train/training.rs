@@ -1,6 +1,6 @@
 //! Training: batches, epochs, evaluation, and a precision-independent session.
 
-use std::time::Instant;
+use web_time::Instant;
 
 use ndarray::{Array2, ArrayView2, Axis, Slice};
 use thiserror::Error;
