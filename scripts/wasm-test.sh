@@ -6,9 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || rustup target add wasm32-unknown-unknown
+rustup target add wasm32-unknown-unknown
 if ! command -v node >/dev/null; then
-    apt-get install -y nodejs >/dev/null
+    apt-get update -qq && apt-get install -y -qq nodejs
 fi
 # The runner must be the same version as the wasm-bindgen crate the tests link.
 version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)
