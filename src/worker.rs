@@ -2,10 +2,13 @@
 //! a named thread and hands its result back over a bounded channel. The UI polls it each
 //! frame and never waits; Cancel asks the work to stop (work that checks [`Cancel`] stops
 //! early, the rest finishes unseen) and the result is dropped.
+//!
+//! A browser has no threads: there a job runs its closure when it is first polled, inside
+//! that frame (issue 29), and the panels see the same [`Polled`] answers.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
+use std::sync::{Arc, Mutex};
 
 /// What a running job can see of the UI: whether it was cancelled, and where it reports
 /// how far it got.
@@ -29,11 +32,16 @@ impl Cancel {
     }
 }
 
+/// Work to be done at the first poll (where there are no threads), sending its result.
+type Deferred = Box<dyn FnOnce() + Send>;
+
 /// A closure running on its own named thread, and its result once it arrives.
 pub struct Job<T> {
     name: &'static str,
     receiver: Receiver<T>,
     cancel: Cancel,
+    /// Work not started yet: it runs at the first poll.
+    deferred: Mutex<Option<Deferred>>,
 }
 
 /// Where a job is.
@@ -50,11 +58,16 @@ pub enum Polled<T> {
 impl<T: Send + 'static> Job<T> {
     /// Starts `work` on a thread called `name`; `wake` is called once its result is ready
     /// (the window asks for a frame then). A thread that cannot start fails at the first poll.
+    /// In a browser the work runs at the first poll instead ([`Self::at_first_poll`]).
     pub fn spawn(
         name: &'static str,
         wake: impl Fn() + Send + 'static,
         work: impl FnOnce(&Cancel) -> T + Send + 'static,
     ) -> Self {
+        if cfg!(target_arch = "wasm32") {
+            wake();
+            return Self::at_first_poll(name, work);
+        }
         let (sender, receiver) = sync_channel(1);
         let cancel = Cancel::default();
         let seen = cancel.clone();
@@ -73,11 +86,45 @@ impl<T: Send + 'static> Job<T> {
             name,
             receiver,
             cancel,
+            deferred: Mutex::new(None),
+        }
+    }
+
+    /// A job with no thread: `work` runs inside the first [`Self::poll`] (or
+    /// [`Self::wait`]), which answers with its result. The browser's way.
+    pub fn at_first_poll(
+        name: &'static str,
+        work: impl FnOnce(&Cancel) -> T + Send + 'static,
+    ) -> Self {
+        let (sender, receiver) = sync_channel(1);
+        let cancel = Cancel::default();
+        let seen = cancel.clone();
+        let deferred: Deferred = Box::new(move || {
+            let _ = sender.send(work(&seen));
+        });
+        Self {
+            name,
+            receiver,
+            cancel,
+            deferred: Mutex::new(Some(deferred)),
         }
     }
 }
 
 impl<T> Job<T> {
+    /// Runs deferred work now, if there is any (a panic in it ends the job without a result).
+    fn run_deferred(&self) {
+        let work = self
+            .deferred
+            .lock()
+            .map_or(None, |mut deferred| deferred.take());
+        if let Some(work) = work
+            && !self.cancel.is_cancelled()
+        {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+        }
+    }
+
     /// The thread's name, for messages.
     pub fn name(&self) -> &'static str {
         self.name
@@ -85,6 +132,7 @@ impl<T> Job<T> {
 
     /// The result, if it has arrived.
     pub fn poll(&self) -> Polled<T> {
+        self.run_deferred();
         match self.receiver.try_recv() {
             Ok(result) => Polled::Finished(result),
             Err(TryRecvError::Empty) => Polled::Running,
@@ -103,6 +151,7 @@ impl<T> Job<T> {
     /// Waits for the result (only where waiting is right: the window closing); `None` when
     /// the thread ended without one.
     pub fn wait(self) -> Option<T> {
+        self.run_deferred();
         self.receiver.recv().ok()
     }
 
@@ -173,6 +222,36 @@ mod tests {
             Polled::Finished(steps) => assert!(steps < 1_000, "ran all {steps} steps"),
             other => panic!("expected a result, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_job_without_a_thread_runs_at_its_first_poll_on_the_polling_thread() {
+        let job = Job::at_first_poll("worker-test", |cancel| {
+            cancel.report(1, 1);
+            std::thread::current().name().map(str::to_owned)
+        });
+        assert_eq!(job.progress(), (0, 0), "ran before it was polled");
+        let polling_thread = std::thread::current().name().map(str::to_owned);
+        assert_eq!(job.poll(), Polled::Finished(polling_thread));
+        assert_eq!(job.progress(), (1, 1));
+        // Its one result has been taken; the work does not run twice.
+        assert_eq!(job.poll(), Polled::Failed);
+    }
+
+    #[test]
+    fn a_job_without_a_thread_cancelled_before_its_poll_never_runs() {
+        let ran = Arc::new(AtomicBool::new(false));
+        let seen = Arc::clone(&ran);
+        let job = Job::at_first_poll("worker-test", move |_| seen.store(true, Ordering::Relaxed));
+        job.cancel();
+        assert_eq!(job.poll(), Polled::Failed);
+        assert!(!ran.load(Ordering::Relaxed));
+    }
+
+    #[test]
+    fn a_panicking_job_without_a_thread_fails() {
+        let job: Job<()> = Job::at_first_poll("worker-test", |_| panic!("on purpose"));
+        assert_eq!(job.poll(), Polled::Failed);
     }
 
     #[test]

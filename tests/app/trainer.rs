@@ -1,22 +1,120 @@
-//! The trainer thread's handle, apart from the window: dropping it never hangs.
+//! The trainer's handle, apart from the window: dropping the thread's never hangs, and the
+//! cooperative trainer (the browser's, driven by the UI's frames) trains the same numbers.
 #![allow(clippy::unwrap_used)] // a panic in a test is a failing test, as intended
 
 use std::sync::mpsc::sync_channel;
 use std::time::Duration;
 
 use layerwright::examples::example;
-use layerwright::network::training::worker::{ToTrainer, TrainerHandle};
+use layerwright::network::training::worker::{EpochPoint, FromTrainer, ToTrainer, TrainerHandle};
+use layerwright_nn::compile::CompiledGraph;
 use layerwright_nn::compile::{compile, load_dataset};
 use layerwright_nn::graph::io::parse_document;
 
+fn compiled_example(name: &str) -> CompiledGraph {
+    let text = example(name).unwrap().text;
+    let document = parse_document(text, name).unwrap();
+    let dataset = load_dataset(&document.dataset, None).unwrap();
+    compile(&document, &dataset).unwrap()
+}
+
+/// Loads `name` into `handle` and trains it as fast as it goes to epoch `until`; returns
+/// every epoch's point, draining (and so, cooperative, driving) the trainer until it stops.
+fn train_to(handle: &mut TrainerHandle, name: &str, until: usize) -> Vec<EpochPoint> {
+    let compiled = compiled_example(name);
+    let initial = compiled.initial.clone();
+    assert!(handle.send(ToTrainer::Load {
+        run_id: 7,
+        compiled: Box::new(compiled),
+        initial,
+    }));
+    assert!(handle.send(ToTrainer::SetSpeed(None)));
+    assert!(handle.send(ToTrainer::Play { until: Some(until) }));
+    let mut points = Vec::new();
+    for _ in 0..100_000 {
+        for message in handle.drain() {
+            match message {
+                FromTrainer::Progress(progress) => {
+                    assert_eq!(progress.run_id, 7);
+                    points.extend(progress.points.iter().copied());
+                    if progress.epochs == until && !progress.playing && progress.acknowledged == 3 {
+                        return points;
+                    }
+                }
+                FromTrainer::Stopped { message, .. } => panic!("the run stopped: {message}"),
+            }
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    panic!("the trainer did not reach epoch {until}");
+}
+
+#[test]
+fn the_cooperative_trainer_trains_the_same_epochs_as_the_thread() {
+    let mut thread = TrainerHandle::on_thread(|| {}).unwrap();
+    let mut cooperative = TrainerHandle::cooperative(|| {});
+    let on_thread = train_to(&mut thread, "xor.json", 40);
+    let in_frames = train_to(&mut cooperative, "xor.json", 40);
+    // Epoch 0 (the starting weights) and every trained epoch, once each, in order.
+    let epochs: Vec<usize> = in_frames.iter().map(|p| p.epoch).collect();
+    assert_eq!(epochs, (0..=40).collect::<Vec<_>>());
+    assert_eq!(on_thread.len(), in_frames.len());
+    for (a, b) in on_thread.iter().zip(&in_frames) {
+        assert_eq!(
+            a.train_loss.to_bits(),
+            b.train_loss.to_bits(),
+            "epoch {}",
+            a.epoch
+        );
+    }
+    assert!(in_frames[40].train_loss < in_frames[0].train_loss);
+}
+
+#[test]
+fn the_cooperative_trainer_works_only_when_drained_and_keeps_to_the_speed_limit() {
+    let woken = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = std::sync::Arc::clone(&woken);
+    let mut handle = TrainerHandle::cooperative(move || {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
+    let compiled = compiled_example("xor.json");
+    let initial = compiled.initial.clone();
+    assert!(handle.send(ToTrainer::Load {
+        run_id: 1,
+        compiled: Box::new(compiled),
+        initial,
+    }));
+    assert!(handle.send(ToTrainer::SetSpeed(Some(10.0))));
+    assert!(handle.send(ToTrainer::Play { until: None }));
+    // Sending asks for a frame; nothing is carried out before the UI drains.
+    assert_eq!(woken.load(std::sync::atomic::Ordering::Relaxed), 3);
+    std::thread::sleep(Duration::from_millis(20));
+    let news = handle.drain();
+    let FromTrainer::Progress(progress) = news.last().unwrap() else {
+        panic!("expected a snapshot, got {news:?}");
+    };
+    // At 10 epochs a second the first epoch goes at once and the next only 100 ms later:
+    // one turn of at most 8 ms trains exactly one.
+    assert_eq!(progress.epochs, 1);
+    assert!(progress.playing);
+    assert_eq!(progress.acknowledged, 3);
+    // Still training: it asked for the next frame.
+    assert!(woken.load(std::sync::atomic::Ordering::Relaxed) > 3);
+    assert!(handle.send(ToTrainer::Pause));
+    let paused = handle.drain();
+    let FromTrainer::Progress(progress) = paused.last().unwrap() else {
+        panic!("expected a snapshot, got {paused:?}");
+    };
+    assert!(!progress.playing);
+    // Paused with nothing to do, a drain does nothing.
+    assert!(handle.drain().is_empty());
+}
+
 #[test]
 fn trainer_handle_drop_does_not_hang_when_channel_full() {
-    let text = example("xor.json").unwrap().text;
-    let document = parse_document(text, "xor.json").unwrap();
-    let dataset = load_dataset(&document.dataset, None).unwrap();
-    let compiled = compile(&document, &dataset).unwrap();
+    let compiled = compiled_example("xor.json");
     let initial = compiled.initial.clone();
-    let mut handle = TrainerHandle::spawn(|| {}).unwrap();
+    let mut handle = TrainerHandle::on_thread(|| {}).unwrap();
     assert!(handle.send(ToTrainer::Load {
         run_id: 1,
         compiled: Box::new(compiled),

@@ -13,6 +13,7 @@ pub mod run;
 mod runs_view;
 pub mod settings;
 mod split_views;
+mod trainer_core;
 mod trainer_run;
 mod trying;
 pub mod worker;

@@ -256,7 +256,7 @@ impl TrainingRun {
     /// Takes the trainer's news: the run's own state is updated here, and each snapshot of
     /// the current run is returned for the views (messages of earlier runs are dropped).
     pub fn poll(&mut self) -> Vec<Progress> {
-        let Some(trainer) = &self.trainer else {
+        let Some(trainer) = self.trainer.as_mut() else {
             return Vec::new();
         };
         let mut snapshots = Vec::new();

@@ -1,22 +1,25 @@
-//! The trainer thread: it owns the training session, trains when asked, and sends
-//! snapshots (new epochs' metrics, the latest weights, the decision-boundary grid) to the UI
-//! over bounded channels. Every message carries the run id it belongs to; the UI drops
-//! messages of earlier runs. The UI thread never trains.
+//! The UI's end of the trainer: what it asks ([`ToTrainer`]), what it hears ([`FromTrainer`])
+//! and the [`TrainerHandle`] between them. Every message carries the run id it belongs to;
+//! the UI drops messages of earlier runs.
+//!
+//! The handle drives [`super::trainer_core::TrainerCore`] one of two ways, the same to the
+//! panels: on the desktop a thread named `trainer` runs it and talks over bounded channels
+//! (the UI thread never trains); in a browser, which has no threads, the handle gives it a
+//! few milliseconds each time the UI drains the news (once a frame), then the frame is drawn.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::mpsc::{
     Receiver, RecvTimeoutError, SyncSender, TryRecvError, TrySendError, sync_channel,
 };
 use std::thread::JoinHandle;
-use web_time::{Duration, Instant};
+use web_time::Duration;
 
 use layerwright_nn::compile::CompiledGraph;
-use layerwright_nn::teach::loss_surface::{LossSurface, weight_and_bias};
-use layerwright_nn::train::early_stopping::EarlyStopper;
-use layerwright_nn::{ParameterSet, Precision, Session, TrainingConfig};
+use layerwright_nn::teach::loss_surface::LossSurface;
+use layerwright_nn::{ParameterSet, TrainingConfig};
 
-use super::trainer_run::{Asked, Run, curve_range};
+use super::trainer_core::{Flow, Outbox, TrainerCore};
 pub use super::trainer_run::{NODE_MAP_WIDTH_LIMIT, SURFACE_RESOLUTION};
 pub use crate::network::snapshot::{
     BoundarySlice, CurveValues, EpochPoint, GridSpec, GridValues, ProbeValues, Views,
@@ -118,50 +121,132 @@ pub struct Progress {
     pub best_epoch: Option<usize>,
 }
 
-/// Networks with more parameters than this do not send their weights with every snapshot.
-const SNAPSHOT_PARAMETER_LIMIT: usize = 100_000;
-/// How long the trainer trains between snapshots.
+/// How long the trainer thread trains between snapshots.
 const SLICE: Duration = Duration::from_millis(50);
-/// How often the decision boundary is re-evaluated while training (at least 10 per second).
-const GRID_INTERVAL: Duration = Duration::from_millis(90);
+/// How long a cooperative trainer trains each time the UI drains it (once a frame): most
+/// of a 60 Hz frame, leaving the rest for drawing.
+pub const FRAME_BUDGET: Duration = Duration::from_millis(8);
 /// Epochs per second unless the person asks for more: fast enough to learn, slow enough to watch.
 pub const DEFAULT_SPEED: f64 = 60.0;
 /// Cells per side of the decision-boundary grid.
 pub const GRID_RESOLUTION: usize = 80;
 
-/// The UI's end of the trainer thread.
+/// The UI's end of the trainer, on a thread or cooperative.
 pub struct TrainerHandle {
+    sent: u64,
+    driver: Driver,
+}
+
+/// How the trainer runs.
+enum Driver {
+    /// On the thread named `trainer`.
+    Thread(ThreadEnd),
+    /// Inside the UI's frame loop (browsers).
+    Cooperative(Box<Cooperative>),
+}
+
+/// The channels to the trainer thread, and the thread.
+struct ThreadEnd {
     /// `None` only while dropping.
     to_trainer: Option<SyncSender<(u64, ToTrainer)>>,
-    sent: u64,
     /// `None` only while dropping: the receiver goes first, so a trainer blocked on a full
     /// news channel wakes up with an error instead of waiting forever.
     from_trainer: Option<Receiver<FromTrainer>>,
     thread: Option<JoinHandle<()>>,
 }
 
+/// A trainer the UI drives itself: the commands not yet carried out, and the news.
+struct Cooperative {
+    core: TrainerCore,
+    commands: Vec<(u64, ToTrainer)>,
+    news: VecDeque<FromTrainer>,
+    wake: Box<dyn Fn() + Send>,
+    ended: bool,
+}
+
+/// The browser's outbox: a queue the UI empties right after each turn, never full.
+impl Outbox for VecDeque<FromTrainer> {
+    fn send(&mut self, message: FromTrainer) -> bool {
+        self.push_back(message);
+        true
+    }
+
+    fn offer(&mut self, message: FromTrainer) -> Result<(), TrySendError<FromTrainer>> {
+        self.push_back(message);
+        Ok(())
+    }
+}
+
+/// The thread's outbox: the bounded news channel.
+impl Outbox for SyncSender<FromTrainer> {
+    fn send(&mut self, message: FromTrainer) -> bool {
+        SyncSender::send(self, message).is_ok()
+    }
+
+    fn offer(&mut self, message: FromTrainer) -> Result<(), TrySendError<FromTrainer>> {
+        self.try_send(message)
+    }
+}
+
 impl TrainerHandle {
-    /// Starts the thread named `trainer`; `wake` is called whenever it has news.
+    /// Starts the trainer the way this platform can: a thread on the desktop, cooperative
+    /// in a browser. `wake` is called whenever it has news (and, cooperative, while it
+    /// trains, so frames keep coming).
     pub fn spawn(wake: impl Fn() + Send + 'static) -> std::io::Result<Self> {
+        if cfg!(target_arch = "wasm32") {
+            Ok(Self::cooperative(wake))
+        } else {
+            Self::on_thread(wake)
+        }
+    }
+
+    /// Starts the thread named `trainer`; `wake` is called whenever it has news.
+    pub fn on_thread(wake: impl Fn() + Send + 'static) -> std::io::Result<Self> {
         let (to_trainer, commands) = sync_channel::<(u64, ToTrainer)>(64);
         let (news, from_trainer) = sync_channel::<FromTrainer>(16);
         let thread = std::thread::Builder::new()
             .name("trainer".to_owned())
-            .spawn(move || trainer_loop(&commands, &news, &wake))?;
+            .spawn(move || trainer_loop(&commands, news, &wake))?;
         Ok(Self {
-            to_trainer: Some(to_trainer),
             sent: 0,
-            from_trainer: Some(from_trainer),
-            thread: Some(thread),
+            driver: Driver::Thread(ThreadEnd {
+                to_trainer: Some(to_trainer),
+                from_trainer: Some(from_trainer),
+                thread: Some(thread),
+            }),
         })
+    }
+
+    /// A trainer with no thread: it works only when [`Self::drain`] is called, for
+    /// [`FRAME_BUDGET`] at most each time (the browser's way; the desktop's tests use it too).
+    pub fn cooperative(wake: impl Fn() + Send + 'static) -> Self {
+        Self {
+            sent: 0,
+            driver: Driver::Cooperative(Box::new(Cooperative {
+                core: TrainerCore::default(),
+                commands: Vec::new(),
+                news: VecDeque::new(),
+                wake: Box::new(wake),
+                ended: false,
+            })),
+        }
     }
 
     /// Sends a command; false if the trainer has gone.
     pub fn send(&mut self, command: ToTrainer) -> bool {
         self.sent += 1;
-        self.to_trainer
-            .as_ref()
-            .is_some_and(|sender| sender.send((self.sent, command)).is_ok())
+        match &mut self.driver {
+            Driver::Thread(end) => end
+                .to_trainer
+                .as_ref()
+                .is_some_and(|sender| sender.send((self.sent, command)).is_ok()),
+            Driver::Cooperative(cooperative) => {
+                cooperative.commands.push((self.sent, command));
+                // The next frame carries it out.
+                (cooperative.wake)();
+                !cooperative.ended
+            }
+        }
     }
 
     /// How many commands have been sent.
@@ -169,12 +254,35 @@ impl TrainerHandle {
         self.sent
     }
 
-    /// Every message waiting, oldest first.
-    pub fn drain(&self) -> Vec<FromTrainer> {
-        self.from_trainer
-            .as_ref()
-            .map(|receiver| receiver.try_iter().collect())
-            .unwrap_or_default()
+    /// Every message waiting, oldest first. A cooperative trainer first takes its turn:
+    /// the commands sent since the last call, then up to [`FRAME_BUDGET`] of training.
+    pub fn drain(&mut self) -> Vec<FromTrainer> {
+        match &mut self.driver {
+            Driver::Thread(end) => end
+                .from_trainer
+                .as_ref()
+                .map(|receiver| receiver.try_iter().collect())
+                .unwrap_or_default(),
+            Driver::Cooperative(cooperative) => {
+                let Cooperative {
+                    core,
+                    commands,
+                    news,
+                    wake,
+                    ended,
+                } = cooperative.as_mut();
+                if !*ended && (core.is_playing() || !commands.is_empty()) {
+                    let batch = std::mem::take(commands);
+                    let flow = core.turn(batch, FRAME_BUDGET, false, news, wake.as_ref());
+                    *ended = flow == Flow::Ended;
+                    if core.is_playing() && !*ended {
+                        // Training goes on in the next frame: ask for it.
+                        wake();
+                    }
+                }
+                news.drain(..).collect()
+            }
+        }
     }
 }
 
@@ -182,48 +290,32 @@ impl Drop for TrainerHandle {
     /// Stops the trainer and waits for it. Neither step can block: the news channel is
     /// closed first (a trainer waiting to send gets an error and returns), the shutdown is
     /// only offered (a full command channel is closed instead, which the trainer also
-    /// notices), and then the thread is joined.
+    /// notices), and then the thread is joined. A cooperative trainer just goes.
     fn drop(&mut self) {
-        drop(self.from_trainer.take());
-        if let Some(sender) = self.to_trainer.take() {
+        let Driver::Thread(end) = &mut self.driver else {
+            return;
+        };
+        drop(end.from_trainer.take());
+        if let Some(sender) = end.to_trainer.take() {
             let _ = sender.try_send((u64::MAX, ToTrainer::Shutdown));
         }
-        if let Some(thread) = self.thread.take() {
+        if let Some(thread) = end.thread.take() {
             let _ = thread.join();
         }
     }
 }
 
-fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_else(|| "an unknown error".to_owned())
-}
-
-/// The trainer's state between commands.
-struct Control {
-    playing: bool,
-    until: Option<usize>,
-    epochs_per_second: Option<f64>,
-}
-
+/// The trainer thread: waits for commands while paused, only looks while training, and
+/// gives the core turns of [`SLICE`].
 fn trainer_loop(
     commands: &Receiver<(u64, ToTrainer)>,
-    news: &SyncSender<FromTrainer>,
+    mut news: SyncSender<FromTrainer>,
     wake: &dyn Fn(),
 ) {
-    let mut acknowledged = 0u64;
-    let mut run: Option<Run> = None;
-    let mut control = Control {
-        playing: false,
-        until: None,
-        epochs_per_second: Some(DEFAULT_SPEED),
-    };
+    let mut core = TrainerCore::default();
     loop {
         // Paused, wait for a command; playing, only look.
-        let first = if control.playing {
+        let first = if core.is_playing() {
             match commands.try_recv() {
                 Ok(command) => Some(command),
                 Err(TryRecvError::Empty) => None,
@@ -238,338 +330,8 @@ fn trainer_loop(
         };
         let mut batch: Vec<(u64, ToTrainer)> = first.into_iter().collect();
         batch.extend(commands.try_iter());
-        let mut changed = false;
-        for (sequence, command) in batch {
-            if matches!(command, ToTrainer::Shutdown) {
-                return;
-            }
-            acknowledged = sequence;
-            changed = true;
-            let outcome =
-                catch_unwind(AssertUnwindSafe(|| handle(command, &mut run, &mut control)));
-            match outcome {
-                Ok(Ok(did)) => changed |= did,
-                Ok(Err(message)) => {
-                    control.playing = false;
-                    stop(news, wake, run.as_ref(), message, false);
-                }
-                Err(panic) => {
-                    control.playing = false;
-                    let message = format!(
-                        "The trainer failed ({}); your graph is safe. Reset to start again.",
-                        panic_text(panic.as_ref())
-                    );
-                    stop(news, wake, run.as_ref(), message, true);
-                    run = None;
-                }
-            }
-        }
-        if control.playing
-            && let Some(current) = run.as_mut()
-        {
-            let outcome = catch_unwind(AssertUnwindSafe(|| train_slice(current, &mut control)));
-            match outcome {
-                Ok(Ok(())) => changed = true,
-                Ok(Err(message)) => {
-                    control.playing = false;
-                    stop(news, wake, Some(current), message, false);
-                    // The run goes on (paused): its last epochs and weights still go out.
-                    changed = true;
-                }
-                Err(panic) => {
-                    control.playing = false;
-                    let message = format!(
-                        "The trainer failed ({}); your graph is safe. Reset to start again.",
-                        panic_text(panic.as_ref())
-                    );
-                    stop(news, wake, Some(current), message, true);
-                    run = None;
-                }
-            }
-        }
-        if changed && let Some(current) = run.as_mut() {
-            let due = current
-                .asked
-                .last_grid
-                .is_none_or(|t| t.elapsed() >= GRID_INTERVAL)
-                || !control.playing;
-            // The views only when the weights changed; the grid also when the slice did.
-            let views =
-                (due && current.asked.views_stale).then(|| Box::new(current.evaluate_views()));
-            let grid = if due && (views.is_some() || current.asked.grid_stale) {
-                current.evaluate_grid()
-            } else {
-                None
-            };
-            let probe = if due && (views.is_some() || current.asked.probe_stale) {
-                current.evaluate_probe()
-            } else {
-                None
-            };
-            let surface = if std::mem::take(&mut current.surface_due) {
-                current.surface()
-            } else {
-                None
-            };
-            let parameters = (current.session.architecture().parameter_count()
-                <= SNAPSHOT_PARAMETER_LIMIT)
-                .then(|| current.session.parameters());
-            let progress = Progress {
-                run_id: current.run_id,
-                epochs: current.session.epochs(),
-                playing: control.playing,
-                points: std::mem::take(&mut current.pending),
-                reset: std::mem::take(&mut current.reset),
-                examples_per_second: current.examples_per_second,
-                acknowledged,
-                parameters,
-                grid,
-                probe,
-                views,
-                path: std::mem::take(&mut current.pending_path),
-                surface,
-                best_epoch: current
-                    .stopper
-                    .as_ref()
-                    .and_then(EarlyStopper::best)
-                    .map(|(epoch, _)| epoch),
-            };
-            let message = FromTrainer::Progress(Box::new(progress));
-            // While training, a full channel means the UI is behind: drop this snapshot
-            // (its epochs are re-sent with the next one). Otherwise wait for room.
-            match news.try_send(message) {
-                Ok(()) => {}
-                Err(TrySendError::Full(FromTrainer::Progress(progress))) if control.playing => {
-                    current.pending.splice(0..0, progress.points);
-                    current.pending_path.splice(0..0, progress.path);
-                    current.reset |= progress.reset;
-                    current.surface_due |= progress.surface.is_some();
-                }
-                Err(TrySendError::Full(message)) => {
-                    if news.send(message).is_err() {
-                        return;
-                    }
-                }
-                Err(TrySendError::Disconnected(_)) => return,
-            }
-            wake();
+        if core.turn(batch, SLICE, true, &mut news, wake) == Flow::Ended {
+            return;
         }
     }
-}
-
-fn stop(
-    news: &SyncSender<FromTrainer>,
-    wake: &dyn Fn(),
-    run: Option<&Run>,
-    message: String,
-    lost: bool,
-) {
-    let run_id = run.map_or(0, |r| r.run_id);
-    let _ = news.send(FromTrainer::Stopped {
-        run_id,
-        message,
-        lost,
-    });
-    wake();
-}
-
-/// Carries out one command; returns whether there is news, or the message that stops training.
-fn handle(
-    command: ToTrainer,
-    run: &mut Option<Run>,
-    control: &mut Control,
-) -> Result<bool, String> {
-    let playing = &mut control.playing;
-    match command {
-        ToTrainer::Load {
-            run_id,
-            compiled,
-            initial,
-        } => {
-            let mut session = Session::new(
-                compiled.architecture.clone(),
-                &initial,
-                &compiled.data.train,
-                compiled.config,
-                Precision::F32,
-            )
-            .map_err(|e| e.to_string())?;
-            // The dynamics view's gradient figures: one pass over the weight gradients a step.
-            session.track_gradients(true);
-            // Two raw columns: the whole plane; more wait for the panel's slice.
-            let bounds = &compiled.data.raw_train_bounds;
-            let slice = (bounds.ncols() == 2)
-                .then(|| GridSpec::over(bounds, [0, 1], GRID_RESOLUTION))
-                .flatten()
-                .map(|spec| (spec, vec![0.0; 2]));
-            let stopper = compiled
-                .watched()
-                .and(compiled.early_stopping)
-                .map(EarlyStopper::new);
-            let mut new_run = Run {
-                run_id,
-                stopper,
-                asked: Asked {
-                    slice,
-                    views_stale: true,
-                    grid_stale: true,
-                    ..Asked::default()
-                },
-                weight_and_bias: weight_and_bias(&compiled.architecture),
-                curve_range: curve_range(&compiled.data.raw_train_bounds),
-                pending_path: Vec::new(),
-                surface_due: true,
-                compiled: *compiled,
-                session,
-                initial,
-                pending: Vec::new(),
-                reset: true,
-                examples_per_second: 0.0,
-            };
-            let point = new_run.point()?;
-            new_run.pending.push(point);
-            new_run.weights_changed();
-            *run = Some(new_run);
-            *playing = false;
-            Ok(true)
-        }
-        ToTrainer::SetConfig(config) => {
-            if let Some(current) = run.as_mut() {
-                current.session.set_config(config);
-            }
-            Ok(false)
-        }
-        ToTrainer::Play { until } => {
-            *playing = run.is_some();
-            control.until = until;
-            Ok(true)
-        }
-        ToTrainer::SetSpeed(speed) => {
-            control.epochs_per_second = speed;
-            Ok(false)
-        }
-        ToTrainer::Pause => {
-            *playing = false;
-            Ok(true)
-        }
-        ToTrainer::StepEpoch => {
-            let Some(current) = run.as_mut() else {
-                return Ok(false);
-            };
-            *playing = false;
-            current.session.run_epoch().map_err(|e| e.to_string())?;
-            match current.epoch_done()? {
-                Some(stopped_early) => Err(stopped_early),
-                None => Ok(true),
-            }
-        }
-        ToTrainer::StepBatch => {
-            let Some(current) = run.as_mut() else {
-                return Ok(false);
-            };
-            *playing = false;
-            let report = current.session.step_batch().map_err(|e| e.to_string())?;
-            if report.finished_epoch
-                && let Some(stopped_early) = current.epoch_done()?
-            {
-                return Err(stopped_early);
-            }
-            current.weights_changed();
-            Ok(true)
-        }
-        ToTrainer::Reset { reseed } => {
-            let Some(current) = run.as_mut() else {
-                return Ok(false);
-            };
-            *playing = false;
-            if let Some(seed) = reseed {
-                current.initial = current.compiled.architecture.initial_parameters(seed);
-                let mut config = *current.session.config();
-                config.seed = seed;
-                current.session = Session::new(
-                    current.compiled.architecture.clone(),
-                    &current.initial,
-                    &current.compiled.data.train,
-                    config,
-                    Precision::F32,
-                )
-                .map_err(|e| e.to_string())?;
-            } else {
-                current.session.reset();
-            }
-            current.pending.clear();
-            current.pending_path.clear();
-            current.reset = true;
-            current.stopper = current
-                .stopper
-                .as_ref()
-                .map(|s| EarlyStopper::new(*s.rule()));
-            current.surface_due = true;
-            let point = current.point()?;
-            current.pending.push(point);
-            current.weights_changed();
-            Ok(true)
-        }
-        ToTrainer::SetSlice(BoundarySlice { axes, held }) => {
-            let Some(current) = run.as_mut() else {
-                return Ok(false);
-            };
-            let bounds = &current.compiled.data.raw_train_bounds;
-            current.asked.slice = (held.len() == bounds.ncols())
-                .then(|| GridSpec::over(bounds, axes, GRID_RESOLUTION))
-                .flatten()
-                .map(|spec| (spec, held));
-            current.asked.grid_stale = true;
-            Ok(true)
-        }
-        ToTrainer::SetProbe(row) => {
-            let Some(current) = run.as_mut() else {
-                return Ok(false);
-            };
-            current.asked.probe = Some(row);
-            current.asked.probe_stale = true;
-            Ok(true)
-        }
-        ToTrainer::Shutdown => Ok(false),
-        #[cfg(feature = "test-hooks")]
-        ToTrainer::PanicForTest => panic!("a deliberate failure"),
-    }
-}
-
-/// Trains whole epochs for about [`SLICE`], recording each, at most at the chosen speed and
-/// stopping at the epoch budget.
-fn train_slice(run: &mut Run, control: &mut Control) -> Result<(), String> {
-    let started = Instant::now();
-    let examples = run.compiled.data.train.len();
-    let mut trained = 0usize;
-    let mut epochs_done = 0usize;
-    while started.elapsed() < SLICE {
-        if control
-            .until
-            .is_some_and(|until| run.session.epochs() >= until)
-        {
-            control.playing = false;
-            break;
-        }
-        if let Some(speed) = control.epochs_per_second {
-            // Keep to the speed: the epochs done so far must not run ahead of the clock.
-            let allowed = (started.elapsed().as_secs_f64() * speed).floor() as usize + 1;
-            if epochs_done >= allowed {
-                std::thread::sleep(Duration::from_millis(5));
-                continue;
-            }
-        }
-        run.session.run_epoch().map_err(|e| e.to_string())?;
-        trained += examples;
-        epochs_done += 1;
-        if let Some(stopped_early) = run.epoch_done()? {
-            control.playing = false;
-            return Err(stopped_early);
-        }
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    if seconds > 0.0 && trained > 0 {
-        run.examples_per_second = trained as f64 / seconds;
-    }
-    Ok(())
 }
