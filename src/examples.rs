@@ -96,3 +96,28 @@ pub const EXPRESSION_EXAMPLES: &[Example] = &[
 pub fn example(file_name: &str) -> Option<&'static Example> {
     EXAMPLES.iter().find(|e| e.file_name == file_name)
 }
+
+/// The example a link names (`?example=iris` in a browser): its file name with or without
+/// `.json`, in any case.
+pub fn example_named(name: &str) -> Option<&'static Example> {
+    let wanted = name.trim().to_ascii_lowercase();
+    let wanted = wanted.strip_suffix(".json").unwrap_or(&wanted);
+    EXAMPLES
+        .iter()
+        .find(|e| e.file_name.strip_suffix(".json") == Some(wanted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::example_named;
+
+    #[test]
+    fn a_link_names_an_example_with_or_without_its_extension() {
+        let named = |name| example_named(name).map(|e| e.file_name);
+        assert_eq!(named("iris"), Some("iris.json"));
+        assert_eq!(named("Iris.JSON"), Some("iris.json"));
+        assert_eq!(named("spiral-3-class"), Some("spiral-3-class.json"));
+        assert_eq!(named("spiral-3"), None);
+        assert_eq!(named(""), None);
+    }
+}

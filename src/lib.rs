@@ -12,6 +12,7 @@
 //!   gradient check.
 //! - [`app`]: the window that holds the rooms and applies their commands.
 //! - [`cli`]: the headless command line.
+//! - `web` (wasm32 only): the page's entry in a browser, and its files.
 
 pub mod app;
 pub mod canvas;
@@ -23,4 +24,6 @@ pub mod learn;
 pub mod memory;
 pub mod network;
 pub mod theme;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 pub mod worker;

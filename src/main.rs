@@ -2,11 +2,23 @@
 //!
 //! `layerwright [FILE]` opens the app; `check`, `train`, `predict` and `export` work headless.
 
+//! In a browser (wasm32) the same binary is the page's entry: see `layerwright::web`.
+
+#[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
+#[cfg(not(target_arch = "wasm32"))]
 use clap::Parser;
+#[cfg(not(target_arch = "wasm32"))]
 use layerwright::{app, cli};
 
+/// The page's entry: the app on the page's canvas.
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    layerwright::web::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     let arguments = cli::Cli::parse();
     if let Some(command) = arguments.command {
@@ -35,20 +47,7 @@ fn main() -> ExitCode {
     let result = eframe::run_native(
         layerwright::document::settings::APP_ID,
         options,
-        Box::new(|creation| {
-            let settings: layerwright::document::settings::Settings = creation
-                .storage
-                .and_then(|storage| {
-                    eframe::get_value(storage, layerwright::document::settings::SETTINGS_KEY)
-                })
-                .unwrap_or_default();
-            creation.egui_ctx.set_theme(settings.theme.preference());
-            let mut window = app::LayerwrightApp::with_settings(opened, settings);
-            if let Some(dir) = layerwright::document::recovery::data_dir() {
-                window.enable_recovery(dir);
-            }
-            Ok(Box::new(window))
-        }),
+        Box::new(|creation| Ok(Box::new(app::LayerwrightApp::create(creation, opened)))),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -152,7 +152,7 @@ impl LayerwrightApp {
             }
             (Modal::RestoreOffer { file, .. }, Answer::Discard) => {
                 // Already gone is as good as deleted.
-                let _ = std::fs::remove_file(file);
+                let _ = layerwright_nn::files::remove(&file);
             }
             // Cancelled, read, or closed: nothing more to do.
             _ => {}

@@ -12,6 +12,7 @@ use crate::document::session::file_name;
 impl LayerwrightApp {
     /// Files dropped on the window, a plot's screenshot arriving, and the close button.
     pub(super) fn window_events(&mut self, ctx: &egui::Context) {
+        #[cfg(not(target_arch = "wasm32"))]
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
                 .dropped_files
@@ -20,6 +21,13 @@ impl LayerwrightApp {
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
+        // A browser hands over no paths: the bytes are read first and arrive in a later frame.
+        #[cfg(target_arch = "wasm32")]
+        let dropped: Vec<PathBuf> = {
+            let handles = ctx.input(|i| i.raw.dropped_files.clone());
+            crate::web::read_dropped_files(ctx, handles);
+            crate::web::take_arrived_files()
+        };
         let has_extension = |path: &Path, wanted: &[&str]| {
             path.extension()
                 .is_some_and(|e| wanted.iter().any(|w| e.eq_ignore_ascii_case(w)))
@@ -74,3 +82,4 @@ impl LayerwrightApp {
         }
     }
 }
+

@@ -293,7 +293,7 @@ impl LayerwrightApp {
             }
             DialogOutcome::Chosen(DialogKind::OpenExpression, path) => {
                 let name = file_name(&path);
-                let opened = std::fs::read_to_string(&path)
+                let opened = layerwright_nn::files::read_to_string(&path)
                     .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))
                     .and_then(|text| {
                         self.expression

@@ -57,6 +57,22 @@ impl LayerwrightApp {
         Self::with_settings(opened, Settings::default())
     }
 
+    /// The window as eframe makes it, on both targets: the settings remembered in its
+    /// storage, their theme, and autosave with the restore offer where there is a data
+    /// directory (in a browser, the page's local storage).
+    pub fn create(creation: &eframe::CreationContext<'_>, opened: OpenedDocument) -> Self {
+        let settings: Settings = creation
+            .storage
+            .and_then(|storage| eframe::get_value(storage, crate::document::settings::SETTINGS_KEY))
+            .unwrap_or_default();
+        creation.egui_ctx.set_theme(settings.theme.preference());
+        let mut window = Self::with_settings(opened, settings);
+        if let Some(dir) = crate::document::recovery::data_dir() {
+            window.enable_recovery(dir);
+        }
+        window
+    }
+
     /// The window on `opened` with remembered `settings`.
     pub fn with_settings(opened: OpenedDocument, mut settings: Settings) -> Self {
         let mut modals = Modals::default();

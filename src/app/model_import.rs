@@ -69,7 +69,7 @@ impl ModelImport {
             "onnx-reader",
             move || wake.request_repaint(),
             move |_| {
-                let bytes = std::fs::read(&path)
+                let bytes = layerwright_nn::files::read(&path)
                     .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
                 read_onnx(&bytes).map_err(|e| format!("{}: {e}", file_name(&path)))
             },
@@ -135,7 +135,7 @@ impl ModelImport {
             .columns
             .as_ref()
             .is_some_and(|(path, _)| *path == wanted);
-        if !reading_wanted && !read && Path::new(&wanted).is_file() {
+        if !reading_wanted && !read && layerwright_nn::files::len(Path::new(&wanted)).is_ok() {
             let wake = ctx.clone();
             let path = PathBuf::from(&wanted);
             let job = Job::spawn(

@@ -28,12 +28,18 @@ pub enum ExportFormat {
 impl ExportFormat {
     /// What such a file is called and its extension.
     pub fn file_type(self) -> (&'static str, &'static str) {
+        let (what, &[extension]) = self.filter();
+        (what, extension)
+    }
+
+    /// The same as a file dialog's filter: the description and its one extension.
+    pub fn filter(self) -> (&'static str, &'static [&'static str; 1]) {
         match self {
-            Self::Json => ("Layerwright trained graph", "json"),
-            Self::Onnx => ("ONNX model", "onnx"),
-            Self::Pytorch => ("Python file", "py"),
-            Self::DiagramSvg => ("SVG diagram", "svg"),
-            Self::DiagramPng => ("PNG diagram", "png"),
+            Self::Json => ("Layerwright trained graph", &["json"]),
+            Self::Onnx => ("ONNX model", &["onnx"]),
+            Self::Pytorch => ("Python file", &["py"]),
+            Self::DiagramSvg => ("SVG diagram", &["svg"]),
+            Self::DiagramPng => ("PNG diagram", &["png"]),
         }
     }
 

@@ -25,9 +25,25 @@ pub const AUTOSAVE_FORMAT: &str = "layerwright.autosave";
 pub fn data_dir() -> Option<PathBuf> {
     match std::env::var_os(DATA_DIR_VARIABLE) {
         Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
-        _ => eframe::storage_dir(crate::document::settings::APP_ID),
+        _ => app_data_dir(),
     }
 }
+
+/// The system's data directory for the app (where eframe keeps its settings).
+#[cfg(not(target_arch = "wasm32"))]
+fn app_data_dir() -> Option<PathBuf> {
+    eframe::storage_dir(crate::document::settings::APP_ID)
+}
+
+/// In a browser: the folder of files the page keeps in its local storage.
+#[cfg(target_arch = "wasm32")]
+fn app_data_dir() -> Option<PathBuf> {
+    Some(PathBuf::from(BROWSER_DATA_DIR))
+}
+
+/// In a browser, the files under this folder are kept in the page's local storage, so an
+/// autosave outlives the tab.
+pub const BROWSER_DATA_DIR: &str = "/local-storage";
 
 /// An autosaved graph: what was open, where it came from, and when.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -97,7 +113,27 @@ pub fn unix_now() -> u64 {
 /// Whether process `id` is running. Where the system cannot tell (no `/proc`), it answers
 /// no, so a leftover autosave is offered rather than lost.
 fn process_running(id: u32) -> bool {
-    id == std::process::id() || Path::new(&format!("/proc/{id}")).exists()
+    id == window_id() || (cfg!(target_os = "linux") && Path::new(&format!("/proc/{id}")).exists())
+}
+
+/// This window's id in its autosave's name: the process id on the desktop; in a browser,
+/// which has none, a number drawn from the clock when the page loaded (one per tab).
+pub fn window_id() -> u32 {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::process::id()
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        static ID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+        *ID.get_or_init(|| {
+            let nanos = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos());
+            // Mixed so two tabs opened within the same millisecond still differ.
+            (nanos ^ (nanos >> 29)).wrapping_mul(0x9E37_79B9) as u32 | 1
+        })
+    }
 }
 
 /// This window's autosave: where it goes, when the next one is due and what was written.
@@ -136,7 +172,7 @@ impl Autosave {
     /// This process's autosave file.
     pub fn file(&self) -> PathBuf {
         self.dir
-            .join(format!("autosave-{}.json", std::process::id()))
+            .join(format!("autosave-{}.json", window_id()))
     }
 
     /// Called every frame with the clock (`now_secs`) and what is open: writes it when it
@@ -178,7 +214,7 @@ impl Autosave {
     fn write(&self, open: Unsaved<'_>) -> Result<(), String> {
         let record = AutosaveRecord {
             format: AUTOSAVE_FORMAT.to_owned(),
-            process_id: std::process::id(),
+            process_id: window_id(),
             saved_at_unix_secs: unix_now(),
             name: open.name.to_owned(),
             path: open.path.map(Path::to_path_buf),
@@ -190,7 +226,7 @@ impl Autosave {
         };
         let failed =
             |e: &dyn std::fmt::Display| format!("autosave into {} failed: {e}", self.dir.display());
-        std::fs::create_dir_all(&self.dir).map_err(|e| failed(&e))?;
+        layerwright_nn::files::create_dir_all(&self.dir).map_err(|e| failed(&e))?;
         let text = serde_json::to_string_pretty(&record).map_err(|e| failed(&e))?;
         write_atomically(&self.file(), text.as_bytes()).map_err(|e| failed(&e))
     }
@@ -200,30 +236,29 @@ impl Autosave {
     pub fn remove(&mut self) {
         self.written = None;
         // Nothing to do if it was never written.
-        let _ = std::fs::remove_file(self.file());
+        let _ = layerwright_nn::files::remove(&self.file());
         self.remove_inherited();
     }
 
     fn remove_inherited(&mut self) {
         if let Some(path) = self.inherited.take() {
             // Already gone is as good as removed.
-            let _ = std::fs::remove_file(path);
+            let _ = layerwright_nn::files::remove(&path);
         }
     }
 
     /// The newest autosave in `dir` left by a window that is no longer running, with its file.
     pub fn leftover(dir: &Path) -> Option<(PathBuf, AutosaveRecord)> {
-        let entries = std::fs::read_dir(dir).ok()?;
+        let entries = layerwright_nn::files::list(dir).ok()?;
         entries
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
+            .into_iter()
             .filter(|path| {
                 path.file_name()
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| n.starts_with("autosave-") && n.ends_with(".json"))
             })
             .filter_map(|path| {
-                let text = std::fs::read_to_string(&path).ok()?;
+                let text = layerwright_nn::files::read_to_string(&path).ok()?;
                 let record: AutosaveRecord = serde_json::from_str(&text).ok()?;
                 (record.format == AUTOSAVE_FORMAT && !process_running(record.process_id))
                     .then_some((path, record))

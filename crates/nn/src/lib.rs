@@ -33,6 +33,7 @@
 pub mod compile;
 pub mod data;
 pub mod export;
+pub mod files;
 pub mod graph;
 pub mod import;
 pub mod math;

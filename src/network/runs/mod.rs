@@ -35,6 +35,12 @@ pub fn runs_path(
     data_dir: Option<&Path>,
 ) -> Option<PathBuf> {
     match document_path {
+        // In a browser a document's "folder" is the page's uploads or downloads: its runs
+        // stay in the local storage folder instead, by its file name.
+        Some(path) if cfg!(target_arch = "wasm32") => {
+            let stem = path.file_stem()?.to_string_lossy().into_owned();
+            Some(data_dir?.join("runs").join(format!("{stem}.runs.json")))
+        }
         Some(path) => {
             let stem = path.file_stem()?.to_string_lossy().into_owned();
             Some(path.with_file_name(format!("{stem}.runs.json")))
@@ -117,7 +123,7 @@ impl RunsLog {
                     if let (Some(old), Some(dir)) = (old, data_dir)
                         && old.starts_with(dir)
                     {
-                        let _ = std::fs::remove_file(old);
+                        let _ = layerwright_nn::files::remove(old);
                     }
                     self.place = Some((editor, path));
                     self.read_only = false;
@@ -427,7 +433,7 @@ pub fn run_point(point: &EpochPoint) -> RunPoint {
 
 /// Reads the runs file at `path`: `None` when there is none yet.
 fn read_runs(path: &Path) -> Result<Option<RunsFile>, String> {
-    match std::fs::read_to_string(path) {
+    match layerwright_nn::files::read_to_string(path) {
         Ok(text) => RunsFile::parse(&text, &path.display().to_string())
             .map(Some)
             .map_err(|e| format!("{e}; the file is left as it is and new runs are not saved")),
@@ -439,7 +445,7 @@ fn read_runs(path: &Path) -> Result<Option<RunsFile>, String> {
 /// Writes `file` to `path` atomically (a failed write leaves the old file whole).
 fn write_runs(path: &Path, file: &RunsFile) -> Result<(), String> {
     if let Some(folder) = path.parent() {
-        std::fs::create_dir_all(folder)
+        layerwright_nn::files::create_dir_all(folder)
             .map_err(|e| format!("{}: cannot make the folder: {e}", folder.display()))?;
     }
     let text = file

@@ -327,7 +327,7 @@ impl TableSource<'_> {
     pub fn len_bytes(&self) -> u64 {
         match self {
             Self::Text(text) => text.len() as u64,
-            Self::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+            Self::File(path) => crate::files::len(path).unwrap_or(0),
         }
     }
 
@@ -346,9 +346,9 @@ impl TableSource<'_> {
 /// The file at `path`, past a byte-order mark, and its separator (from its first two lines).
 fn open_streaming(
     path: &std::path::Path,
-) -> Result<(std::io::BufReader<std::fs::File>, u8), String> {
+) -> Result<(std::io::BufReader<Box<dyn std::io::Read + Send>>, u8), String> {
     use std::io::{BufRead, Read};
-    let open = || std::fs::File::open(path).map_err(|e| e.to_string());
+    let open = || crate::files::open(path).map_err(|e| e.to_string());
     let mut head = String::new();
     let mut first = std::io::BufReader::new(open()?);
     for _ in 0..2 {

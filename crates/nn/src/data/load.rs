@@ -94,13 +94,7 @@ fn load_source(
             let shown = full.display().to_string();
             // The file is streamed (read three times, never held whole); first check it is
             // a readable file, so the message is the system's own.
-            let readable = std::fs::File::open(&full).and_then(|file| {
-                if file.metadata()?.is_dir() {
-                    Err(std::io::Error::other("it is a folder, not a file"))
-                } else {
-                    Ok(())
-                }
-            });
+            let readable = crate::files::len(&full).map(|_| ());
             readable.map_err(|source| DatasetLoadError::Io {
                 path: shown.clone(),
                 source,

@@ -1,8 +1,7 @@
 //! Loading and saving graph documents: size limit, version check and migrations, errors
 //! with line, column and JSON path, and atomic saves.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use thiserror::Error;
@@ -433,11 +432,11 @@ pub fn load_document(path: &Path) -> Result<GraphDocument, LoadError> {
         path: shown.clone(),
         source,
     };
-    let bytes = std::fs::metadata(path).map_err(io_error)?.len();
+    let bytes = crate::files::len(path).map_err(io_error)?;
     if bytes > MAX_FILE_BYTES {
         return Err(LoadError::TooLarge { path: shown, bytes });
     }
-    let text = std::fs::read_to_string(path).map_err(io_error)?;
+    let text = crate::files::read_to_string(path).map_err(io_error)?;
     parse_document(&text, &shown)
 }
 
@@ -490,30 +489,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
 /// fails half-way, as a full disk would).
 pub fn write_atomically_with(
     path: &Path,
-    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<(), SaveError> {
-    let shown = path.display().to_string();
-    let io_error = |source| SaveError::Io {
-        path: shown.clone(),
+    crate::files::write_with(path, write).map_err(|source| SaveError::Io {
+        path: path.display().to_string(),
         source,
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "document".to_owned());
-    let temporary: PathBuf =
-        path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        write(&mut file)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if result.is_err() {
-        // Best effort: the temporary file may not exist if creating it failed.
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result.map_err(io_error)
+    })
 }
 
 /// Saves `document` to `path` atomically (see [`write_atomically`]).
