@@ -6,15 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rustup target add wasm32-unknown-unknown
+source scripts/wasm-bindgen-cli.sh
 if ! command -v node >/dev/null; then
     apt-get update -qq && apt-get install -y -qq nodejs
-fi
-# The runner must be the same version as the wasm-bindgen crate the tests link.
-version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)
-if ! wasm-bindgen-test-runner --version 2>/dev/null | grep -q " ${version}\$"; then
-    echo "installing wasm-bindgen-cli ${version}"
-    cargo install wasm-bindgen-cli --version "${version}" --quiet
 fi
 
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -60,6 +60,13 @@ pub fn start() {
     });
 }
 
+/// Shows `title` as the page's (its tab's) title.
+pub fn set_page_title(title: &str) {
+    if let Some(document) = web_sys::window().and_then(|window| window.document()) {
+        document.set_title(title);
+    }
+}
+
 /// The example the page's address asks for (`?example=iris`), else the default one.
 fn linked_example() -> String {
     let search = web_sys::window()

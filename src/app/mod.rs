@@ -320,6 +320,9 @@ impl LayerwrightApp {
         let title = self.title();
         if title != self.shown_title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            // A browser's tab shows the page's title, which eframe leaves alone.
+            #[cfg(target_arch = "wasm32")]
+            crate::web::set_page_title(&title);
             self.shown_title = title;
         }
     }

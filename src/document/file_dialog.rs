@@ -47,9 +47,11 @@ impl DialogKind {
     /// Whether the dialog chooses where to write (else a file to read).
     pub fn saves(self) -> bool {
         match self {
-            Self::SaveAs | Self::SavePng | Self::Export(_) | Self::SaveExpression | Self::SaveData => {
-                true
-            }
+            Self::SaveAs
+            | Self::SavePng
+            | Self::Export(_)
+            | Self::SaveExpression
+            | Self::SaveData => true,
             Self::Open
             | Self::OpenExpression
             | Self::OpenData

@@ -171,8 +171,7 @@ impl Autosave {
 
     /// This process's autosave file.
     pub fn file(&self) -> PathBuf {
-        self.dir
-            .join(format!("autosave-{}.json", window_id()))
+        self.dir.join(format!("autosave-{}.json", window_id()))
     }
 
     /// Called every frame with the clock (`now_secs`) and what is open: writes it when it

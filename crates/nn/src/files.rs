@@ -163,7 +163,10 @@ mod imp {
     fn not_found(path: &Path) -> std::io::Error {
         std::io::Error::new(
             std::io::ErrorKind::NotFound,
-            format!("{} is not among the files given to this page", path.display()),
+            format!(
+                "{} is not among the files given to this page",
+                path.display()
+            ),
         )
     }
 

@@ -247,7 +247,6 @@ fn a_writer_that_fails_half_way_leaves_the_old_file_whole_and_no_temporary_file(
     let path = dir.join("model.json");
     std::fs::write(&path, "the old content").unwrap();
     let error = layerwright_nn::graph::io::write_atomically_with(&path, |file| {
-        use std::io::Write;
         file.write_all(b"{ \"format\": \"layerwright.gr")?;
         Err(std::io::Error::new(
             std::io::ErrorKind::StorageFull,

@@ -1,0 +1,203 @@
+#!/usr/bin/python3
+"""The web build in a real browser (issue 29): serves dist/web, opens it in headless Chromium
+through chromedriver (WebDriver over HTTP, Python's standard library only) and checks by
+screenshots that
+
+1. the page draws the default example (its title names it, the canvas is drawn, and two
+   screenshots a second apart while idle agree),
+2. Space trains: the loss plot changes (and the page says an epoch count above zero),
+3. ?example=iris opens iris.
+
+Screenshots go to dist/browser-check/. Exits non-zero with the reason on any failure.
+Run by scripts/browser-check.sh, which installs Chromium, chromedriver and Pillow.
+"""
+
+import base64
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+from PIL import Image, ImageChops
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SITE = os.path.join(ROOT, "dist", "web")
+SHOTS = os.path.join(ROOT, "dist", "browser-check")
+WIDTH, HEIGHT = 1400, 900
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fail(message):
+    print(f"browser check FAILED: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+class WebDriver:
+    """The few WebDriver commands the check needs."""
+
+    def __init__(self, port):
+        self.base = f"http://127.0.0.1:{port}"
+        self.session = None
+
+    def call(self, method, path, body=None, timeout=120):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            self.base + path, data=data, method=method,
+            headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return json.loads(response.read() or b"{}").get("value")
+        except urllib.error.HTTPError as error:
+            fail(f"WebDriver {method} {path}: {error.read().decode(errors='replace')[:500]}")
+
+    def start(self, profile):
+        arguments = [
+            "--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--disable-quic", f"--user-data-dir={profile}",
+            f"--window-size={WIDTH},{HEIGHT}",
+            # WebGL without a GPU: Chromium's software renderer.
+            "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
+        ]
+        capabilities = {"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": arguments},
+        }}}
+        self.session = self.call("POST", "/session", capabilities)["sessionId"]
+
+    def command(self, method, path, body=None):
+        return self.call(method, f"/session/{self.session}{path}", body)
+
+    def open(self, url):
+        self.command("POST", "/url", {"url": url})
+
+    def script(self, source):
+        return self.command("POST", "/execute/sync", {"script": source, "args": []})
+
+    def press(self, key):
+        actions = [{"type": "key", "id": "keyboard", "actions": [
+            {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]}]
+        self.command("POST", "/actions", {"actions": actions})
+
+    def screenshot(self, name):
+        png = base64.b64decode(self.command("GET", "/screenshot"))
+        with open(os.path.join(SHOTS, name), "wb") as file:
+            file.write(png)
+        return Image.open(io.BytesIO(png)).convert("RGB")
+
+    def quit(self):
+        if self.session:
+            self.call("DELETE", f"/session/{self.session}")
+
+
+def wait_for(driver, condition, what, seconds=90):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        value = driver.script(condition)
+        if value:
+            return value
+        time.sleep(0.5)
+    title = driver.script("return document.title")
+    loading = driver.script(
+        "const l = document.getElementById('loading'); return l ? l.textContent : null")
+    fail(f"{what} did not happen within {seconds} s (title {title!r}, loading text {loading!r})")
+
+
+def changed_fraction(a, b, box=None):
+    """The fraction of pixels (in `box`, left-top-right-bottom in 0..1) that differ."""
+    if box:
+        w, h = a.size
+        area = (int(box[0] * w), int(box[1] * h), int(box[2] * w), int(box[3] * h))
+        a, b = a.crop(area), b.crop(area)
+    difference = ImageChops.difference(a, b).convert("L").point(lambda v: 255 if v > 24 else 0)
+    return sum(difference.histogram()[255:]) / (difference.width * difference.height)
+
+
+def opened(driver, url, name):
+    """Opens `url` and waits until the app started and shows document `name`."""
+    driver.open(url)
+    wait_for(driver, "return document.getElementById('loading') === null", "the app starting")
+    wait_for(driver, f"return document.title === {json.dumps(name + ' - Layerwright')}",
+             f"the title naming {name}")
+    # A few frames for the layout and the first boundary to settle.
+    time.sleep(3)
+
+
+def main():
+    if not os.path.exists(os.path.join(SITE, "layerwright_bg.wasm")):
+        fail("dist/web has no build: run scripts/web.sh first")
+    os.makedirs(SHOTS, exist_ok=True)
+    site_port, driver_port = free_port(), free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(site_port), "--bind", "127.0.0.1",
+         "--directory", SITE], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    chromedriver = subprocess.Popen(
+        ["chromedriver", f"--port={driver_port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    driver = WebDriver(driver_port)
+    try:
+        with tempfile.TemporaryDirectory() as profile:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"{driver.base}/status", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            driver.start(profile)
+            run_checks(driver, f"http://127.0.0.1:{site_port}/")
+            driver.quit()
+    finally:
+        chromedriver.terminate()
+        server.terminate()
+
+
+def run_checks(driver, site):
+    # 1. The default example is drawn, and the page is still while nothing happens.
+    opened(driver, site, "spiral.json")
+    first = driver.screenshot("1-default-example.png")
+    colours = len(first.getcolors(1 << 24) or [])
+    if colours < 200:
+        fail(f"the canvas shows only {colours} colours: nothing was drawn")
+    time.sleep(1)
+    idle = driver.screenshot("1-default-example-idle.png")
+    still = changed_fraction(first, idle)
+    if still > 0.005:
+        fail(f"{still:.1%} of the page changed while idle")
+    print(f"default example drawn: title 'spiral.json - Layerwright', {colours} colours, "
+          f"{still:.2%} changed while idle")
+
+    # 2. Space trains: the loss plot (below the editor, right of the training controls)
+    # changes.
+    driver.press(" ")
+    time.sleep(4)
+    trained = driver.screenshot("2-after-space.png")
+    loss_plot = (0.22, 0.62, 0.60, 0.84)
+    in_plot = changed_fraction(idle, trained, loss_plot)
+    if in_plot < 0.01:
+        fail(f"after Space only {in_plot:.2%} of the loss plot changed: it did not train")
+    print(f"space trains: {in_plot:.1%} of the loss plot changed")
+
+    # 3. A link opens an example.
+    opened(driver, site + "?example=iris", "iris.json")
+    iris = driver.screenshot("3-example-iris.png")
+    differs = changed_fraction(first, iris)
+    if differs < 0.02:
+        fail(f"?example=iris looks like the default example ({differs:.2%} differs)")
+    print(f"?example=iris opens iris: title 'iris.json - Layerwright', {differs:.1%} differs "
+          "from the default example")
+    print(f"browser check passed; screenshots in {os.path.relpath(SHOTS, ROOT)}/")
+
+
+if __name__ == "__main__":
+    main()
