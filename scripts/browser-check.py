@@ -6,7 +6,10 @@ screenshots that
 1. the page draws the default example (its title names it, the canvas is drawn, and two
    screenshots a second apart while idle agree),
 2. Space trains: the loss plot changes (and the page says an epoch count above zero),
-3. ?example=iris opens iris.
+3. Save downloads the graph as a file,
+4. ?example=iris opens iris,
+5. an unsaved change survives closing the page: after the autosave interval the page is
+   loaded again, "Restore unsaved work?" is answered Restore and the change is back.
 
 Screenshots go to dist/browser-check/. Exits non-zero with the reason on any failure.
 Run by scripts/browser-check.sh, which installs Chromium, chromedriver and Pillow.
@@ -29,7 +32,12 @@ from PIL import Image, ImageChops
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SITE = os.path.join(ROOT, "dist", "web")
 SHOTS = os.path.join(ROOT, "dist", "browser-check")
+DOWNLOADS = os.path.join(SHOTS, "downloads")
 WIDTH, HEIGHT = 1400, 900
+# Page pixels of the palette's Dense button (click: a node is added) and of the restore
+# offer's Restore button, in the layout a 1400 x 900 window gives.
+PALETTE_DENSE = (75, 133)
+RESTORE_BUTTON = (563, 421)
 
 
 def free_port():
@@ -72,7 +80,11 @@ class WebDriver:
         ]
         capabilities = {"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": arguments},
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium", "args": arguments,
+                "prefs": {"download.default_directory": DOWNLOADS,
+                          "download.prompt_for_download": False},
+            },
         }}}
         self.session = self.call("POST", "/session", capabilities)["sessionId"]
 
@@ -85,10 +97,27 @@ class WebDriver:
     def script(self, source):
         return self.command("POST", "/execute/sync", {"script": source, "args": []})
 
-    def press(self, key):
-        actions = [{"type": "key", "id": "keyboard", "actions": [
-            {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]}]
+    def press(self, key, modifier=None):
+        """Presses `key` (WebDriver's key value), with `modifier` held if given."""
+        steps = [{"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]
+        if modifier:
+            steps = [{"type": "keyDown", "value": modifier}, *steps,
+                     {"type": "keyUp", "value": modifier}]
+        actions = [{"type": "key", "id": "keyboard", "actions": steps}]
         self.command("POST", "/actions", {"actions": actions})
+        self.command("DELETE", "/actions")
+
+    def click(self, x, y):
+        """A left click at page pixel (x, y)."""
+        actions = [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+                    "actions": [
+                        {"type": "pointerMove", "duration": 0, "x": x, "y": y},
+                        {"type": "pause", "duration": 100},
+                        {"type": "pointerDown", "button": 0},
+                        {"type": "pause", "duration": 50},
+                        {"type": "pointerUp", "button": 0}]}]
+        self.command("POST", "/actions", {"actions": actions})
+        self.command("DELETE", "/actions")
 
     def screenshot(self, name):
         png = base64.b64decode(self.command("GET", "/screenshot"))
@@ -188,7 +217,25 @@ def run_checks(driver, site):
         fail(f"after Space only {in_plot:.2%} of the loss plot changed: it did not train")
     print(f"space trains: {in_plot:.1%} of the loss plot changed")
 
-    # 3. A link opens an example.
+    # 3. Save (Ctrl+S) on an example, which has no file yet: the browser downloads it.
+    os.makedirs(DOWNLOADS, exist_ok=True)
+    for old in os.listdir(DOWNLOADS):
+        os.remove(os.path.join(DOWNLOADS, old))
+    driver.press(" ")  # pause first, so the page is still for the screenshots that follow
+    driver.press("s", modifier="\ue009")  # Control
+    saved = os.path.join(DOWNLOADS, "spiral.json")
+    deadline = time.time() + 30
+    while not os.path.exists(saved) and time.time() < deadline:
+        time.sleep(0.5)
+    if not os.path.exists(saved):
+        fail(f"Ctrl+S downloaded nothing (the downloads folder has {os.listdir(DOWNLOADS)})")
+    with open(saved, encoding="utf-8") as file:
+        graph = json.load(file)
+    if graph.get("format") != "layerwright.graph" or not graph.get("nodes"):
+        fail(f"the downloaded spiral.json is not a graph: {str(graph)[:200]}")
+    print(f"save downloads the graph: spiral.json, {len(graph['nodes'])} nodes")
+
+    # 4. A link opens an example.
     opened(driver, site + "?example=iris", "iris.json")
     iris = driver.screenshot("3-example-iris.png")
     differs = changed_fraction(first, iris)
@@ -196,6 +243,30 @@ def run_checks(driver, site):
         fail(f"?example=iris looks like the default example ({differs:.2%} differs)")
     print(f"?example=iris opens iris: title 'iris.json - Layerwright', {differs:.1%} differs "
           "from the default example")
+
+    # 5. An unsaved change outlives the page: a node added from the palette, the autosave
+    # written to local storage (every 30 s), the page loaded again, Restore.
+    opened(driver, site, "spiral.json")
+    driver.click(*PALETTE_DENSE)
+    wait_for(driver, "return document.title === 'spiral.json \u2022 - Layerwright'",
+             "the added node marking the graph unsaved", seconds=10)
+    wait_for(driver, "return Object.keys(localStorage)"
+             ".some(k => k.startsWith('layerwright.file:/local-storage/autosave-'))",
+             "the autosave reaching local storage", seconds=45)
+    driver.open(site)
+    wait_for(driver, "return document.getElementById('loading') === null", "the app starting")
+    time.sleep(2)
+    offer = driver.screenshot("5-restore-offer.png")
+    middle = (0.3, 0.3, 0.7, 0.7)
+    if changed_fraction(first, offer, middle) < 0.02:
+        fail("the page loaded again without offering to restore the unsaved change")
+    driver.click(*RESTORE_BUTTON)
+    wait_for(driver, "return document.title === 'spiral.json \u2022 - Layerwright'",
+             "Restore bringing back the unsaved graph", seconds=10)
+    time.sleep(1)
+    driver.screenshot("5-restored.png")
+    print("an unsaved change survives the page: autosaved to local storage, offered and "
+          "restored after loading the page again")
     print(f"browser check passed; screenshots in {os.path.relpath(SHOTS, ROOT)}/")
 
 

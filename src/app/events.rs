@@ -25,8 +25,8 @@ impl LayerwrightApp {
         #[cfg(target_arch = "wasm32")]
         let dropped: Vec<PathBuf> = {
             let handles = ctx.input(|i| i.raw.dropped_files.clone());
-            crate::web::read_dropped_files(ctx, handles);
-            crate::web::take_arrived_files()
+            super::page::read_dropped_files(ctx, handles);
+            super::page::take_arrived_files()
         };
         let has_extension = |path: &Path, wanted: &[&str]| {
             path.extension()

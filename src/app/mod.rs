@@ -17,6 +17,8 @@ mod menu;
 pub mod modal;
 mod model_import;
 pub mod new_graph;
+#[cfg(target_arch = "wasm32")]
+mod page;
 mod recovery;
 
 use crate::commands::{Action, Command, Mode};
@@ -322,7 +324,7 @@ impl LayerwrightApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             // A browser's tab shows the page's title, which eframe leaves alone.
             #[cfg(target_arch = "wasm32")]
-            crate::web::set_page_title(&title);
+            page::set_page_title(&title);
             self.shown_title = title;
         }
     }

@@ -1,12 +1,11 @@
 //! The lesson side panel: a bundled `layerwright.lesson` shown one stage at a time, with its
 //! explanation, its formulas (hovering one highlights the nodes that compute it; clicking
 //! selects them), the outcome the stage states, and the stage's variants trained side by side
-//! on a background thread, their loss curves (and for a one-weight network their descent
+//! on background jobs (one after another; in a browser, one a frame), their loss curves (and for a one-weight network their descent
 //! paths over the loss surface) compared.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
 
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 use layerwright_nn::graph::GraphDocument;
@@ -17,6 +16,7 @@ use layerwright_nn::teach::lesson::{
 use crate::commands::{Command, Intent};
 use crate::network::views::regression::{SurfaceDrawing, surface_ui};
 use crate::theme;
+use crate::worker::{Job, Polled};
 
 /// One lesson bundled with the app.
 pub struct BundledLesson {
@@ -65,36 +65,36 @@ pub fn bundled_lesson(index: usize) -> Result<LessonDocument, String> {
     parse_lesson(bundled.text, bundled.file_name).map_err(|e| e.to_string())
 }
 
-/// What the comparison thread reports: one entry's run, or why it could not train.
-struct EntryFinished {
-    index: usize,
-    run: Result<LessonRun, String>,
-}
-
 /// One network in a comparison: its label, colour, stated outcome and (once trained) its run.
 pub struct ComparisonEntry {
     /// The variant's label.
     pub label: String,
     /// What the lesson says training it does.
     pub outcome: Outcome,
-    /// The run, once the thread has trained it; an error message if it could not.
+    /// The run, once its job has trained it; an error message if it could not.
     pub run: Option<Result<LessonRun, String>>,
     drawing: Option<SurfaceDrawing>,
 }
 
-/// The stage's networks trained side by side on the thread named `lesson-comparison`.
+/// A comparison's network being trained: its entry's index and the job.
+type Training = (usize, Job<Result<LessonRun, String>>);
+
+/// The stage's networks trained one after another on jobs named `lesson-comparison`.
 pub struct Comparison {
     /// The stage compared.
     pub stage: usize,
     /// One entry per variant (or the stage's own network when it has none).
     pub entries: Vec<ComparisonEntry>,
-    receiver: Receiver<EntryFinished>,
-    cancel: Arc<AtomicBool>,
+    /// The networks not started yet, by entry.
+    waiting: VecDeque<(usize, GraphDocument)>,
+    /// The one training now (dropping it cancels it).
+    training: Option<Training>,
+    ctx: egui::Context,
     scrolled: bool,
 }
 
 impl Comparison {
-    /// Starts training every entry of `stage` (numbered `stage_index`) on a named thread.
+    /// Starts training every entry of `stage` (numbered `stage_index`), one job at a time.
     fn start(ctx: &egui::Context, stage: &Stage, stage_index: usize) -> Result<Self, String> {
         let graphs: Vec<(String, Outcome, GraphDocument)> = if stage.variants.is_empty() {
             vec![(
@@ -118,69 +118,63 @@ impl Comparison {
                 drawing: None,
             })
             .collect();
-        let (sender, receiver) = sync_channel(graphs.len().max(1));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let stop = Arc::clone(&cancel);
-        let repaint = ctx.clone();
-        std::thread::Builder::new()
-            .name("lesson-comparison".to_owned())
-            .spawn(move || {
-                for (index, (_, _, graph)) in graphs.iter().enumerate() {
-                    let run = std::panic::catch_unwind(|| {
-                        train_for_lesson(graph, |_| !stop.load(Ordering::Relaxed))
-                    })
-                    .unwrap_or_else(|_| {
-                        Err(layerwright_nn::teach::lesson::LessonError::Graph(
-                            "training stopped unexpectedly".to_owned(),
-                        ))
-                    })
-                    .map_err(|e| e.to_string());
-                    if stop.load(Ordering::Relaxed)
-                        || sender.send(EntryFinished { index, run }).is_err()
-                    {
-                        return;
-                    }
-                    repaint.request_repaint();
-                }
-            })
-            .map_err(|e| format!("cannot start the comparison: {e}"))?;
-        Ok(Self {
+        let mut comparison = Self {
             stage: stage_index,
             entries,
-            receiver,
-            cancel,
+            waiting: graphs
+                .into_iter()
+                .enumerate()
+                .map(|(index, (_, _, graph))| (index, graph))
+                .collect(),
+            training: None,
+            ctx: ctx.clone(),
             scrolled: false,
-        })
+        };
+        comparison.start_next();
+        Ok(comparison)
     }
 
-    /// Takes the runs the thread has finished.
+    /// Starts training the next waiting network, if any.
+    fn start_next(&mut self) {
+        let Some((index, graph)) = self.waiting.pop_front() else {
+            return;
+        };
+        let ctx = self.ctx.clone();
+        let job = Job::spawn(
+            "lesson-comparison",
+            move || ctx.request_repaint(),
+            move |cancel| {
+                train_for_lesson(&graph, |_| !cancel.is_cancelled()).map_err(|e| e.to_string())
+            },
+        );
+        self.training = Some((index, job));
+    }
+
+    /// Takes the run the job has finished, and starts the next.
     fn receive(&mut self) {
-        loop {
-            match self.receiver.try_recv() {
-                Ok(EntryFinished { index, run }) => {
-                    if let Some(entry) = self.entries.get_mut(index) {
-                        entry.drawing = run
-                            .as_ref()
-                            .ok()
-                            .and_then(|r| r.surface.clone())
-                            .map(|s| SurfaceDrawing::new(Arc::new(s)));
-                        entry.run = Some(run);
-                    }
-                }
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => return,
-            }
+        let Some((index, job)) = &self.training else {
+            return;
+        };
+        let run = match job.poll() {
+            Polled::Running => return,
+            Polled::Finished(run) => run,
+            Polled::Failed => Err("training stopped unexpectedly".to_owned()),
+        };
+        if let Some(entry) = self.entries.get_mut(*index) {
+            entry.drawing = run
+                .as_ref()
+                .ok()
+                .and_then(|r| r.surface.clone())
+                .map(|s| SurfaceDrawing::new(Arc::new(s)));
+            entry.run = Some(run);
         }
+        self.training = None;
+        self.start_next();
     }
 
     /// How many entries have finished.
     pub fn finished(&self) -> usize {
         self.entries.iter().filter(|e| e.run.is_some()).count()
-    }
-}
-
-impl Drop for Comparison {
-    fn drop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
     }
 }
 

@@ -254,3 +254,49 @@ fn a_cancelled_sweep_keeps_its_finished_runs_and_open_best_loads_the_best() {
         best
     );
 }
+
+#[test]
+fn a_sweep_without_threads_trains_a_run_a_turn_and_gives_the_threads_numbers() {
+    // Two learning rates on the XOR example, first on threads, then one run a turn (the
+    // browser's way): the same runs, the same final losses.
+    let sweep_with = |one_run_a_frame: bool| {
+        let mut harness = harness_on("xor.json");
+        harness.get_by_label("Sweep…").click();
+        harness.run_steps(3);
+        harness.get_by_label("Values of setting 1").focus();
+        harness.run_steps(1);
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        harness
+            .get_by_label("Values of setting 1")
+            .type_text("0.1,0.3");
+        harness.run_steps(2);
+        harness.state_mut().training_mut().sweep.one_run_a_frame = one_run_a_frame;
+        harness.get_by_label("Start").click();
+        for _ in 0..10 {
+            if harness.state().training().sweep.results.is_some() {
+                break;
+            }
+            harness.run_steps(1);
+        }
+        if one_run_a_frame {
+            // Each turn of the window trains one run: when the sweep has started, not both
+            // are done, and the window is still running it.
+            let (_, rows) = harness.state().training().sweep.results.clone().unwrap();
+            assert!(rows.iter().flatten().count() < 2, "both runs in one frame");
+            assert!(harness.state().training().sweep.is_running());
+        }
+        run_until(&mut harness, "the sweep finishing", |app| {
+            !app.training().sweep.is_running()
+        });
+        let sweep = &harness.state().training().sweep;
+        assert_eq!(sweep.problem(), None);
+        let (_, rows) = sweep.results.clone().unwrap();
+        rows.into_iter()
+            .map(|row| row.expect("a finished run").train_loss)
+            .collect::<Vec<f64>>()
+    };
+    let on_threads = sweep_with(false);
+    let in_frames = sweep_with(true);
+    assert_eq!(on_threads.len(), 2);
+    assert_eq!(on_threads, in_frames);
+}

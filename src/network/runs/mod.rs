@@ -154,14 +154,20 @@ impl RunsLog {
             && let Some((_, Some(path))) = self.place.clone()
         {
             let file = std::mem::take(&mut self.file);
-            // Detached: the thread finishes the write after the log moves on.
-            let _ = std::thread::Builder::new()
-                .name("runs-file".to_owned())
-                .spawn(move || {
-                    if let Err(problem) = write_runs(&path, &file) {
-                        eprintln!("{problem}");
-                    }
-                });
+            let write = move || {
+                if let Err(problem) = write_runs(&path, &file) {
+                    eprintln!("{problem}");
+                }
+            };
+            if cfg!(target_arch = "wasm32") {
+                // A browser's files are in memory: the write is quick, and there are no threads.
+                write();
+            } else {
+                // Detached: the thread finishes the write after the log moves on.
+                let _ = std::thread::Builder::new()
+                    .name("runs-file".to_owned())
+                    .spawn(write);
+            }
         }
     }
 

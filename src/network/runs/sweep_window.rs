@@ -4,7 +4,9 @@
 //! progress bar, time left and Cancel (finished runs are kept). Each finished run enters the
 //! run history. The results: the table, the test score against each setting (log axis for
 //! rates; the mean over repeats with its spread), a heat grid for two settings, Open best.
+//! A browser has no threads: there the runs go one at a time, one each frame.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,7 +16,9 @@ use web_time::Instant;
 use egui::RichText;
 use egui_plot::{Line, Plot, PlotPoints, Points};
 use layerwright_nn::graph::{GraphDocument, Node};
-use layerwright_nn::sweep::{Sweep, SweepPath, SweepRow, SweepValue, run_sweep};
+use layerwright_nn::sweep::{
+    Sweep, SweepPath, SweepPoint, SweepRow, SweepValue, run_point, run_sweep,
+};
 
 use crate::theme::diverging;
 
@@ -30,10 +34,25 @@ struct SettingChoice {
 
 /// A sweep under way.
 struct Running {
-    results: Receiver<(usize, Result<SweepRow, String>)>,
+    runs: Runs,
     cancel: Arc<AtomicBool>,
     total: usize,
     started: Instant,
+}
+
+/// Where a sweep's runs are trained.
+enum Runs {
+    /// On the `sweep-N` threads, the finished ones arriving here.
+    Threads(Receiver<(usize, Result<SweepRow, String>)>),
+    /// One each frame, in the window's own turn (browsers).
+    Frames(Box<FrameRuns>),
+}
+
+/// A sweep trained one run a frame: what it trains and the runs not yet trained.
+struct FrameRuns {
+    document: GraphDocument,
+    settings: Vec<SweepPath>,
+    waiting: VecDeque<(usize, SweepPoint)>,
 }
 
 /// What the window asks of the app.
@@ -54,6 +73,9 @@ pub struct SweepWindow {
     random: usize,
     /// Worker threads: every core but one, at least one.
     pub workers: usize,
+    /// Runs trained one each frame in the window's turn instead of on threads: in a
+    /// browser, which has none (tests set it to try that way on the desktop).
+    pub one_run_a_frame: bool,
     running: Option<Running>,
     /// The sweep's settings and its finished rows by index.
     pub results: Option<(Vec<SweepPath>, Vec<Option<SweepRow>>)>,
@@ -73,6 +95,7 @@ impl Default for SweepWindow {
             repeats: 1,
             random: 0,
             workers: cores.saturating_sub(1).max(1),
+            one_run_a_frame: cfg!(target_arch = "wasm32"),
             running: None,
             results: None,
             problem: None,
@@ -123,6 +146,11 @@ fn score(row: &SweepRow) -> Option<f64> {
 }
 
 impl SweepWindow {
+    /// Why the sweep could not start, or the last run that failed.
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+
     /// Whether a sweep is running.
     pub fn is_running(&self) -> bool {
         self.running.is_some()
@@ -145,19 +173,31 @@ impl SweepWindow {
         let total = sweep.points(document.training.seed).len();
         let cancel = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&cancel);
-        let results = run_sweep(
-            document,
-            self.folder.clone(),
-            &sweep,
-            self.workers.max(1),
-            Arc::new(move || !flag.load(Ordering::Relaxed)),
-        );
+        let runs = if self.one_run_a_frame {
+            Runs::Frames(Box::new(FrameRuns {
+                document: document.clone(),
+                settings: sweep.settings.iter().map(|(p, _)| p.clone()).collect(),
+                waiting: sweep
+                    .points(document.training.seed)
+                    .into_iter()
+                    .enumerate()
+                    .collect(),
+            }))
+        } else {
+            Runs::Threads(run_sweep(
+                document,
+                self.folder.clone(),
+                &sweep,
+                self.workers.max(1),
+                Arc::new(move || !flag.load(Ordering::Relaxed)),
+            ))
+        };
         self.results = Some((
             sweep.settings.iter().map(|(p, _)| p.clone()).collect(),
             vec![None; total],
         ));
         self.running = Some(Running {
-            results,
+            runs,
             cancel,
             total,
             started: Instant::now(),
@@ -176,12 +216,37 @@ impl SweepWindow {
     /// ends when every worker has.
     pub fn poll(&mut self) -> Vec<SweepRow> {
         let mut finished = Vec::new();
-        let Some(running) = &self.running else {
+        let Some(running) = &mut self.running else {
             return finished;
         };
-        loop {
-            match running.results.try_recv() {
-                Ok((index, Ok(row))) => {
+        let mut arrived = Vec::new();
+        let ended = match &mut running.runs {
+            Runs::Threads(results) => loop {
+                match results.try_recv() {
+                    Ok(result) => arrived.push(result),
+                    Err(TryRecvError::Empty) => break false,
+                    Err(TryRecvError::Disconnected) => break true,
+                }
+            },
+            Runs::Frames(runs) => {
+                if let Some((index, point)) = runs.waiting.pop_front() {
+                    let folder = self.folder.as_deref();
+                    let never_cancelled = || true;
+                    let row = run_point(
+                        &runs.document,
+                        folder,
+                        &runs.settings,
+                        &point,
+                        &never_cancelled,
+                    );
+                    arrived.push((index, row));
+                }
+                runs.waiting.is_empty()
+            }
+        };
+        for (index, result) in arrived {
+            match result {
+                Ok(row) => {
                     if let Some((_, rows)) = &mut self.results
                         && let Some(slot) = rows.get_mut(index)
                     {
@@ -189,13 +254,11 @@ impl SweepWindow {
                     }
                     finished.push(row);
                 }
-                Ok((_, Err(problem))) => self.problem = Some(problem),
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    self.running = None;
-                    break;
-                }
+                Err(problem) => self.problem = Some(problem),
             }
+        }
+        if ended {
+            self.running = None;
         }
         finished
     }
