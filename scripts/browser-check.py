@@ -8,7 +8,9 @@ screenshots that
 2. Space trains: the loss plot changes (and the page says an epoch count above zero),
 3. Save downloads the graph as a file,
 4. ?example=iris opens iris,
-5. an unsaved change survives closing the page: after the autosave interval the page is
+5. Open… takes a graph from the browser's file picker, and a CSV file dropped on the page
+   starts a new graph on its data,
+6. an unsaved change survives closing the page: after the autosave interval the page is
    loaded again, "Restore unsaved work?" is answered Restore and the change is back.
 
 Screenshots go to dist/browser-check/. Exits non-zero with the reason on any failure.
@@ -37,6 +39,7 @@ WIDTH, HEIGHT = 1400, 900
 # Page pixels of the palette's Dense button (click: a node is added) and of the restore
 # offer's Restore button, in the layout a 1400 x 900 window gives.
 PALETTE_DENSE = (75, 133)
+EMPTY_CANVAS = (640, 420)
 RESTORE_BUTTON = (563, 421)
 
 
@@ -80,6 +83,7 @@ class WebDriver:
         ]
         capabilities = {"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
+            "goog:loggingPrefs": {"browser": "ALL"},
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium", "args": arguments,
                 "prefs": {"download.default_directory": DOWNLOADS,
@@ -87,6 +91,10 @@ class WebDriver:
             },
         }}}
         self.session = self.call("POST", "/session", capabilities)["sessionId"]
+        # Headless Chromium cancels a file chooser at once; intercepted, it stays open and the
+        # page's file input takes the file the check gives it, as a person choosing would.
+        self.command("POST", "/goog/cdp/execute", {
+            "cmd": "Page.setInterceptFileChooserDialog", "params": {"enabled": True}})
 
     def command(self, method, path, body=None):
         return self.call(method, f"/session/{self.session}{path}", body)
@@ -106,6 +114,26 @@ class WebDriver:
         actions = [{"type": "key", "id": "keyboard", "actions": steps}]
         self.command("POST", "/actions", {"actions": actions})
         self.command("DELETE", "/actions")
+
+    def choose_file(self, path):
+        """Gives `path` to the page's file input (what the browser's file picker fills)."""
+        element = self.command("POST", "/element",
+                               {"using": "css selector", "value": "input[type=file]"})
+        element_id = next(iter(element.values()))
+        self.command("POST", f"/element/{element_id}/value", {"text": path})
+
+    def drop_file(self, name, text):
+        """Drops a file `name` holding `text` on the page's canvas, as a person dragging it
+        from their file manager would."""
+        self.command("POST", "/execute/sync", {"script": """
+            const [name, text] = arguments;
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([text], name));
+            const canvas = document.getElementById('layerwright_canvas');
+            for (const kind of ['dragover', 'drop']) {
+                canvas.dispatchEvent(new DragEvent(kind, {dataTransfer: transfer, bubbles: true,
+                                                         cancelable: true}));
+            }""", "args": [name, text]})
 
     def click(self, x, y):
         """A left click at page pixel (x, y)."""
@@ -244,7 +272,29 @@ def run_checks(driver, site):
     print(f"?example=iris opens iris: title 'iris.json - Layerwright', {differs:.1%} differs "
           "from the default example")
 
-    # 5. An unsaved change outlives the page: a node added from the palette, the autosave
+    # 5. Files from the person's computer: Open… (Ctrl+O) through the browser's file picker,
+    # and a CSV file dropped on the page.
+    # The download took the keyboard's focus from the page: a click on the editor's empty
+    # canvas gives it back.
+    driver.click(*EMPTY_CANVAS)
+    driver.press("o", modifier="\ue009")  # Control
+    wait_for(driver, "return document.querySelector('input[type=file]') !== null",
+             "Open… asking the browser for a file", seconds=10)
+    driver.choose_file(os.path.join(ROOT, "assets", "examples", "xor.json"))
+    wait_for(driver, "return document.title === 'xor.json - Layerwright'",
+             "the picked xor.json opening", seconds=20)
+    time.sleep(1)
+    driver.screenshot("5-picked-xor.png")
+    with open(os.path.join(ROOT, "assets", "datasets", "diabetes.csv"), encoding="utf-8") as file:
+        driver.drop_file("diabetes.csv", file.read())
+    wait_for(driver, "return document.title === 'Untitled - Layerwright'",
+             "a new graph on the dropped diabetes.csv", seconds=20)
+    time.sleep(1)
+    driver.screenshot("5-dropped-csv.png")
+    print("files from the computer: the file picker opened xor.json; diabetes.csv dropped on "
+          "the page started a new graph")
+
+    # 6. An unsaved change outlives the page: a node added from the palette, the autosave
     # written to local storage (every 30 s), the page loaded again, Restore.
     opened(driver, site, "spiral.json")
     driver.click(*PALETTE_DENSE)
@@ -256,7 +306,7 @@ def run_checks(driver, site):
     driver.open(site)
     wait_for(driver, "return document.getElementById('loading') === null", "the app starting")
     time.sleep(2)
-    offer = driver.screenshot("5-restore-offer.png")
+    offer = driver.screenshot("6-restore-offer.png")
     middle = (0.3, 0.3, 0.7, 0.7)
     if changed_fraction(first, offer, middle) < 0.02:
         fail("the page loaded again without offering to restore the unsaved change")
@@ -264,7 +314,7 @@ def run_checks(driver, site):
     wait_for(driver, "return document.title === 'spiral.json \u2022 - Layerwright'",
              "Restore bringing back the unsaved graph", seconds=10)
     time.sleep(1)
-    driver.screenshot("5-restored.png")
+    driver.screenshot("6-restored.png")
     print("an unsaved change survives the page: autosaved to local storage, offered and "
           "restored after loading the page again")
     print(f"browser check passed; screenshots in {os.path.relpath(SHOTS, ROOT)}/")
