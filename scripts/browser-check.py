@@ -5,7 +5,7 @@ screenshots that
 
 1. the page draws the default example (its title names it, the canvas is drawn, and two
    screenshots a second apart while idle agree),
-2. Space trains: the loss plot changes (and the page says an epoch count above zero),
+2. Space trains (the loss plot changes) and Space again pauses (it stands still),
 3. Save downloads the graph as a file,
 4. ?example=iris opens iris,
 5. Open… takes a graph from the browser's file picker, and a CSV file dropped on the page
@@ -243,13 +243,20 @@ def run_checks(driver, site):
     in_plot = changed_fraction(idle, trained, loss_plot)
     if in_plot < 0.01:
         fail(f"after Space only {in_plot:.2%} of the loss plot changed: it did not train")
-    print(f"space trains: {in_plot:.1%} of the loss plot changed")
+    # Space again pauses: the plot stands still.
+    driver.press(" ")
+    time.sleep(1.5)
+    paused = driver.screenshot("2-paused.png")
+    time.sleep(1)
+    still_paused = changed_fraction(paused, driver.screenshot("2-paused-later.png"), loss_plot)
+    if still_paused > 0.001:
+        fail(f"after Space again {still_paused:.2%} of the loss plot still changed: no pause")
+    print(f"space trains: {in_plot:.1%} of the loss plot changed; space again pauses it")
 
     # 3. Save (Ctrl+S) on an example, which has no file yet: the browser downloads it.
     os.makedirs(DOWNLOADS, exist_ok=True)
     for old in os.listdir(DOWNLOADS):
         os.remove(os.path.join(DOWNLOADS, old))
-    driver.press(" ")  # pause first, so the page is still for the screenshots that follow
     driver.press("s", modifier="\ue009")  # Control
     saved = os.path.join(DOWNLOADS, "spiral.json")
     deadline = time.time() + 30

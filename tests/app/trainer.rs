@@ -94,7 +94,7 @@ fn the_cooperative_trainer_works_only_when_drained_and_keeps_to_the_speed_limit(
         panic!("expected a snapshot, got {news:?}");
     };
     // At 10 epochs a second the first epoch goes at once and the next only 100 ms later:
-    // one turn of at most 8 ms trains exactly one.
+    // one turn of at most 40 ms trains exactly one.
     assert_eq!(progress.epochs, 1);
     assert!(progress.playing);
     assert_eq!(progress.acknowledged, 3);

@@ -13,7 +13,7 @@ use std::sync::mpsc::{
     Receiver, RecvTimeoutError, SyncSender, TryRecvError, TrySendError, sync_channel,
 };
 use std::thread::JoinHandle;
-use web_time::Duration;
+use web_time::{Duration, Instant};
 
 use layerwright_nn::compile::CompiledGraph;
 use layerwright_nn::teach::loss_surface::LossSurface;
@@ -123,9 +123,13 @@ pub struct Progress {
 
 /// How long the trainer thread trains between snapshots.
 const SLICE: Duration = Duration::from_millis(50);
-/// How long a cooperative trainer trains each time the UI drains it (once a frame): most
+/// The least a cooperative trainer trains each time the UI drains it (once a frame): half
 /// of a 60 Hz frame, leaving the rest for drawing.
 pub const FRAME_BUDGET: Duration = Duration::from_millis(8);
+/// The most it trains in one frame. Between the two it trains as long as the rest of the
+/// last frame took, so training gets about half the time however slowly the page draws (a
+/// browser drawing in software takes 50-100 ms a frame).
+pub const MAX_FRAME_BUDGET: Duration = Duration::from_millis(40);
 /// Epochs per second unless the person asks for more: fast enough to learn, slow enough to watch.
 pub const DEFAULT_SPEED: f64 = 60.0;
 /// Cells per side of the decision-boundary grid.
@@ -162,6 +166,8 @@ struct Cooperative {
     news: VecDeque<FromTrainer>,
     wake: Box<dyn Fn() + Send>,
     ended: bool,
+    /// When the last turn ended: the time since is what the rest of the frame took.
+    last_turn_end: Option<Instant>,
 }
 
 /// The browser's outbox: a queue the UI empties right after each turn, never full.
@@ -217,8 +223,9 @@ impl TrainerHandle {
         })
     }
 
-    /// A trainer with no thread: it works only when [`Self::drain`] is called, for
-    /// [`FRAME_BUDGET`] at most each time (the browser's way; the desktop's tests use it too).
+    /// A trainer with no thread: it works only when [`Self::drain`] is called, for between
+    /// [`FRAME_BUDGET`] and [`MAX_FRAME_BUDGET`] each time (the browser's way; the
+    /// desktop's tests use it too).
     pub fn cooperative(wake: impl Fn() + Send + 'static) -> Self {
         Self {
             sent: 0,
@@ -228,6 +235,7 @@ impl TrainerHandle {
                 news: VecDeque::new(),
                 wake: Box::new(wake),
                 ended: false,
+                last_turn_end: None,
             })),
         }
     }
@@ -255,7 +263,8 @@ impl TrainerHandle {
     }
 
     /// Every message waiting, oldest first. A cooperative trainer first takes its turn:
-    /// the commands sent since the last call, then up to [`FRAME_BUDGET`] of training.
+    /// the commands sent since the last call, then training for as long as the time since
+    /// its last turn, within [`FRAME_BUDGET`] and [`MAX_FRAME_BUDGET`].
     pub fn drain(&mut self) -> Vec<FromTrainer> {
         match &mut self.driver {
             Driver::Thread(end) => end
@@ -270,10 +279,15 @@ impl TrainerHandle {
                     news,
                     wake,
                     ended,
+                    last_turn_end,
                 } = cooperative.as_mut();
                 if !*ended && (core.is_playing() || !commands.is_empty()) {
                     let batch = std::mem::take(commands);
-                    let flow = core.turn(batch, FRAME_BUDGET, false, news, wake.as_ref());
+                    let budget = last_turn_end
+                        .map_or(FRAME_BUDGET, |end| end.elapsed())
+                        .clamp(FRAME_BUDGET, MAX_FRAME_BUDGET);
+                    let flow = core.turn(batch, budget, false, news, wake.as_ref());
+                    *last_turn_end = Some(Instant::now());
                     *ended = flow == Flow::Ended;
                     if core.is_playing() && !*ended {
                         // Training goes on in the next frame: ask for it.
