@@ -30,10 +30,21 @@ impl LayerwrightApp {
                 }
             });
             ui.menu_button("Open recent", |ui| {
-                if self.settings.recent.is_empty() {
+                // In a browser a file lasts as long as the page that was given it: the
+                // settings remember files of earlier visits that are gone.
+                let recent: Vec<_> = self
+                    .settings
+                    .recent
+                    .iter()
+                    .filter(|path| {
+                        cfg!(not(target_arch = "wasm32")) || layerwright_nn::files::exists(path)
+                    })
+                    .cloned()
+                    .collect();
+                if recent.is_empty() {
                     ui.weak("No recent files yet.");
                 }
-                for path in self.settings.recent.clone() {
+                for path in recent {
                     if ui
                         .button(file_name(&path))
                         .on_hover_text(path.display().to_string())
