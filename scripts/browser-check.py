@@ -292,24 +292,30 @@ def run_checks(driver, site):
              "the picked xor.json opening", seconds=20)
     time.sleep(1)
     driver.screenshot("5-picked-xor.png")
+    # The settings (Open recent now names xor.json) reach local storage within eframe's
+    # save interval (5 s in a browser; it saves when a frame is drawn: a click draws one).
+    time.sleep(5.5)
+    driver.click(*EMPTY_CANVAS)
+    wait_for(driver, "return (localStorage.getItem('layerwright-settings') || '')"
+             ".includes('xor.json')", "the settings reaching local storage", seconds=15)
     with open(os.path.join(ROOT, "assets", "datasets", "diabetes.csv"), encoding="utf-8") as file:
         driver.drop_file("diabetes.csv", file.read())
     wait_for(driver, "return document.title === 'Untitled - Layerwright'",
              "a new graph on the dropped diabetes.csv", seconds=20)
     time.sleep(1)
     driver.screenshot("5-dropped-csv.png")
-    print("files from the computer: the file picker opened xor.json; diabetes.csv dropped on "
-          "the page started a new graph")
+    print("files from the computer: the file picker opened xor.json (and the settings in "
+          "local storage list it); diabetes.csv dropped on the page started a new graph")
 
     # 6. An unsaved change outlives the page: a node added from the palette, the autosave
-    # written to local storage (every 30 s), the page loaded again, Restore.
+    # written to local storage (every 5 s in a browser), the page loaded again, Restore.
     opened(driver, site, "spiral.json")
     driver.click(*PALETTE_DENSE)
     wait_for(driver, "return document.title === 'spiral.json \u2022 - Layerwright'",
              "the added node marking the graph unsaved", seconds=10)
     wait_for(driver, "return Object.keys(localStorage)"
              ".some(k => k.startsWith('layerwright.file:/local-storage/autosave-'))",
-             "the autosave reaching local storage", seconds=45)
+             "the autosave reaching local storage", seconds=20)
     driver.open(site)
     wait_for(driver, "return document.getElementById('loading') === null", "the app starting")
     time.sleep(2)

@@ -343,6 +343,16 @@ impl eframe::App for LayerwrightApp {
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
     }
 
+    /// How often eframe saves the settings: in a browser often, since a closing tab runs
+    /// nothing more (eframe 0.36 listens for an `onbeforeunload` event that never comes).
+    fn auto_save_interval(&self) -> std::time::Duration {
+        if cfg!(target_arch = "wasm32") {
+            std::time::Duration::from_secs(5)
+        } else {
+            std::time::Duration::from_secs(30)
+        }
+    }
+
     /// A clean exit: nothing needs recovering.
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         if let Some(autosave) = &mut self.autosave {
