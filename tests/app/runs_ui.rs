@@ -196,19 +196,25 @@ fn an_unsaved_graph_s_runs_wait_in_the_data_directory_and_move_beside_it_on_the_
     assert!(text.contains("\"name\": \"Run 1\""), "{text}");
 }
 
-#[test]
-fn a_cancelled_sweep_keeps_its_finished_runs_and_open_best_loads_the_best() {
-    let mut harness = harness_on("digits.json");
+/// The window on `example` with the Sweep window open and its first setting's values typed.
+fn sweep_window_on(example: &str, values: &str) -> Harness<'static, LayerwrightApp> {
+    let mut harness = harness_on(example);
     harness.get_by_label("Sweep…").click();
     harness.run_steps(3);
-    // Twenty learning rates, one worker: Cancel comes long before the last.
     harness.get_by_label("Values of setting 1").focus();
     harness.run_steps(1);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     harness
         .get_by_label("Values of setting 1")
-        .type_text("log:0.0001:0.1:20");
+        .type_text(values);
     harness.run_steps(2);
+    harness
+}
+
+#[test]
+fn a_cancelled_sweep_keeps_its_finished_runs_and_open_best_loads_the_best() {
+    // Twenty learning rates, one worker: Cancel comes long before the last.
+    let mut harness = sweep_window_on("digits.json", "log:0.0001:0.1:20");
     harness.state_mut().training_mut().sweep.workers = 1;
     harness.get_by_label("Start").click();
     run_until(&mut harness, "two finished sweep runs", |app| {
@@ -260,16 +266,7 @@ fn a_sweep_without_threads_trains_a_run_a_turn_and_gives_the_threads_numbers() {
     // Two learning rates on the XOR example, first on threads, then one run a turn (the
     // browser's way): the same runs, the same final losses.
     let sweep_with = |one_run_a_frame: bool| {
-        let mut harness = harness_on("xor.json");
-        harness.get_by_label("Sweep…").click();
-        harness.run_steps(3);
-        harness.get_by_label("Values of setting 1").focus();
-        harness.run_steps(1);
-        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        harness
-            .get_by_label("Values of setting 1")
-            .type_text("0.1,0.3");
-        harness.run_steps(2);
+        let mut harness = sweep_window_on("xor.json", "0.1,0.3");
         harness.state_mut().training_mut().sweep.one_run_a_frame = one_run_a_frame;
         harness.get_by_label("Start").click();
         for _ in 0..10 {

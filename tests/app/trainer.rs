@@ -100,6 +100,26 @@ fn the_cooperative_trainer_works_only_when_drained_and_keeps_to_the_speed_limit(
     assert_eq!(progress.acknowledged, 3);
     // Still training: it asked for the next frame.
     assert!(woken.load(std::sync::atomic::Ordering::Relaxed) > 3);
+    // Turns 300 ms apart (a page drawing slowly) still see the chosen speed: at 60 epochs a
+    // second a turn trains the epochs owed since the last, up to a quarter second's worth.
+    assert!(handle.send(ToTrainer::SetSpeed(Some(60.0))));
+    let epochs_after = |news: Vec<FromTrainer>| {
+        news.iter()
+            .rev()
+            .find_map(|message| match message {
+                FromTrainer::Progress(progress) => Some(progress.epochs),
+                FromTrainer::Stopped { .. } => None,
+            })
+            .unwrap()
+    };
+    let before = epochs_after(handle.drain());
+    std::thread::sleep(Duration::from_millis(300));
+    let after = epochs_after(handle.drain());
+    assert!(
+        (10..=20).contains(&(after - before)),
+        "{} epochs in a turn 300 ms after the last",
+        after - before
+    );
     assert!(handle.send(ToTrainer::Pause));
     let paused = handle.drain();
     let FromTrainer::Progress(progress) = paused.last().unwrap() else {

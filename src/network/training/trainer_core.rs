@@ -23,7 +23,7 @@ const SNAPSHOT_PARAMETER_LIMIT: usize = 100_000;
 /// How often the decision boundary is re-evaluated while training (at least 10 per second).
 const GRID_INTERVAL: Duration = Duration::from_millis(90);
 /// How far the speed limit lets training fall behind before it stops catching up: after a
-/// long epoch (or a busy frame) the clock starts again instead of allowing a burst.
+/// long epoch (or a slow frame between turns) at most this long's worth of epochs is owed.
 const CATCH_UP_LIMIT: Duration = Duration::from_millis(250);
 
 /// Where the trainer's news goes: the thread's bounded channel, or the browser's queue.
@@ -483,10 +483,13 @@ fn train_slice(
                 std::thread::sleep(rest.max(Duration::from_millis(1)));
                 continue;
             }
-            if allowed > pace.epochs + 1 + (CATCH_UP_LIMIT.as_secs_f64() * speed) as usize {
-                // Far behind (slow epochs, or a pause between turns): start the clock again.
+            let burst = (CATCH_UP_LIMIT.as_secs_f64() * speed) as usize + 1;
+            if allowed > pace.epochs + burst {
+                // Far behind (slow epochs, or a long frame between turns): owe no more than
+                // a burst's worth, so the page's slow frames still see the chosen speed.
+                let now = Instant::now();
                 *pace = Pace {
-                    since: Instant::now(),
+                    since: now.checked_sub(CATCH_UP_LIMIT).unwrap_or(now),
                     epochs: 0,
                 };
             }
