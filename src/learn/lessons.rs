@@ -1,8 +1,8 @@
 //! The lesson side panel: a bundled `layerwright.lesson` shown one stage at a time, with its
 //! explanation, its formulas (hovering one highlights the nodes that compute it; clicking
 //! selects them), the outcome the stage states, and the stage's variants trained side by side
-//! on background jobs (one after another; in a browser, one a frame), their loss curves (and for a one-weight network their descent
-//! paths over the loss surface) compared.
+//! on background jobs (one after another; in a browser, one a frame), their loss curves (and
+//! for a one-weight network their descent paths over the loss surface) compared.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -95,7 +95,7 @@ pub struct Comparison {
 
 impl Comparison {
     /// Starts training every entry of `stage` (numbered `stage_index`), one job at a time.
-    fn start(ctx: &egui::Context, stage: &Stage, stage_index: usize) -> Result<Self, String> {
+    fn start(ctx: &egui::Context, stage: &Stage, stage_index: usize) -> Self {
         let graphs: Vec<(String, Outcome, GraphDocument)> = if stage.variants.is_empty() {
             vec![(
                 "This stage's network".to_owned(),
@@ -131,7 +131,7 @@ impl Comparison {
             scrolled: false,
         };
         comparison.start_next();
-        Ok(comparison)
+        comparison
     }
 
     /// Starts training the next waiting network, if any.
@@ -243,7 +243,7 @@ impl LessonPanel {
         let stage = self
             .current()
             .ok_or_else(|| "the lesson has no such stage".to_owned())?;
-        self.comparison = Some(Comparison::start(ctx, stage, self.stage)?);
+        self.comparison = Some(Comparison::start(ctx, stage, self.stage));
         Ok(())
     }
 

@@ -22,6 +22,9 @@ use super::worker::{
 const SNAPSHOT_PARAMETER_LIMIT: usize = 100_000;
 /// How often the decision boundary is re-evaluated while training (at least 10 per second).
 const GRID_INTERVAL: Duration = Duration::from_millis(90);
+/// A gap between stretches of training longer than this is a pause, not a frame drawn: the
+/// examples-per-second figure does not count it.
+const PAUSE_GAP: Duration = Duration::from_millis(500);
 /// How far the speed limit lets training fall behind before it stops catching up: after a
 /// long epoch (or a slow frame between turns) at most this long's worth of epochs is owed.
 const CATCH_UP_LIMIT: Duration = Duration::from_millis(250);
@@ -59,8 +62,8 @@ struct Control {
     epochs_per_second: Option<f64>,
     /// Kept across turns, so a limit of 10 epochs a second holds whatever the turns' length.
     pace: Option<Pace>,
-    /// When the last stretch of training started, for the examples-per-second figure.
-    last_slice: Option<Instant>,
+    /// When the last stretch of training ended, for the examples-per-second figure.
+    last_slice_end: Option<Instant>,
 }
 
 /// The trainer: the run it is on, what it has been told, and how fast it may go.
@@ -80,7 +83,7 @@ impl Default for TrainerCore {
                 until: None,
                 epochs_per_second: Some(DEFAULT_SPEED),
                 pace: None,
-                last_slice: None,
+                last_slice_end: None,
             },
         }
     }
@@ -447,12 +450,11 @@ fn train_slice(
     may_wait: bool,
 ) -> Result<(), String> {
     let started = Instant::now();
-    // The rate counts the time since the last stretch began (a browser's frame between
+    // The rate counts the time since the last stretch ended (a browser's frame between
     // turns included), so it is the rate a person sees.
     let rate_since = control
-        .last_slice
-        .replace(started)
-        .filter(|since| started.duration_since(*since) < 4 * budget.max(SLICE_FLOOR))
+        .last_slice_end
+        .filter(|end| started.duration_since(*end) < PAUSE_GAP)
         .unwrap_or(started);
     let examples = run.compiled.data.train.len();
     let mut trained = 0usize;
@@ -502,12 +504,10 @@ fn train_slice(
             return Err(stopped_early);
         }
     }
+    control.last_slice_end = Some(Instant::now());
     let seconds = rate_since.elapsed().as_secs_f64();
     if seconds > 0.0 && trained > 0 {
         run.examples_per_second = trained as f64 / seconds;
     }
     Ok(())
 }
-
-/// The shortest stretch the examples-per-second figure spans turns over.
-const SLICE_FLOOR: Duration = Duration::from_millis(50);

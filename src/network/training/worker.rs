@@ -127,8 +127,8 @@ const SLICE: Duration = Duration::from_millis(50);
 /// of a 60 Hz frame, leaving the rest for drawing.
 pub const FRAME_BUDGET: Duration = Duration::from_millis(8);
 /// The most it trains in one frame. Between the two it trains as long as the rest of the
-/// last frame took, so training gets about half the time however slowly the page draws (a
-/// browser drawing in software takes 50-100 ms a frame).
+/// last frame took, so training gets about half the time however slowly the page draws
+/// (a browser without a GPU draws in software, slowly).
 pub const MAX_FRAME_BUDGET: Duration = Duration::from_millis(40);
 /// Epochs per second unless the person asks for more: fast enough to learn, slow enough to watch.
 pub const DEFAULT_SPEED: f64 = 60.0;
